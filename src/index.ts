@@ -1,0 +1,4 @@
+export * from './signaling-channel';
+export * from './video-stream';
+export * from './webrtc-ingestion';
+export * from './media-storage-link';

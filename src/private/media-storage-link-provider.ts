@@ -1,0 +1,83 @@
+import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { MediaStorageLinkFunction } from '../link-handler/media-storage-link-function';
+
+/**
+ * The tag the link puts on its channels. Its value is the id of the channel's stack, and the
+ * provider's role may change only channels whose tag holds its own stack's id: the policy
+ * stays one statement however many cameras the stack has, and reaches no other stack's channel.
+ */
+export const LINK_SCOPE_TAG_KEY = 'cdk-kinesis-video-webrtc:stack-id';
+
+/**
+ * Above the default priority (100) of `Tags.of(...).add`, so that a user's tag of the same key
+ * on a parent scope cannot take the channel out of the provider's reach.
+ */
+export const LINK_SCOPE_TAG_PRIORITY = 1_000;
+
+/** The only action the handler calls (UpdateMediaStorageConfiguration, authorized on the channel). */
+const LINK_ACTIONS = ['kinesisvideo:UpdateMediaStorageConfiguration'];
+
+const LOG_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
+
+/**
+ * The stack's single link provider: a function, its role and its log group, shared by every
+ * camera of the stack.
+ */
+export class MediaStorageLinkProvider extends Construct {
+  /** The provider of the stack that holds `scope`, made on first use. */
+  public static getOrCreate(scope: Construct): MediaStorageLinkProvider {
+    const stack = Stack.of(scope);
+    const id = 'KinesisVideoMediaStorageLinkProvider';
+    return stack.node.tryFindChild(id) as MediaStorageLinkProvider ?? new MediaStorageLinkProvider(stack, id);
+  }
+
+  /** The ARN of the function, as the custom resources' service token. */
+  public readonly serviceToken: string;
+
+  /** The function's role. */
+  public readonly role: iam.IRole;
+
+  private constructor(scope: Construct, id: string) {
+    super(scope, id);
+
+    const logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Links and unlinks the Kinesis Video signaling channels of this stack to their video streams',
+      inlinePolicies: {
+        MediaStorageLink: new iam.PolicyDocument({
+          statements: [
+            new iam.PolicyStatement({
+              actions: LINK_ACTIONS,
+              resources: [Stack.of(this).formatArn({ service: 'kinesisvideo', resource: 'channel', resourceName: '*' })],
+              conditions: {
+                StringEquals: { [`aws:ResourceTag/${LINK_SCOPE_TAG_KEY}`]: Aws.STACK_ID },
+              },
+            }),
+            new iam.PolicyStatement({
+              actions: LOG_ACTIONS,
+              resources: [logGroup.logGroupArn],
+            }),
+          ],
+        }),
+      },
+    });
+
+    const fn = new MediaStorageLinkFunction(this, 'Function', {
+      description: 'Links Kinesis Video signaling channels to video streams (cdk-kinesis-video-webrtc)',
+      role,
+      logGroup,
+      timeout: Duration.minutes(5),
+    });
+
+    this.role = role;
+    this.serviceToken = fn.functionArn;
+  }
+}

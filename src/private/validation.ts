@@ -1,0 +1,104 @@
+import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+/** What CloudFormation and the KVS API accept for channel and stream names. */
+const RESOURCE_NAME_PATTERN = /^[a-zA-Z0-9_.-]{1,256}$/;
+
+/** `type/subtype[,type/subtype…]`, the pattern of the stream's MediaType. */
+const MEDIA_TYPE_PATTERN = /^[\w\-.+]+\/[\w\-.+]+(,[\w\-.+]+\/[\w\-.+]+)*$/;
+const MEDIA_TYPE_MAX_LENGTH = 128;
+
+/**
+ * A duration as a whole number of `unit`s within `[min, max]`.
+ *
+ * @returns the number of `unit`s (a token when the duration is a token), or undefined
+ */
+export function wholeDurationInRange(
+  property: string,
+  value: Duration | undefined,
+  unit: 'seconds' | 'hours',
+  min: number,
+  max: number,
+): number | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  if (value.isUnresolved()) {
+    try {
+      return unit === 'seconds' ? value.toSeconds() : value.toHours();
+    } catch (e) {
+      throw new Error(`invalid ${property}: a duration from a token must be given in ${unit} (Duration.${unit}(token)): ${(e as Error).message}`);
+    }
+  }
+  const amount = unit === 'seconds' ? value.toSeconds({ integral: false }) : value.toHours({ integral: false });
+  if (!Number.isInteger(amount) || amount < min || amount > max) {
+    throw new Error(
+      `invalid ${property}: expected a whole number of ${unit} from ${min} to ${max}, got ${value.toHumanString()}`,
+    );
+  }
+  return amount;
+}
+
+/** A channel or stream name: 1 to 256 of `[a-zA-Z0-9_.-]`. Tokens pass. */
+export function validateResourceName(property: string, value: string | undefined): void {
+  if (value === undefined || Token.isUnresolved(value)) {
+    return;
+  }
+  if (!RESOURCE_NAME_PATTERN.test(value)) {
+    throw new Error(
+      `invalid ${property}: expected 1 to 256 characters from a-z, A-Z, 0-9, '_', '.' and '-', got '${value}' (${value.length} characters)`,
+    );
+  }
+}
+
+/** A media type list such as `video/h264,audio/aac`, 1 to 128 characters. Tokens pass. */
+export function validateMediaType(property: string, value: string | undefined): void {
+  if (value === undefined || Token.isUnresolved(value)) {
+    return;
+  }
+  if (value.length > MEDIA_TYPE_MAX_LENGTH || !MEDIA_TYPE_PATTERN.test(value)) {
+    throw new Error(
+      `invalid ${property}: expected 'type/subtype' or a comma-separated list of them, 1 to ${MEDIA_TYPE_MAX_LENGTH} characters, got '${value}' (${value.length} characters)`,
+    );
+  }
+}
+
+/** Literal names per stack, per kind of resource, with the paths of the constructs that use them. */
+const namesInStacks = new WeakMap<Stack, Map<string, Map<string, string[]>>>();
+
+/**
+ * Refuse, at synthesis, a literal name that another construct of the same kind in the same
+ * stack also uses: KVS names are unique per account and region, so the second resource would
+ * fail minutes into the deployment. Every construct that holds the name reports the error.
+ *
+ * @param construct the construct that owns the name
+ * @param property the property the name came from, for the message
+ * @param kind the kind of resource, e.g. 'signaling channel'
+ * @param name the name; undefined and tokens are not checked
+ */
+export function requireUniqueNameInStack(construct: IConstruct, property: string, kind: string, name: string | undefined): void {
+  if (name === undefined || Token.isUnresolved(name)) {
+    return;
+  }
+  const stack = Stack.of(construct);
+  let kinds = namesInStacks.get(stack);
+  if (!kinds) {
+    kinds = new Map();
+    namesInStacks.set(stack, kinds);
+  }
+  let names = kinds.get(kind);
+  if (!names) {
+    names = new Map();
+    kinds.set(kind, names);
+  }
+  const holders = names.get(name) ?? [];
+  holders.push(construct.node.path);
+  names.set(name, holders);
+
+  construct.node.addValidation({
+    validate: () => holders.length < 2 ? [] : [
+      `duplicate ${property} '${name}': ${kind} names must be unique per account and region, ` +
+      `but ${holders.length} ${kind}s in stack '${stack.node.path}' use it (${holders.join(', ')})`,
+    ],
+  });
+}

@@ -1,0 +1,322 @@
+import { Duration, IResource, RemovalPolicy, Resource } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { CfnStream } from 'aws-cdk-lib/aws-kinesisvideo';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { kinesisVideoResourceNameFromArn } from './private/arn';
+import { requireUniqueNameInStack, validateMediaType, validateResourceName, wholeDurationInRange } from './private/validation';
+
+/**
+ * A producer: the three stream actions of AWS's WebRTC ingestion sample policy, which are
+ * also what any PutMedia producer calls.
+ */
+const WRITE_ACTIONS = [
+  'kinesisvideo:DescribeStream',
+  'kinesisvideo:GetDataEndpoint',
+  'kinesisvideo:PutMedia',
+];
+
+/** A consumer of the raw stream: live (GetMedia) or by fragment (the archived media API). */
+const READ_ACTIONS = [
+  'kinesisvideo:DescribeStream',
+  'kinesisvideo:GetDataEndpoint',
+  'kinesisvideo:GetMedia',
+  'kinesisvideo:ListFragments',
+  'kinesisvideo:GetMediaForFragmentList',
+];
+
+/** A player: HLS and DASH sessions, clips and images. */
+const PLAYBACK_ACTIONS = [
+  'kinesisvideo:GetDataEndpoint',
+  'kinesisvideo:GetHLSStreamingSessionURL',
+  'kinesisvideo:GetDASHStreamingSessionURL',
+  'kinesisvideo:GetClip',
+  'kinesisvideo:GetImages',
+  'kinesisvideo:ListFragments',
+];
+
+/** Producers encrypt with a data key; consumers decrypt it (KVS developer guide, server-side encryption). */
+const KEY_WRITE_ACTIONS = ['kms:GenerateDataKey'];
+const KEY_READ_ACTIONS = ['kms:Decrypt'];
+
+/** DataRetentionInHours limits (CloudFormation and the CreateStream API); 0 keeps nothing. */
+const RETENTION_MAX_HOURS = 87_600;
+
+const METRICS_NAMESPACE = 'AWS/KinesisVideo';
+
+/**
+ * A Kinesis video stream, which stores media as fragments.
+ */
+export interface IVideoStream extends IResource {
+  /**
+   * The ARN of the video stream.
+   *
+   * @attribute
+   */
+  readonly videoStreamArn: string;
+
+  /**
+   * The name of the video stream.
+   *
+   * @attribute
+   */
+  readonly videoStreamName: string;
+
+  /**
+   * The customer-managed key the stream is encrypted with, if any.
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Permits an IAM principal to produce media into this stream: PutMedia, DescribeStream and
+   * GetDataEndpoint, and `kms:GenerateDataKey` on the stream's customer-managed key.
+   */
+  grantWrite(grantee: iam.IGrantable): iam.Grant;
+
+  /**
+   * Permits an IAM principal to consume the raw stream: GetMedia, GetDataEndpoint,
+   * DescribeStream, ListFragments and GetMediaForFragmentList, and `kms:Decrypt` on the
+   * stream's customer-managed key.
+   */
+  grantRead(grantee: iam.IGrantable): iam.Grant;
+
+  /**
+   * Permits an IAM principal to play the stream back: GetDataEndpoint, HLS and DASH
+   * streaming sessions, GetClip, GetImages and ListFragments, and `kms:Decrypt` on the
+   * stream's customer-managed key.
+   */
+  grantPlayback(grantee: iam.IGrantable): iam.Grant;
+
+  /**
+   * Grants the given `kinesisvideo:` actions on this stream (and nothing on its key).
+   */
+  grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant;
+
+  /**
+   * A metric of this stream in the `AWS/KinesisVideo` namespace, dimension `StreamName`.
+   */
+  metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * Bytes received by PutMedia (sum).
+   */
+  metricPutMediaIncomingBytes(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * Frames received by PutMedia (sum).
+   */
+  metricPutMediaIncomingFrames(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * Share of PutMedia requests that succeeded, from 0 to 1 (average).
+   */
+  metricPutMediaSuccess(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * Milliseconds from a fragment's first byte received to its acknowledgement as received (average).
+   */
+  metricPutMediaFragmentIngestionLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * Milliseconds from a fragment's receipt to its acknowledgement as persisted (average).
+   */
+  metricPutMediaFragmentPersistLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * Share of GetMedia requests that succeeded, from 0 to 1 (average).
+   */
+  metricGetMediaSuccess(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * How far GetMedia consumers are behind the stream's tip, in milliseconds (maximum).
+   */
+  metricGetMediaMillisBehindNow(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+}
+
+/**
+ * Properties of a `VideoStream`.
+ */
+export interface VideoStreamProps {
+  /**
+   * The name of the video stream: 1 to 256 of `a-z`, `A-Z`, `0-9`, `_`, `.` and `-`, unique
+   * in the account and region. Changing it replaces the stream.
+   *
+   * @default - CloudFormation generates a unique name
+   */
+  readonly videoStreamName?: string;
+
+  /**
+   * How long the stream keeps media, in whole hours from 0 to 87,600 (10 years).
+   * 0 keeps nothing: consumers can read live media only, and WebRTC ingestion refuses the stream.
+   *
+   * @default Duration.hours(24)
+   */
+  readonly retention?: Duration;
+
+  /**
+   * A customer-managed KMS key to encrypt the media with. Producers then need
+   * `kms:GenerateDataKey` and consumers `kms:Decrypt` on it, which the grants add.
+   * The KVS developer guide says a stream's key cannot change after it is created.
+   *
+   * @default - the AWS-managed key `aws/kinesisvideo`
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * The media type of the stream, as `type/subtype` or a comma-separated list of them
+   * (1 to 128 characters), for example `video/h264` or `video/h264,audio/aac`.
+   *
+   * @default - none: the stream records whatever its producers declare
+   */
+  readonly mediaType?: string;
+
+  /**
+   * What happens to the stream, and the media it keeps, when it leaves the stack.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * Attributes of a video stream made outside this construct.
+ */
+export interface VideoStreamAttributes {
+  /**
+   * The ARN of the video stream,
+   * `arn:<partition>:kinesisvideo:<region>:<account>:stream/<name>/<creation-time>`.
+   */
+  readonly videoStreamArn: string;
+
+  /**
+   * The customer-managed key the stream is encrypted with.
+   *
+   * @default - the stream uses the AWS-managed key, and the grants add no KMS permissions
+   */
+  readonly encryptionKey?: kms.IKey;
+}
+
+/**
+ * What the real and the imported video stream share: grants and metrics.
+ */
+export abstract class VideoStreamBase extends Resource implements IVideoStream {
+  public abstract readonly videoStreamArn: string;
+  public abstract readonly videoStreamName: string;
+  public abstract readonly encryptionKey?: kms.IKey;
+
+  public grantWrite(grantee: iam.IGrantable): iam.Grant {
+    return this.grantWithKey(grantee, WRITE_ACTIONS, KEY_WRITE_ACTIONS);
+  }
+
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    return this.grantWithKey(grantee, READ_ACTIONS, KEY_READ_ACTIONS);
+  }
+
+  public grantPlayback(grantee: iam.IGrantable): iam.Grant {
+    return this.grantWithKey(grantee, PLAYBACK_ACTIONS, KEY_READ_ACTIONS);
+  }
+
+  public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
+    // Kinesis Video has no resource policies: the statement always goes to the principal.
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions,
+      resourceArns: [this.videoStreamArn],
+    });
+  }
+
+  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName,
+      dimensionsMap: { StreamName: this.videoStreamName },
+      ...props,
+    }).attachTo(this);
+  }
+
+  public metricPutMediaIncomingBytes(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('PutMedia.IncomingBytes', { statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
+  public metricPutMediaIncomingFrames(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('PutMedia.IncomingFrames', { statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
+  public metricPutMediaSuccess(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('PutMedia.Success', { statistic: cloudwatch.Stats.AVERAGE, ...props });
+  }
+
+  public metricPutMediaFragmentIngestionLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('PutMedia.FragmentIngestionLatency', { statistic: cloudwatch.Stats.AVERAGE, ...props });
+  }
+
+  public metricPutMediaFragmentPersistLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('PutMedia.FragmentPersistLatency', { statistic: cloudwatch.Stats.AVERAGE, ...props });
+  }
+
+  public metricGetMediaSuccess(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('GetMedia.Success', { statistic: cloudwatch.Stats.AVERAGE, ...props });
+  }
+
+  public metricGetMediaMillisBehindNow(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('GetMedia.MillisBehindNow', { statistic: cloudwatch.Stats.MAXIMUM, ...props });
+  }
+
+  private grantWithKey(grantee: iam.IGrantable, streamActions: string[], keyActions: string[]): iam.Grant {
+    const grant = this.grant(grantee, ...streamActions);
+    return this.encryptionKey ? grant.combine(this.encryptionKey.grant(grantee, ...keyActions)) : grant;
+  }
+}
+
+/**
+ * A Kinesis video stream.
+ *
+ * @resource AWS::KinesisVideo::Stream
+ */
+export class VideoStream extends VideoStreamBase {
+  /**
+   * Imports a video stream by its ARN. The stream is taken to use the AWS-managed key.
+   */
+  public static fromVideoStreamArn(scope: Construct, id: string, videoStreamArn: string): IVideoStream {
+    return VideoStream.fromVideoStreamAttributes(scope, id, { videoStreamArn });
+  }
+
+  /**
+   * Imports a video stream from its attributes.
+   */
+  public static fromVideoStreamAttributes(scope: Construct, id: string, attrs: VideoStreamAttributes): IVideoStream {
+    const videoStreamName = kinesisVideoResourceNameFromArn(attrs.videoStreamArn, 'stream', 'videoStreamArn');
+    class Import extends VideoStreamBase {
+      public readonly videoStreamArn = attrs.videoStreamArn;
+      public readonly videoStreamName = videoStreamName;
+      public readonly encryptionKey = attrs.encryptionKey;
+    }
+    return new Import(scope, id, { environmentFromArn: attrs.videoStreamArn });
+  }
+
+  public readonly videoStreamArn: string;
+  public readonly videoStreamName: string;
+  public readonly encryptionKey?: kms.IKey;
+
+  constructor(scope: Construct, id: string, props: VideoStreamProps = {}) {
+    super(scope, id, { physicalName: props.videoStreamName });
+    validateResourceName('videoStreamName', props.videoStreamName);
+    validateMediaType('mediaType', props.mediaType);
+    const retentionHours = wholeDurationInRange('retention', props.retention, 'hours', 0, RETENTION_MAX_HOURS);
+    requireUniqueNameInStack(this, 'videoStreamName', 'video stream', props.videoStreamName);
+
+    const resource = new CfnStream(this, 'Resource', {
+      name: props.videoStreamName,
+      dataRetentionInHours: retentionHours ?? Duration.hours(24).toHours(),
+      kmsKeyId: props.encryptionKey?.keyArn,
+      mediaType: props.mediaType,
+    });
+    resource.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
+
+    this.encryptionKey = props.encryptionKey;
+    // A Kinesis Video ARN ends in the creation time, so it can only come from CloudFormation.
+    this.videoStreamArn = resource.attrArn;
+    this.videoStreamName = this.getResourceNameAttribute(resource.ref);
+  }
+}

@@ -1,0 +1,248 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct, IConstruct } from 'constructs';
+import { MediaStorageLink } from './media-storage-link';
+import { wholeDurationInRange, validateResourceName } from './private/validation';
+import { ISignalingChannel, SignalingChannel } from './signaling-channel';
+import { IVideoStream, VideoStream } from './video-stream';
+
+/**
+ * What the storage session writes into the stream: WebRTC ingestion takes H.264 video and
+ * Opus audio, and stores H.264 video and AAC audio (JoinStorageSession API reference).
+ */
+const INGESTION_MEDIA_TYPE = 'video/h264,audio/aac';
+
+/** Ingestion records into the stream, so it needs retention: 1 hour up to 87,600 hours. */
+const RETENTION_MIN_HOURS = 1;
+const RETENTION_MAX_HOURS = 87_600;
+
+/**
+ * A camera recorded through WebRTC ingestion: a signaling channel and the video stream that
+ * records its sessions.
+ */
+export interface IWebRtcIngestion extends IConstruct {
+  /** The signaling channel where the master and viewers meet. */
+  readonly channel: ISignalingChannel;
+
+  /** The video stream that records the channel's sessions. */
+  readonly stream: IVideoStream;
+
+  /** The ARN of the signaling channel. */
+  readonly channelArn: string;
+
+  /** The name of the signaling channel. */
+  readonly channelName: string;
+
+  /** The ARN of the video stream. */
+  readonly streamArn: string;
+
+  /** The name of the video stream. */
+  readonly streamName: string;
+
+  /**
+   * Permits an IAM principal to be the master (the camera) of a recorded session, exactly as
+   * AWS's "Grant permission" page for WebRTC ingestion specifies:
+   *
+   * - on the channel: DescribeSignalingChannel, DescribeMediaStorageConfiguration,
+   *   GetSignalingChannelEndpoint, GetIceServerConfig, ConnectAsMaster, JoinStorageSession;
+   * - on the stream: GetDataEndpoint, DescribeStream, PutMedia;
+   * - with a customer-managed key: `kms:GenerateDataKey` on that key.
+   */
+  grantMaster(grantee: iam.IGrantable): iam.Grant;
+
+  /**
+   * Permits an IAM principal to be a viewer of a recorded session:
+   *
+   * - on the channel: DescribeSignalingChannel, DescribeMediaStorageConfiguration,
+   *   GetSignalingChannelEndpoint, GetIceServerConfig, ConnectAsViewer,
+   *   JoinStorageSessionAsViewer;
+   * - on the stream: GetDataEndpoint, DescribeStream, PutMedia;
+   * - with a customer-managed key: `kms:GenerateDataKey` on that key.
+   *
+   * A viewer holds PutMedia because AWS's WebRTC ingestion documentation requires it of both
+   * roles ("Both Master and Viewer roles must also have DescribeStream, GetDataEndpoint, and
+   * PutMedia permissions"): a viewer may send audio into the recorded session.
+   */
+  grantViewer(grantee: iam.IGrantable): iam.Grant;
+
+  /**
+   * Permits an IAM principal to play recordings back (HLS, DASH, clips, images); see
+   * `IVideoStream.grantPlayback`.
+   */
+  grantPlayback(grantee: iam.IGrantable): iam.Grant;
+}
+
+/**
+ * Properties of a `WebRtcIngestion`.
+ */
+export interface WebRtcIngestionProps {
+  /**
+   * The name of the signaling channel: 1 to 256 of `a-z`, `A-Z`, `0-9`, `_`, `.` and `-`,
+   * unique in the account and region. Changing it replaces the channel.
+   *
+   * @default - CloudFormation generates a unique name
+   */
+  readonly channelName?: string;
+
+  /**
+   * The name of the video stream: 1 to 256 of `a-z`, `A-Z`, `0-9`, `_`, `.` and `-`, unique
+   * in the account and region. Changing it replaces the stream.
+   *
+   * @default - CloudFormation generates a unique name
+   */
+  readonly streamName?: string;
+
+  /**
+   * How long the channel keeps an undelivered signaling message, in whole seconds from 5 to 120.
+   *
+   * @default Duration.seconds(60)
+   */
+  readonly messageTtl?: Duration;
+
+  /**
+   * How long the stream keeps recordings, in whole hours from 1 to 87,600 (10 years).
+   * Ingestion needs retention, so 0 is refused.
+   *
+   * @default Duration.hours(24)
+   */
+  readonly retention?: Duration;
+
+  /**
+   * A customer-managed KMS key to encrypt recordings with. The grants then include the key
+   * actions their holders need, on this key only.
+   *
+   * @default - the AWS-managed key `aws/kinesisvideo`
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * The media type of the stream.
+   *
+   * @default 'video/h264,audio/aac' - what the storage session writes
+   */
+  readonly mediaType?: string;
+
+  /**
+   * What happens to the video stream, and its recordings, when it leaves the stack.
+   * The channel, which holds no data, is always deleted.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * Attributes of a camera whose channel and stream were made elsewhere (another stack, or
+ * outside CDK) and already linked.
+ */
+export interface WebRtcIngestionAttributes {
+  /** The ARN of the signaling channel. */
+  readonly channelArn: string;
+
+  /** The ARN of the video stream. */
+  readonly streamArn: string;
+
+  /**
+   * The customer-managed key the stream is encrypted with.
+   *
+   * @default - the AWS-managed key: the grants add no KMS permissions
+   */
+  readonly encryptionKey?: kms.IKey;
+}
+
+/**
+ * What a new and an imported camera share: attributes and grants.
+ */
+export abstract class WebRtcIngestionBase extends Construct implements IWebRtcIngestion {
+  public abstract readonly channel: ISignalingChannel;
+  public abstract readonly stream: IVideoStream;
+
+  public get channelArn(): string {
+    return this.channel.signalingChannelArn;
+  }
+
+  public get channelName(): string {
+    return this.channel.signalingChannelName;
+  }
+
+  public get streamArn(): string {
+    return this.stream.videoStreamArn;
+  }
+
+  public get streamName(): string {
+    return this.stream.videoStreamName;
+  }
+
+  public grantMaster(grantee: iam.IGrantable): iam.Grant {
+    return this.channel.grantStorageSessionMaster(grantee).combine(this.stream.grantWrite(grantee));
+  }
+
+  public grantViewer(grantee: iam.IGrantable): iam.Grant {
+    return this.channel.grantStorageSessionViewer(grantee).combine(this.stream.grantWrite(grantee));
+  }
+
+  public grantPlayback(grantee: iam.IGrantable): iam.Grant {
+    return this.stream.grantPlayback(grantee);
+  }
+}
+
+/**
+ * A camera recorded through Kinesis Video Streams WebRTC ingestion: a `SINGLE_MASTER`
+ * signaling channel, a video stream, and the link between them (media storage configuration
+ * ENABLED), so that every WebRTC session on the channel is recorded into the stream.
+ *
+ * Once the link is enabled, peers no longer connect directly: the master joins the storage
+ * session (JoinStorageSession) and viewers join it as viewers (JoinStorageSessionAsViewer).
+ *
+ * @example
+ * declare const deviceRole: iam.IRole;
+ * declare const appRole: iam.IRole;
+ * const camera = new WebRtcIngestion(this, 'FrontDoor', { retention: Duration.days(7) });
+ * camera.grantMaster(deviceRole);
+ * camera.grantViewer(appRole);
+ */
+export class WebRtcIngestion extends WebRtcIngestionBase {
+  /**
+   * Imports a camera whose channel and stream exist already, to grant access to them.
+   */
+  public static fromAttributes(scope: Construct, id: string, attrs: WebRtcIngestionAttributes): IWebRtcIngestion {
+    class Import extends WebRtcIngestionBase {
+      public readonly channel = SignalingChannel.fromSignalingChannelArn(this, 'Channel', attrs.channelArn);
+      public readonly stream = VideoStream.fromVideoStreamAttributes(this, 'Stream', {
+        videoStreamArn: attrs.streamArn,
+        encryptionKey: attrs.encryptionKey,
+      });
+    }
+    return new Import(scope, id);
+  }
+
+  public readonly channel: ISignalingChannel;
+  public readonly stream: IVideoStream;
+
+  /** The link from the channel to the stream, a custom resource. */
+  public readonly link: MediaStorageLink;
+
+  constructor(scope: Construct, id: string, props: WebRtcIngestionProps = {}) {
+    super(scope, id);
+    // Checked here too so that errors name this construct's properties.
+    validateResourceName('channelName', props.channelName);
+    validateResourceName('streamName', props.streamName);
+    wholeDurationInRange('retention', props.retention, 'hours', RETENTION_MIN_HOURS, RETENTION_MAX_HOURS);
+
+    const channel = new SignalingChannel(this, 'Channel', {
+      signalingChannelName: props.channelName,
+      messageTtl: props.messageTtl,
+    });
+    const stream = new VideoStream(this, 'Stream', {
+      videoStreamName: props.streamName,
+      retention: props.retention,
+      encryptionKey: props.encryptionKey,
+      mediaType: props.mediaType ?? INGESTION_MEDIA_TYPE,
+      removalPolicy: props.removalPolicy,
+    });
+    this.link = new MediaStorageLink(this, 'MediaStorageLink', { channel, stream });
+    this.channel = channel;
+    this.stream = stream;
+  }
+}
