@@ -2,3 +2,4 @@ export * from './signaling-channel';
 export * from './video-stream';
 export * from './webrtc-ingestion';
 export * from './media-storage-link';
+export * from './camera-fleet';

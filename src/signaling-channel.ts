@@ -2,40 +2,14 @@ import { Duration, IResource, RemovalPolicy, Resource } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnSignalingChannel } from 'aws-cdk-lib/aws-kinesisvideo';
 import { Construct } from 'constructs';
+import {
+  CHANNEL_MASTER_ACTIONS,
+  CHANNEL_STORAGE_SESSION_MASTER_ACTIONS,
+  CHANNEL_STORAGE_SESSION_VIEWER_ACTIONS,
+  CHANNEL_VIEWER_ACTIONS,
+} from './private/actions';
 import { kinesisVideoResourceNameFromArn } from './private/arn';
 import { requireUniqueNameInStack, validateResourceName, wholeDurationInRange } from './private/validation';
-
-/** What every peer calls before it connects: the channel, its endpoints and its TURN servers. */
-const SIGNALING_ACTIONS = [
-  'kinesisvideo:DescribeSignalingChannel',
-  'kinesisvideo:GetSignalingChannelEndpoint',
-  'kinesisvideo:GetIceServerConfig',
-];
-
-const MASTER_ACTIONS = [...SIGNALING_ACTIONS, 'kinesisvideo:ConnectAsMaster'];
-
-const VIEWER_ACTIONS = [...SIGNALING_ACTIONS, 'kinesisvideo:ConnectAsViewer'];
-
-/**
- * The channel statement of AWS's sample policy for WebRTC ingestion masters
- * ("Grant permission", Kinesis Video Streams with WebRTC developer guide).
- */
-const STORAGE_SESSION_MASTER_ACTIONS = [
-  ...MASTER_ACTIONS,
-  'kinesisvideo:DescribeMediaStorageConfiguration',
-  'kinesisvideo:JoinStorageSession',
-];
-
-/**
- * A viewer of a recorded session: it connects as a viewer, joins the storage session as a
- * viewer, and (as the official SDK samples do) reads the media storage configuration to
- * detect that ingestion is on.
- */
-const STORAGE_SESSION_VIEWER_ACTIONS = [
-  ...VIEWER_ACTIONS,
-  'kinesisvideo:DescribeMediaStorageConfiguration',
-  'kinesisvideo:JoinStorageSessionAsViewer',
-];
 
 /** The signaling channel's message TTL limits, in seconds (CreateSignalingChannel API). */
 const MESSAGE_TTL_MIN_SECONDS = 5;
@@ -141,19 +115,19 @@ export abstract class SignalingChannelBase extends Resource implements ISignalin
   public abstract readonly signalingChannelName: string;
 
   public grantMaster(grantee: iam.IGrantable): iam.Grant {
-    return this.grant(grantee, ...MASTER_ACTIONS);
+    return this.grant(grantee, ...CHANNEL_MASTER_ACTIONS);
   }
 
   public grantViewer(grantee: iam.IGrantable): iam.Grant {
-    return this.grant(grantee, ...VIEWER_ACTIONS);
+    return this.grant(grantee, ...CHANNEL_VIEWER_ACTIONS);
   }
 
   public grantStorageSessionMaster(grantee: iam.IGrantable): iam.Grant {
-    return this.grant(grantee, ...STORAGE_SESSION_MASTER_ACTIONS);
+    return this.grant(grantee, ...CHANNEL_STORAGE_SESSION_MASTER_ACTIONS);
   }
 
   public grantStorageSessionViewer(grantee: iam.IGrantable): iam.Grant {
-    return this.grant(grantee, ...STORAGE_SESSION_VIEWER_ACTIONS);
+    return this.grant(grantee, ...CHANNEL_STORAGE_SESSION_VIEWER_ACTIONS);
   }
 
   public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {

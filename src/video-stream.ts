@@ -4,41 +4,15 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnStream } from 'aws-cdk-lib/aws-kinesisvideo';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import {
+  KEY_READ_ACTIONS,
+  KEY_WRITE_ACTIONS,
+  STREAM_PLAYBACK_ACTIONS,
+  STREAM_READ_ACTIONS,
+  STREAM_WRITE_ACTIONS,
+} from './private/actions';
 import { kinesisVideoResourceNameFromArn } from './private/arn';
 import { requireUniqueNameInStack, validateMediaType, validateResourceName, wholeDurationInRange } from './private/validation';
-
-/**
- * A producer: the three stream actions of AWS's WebRTC ingestion sample policy, which are
- * also what any PutMedia producer calls.
- */
-const WRITE_ACTIONS = [
-  'kinesisvideo:DescribeStream',
-  'kinesisvideo:GetDataEndpoint',
-  'kinesisvideo:PutMedia',
-];
-
-/** A consumer of the raw stream: live (GetMedia) or by fragment (the archived media API). */
-const READ_ACTIONS = [
-  'kinesisvideo:DescribeStream',
-  'kinesisvideo:GetDataEndpoint',
-  'kinesisvideo:GetMedia',
-  'kinesisvideo:ListFragments',
-  'kinesisvideo:GetMediaForFragmentList',
-];
-
-/** A player: HLS and DASH sessions, clips and images. */
-const PLAYBACK_ACTIONS = [
-  'kinesisvideo:GetDataEndpoint',
-  'kinesisvideo:GetHLSStreamingSessionURL',
-  'kinesisvideo:GetDASHStreamingSessionURL',
-  'kinesisvideo:GetClip',
-  'kinesisvideo:GetImages',
-  'kinesisvideo:ListFragments',
-];
-
-/** Producers encrypt with a data key; consumers decrypt it (KVS developer guide, server-side encryption). */
-const KEY_WRITE_ACTIONS = ['kms:GenerateDataKey'];
-const KEY_READ_ACTIONS = ['kms:Decrypt'];
 
 /** DataRetentionInHours limits (CloudFormation and the CreateStream API); 0 keeps nothing. */
 const RETENTION_MAX_HOURS = 87_600;
@@ -206,15 +180,15 @@ export abstract class VideoStreamBase extends Resource implements IVideoStream {
   public abstract readonly encryptionKey?: kms.IKey;
 
   public grantWrite(grantee: iam.IGrantable): iam.Grant {
-    return this.grantWithKey(grantee, WRITE_ACTIONS, KEY_WRITE_ACTIONS);
+    return this.grantWithKey(grantee, STREAM_WRITE_ACTIONS, KEY_WRITE_ACTIONS);
   }
 
   public grantRead(grantee: iam.IGrantable): iam.Grant {
-    return this.grantWithKey(grantee, READ_ACTIONS, KEY_READ_ACTIONS);
+    return this.grantWithKey(grantee, STREAM_READ_ACTIONS, KEY_READ_ACTIONS);
   }
 
   public grantPlayback(grantee: iam.IGrantable): iam.Grant {
-    return this.grantWithKey(grantee, PLAYBACK_ACTIONS, KEY_READ_ACTIONS);
+    return this.grantWithKey(grantee, STREAM_PLAYBACK_ACTIONS, KEY_READ_ACTIONS);
   }
 
   public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {

@@ -1,0 +1,232 @@
+import { Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import {
+  CHANNEL_STORAGE_SESSION_MASTER_ACTIONS,
+  CHANNEL_STORAGE_SESSION_VIEWER_ACTIONS,
+  KEY_READ_ACTIONS,
+  KEY_WRITE_ACTIONS,
+  STREAM_PLAYBACK_ACTIONS,
+  STREAM_WRITE_ACTIONS,
+} from './private/actions';
+import { validateResourceName } from './private/validation';
+import { WebRtcIngestion } from './webrtc-ingestion';
+
+/**
+ * The tag that marks a fleet's channels and streams. The fleet-wide grants allow their actions
+ * only where this tag holds the fleet's id, so their size does not depend on the number of
+ * cameras. Every action the grants hold is authorized against a channel or a stream, and both
+ * resource types support `aws:ResourceTag/${TagKey}` (Service Authorization Reference).
+ */
+const FLEET_TAG_KEY = 'cdk-kinesis-video-webrtc:fleet';
+
+/** Above the default priority (100) of `Tags.of(...).add`: a user's tag cannot move a camera out of its fleet. */
+const FLEET_TAG_PRIORITY = 1_000;
+
+/**
+ * The policy variable the AWS IoT credentials provider sets to the name of the thing that
+ * signed in (KVS developer guide, "Controlling access to Kinesis Video Streams resources using
+ * AWS IoT").
+ */
+const IOT_THING_NAME_VARIABLE = '${credentials-iot:ThingName}';
+
+/**
+ * Settings of a camera that may differ from the fleet's defaults.
+ */
+export interface CameraOptions {
+  /**
+   * How long the channel keeps an undelivered signaling message, in whole seconds from 5 to 120.
+   *
+   * @default - the fleet's `messageTtl`
+   */
+  readonly messageTtl?: Duration;
+
+  /**
+   * How long the stream keeps recordings, in whole hours from 1 to 87,600.
+   *
+   * @default - the fleet's `retention`
+   */
+  readonly retention?: Duration;
+
+  /**
+   * The media type of the stream.
+   *
+   * @default - the fleet's `mediaType`
+   */
+  readonly mediaType?: string;
+
+  /**
+   * What happens to the camera's video stream when it leaves the stack.
+   *
+   * @default - the fleet's `removalPolicy`
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * Properties of a `CameraFleet`: defaults for every camera.
+ */
+export interface CameraFleetProps extends CameraOptions {
+  /**
+   * A prefix for the names of the cameras' channels and streams: camera `front-door` of a fleet
+   * with prefix `shop-` records `shop-front-door` into `shop-front-door`.
+   *
+   * @default - no prefix: channels and streams are named exactly after their cameras
+   */
+  readonly namePrefix?: string;
+
+  /**
+   * A customer-managed KMS key for every camera's stream. It is a fleet-wide setting so that
+   * the fleet's grants name one key, whatever the number of cameras.
+   *
+   * @default - the AWS-managed key `aws/kinesisvideo`
+   */
+  readonly encryptionKey?: kms.IKey;
+}
+
+/**
+ * A fleet of cameras recorded through WebRTC ingestion (doorbells, shop cameras, robots), with
+ * grants whose size does not depend on the number of cameras.
+ *
+ * Each camera is a `WebRtcIngestion` whose channel and stream are named after the camera and
+ * tagged as the fleet's. The fleet-wide grants allow their actions on this account and
+ * region's channels and streams where that tag holds this fleet's id, and nowhere else.
+ *
+ * @example
+ * declare const opsRole: iam.IRole;
+ * declare const thingRole: iam.IRole;
+ * const fleet = new CameraFleet(this, 'Shop', { namePrefix: 'shop-', retention: Duration.days(30) });
+ * fleet.addCamera('front-door');
+ * fleet.addCamera('till', { retention: Duration.days(90) });
+ * fleet.grantViewer(opsRole);
+ * fleet.grantDeviceMaster(thingRole);
+ */
+export class CameraFleet extends Construct {
+  /**
+   * The value of the fleet tag on this fleet's channels and streams: the stack's name and a
+   * hash of the fleet's construct path, unique in the account and region.
+   */
+  public readonly fleetId: string;
+
+  /** The prefix of the cameras' channel and stream names. */
+  public readonly namePrefix: string;
+
+  /** The customer-managed key of the cameras' streams, if any. */
+  public readonly encryptionKey?: kms.IKey;
+
+  private readonly defaults: CameraOptions;
+  private readonly _cameras = new Array<WebRtcIngestion>();
+
+  constructor(scope: Construct, id: string, props: CameraFleetProps = {}) {
+    super(scope, id);
+    this.namePrefix = props.namePrefix ?? '';
+    if (this.namePrefix !== '') {
+      validateResourceName('namePrefix', this.namePrefix);
+    }
+    this.encryptionKey = props.encryptionKey;
+    this.defaults = props;
+    this.fleetId = `${Stack.of(this).stackName}/${this.node.addr}`;
+    Tags.of(this).add(FLEET_TAG_KEY, this.fleetId, { priority: FLEET_TAG_PRIORITY });
+  }
+
+  /** The cameras added so far. */
+  public get cameras(): WebRtcIngestion[] {
+    return [...this._cameras];
+  }
+
+  /**
+   * Adds a camera whose channel and stream are both named `namePrefix + name`.
+   *
+   * For `grantDeviceMaster`, `name` must be the name of the camera's AWS IoT thing.
+   *
+   * @param name the camera's name, also its construct id
+   * @param options settings that differ from the fleet's defaults
+   */
+  public addCamera(name: string, options: CameraOptions = {}): WebRtcIngestion {
+    const resourceName = `${this.namePrefix}${name}`;
+    validateResourceName('name', resourceName);
+    const camera = new WebRtcIngestion(this, name, {
+      channelName: resourceName,
+      streamName: resourceName,
+      messageTtl: options.messageTtl ?? this.defaults.messageTtl,
+      retention: options.retention ?? this.defaults.retention,
+      mediaType: options.mediaType ?? this.defaults.mediaType,
+      removalPolicy: options.removalPolicy ?? this.defaults.removalPolicy,
+      encryptionKey: this.encryptionKey,
+    });
+    this._cameras.push(camera);
+    return camera;
+  }
+
+  /**
+   * Permits an IAM principal to be the master of every camera of this fleet, present and
+   * future: the actions of `WebRtcIngestion.grantMaster`, in statements of constant size.
+   */
+  public grantMaster(grantee: iam.IGrantable): iam.Grant {
+    return this.grantOnFleet(grantee, '*', CHANNEL_STORAGE_SESSION_MASTER_ACTIONS, STREAM_WRITE_ACTIONS, KEY_WRITE_ACTIONS);
+  }
+
+  /**
+   * Permits an IAM principal to be a viewer of every camera of this fleet: the actions of
+   * `WebRtcIngestion.grantViewer`, in statements of constant size.
+   */
+  public grantViewer(grantee: iam.IGrantable): iam.Grant {
+    return this.grantOnFleet(grantee, '*', CHANNEL_STORAGE_SESSION_VIEWER_ACTIONS, STREAM_WRITE_ACTIONS, KEY_WRITE_ACTIONS);
+  }
+
+  /**
+   * Permits an IAM principal to play back the recordings of every camera of this fleet: the
+   * actions of `IVideoStream.grantPlayback`, in statements of constant size.
+   */
+  public grantPlayback(grantee: iam.IGrantable): iam.Grant {
+    return this.grantOnFleet(grantee, '*', [], STREAM_PLAYBACK_ACTIONS, KEY_READ_ACTIONS);
+  }
+
+  /**
+   * Permits the devices of this fleet to be masters, each of its own camera only.
+   *
+   * For devices that sign in with an X.509 certificate at the AWS IoT credentials provider
+   * (the grantee is the role behind the IoT role alias, trusted by
+   * `credentials.iot.amazonaws.com`): the resources are named with the policy variable
+   * `${credentials-iot:ThingName}`, so a device signed in as thing `front-door` may act as
+   * master of the camera named `front-door` (with the fleet's prefix) and of no other.
+   */
+  public grantDeviceMaster(grantee: iam.IGrantable): iam.Grant {
+    return this.grantOnFleet(
+      grantee, IOT_THING_NAME_VARIABLE, CHANNEL_STORAGE_SESSION_MASTER_ACTIONS, STREAM_WRITE_ACTIONS, KEY_WRITE_ACTIONS);
+  }
+
+  /**
+   * One statement on the fleet's channels, one on its streams, and the key actions on its key,
+   * all limited by the fleet tag.
+   *
+   * @param cameraName the camera part of the resource names: '*' or a policy variable
+   */
+  private grantOnFleet(
+    grantee: iam.IGrantable,
+    cameraName: string,
+    channelActions: string[],
+    streamActions: string[],
+    keyActions: string[],
+  ): iam.Grant {
+    const conditions = { StringEquals: { [`aws:ResourceTag/${FLEET_TAG_KEY}`]: this.fleetId } };
+    // A Kinesis Video ARN is <type>/<name>/<creation-time>; with a prefix, '*' still spans the rest.
+    const resourceName = cameraName === '*' ? `${this.namePrefix}*` : `${this.namePrefix}${cameraName}/*`;
+    const onResources = (resource: string, actions: string[]) => iam.Grant.addToPrincipal({
+      grantee,
+      actions,
+      resourceArns: [Stack.of(this).formatArn({ service: 'kinesisvideo', resource, resourceName })],
+      conditions,
+    });
+
+    let grant = onResources('stream', streamActions);
+    if (channelActions.length > 0) {
+      grant = onResources('channel', channelActions).combine(grant);
+    }
+    if (this.encryptionKey) {
+      grant = grant.combine(this.encryptionKey.grant(grantee, ...keyActions));
+    }
+    return grant;
+  }
+}
