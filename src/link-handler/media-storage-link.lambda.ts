@@ -59,6 +59,10 @@ export async function onEvent(event: CloudFormationCustomResourceEvent, options:
   const client = options.client ?? (defaultClient ??= new KinesisVideoClient({}));
   const retryPolicy = options.retryPolicy ?? DEFAULT_RETRY_POLICY;
   const sleep = options.sleep ?? sleepFor;
+  if (event.RequestType === 'Delete' && typeof event.ResourceProperties.ChannelArn !== 'string') {
+    // A Create that failed on its properties linked nothing; its Delete has nothing to undo.
+    return { physicalResourceId: event.PhysicalResourceId };
+  }
   const props = linkProperties(event.ResourceProperties);
 
   switch (event.RequestType) {
@@ -113,8 +117,9 @@ export async function handler(event: CloudFormationCustomResourceEvent, context:
       ...common,
       Status: 'FAILED',
       Reason: `${message} (see CloudWatch log stream ${context.logStreamName})`.slice(0, 4_000),
+      // A failed Create still needs a physical id; CloudFormation sends a Delete for it later.
       PhysicalResourceId: event.RequestType === 'Create'
-        ? linkProperties(event.ResourceProperties).ChannelArn
+        ? stringOr(event.ResourceProperties.ChannelArn, event.RequestId)
         : event.PhysicalResourceId,
     };
   }
@@ -195,6 +200,10 @@ function linkProperties(properties: Record<string, unknown>): LinkProperties {
   return { ChannelArn, StreamArn };
 }
 
+function stringOr(value: unknown, fallback: string): string {
+  return typeof value === 'string' ? value : fallback;
+}
+
 function errorName(e: unknown): string {
   return (e as { name?: string })?.name ?? 'Error';
 }
@@ -205,10 +214,19 @@ export function respond(responseUrl: string, body: string): Promise<void> {
     const request = https.request(responseUrl, {
       method: 'PUT',
       headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) },
+      timeout: 30_000,
     }, (response) => {
       response.resume();
-      response.on('end', () => resolve());
+      response.on('end', () => {
+        const status = response.statusCode ?? 0;
+        if (status >= 200 && status < 300) {
+          resolve();
+        } else {
+          reject(new Error(`CloudFormation's response URL answered HTTP ${status}`));
+        }
+      });
     });
+    request.on('timeout', () => request.destroy(new Error('no answer from CloudFormation\'s response URL within 30 s')));
     request.on('error', reject);
     request.end(body);
   });
