@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { MediaStorageLink } from './media-storage-link';
+import { kinesisVideoResourceNameFromArn } from './private/arn';
 import { wholeDurationInRange, validateResourceName } from './private/validation';
 import { ISignalingChannel, SignalingChannel } from './signaling-channel';
 import { IVideoStream, VideoStream } from './video-stream';
@@ -207,6 +208,9 @@ export class WebRtcIngestion extends WebRtcIngestionBase {
    * Imports a camera whose channel and stream exist already, to grant access to them.
    */
   public static fromAttributes(scope: Construct, id: string, attrs: WebRtcIngestionAttributes): IWebRtcIngestion {
+    // Checked here too so that errors name this method's attributes.
+    kinesisVideoResourceNameFromArn(attrs.channelArn, 'channel', 'channelArn');
+    kinesisVideoResourceNameFromArn(attrs.streamArn, 'stream', 'streamArn');
     class Import extends WebRtcIngestionBase {
       public readonly channel = SignalingChannel.fromSignalingChannelArn(this, 'Channel', attrs.channelArn);
       public readonly stream = VideoStream.fromVideoStreamAttributes(this, 'Stream', {

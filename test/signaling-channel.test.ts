@@ -1,0 +1,328 @@
+import { App, CfnParameter, Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { CfnSignalingChannel } from 'aws-cdk-lib/aws-kinesisvideo';
+import {
+  allActions,
+  evaluateIntrinsic,
+  getAttArn,
+  logicalIdOf,
+  sorted,
+  statementsOf,
+} from './iam-statements';
+import { ISignalingChannel, SignalingChannel } from '../src';
+
+const SIGNALING = [
+  'kinesisvideo:DescribeSignalingChannel',
+  'kinesisvideo:GetSignalingChannelEndpoint',
+  'kinesisvideo:GetIceServerConfig',
+];
+const MASTER_ACTIONS = sorted([...SIGNALING, 'kinesisvideo:ConnectAsMaster']);
+const VIEWER_ACTIONS = sorted([...SIGNALING, 'kinesisvideo:ConnectAsViewer']);
+const STORAGE_SESSION_MASTER_ACTIONS = sorted([
+  ...MASTER_ACTIONS,
+  'kinesisvideo:DescribeMediaStorageConfiguration',
+  'kinesisvideo:JoinStorageSession',
+]);
+const STORAGE_SESSION_VIEWER_ACTIONS = sorted([
+  ...VIEWER_ACTIONS,
+  'kinesisvideo:DescribeMediaStorageConfiguration',
+  'kinesisvideo:JoinStorageSessionAsViewer',
+]);
+/** Everything about storage: none of it belongs in a peer-to-peer grant. */
+const STORAGE_ACTIONS = [
+  'kinesisvideo:DescribeMediaStorageConfiguration',
+  'kinesisvideo:UpdateMediaStorageConfiguration',
+  'kinesisvideo:JoinStorageSession',
+  'kinesisvideo:JoinStorageSessionAsViewer',
+];
+
+const CHANNEL_ARN = 'arn:aws:kinesisvideo:eu-west-1:123456789012:channel/front-door/1700000000000';
+
+function newStack(): Stack {
+  return new Stack(new App(), 'TestStack');
+}
+
+function newRole(stack: Stack, id = 'Role'): iam.Role {
+  return new iam.Role(stack, id, { assumedBy: new iam.AccountRootPrincipal() });
+}
+
+/** The role's one statement: its actions (sorted) and resources. */
+function onlyStatement(stack: Stack, role: iam.Role): { actions: string[]; resources: unknown[] } {
+  const statements = statementsOf(Template.fromStack(stack), logicalIdOf(role));
+  expect(statements).toHaveLength(1);
+  expect(statements[0].effect).toBe('Allow');
+  expect(statements[0].condition).toBeUndefined();
+  return { actions: sorted(statements[0].actions), resources: statements[0].resources };
+}
+
+describe('SignalingChannel', () => {
+  test('defaults: SINGLE_MASTER, 60 s TTL, no name, no tags, deleted with the stack', () => {
+    const stack = newStack();
+    new SignalingChannel(stack, 'Channel');
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::KinesisVideo::SignalingChannel', 1);
+    template.hasResource('AWS::KinesisVideo::SignalingChannel', {
+      Properties: Match.objectEquals({ Type: 'SINGLE_MASTER', MessageTtlSeconds: 60 }),
+      DeletionPolicy: 'Delete',
+      UpdateReplacePolicy: 'Delete',
+    });
+  });
+
+  test('a plain channel creates no link, no provider, no stream', () => {
+    const stack = newStack();
+    new SignalingChannel(stack, 'Channel');
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::KinesisVideo::Stream', 0);
+    template.resourceCountIs('Custom::KinesisVideoMediaStorageLink', 0);
+    template.resourceCountIs('AWS::Lambda::Function', 0);
+    template.resourceCountIs('AWS::IAM::Role', 0);
+  });
+
+  test('signalingChannelName sets Name', () => {
+    const stack = newStack();
+    new SignalingChannel(stack, 'Channel', { signalingChannelName: 'front-door' });
+    Template.fromStack(stack).hasResourceProperties('AWS::KinesisVideo::SignalingChannel', Match.objectEquals({
+      Name: 'front-door',
+      Type: 'SINGLE_MASTER',
+      MessageTtlSeconds: 60,
+    }));
+  });
+
+  test.each([
+    [Duration.seconds(5), 5],
+    [Duration.seconds(30), 30],
+    [Duration.minutes(2), 120],
+  ])('messageTtl %s sets MessageTtlSeconds %d', (ttl, seconds) => {
+    const stack = newStack();
+    new SignalingChannel(stack, 'Channel', { messageTtl: ttl });
+    Template.fromStack(stack).hasResourceProperties('AWS::KinesisVideo::SignalingChannel', { MessageTtlSeconds: seconds });
+  });
+
+  test('removalPolicy RETAIN', () => {
+    const stack = newStack();
+    new SignalingChannel(stack, 'Channel', { removalPolicy: RemovalPolicy.RETAIN });
+    Template.fromStack(stack).hasResource('AWS::KinesisVideo::SignalingChannel', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+
+  test('removalPolicy DESTROY, same as the default', () => {
+    const stack = newStack();
+    new SignalingChannel(stack, 'Channel', { removalPolicy: RemovalPolicy.DESTROY });
+    Template.fromStack(stack).hasResource('AWS::KinesisVideo::SignalingChannel', {
+      DeletionPolicy: 'Delete',
+      UpdateReplacePolicy: 'Delete',
+    });
+  });
+
+  test('node.defaultChild is the CfnSignalingChannel', () => {
+    const stack = newStack();
+    const channel = new SignalingChannel(stack, 'Channel');
+    expect(channel.node.defaultChild).toBeInstanceOf(CfnSignalingChannel);
+    const cfn = channel.node.defaultChild as CfnSignalingChannel;
+    expect(cfn.type).toBe('SINGLE_MASTER');
+    // an escape hatch on the L1 shows in the template
+    cfn.messageTtlSeconds = 10;
+    Template.fromStack(stack).hasResourceProperties('AWS::KinesisVideo::SignalingChannel', { MessageTtlSeconds: 10 });
+  });
+
+  test('Tags.of(...) adds tags', () => {
+    const stack = newStack();
+    const channel = new SignalingChannel(stack, 'Channel');
+    Tags.of(channel).add('team', 'video');
+    Tags.of(stack).add('env', 'test');
+    Template.fromStack(stack).hasResourceProperties('AWS::KinesisVideo::SignalingChannel', {
+      Tags: Match.arrayEquals([
+        { Key: 'env', Value: 'test' },
+        { Key: 'team', Value: 'video' },
+      ]),
+    });
+  });
+
+  test('attributes resolve to the resource', () => {
+    const stack = newStack();
+    const channel = new SignalingChannel(stack, 'Channel', { signalingChannelName: 'front-door' });
+    const id = logicalIdOf(channel);
+    expect(stack.resolve(channel.signalingChannelArn)).toEqual(getAttArn(id));
+    expect(stack.resolve(channel.signalingChannelName)).toEqual({ Ref: id });
+  });
+});
+
+describe('SignalingChannel grants', () => {
+  let stack: Stack;
+  let channel: SignalingChannel;
+  let role: iam.Role;
+  beforeEach(() => {
+    stack = newStack();
+    channel = new SignalingChannel(stack, 'Channel');
+    role = newRole(stack);
+  });
+
+  test('grantMaster: exactly the three signaling actions and ConnectAsMaster, nothing storage-related', () => {
+    expect(channel.grantMaster(role).success).toBe(true);
+    const statement = onlyStatement(stack, role);
+    expect(statement.actions).toEqual(MASTER_ACTIONS);
+    expect(statement.resources).toEqual([getAttArn(logicalIdOf(channel))]);
+    for (const action of STORAGE_ACTIONS) {
+      expect(statement.actions).not.toContain(action);
+    }
+    expect(statement.actions).not.toContain('kinesisvideo:ConnectAsViewer');
+  });
+
+  test('grantViewer: exactly the three signaling actions and ConnectAsViewer, nothing storage-related', () => {
+    expect(channel.grantViewer(role).success).toBe(true);
+    const statement = onlyStatement(stack, role);
+    expect(statement.actions).toEqual(VIEWER_ACTIONS);
+    expect(statement.resources).toEqual([getAttArn(logicalIdOf(channel))]);
+    for (const action of STORAGE_ACTIONS) {
+      expect(statement.actions).not.toContain(action);
+    }
+    expect(statement.actions).not.toContain('kinesisvideo:ConnectAsMaster');
+  });
+
+  test('grantStorageSessionMaster: the master actions plus DescribeMediaStorageConfiguration and JoinStorageSession', () => {
+    expect(channel.grantStorageSessionMaster(role).success).toBe(true);
+    const statement = onlyStatement(stack, role);
+    expect(statement.actions).toEqual(STORAGE_SESSION_MASTER_ACTIONS);
+    expect(statement.resources).toEqual([getAttArn(logicalIdOf(channel))]);
+    expect(statement.actions).not.toContain('kinesisvideo:JoinStorageSessionAsViewer');
+    expect(statement.actions).not.toContain('kinesisvideo:UpdateMediaStorageConfiguration');
+  });
+
+  test('grantStorageSessionViewer: the viewer actions plus DescribeMediaStorageConfiguration and JoinStorageSessionAsViewer', () => {
+    expect(channel.grantStorageSessionViewer(role).success).toBe(true);
+    const statement = onlyStatement(stack, role);
+    expect(statement.actions).toEqual(STORAGE_SESSION_VIEWER_ACTIONS);
+    expect(statement.resources).toEqual([getAttArn(logicalIdOf(channel))]);
+    expect(statement.actions).not.toContain('kinesisvideo:JoinStorageSession');
+    expect(statement.actions).not.toContain('kinesisvideo:ConnectAsMaster');
+    expect(statement.actions).not.toContain('kinesisvideo:UpdateMediaStorageConfiguration');
+  });
+
+  test('grant(grantee, ...actions): exactly the given actions on the channel', () => {
+    const grant = channel.grant(role, 'kinesisvideo:UpdateSignalingChannel', 'kinesisvideo:TagResource');
+    expect(grant.success).toBe(true);
+    const statement = onlyStatement(stack, role);
+    expect(statement.actions).toEqual(['kinesisvideo:TagResource', 'kinesisvideo:UpdateSignalingChannel']);
+    expect(statement.resources).toEqual([getAttArn(logicalIdOf(channel))]);
+  });
+
+  test('grant with a single action renders it as a string', () => {
+    channel.grant(role, 'kinesisvideo:DescribeSignalingChannel');
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [Match.objectEquals({
+          Action: 'kinesisvideo:DescribeSignalingChannel',
+          Effect: 'Allow',
+          Resource: getAttArn(logicalIdOf(channel)),
+        })],
+      },
+    });
+  });
+
+  test('no grant touches anything but this channel', () => {
+    const other = new SignalingChannel(stack, 'Other');
+    channel.grantMaster(role);
+    channel.grantStorageSessionViewer(role);
+    const statements = statementsOf(Template.fromStack(stack), logicalIdOf(role));
+    expect(statements).toHaveLength(2);
+    for (const s of statements) {
+      expect(s.resources).toEqual([getAttArn(logicalIdOf(channel))]);
+      expect(JSON.stringify(s.resources)).not.toContain(logicalIdOf(other));
+    }
+    expect(allActions(statements).every(a => a.startsWith('kinesisvideo:'))).toBe(true);
+  });
+});
+
+describe('SignalingChannel imports', () => {
+  test('fromSignalingChannelArn with a literal ARN: name parsed, env from the ARN, grants on the ARN', () => {
+    const stack = newStack();
+    const imported: ISignalingChannel = SignalingChannel.fromSignalingChannelArn(stack, 'Imported', CHANNEL_ARN);
+    expect(imported.signalingChannelArn).toBe(CHANNEL_ARN);
+    expect(imported.signalingChannelName).toBe('front-door');
+    expect(imported.env).toEqual({ account: '123456789012', region: 'eu-west-1' });
+
+    const role = newRole(stack);
+    expect(imported.grantMaster(role).success).toBe(true);
+    const statement = onlyStatement(stack, role);
+    expect(statement.actions).toEqual(MASTER_ACTIONS);
+    expect(statement.resources).toEqual([CHANNEL_ARN]);
+    Template.fromStack(stack).resourceCountIs('AWS::KinesisVideo::SignalingChannel', 0);
+  });
+
+  test('fromSignalingChannelAttributes with a literal ARN in another partition', () => {
+    const stack = newStack();
+    const arn = 'arn:aws-cn:kinesisvideo:cn-north-1:210987654321:channel/lobby_cam.1/1234';
+    const imported = SignalingChannel.fromSignalingChannelAttributes(stack, 'Imported', { signalingChannelArn: arn });
+    expect(imported.signalingChannelName).toBe('lobby_cam.1');
+    expect(imported.env).toEqual({ account: '210987654321', region: 'cn-north-1' });
+    const role = newRole(stack);
+    imported.grantStorageSessionViewer(role);
+    const statement = onlyStatement(stack, role);
+    expect(statement.actions).toEqual(STORAGE_SESSION_VIEWER_ACTIONS);
+    expect(statement.resources).toEqual([arn]);
+  });
+
+  test.each([
+    ['grantMaster', MASTER_ACTIONS],
+    ['grantViewer', VIEWER_ACTIONS],
+    ['grantStorageSessionMaster', STORAGE_SESSION_MASTER_ACTIONS],
+    ['grantStorageSessionViewer', STORAGE_SESSION_VIEWER_ACTIONS],
+  ] as const)('imported %s grants the same actions as the L2', (method, actions) => {
+    const stack = newStack();
+    const imported = SignalingChannel.fromSignalingChannelArn(stack, 'Imported', CHANNEL_ARN);
+    const role = newRole(stack);
+    imported[method](role);
+    expect(onlyStatement(stack, role)).toEqual({ actions, resources: [CHANNEL_ARN] });
+  });
+
+  test('fromSignalingChannelAttributes with a token ARN: grants on the token, name parsed by CloudFormation', () => {
+    const stack = newStack();
+    const arn = new CfnParameter(stack, 'ChannelArn', { type: 'String' }).valueAsString;
+    const imported = SignalingChannel.fromSignalingChannelAttributes(stack, 'Imported', { signalingChannelArn: arn });
+    expect(Token.isUnresolved(imported.signalingChannelName)).toBe(true);
+    expect(evaluateIntrinsic(stack.resolve(imported.signalingChannelName), { ChannelArn: CHANNEL_ARN })).toBe('front-door');
+    // env of a token ARN is parsed from it by CloudFormation too
+    expect(evaluateIntrinsic(stack.resolve(imported.env.account), { ChannelArn: CHANNEL_ARN })).toBe('123456789012');
+    expect(evaluateIntrinsic(stack.resolve(imported.env.region), { ChannelArn: CHANNEL_ARN })).toBe('eu-west-1');
+
+    const role = newRole(stack);
+    expect(imported.grantViewer(role).success).toBe(true);
+    const statement = onlyStatement(stack, role);
+    expect(statement.actions).toEqual(VIEWER_ACTIONS);
+    expect(statement.resources).toEqual([{ Ref: 'ChannelArn' }]);
+  });
+
+  test('fromSignalingChannelArn with a GetAtt of a channel in another stack', () => {
+    const app = new App();
+    const producer = new Stack(app, 'Producer');
+    const consumer = new Stack(app, 'Consumer');
+    const channel = new SignalingChannel(producer, 'Channel');
+    const imported = SignalingChannel.fromSignalingChannelArn(consumer, 'Imported', channel.signalingChannelArn);
+    const role = newRole(consumer);
+    imported.grantMaster(role);
+    const statement = onlyStatement(consumer, role);
+    expect(statement.actions).toEqual(MASTER_ACTIONS);
+    expect(statement.resources).toHaveLength(1);
+    const exportName = (statement.resources[0] as Record<string, string>)['Fn::ImportValue'];
+    const outputs = Object.values(Template.fromStack(producer).toJSON().Outputs) as Array<{ Value: unknown; Export: { Name: string } }>;
+    expect(outputs.filter(o => o.Export.Name === exportName).map(o => o.Value)).toEqual([getAttArn(logicalIdOf(channel))]);
+    // the name is parsed by CloudFormation from the imported ARN
+    expect(JSON.stringify(consumer.resolve(imported.signalingChannelName))).toContain(exportName);
+  });
+
+  test.each([
+    ['a stream ARN', 'arn:aws:kinesisvideo:eu-west-1:123456789012:stream/front-door/1700000000000'],
+    ['another service', 'arn:aws:kinesis:eu-west-1:123456789012:channel/front-door/1700000000000'],
+    ['no creation time', 'arn:aws:kinesisvideo:eu-west-1:123456789012:channel/front-door'],
+    ['a bad account', 'arn:aws:kinesisvideo:eu-west-1:1234:channel/front-door/1700000000000'],
+    ['a name', 'front-door'],
+  ])('an invalid literal ARN (%s) throws naming signalingChannelArn', (_name, arn) => {
+    const stack = newStack();
+    expect(() => SignalingChannel.fromSignalingChannelArn(stack, 'Imported', arn)).toThrow(/invalid signalingChannelArn/);
+    expect(() => SignalingChannel.fromSignalingChannelAttributes(stack, 'Imported2', { signalingChannelArn: arn }))
+      .toThrow(/invalid signalingChannelArn/);
+  });
+});

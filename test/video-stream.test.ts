@@ -1,0 +1,366 @@
+import { App, CfnParameter, Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { CfnStream } from 'aws-cdk-lib/aws-kinesisvideo';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import {
+  actionsOn,
+  allActions,
+  evaluateIntrinsic,
+  getAttArn,
+  logicalIdOf,
+  NormalizedStatement,
+  referencedLogicalIds,
+  sorted,
+  statementsForService,
+  statementsOf,
+} from './iam-statements';
+import { IVideoStream, VideoStream } from '../src';
+
+const WRITE_ACTIONS = sorted([
+  'kinesisvideo:DescribeStream',
+  'kinesisvideo:GetDataEndpoint',
+  'kinesisvideo:PutMedia',
+]);
+const READ_ACTIONS = sorted([
+  'kinesisvideo:DescribeStream',
+  'kinesisvideo:GetDataEndpoint',
+  'kinesisvideo:GetMedia',
+  'kinesisvideo:ListFragments',
+  'kinesisvideo:GetMediaForFragmentList',
+]);
+const PLAYBACK_ACTIONS = sorted([
+  'kinesisvideo:GetDataEndpoint',
+  'kinesisvideo:GetHLSStreamingSessionURL',
+  'kinesisvideo:GetDASHStreamingSessionURL',
+  'kinesisvideo:GetClip',
+  'kinesisvideo:GetImages',
+  'kinesisvideo:ListFragments',
+]);
+
+const STREAM_ARN = 'arn:aws:kinesisvideo:eu-west-1:123456789012:stream/front-door/1700000000000';
+const KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555';
+
+function newStack(): Stack {
+  return new Stack(new App(), 'TestStack');
+}
+
+function newRole(stack: Stack, id = 'Role'): iam.Role {
+  return new iam.Role(stack, id, { assumedBy: new iam.AccountRootPrincipal() });
+}
+
+function statementsOfRole(stack: Stack, role: iam.Role): NormalizedStatement[] {
+  const statements = statementsOf(Template.fromStack(stack), logicalIdOf(role));
+  for (const s of statements) {
+    expect(s.effect).toBe('Allow');
+    expect(s.condition).toBeUndefined();
+  }
+  return statements;
+}
+
+type GrantMethod = 'grantWrite' | 'grantRead' | 'grantPlayback';
+const GRANTS: Array<[GrantMethod, string[], string]> = [
+  ['grantWrite', WRITE_ACTIONS, 'kms:GenerateDataKey'],
+  ['grantRead', READ_ACTIONS, 'kms:Decrypt'],
+  ['grantPlayback', PLAYBACK_ACTIONS, 'kms:Decrypt'],
+];
+
+describe('VideoStream', () => {
+  test('defaults: 24 h retention, no name, no key, no media type, retained', () => {
+    const stack = newStack();
+    new VideoStream(stack, 'Stream');
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::KinesisVideo::Stream', 1);
+    template.hasResource('AWS::KinesisVideo::Stream', {
+      Properties: Match.objectEquals({ DataRetentionInHours: 24 }),
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+    template.resourceCountIs('AWS::KinesisVideo::SignalingChannel', 0);
+    template.resourceCountIs('Custom::KinesisVideoMediaStorageLink', 0);
+    template.resourceCountIs('AWS::Lambda::Function', 0);
+  });
+
+  test('every prop', () => {
+    const stack = newStack();
+    const key = new kms.Key(stack, 'Key');
+    const stream = new VideoStream(stack, 'Stream', {
+      videoStreamName: 'front-door',
+      retention: Duration.days(30),
+      encryptionKey: key,
+      mediaType: 'video/h264',
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    expect(stream.encryptionKey).toBe(key);
+    Template.fromStack(stack).hasResource('AWS::KinesisVideo::Stream', {
+      Properties: Match.objectEquals({
+        Name: 'front-door',
+        DataRetentionInHours: 720,
+        KmsKeyId: getAttArn(logicalIdOf(key)),
+        MediaType: 'video/h264',
+      }),
+      DeletionPolicy: 'Delete',
+      UpdateReplacePolicy: 'Delete',
+    });
+  });
+
+  test.each([
+    [Duration.hours(0), 0],
+    [Duration.hours(1), 1],
+    [Duration.days(7), 168],
+    [Duration.hours(87_600), 87_600],
+  ])('retention %s is DataRetentionInHours %d (0 allowed for a plain stream)', (retention, hours) => {
+    const stack = newStack();
+    new VideoStream(stack, 'Stream', { retention });
+    Template.fromStack(stack).hasResourceProperties('AWS::KinesisVideo::Stream', { DataRetentionInHours: hours });
+  });
+
+  test('mediaType list', () => {
+    const stack = newStack();
+    new VideoStream(stack, 'Stream', { mediaType: 'video/h264,audio/aac' });
+    Template.fromStack(stack).hasResourceProperties('AWS::KinesisVideo::Stream', { MediaType: 'video/h264,audio/aac' });
+  });
+
+  test('removalPolicy RETAIN given explicitly', () => {
+    const stack = newStack();
+    new VideoStream(stack, 'Stream', { removalPolicy: RemovalPolicy.RETAIN });
+    Template.fromStack(stack).hasResource('AWS::KinesisVideo::Stream', { DeletionPolicy: 'Retain' });
+  });
+
+  test('node.defaultChild is the CfnStream; Tags.of adds tags', () => {
+    const stack = newStack();
+    const stream = new VideoStream(stack, 'Stream');
+    expect(stream.node.defaultChild).toBeInstanceOf(CfnStream);
+    Tags.of(stream).add('team', 'video');
+    Template.fromStack(stack).hasResourceProperties('AWS::KinesisVideo::Stream', {
+      Tags: Match.arrayEquals([{ Key: 'team', Value: 'video' }]),
+    });
+  });
+
+  test('attributes resolve to the resource', () => {
+    const stack = newStack();
+    const stream = new VideoStream(stack, 'Stream');
+    const id = logicalIdOf(stream);
+    expect(stack.resolve(stream.videoStreamArn)).toEqual(getAttArn(id));
+    expect(stack.resolve(stream.videoStreamName)).toEqual({ Ref: id });
+    expect(stream.encryptionKey).toBeUndefined();
+  });
+});
+
+describe('VideoStream grants, AWS-managed key', () => {
+  test.each(GRANTS)('%s: exactly its actions on the stream, no KMS action', (method, actions) => {
+    const stack = newStack();
+    const stream = new VideoStream(stack, 'Stream');
+    new kms.Key(stack, 'UnrelatedKey');
+    const role = newRole(stack);
+    expect(stream[method](role).success).toBe(true);
+    const statements = statementsOfRole(stack, role);
+    expect(statements).toHaveLength(1);
+    expect(sorted(statements[0].actions)).toEqual(actions);
+    expect(statements[0].resources).toEqual([getAttArn(logicalIdOf(stream))]);
+    expect(allActions(statements).filter(a => a.startsWith('kms:'))).toEqual([]);
+  });
+
+  test('grant(grantee, ...actions): exactly the given actions on the stream', () => {
+    const stack = newStack();
+    const stream = new VideoStream(stack, 'Stream');
+    const role = newRole(stack);
+    expect(stream.grant(role, 'kinesisvideo:UpdateDataRetention', 'kinesisvideo:DescribeStream').success).toBe(true);
+    const statements = statementsOfRole(stack, role);
+    expect(statements).toHaveLength(1);
+    expect(sorted(statements[0].actions)).toEqual(['kinesisvideo:DescribeStream', 'kinesisvideo:UpdateDataRetention']);
+    expect(statements[0].resources).toEqual([getAttArn(logicalIdOf(stream))]);
+  });
+});
+
+describe('VideoStream grants, customer-managed key', () => {
+  test.each(GRANTS)('%s: its actions on the stream and exactly one KMS action on the stream\'s key only', (method, actions, keyAction) => {
+    const stack = newStack();
+    const key = new kms.Key(stack, 'Key');
+    const otherKey = new kms.Key(stack, 'OtherKey');
+    const stream = new VideoStream(stack, 'Stream', { encryptionKey: key });
+    const role = newRole(stack);
+    expect(stream[method](role).success).toBe(true);
+    const statements = statementsOfRole(stack, role);
+    expect(statements).toHaveLength(2);
+    expect(actionsOn(statements, getAttArn(logicalIdOf(stream)))).toEqual(actions);
+    const kmsStatements = statementsForService(statements, 'kms');
+    expect(kmsStatements).toHaveLength(1);
+    expect(kmsStatements[0].actions).toEqual([keyAction]);
+    expect(kmsStatements[0].resources).toEqual([getAttArn(logicalIdOf(key))]);
+    expect(referencedLogicalIds(statements.map(s => s.resources))).toEqual(sorted([logicalIdOf(stream), logicalIdOf(key)]));
+    expect(referencedLogicalIds(statements.map(s => s.resources))).not.toContain(logicalIdOf(otherKey));
+  });
+
+  test('grant(...) adds nothing on the key', () => {
+    const stack = newStack();
+    const key = new kms.Key(stack, 'Key');
+    const stream = new VideoStream(stack, 'Stream', { encryptionKey: key });
+    const role = newRole(stack);
+    stream.grant(role, 'kinesisvideo:GetMedia');
+    const statements = statementsOfRole(stack, role);
+    expect(statements).toHaveLength(1);
+    expect(statements[0].actions).toEqual(['kinesisvideo:GetMedia']);
+    expect(statements[0].resources).toEqual([getAttArn(logicalIdOf(stream))]);
+  });
+
+  test('the key policy is not widened by the grants', () => {
+    const stack = newStack();
+    const key = new kms.Key(stack, 'Key');
+    const stream = new VideoStream(stack, 'Stream', { encryptionKey: key });
+    const role = newRole(stack);
+    stream.grantWrite(role);
+    stream.grantRead(role);
+    const keyPolicy = Template.fromStack(stack).toJSON().Resources[logicalIdOf(key)].Properties.KeyPolicy;
+    expect(keyPolicy.Statement).toHaveLength(1);
+    expect(JSON.stringify(keyPolicy)).not.toContain(logicalIdOf(role));
+  });
+});
+
+describe('VideoStream imports', () => {
+  test('fromVideoStreamArn with a literal ARN: name and env parsed, grants on the ARN, no KMS', () => {
+    const stack = newStack();
+    const imported: IVideoStream = VideoStream.fromVideoStreamArn(stack, 'Imported', STREAM_ARN);
+    expect(imported.videoStreamArn).toBe(STREAM_ARN);
+    expect(imported.videoStreamName).toBe('front-door');
+    expect(imported.encryptionKey).toBeUndefined();
+    expect(imported.env).toEqual({ account: '123456789012', region: 'eu-west-1' });
+    const role = newRole(stack);
+    imported.grantWrite(role);
+    imported.grantPlayback(role);
+    const statements = statementsOfRole(stack, role);
+    expect(statements).toHaveLength(2);
+    expect(statements.map(s => s.resources)).toEqual([[STREAM_ARN], [STREAM_ARN]]);
+    expect(sorted(statements[0].actions)).toEqual(WRITE_ACTIONS);
+    expect(sorted(statements[1].actions)).toEqual(PLAYBACK_ACTIONS);
+    expect(allActions(statements).filter(a => a.startsWith('kms:'))).toEqual([]);
+    Template.fromStack(stack).resourceCountIs('AWS::KinesisVideo::Stream', 0);
+  });
+
+  test.each(GRANTS)('fromVideoStreamAttributes with an encryptionKey: %s puts the KMS action on the given key', (method, actions, keyAction) => {
+    const stack = new Stack(new App(), 'TestStack', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const key = kms.Key.fromKeyArn(stack, 'Key', KEY_ARN);
+    const imported = VideoStream.fromVideoStreamAttributes(stack, 'Imported', { videoStreamArn: STREAM_ARN, encryptionKey: key });
+    expect(imported.encryptionKey).toBe(key);
+    const role = newRole(stack);
+    imported[method](role);
+    const statements = statementsOfRole(stack, role);
+    expect(statements).toHaveLength(2);
+    expect(actionsOn(statements, STREAM_ARN)).toEqual(actions);
+    expect(actionsOn(statements, KEY_ARN)).toEqual([keyAction]);
+  });
+
+  test('fromVideoStreamAttributes with a key of the same stack', () => {
+    const stack = newStack();
+    const key = new kms.Key(stack, 'Key');
+    const imported = VideoStream.fromVideoStreamAttributes(stack, 'Imported', { videoStreamArn: STREAM_ARN, encryptionKey: key });
+    const role = newRole(stack);
+    imported.grantRead(role);
+    const statements = statementsOfRole(stack, role);
+    expect(actionsOn(statements, STREAM_ARN)).toEqual(READ_ACTIONS);
+    expect(actionsOn(statements, getAttArn(logicalIdOf(key)))).toEqual(['kms:Decrypt']);
+  });
+
+  test('token ARN: grants on the token, name and env parsed by CloudFormation', () => {
+    const stack = newStack();
+    const arn = new CfnParameter(stack, 'StreamArn', { type: 'String' }).valueAsString;
+    const imported = VideoStream.fromVideoStreamAttributes(stack, 'Imported', { videoStreamArn: arn });
+    expect(Token.isUnresolved(imported.videoStreamName)).toBe(true);
+    expect(evaluateIntrinsic(stack.resolve(imported.videoStreamName), { StreamArn: STREAM_ARN })).toBe('front-door');
+    expect(evaluateIntrinsic(stack.resolve(imported.env.account), { StreamArn: STREAM_ARN })).toBe('123456789012');
+    const role = newRole(stack);
+    imported.grantWrite(role);
+    const statements = statementsOfRole(stack, role);
+    expect(statements).toHaveLength(1);
+    expect(statements[0].resources).toEqual([{ Ref: 'StreamArn' }]);
+    expect(sorted(statements[0].actions)).toEqual(WRITE_ACTIONS);
+  });
+
+  test.each([
+    ['a channel ARN', 'arn:aws:kinesisvideo:eu-west-1:123456789012:channel/front-door/1700000000000'],
+    ['another service', 'arn:aws:kinesis:eu-west-1:123456789012:stream/front-door/1700000000000'],
+    ['no creation time', 'arn:aws:kinesisvideo:eu-west-1:123456789012:stream/front-door'],
+    ['a name', 'front-door'],
+  ])('an invalid literal ARN (%s) throws naming videoStreamArn', (_name, arn) => {
+    const stack = newStack();
+    expect(() => VideoStream.fromVideoStreamArn(stack, 'Imported', arn)).toThrow(/invalid videoStreamArn/);
+    expect(() => VideoStream.fromVideoStreamAttributes(stack, 'Imported2', { videoStreamArn: arn })).toThrow(/invalid videoStreamArn/);
+  });
+});
+
+describe('VideoStream metrics', () => {
+  type MetricMethod =
+    | 'metricPutMediaIncomingBytes'
+    | 'metricPutMediaIncomingFrames'
+    | 'metricPutMediaSuccess'
+    | 'metricPutMediaFragmentIngestionLatency'
+    | 'metricPutMediaFragmentPersistLatency'
+    | 'metricGetMediaSuccess'
+    | 'metricGetMediaMillisBehindNow';
+
+  const METRICS: Array<[MetricMethod, string, string]> = [
+    ['metricPutMediaIncomingBytes', 'PutMedia.IncomingBytes', 'Sum'],
+    ['metricPutMediaIncomingFrames', 'PutMedia.IncomingFrames', 'Sum'],
+    ['metricPutMediaSuccess', 'PutMedia.Success', 'Average'],
+    ['metricPutMediaFragmentIngestionLatency', 'PutMedia.FragmentIngestionLatency', 'Average'],
+    ['metricPutMediaFragmentPersistLatency', 'PutMedia.FragmentPersistLatency', 'Average'],
+    ['metricGetMediaSuccess', 'GetMedia.Success', 'Average'],
+    ['metricGetMediaMillisBehindNow', 'GetMedia.MillisBehindNow', 'Maximum'],
+  ];
+
+  test.each(METRICS)('%s: %s, default statistic %s, StreamName = the stream\'s Ref', (method, metricName, statistic) => {
+    const stack = newStack();
+    const stream = new VideoStream(stack, 'Stream');
+    const metric = stream[method]();
+    expect(metric.namespace).toBe('AWS/KinesisVideo');
+    expect(metric.metricName).toBe(metricName);
+    expect(metric.statistic).toBe(statistic);
+    expect(metric.period.toSeconds()).toBe(300);
+    expect(Object.keys(metric.dimensions ?? {})).toEqual(['StreamName']);
+    expect(stack.resolve(metric.dimensions!.StreamName)).toEqual({ Ref: logicalIdOf(stream) });
+  });
+
+  test.each(METRICS)('%s: props override period and statistic', (method, metricName) => {
+    const stack = newStack();
+    const stream = new VideoStream(stack, 'Stream');
+    const metric = stream[method]({ period: Duration.minutes(1), statistic: cloudwatch.Stats.p(99), label: 'mine' });
+    expect(metric.metricName).toBe(metricName);
+    expect(metric.period.toSeconds()).toBe(60);
+    expect(metric.statistic).toBe('p99');
+    expect(metric.label).toBe('mine');
+    expect(stack.resolve(metric.dimensions!.StreamName)).toEqual({ Ref: logicalIdOf(stream) });
+  });
+
+  test.each(METRICS)('%s of an imported literal ARN: StreamName is the parsed name', (method, metricName, statistic) => {
+    const stack = newStack();
+    const metric = VideoStream.fromVideoStreamArn(stack, 'Imported', STREAM_ARN)[method]();
+    expect(metric.metricName).toBe(metricName);
+    expect(metric.statistic).toBe(statistic);
+    expect(metric.dimensions).toEqual({ StreamName: 'front-door' });
+  });
+
+  test('metric(name, props): any metric name, default statistic Average', () => {
+    const stack = newStack();
+    const stream = new VideoStream(stack, 'Stream');
+    const metric = stream.metric('ListFragments.Latency', { statistic: 'Maximum' });
+    expect(metric.namespace).toBe('AWS/KinesisVideo');
+    expect(metric.metricName).toBe('ListFragments.Latency');
+    expect(metric.statistic).toBe('Maximum');
+    expect(stack.resolve(metric.dimensions!.StreamName)).toEqual({ Ref: logicalIdOf(stream) });
+    expect(stream.metric('GetClip.Success').statistic).toBe('Average');
+  });
+
+  test('a metric renders into an alarm on the stream', () => {
+    const stack = newStack();
+    const stream = new VideoStream(stack, 'Stream');
+    stream.metricPutMediaSuccess().createAlarm(stack, 'Alarm', { threshold: 0.9, evaluationPeriods: 3 });
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/KinesisVideo',
+      MetricName: 'PutMedia.Success',
+      Statistic: 'Average',
+      Period: 300,
+      Dimensions: [{ Name: 'StreamName', Value: { Ref: logicalIdOf(stream) } }],
+    });
+  });
+});

@@ -1,0 +1,860 @@
+import { App, CfnParameter, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import {
+  actionsOn,
+  allActions,
+  evaluateIntrinsic,
+  getAttArn,
+  logicalIdOf,
+  NormalizedStatement,
+  referencedLogicalIds,
+  sorted,
+  statementsForService,
+  statementsOf,
+} from './iam-statements';
+import { IWebRtcIngestion, WebRtcIngestion } from '../src';
+
+const MASTER_CHANNEL_ACTIONS = sorted([
+  'kinesisvideo:ConnectAsMaster',
+  'kinesisvideo:DescribeMediaStorageConfiguration',
+  'kinesisvideo:DescribeSignalingChannel',
+  'kinesisvideo:GetIceServerConfig',
+  'kinesisvideo:GetSignalingChannelEndpoint',
+  'kinesisvideo:JoinStorageSession',
+]);
+
+const VIEWER_CHANNEL_ACTIONS = sorted([
+  'kinesisvideo:ConnectAsViewer',
+  'kinesisvideo:DescribeMediaStorageConfiguration',
+  'kinesisvideo:DescribeSignalingChannel',
+  'kinesisvideo:GetIceServerConfig',
+  'kinesisvideo:GetSignalingChannelEndpoint',
+  'kinesisvideo:JoinStorageSessionAsViewer',
+]);
+
+const STREAM_WRITE_ACTIONS = sorted([
+  'kinesisvideo:DescribeStream',
+  'kinesisvideo:GetDataEndpoint',
+  'kinesisvideo:PutMedia',
+]);
+
+const PLAYBACK_ACTIONS = sorted([
+  'kinesisvideo:GetDataEndpoint',
+  'kinesisvideo:GetHLSStreamingSessionURL',
+  'kinesisvideo:GetDASHStreamingSessionURL',
+  'kinesisvideo:GetClip',
+  'kinesisvideo:GetImages',
+  'kinesisvideo:ListFragments',
+]);
+
+const TAG_KEY = 'cdk-kinesis-video-webrtc:stack-id';
+const PROVIDER_ID = 'KinesisVideoMediaStorageLinkProvider';
+
+const CHANNEL_ARN = 'arn:aws:kinesisvideo:eu-west-1:123456789012:channel/front-door/1700000000000';
+const STREAM_ARN = 'arn:aws:kinesisvideo:eu-west-1:123456789012:stream/front-door/1700000000001';
+const KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555';
+
+function newStack(): Stack {
+  return new Stack(new App(), 'TestStack');
+}
+
+function newRole(stack: Stack, id: string): iam.Role {
+  return new iam.Role(stack, id, { assumedBy: new iam.AccountRootPrincipal() });
+}
+
+/** The logical ids of a camera's channel and stream. */
+function idsOf(camera: WebRtcIngestion): { channel: string; stream: string } {
+  return { channel: logicalIdOf(camera.channel), stream: logicalIdOf(camera.stream) };
+}
+
+/** The one statement whose resources are exactly `[resource]`. */
+function onlyStatementOn(statements: NormalizedStatement[], resource: unknown): NormalizedStatement {
+  const matching = statements.filter(s => JSON.stringify(s.resources) === JSON.stringify([resource]));
+  expect(matching).toHaveLength(1);
+  return matching[0];
+}
+
+/**
+ * Asserts the kinesisvideo part of a policy: exactly one channel statement and one stream
+ * statement, with exactly the given actions.
+ */
+function expectKinesisVideoStatements(
+  statements: NormalizedStatement[],
+  channelResource: unknown,
+  channelActions: string[],
+  streamResource: unknown,
+  streamActions: string[],
+): void {
+  const kvs = statementsForService(statements, 'kinesisvideo');
+  expect(kvs).toHaveLength(2);
+  for (const s of kvs) {
+    expect(s.effect).toBe('Allow');
+    expect(s.condition).toBeUndefined();
+  }
+  expect(sorted(onlyStatementOn(kvs, channelResource).actions)).toEqual(channelActions);
+  expect(sorted(onlyStatementOn(kvs, streamResource).actions)).toEqual(streamActions);
+}
+
+function expectNoWildcardResource(statements: NormalizedStatement[]): void {
+  for (const s of statements) {
+    expect(JSON.stringify(s.resources)).not.toContain('*');
+  }
+}
+
+function providerIds(template: Template): { fn: string; role: string; logGroup: string } {
+  const only = (type: string): string => {
+    const ids = Object.keys(template.findResources(type)).filter(id => id.startsWith(PROVIDER_ID));
+    expect(ids).toHaveLength(1);
+    return ids[0];
+  };
+  return { fn: only('AWS::Lambda::Function'), role: only('AWS::IAM::Role'), logGroup: only('AWS::Logs::LogGroup') };
+}
+
+describe('WebRtcIngestion defaults', () => {
+  const stack = newStack();
+  const camera = new WebRtcIngestion(stack, 'Camera');
+  const template = Template.fromStack(stack);
+  const ids = idsOf(camera);
+
+  test('one SINGLE_MASTER channel with a 60 s message TTL, no name, tagged with the stack id', () => {
+    template.resourceCountIs('AWS::KinesisVideo::SignalingChannel', 1);
+    template.hasResourceProperties('AWS::KinesisVideo::SignalingChannel', Match.objectEquals({
+      Type: 'SINGLE_MASTER',
+      MessageTtlSeconds: 60,
+      Tags: [{ Key: TAG_KEY, Value: { Ref: 'AWS::StackId' } }],
+    }));
+  });
+
+  test('the channel is deleted with the stack', () => {
+    template.hasResource('AWS::KinesisVideo::SignalingChannel', {
+      DeletionPolicy: 'Delete',
+      UpdateReplacePolicy: 'Delete',
+    });
+  });
+
+  test('one stream: 24 h retention, ingestion media type, no key, no name, retained', () => {
+    template.resourceCountIs('AWS::KinesisVideo::Stream', 1);
+    template.hasResource('AWS::KinesisVideo::Stream', {
+      Properties: Match.objectEquals({
+        DataRetentionInHours: 24,
+        MediaType: 'video/h264,audio/aac',
+      }),
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+
+  test('one link whose ChannelArn and StreamArn are exactly this camera\'s channel and stream', () => {
+    const { fn } = providerIds(template);
+    template.resourceCountIs('Custom::KinesisVideoMediaStorageLink', 1);
+    template.hasResourceProperties('Custom::KinesisVideoMediaStorageLink', Match.objectEquals({
+      ServiceToken: getAttArn(fn),
+      ChannelArn: getAttArn(ids.channel),
+      StreamArn: getAttArn(ids.stream),
+    }));
+    expect(logicalIdOf(camera.link.resource)).toBe(Object.keys(template.findResources('Custom::KinesisVideoMediaStorageLink'))[0]);
+  });
+
+  test('the stream is not tagged for the link provider', () => {
+    template.hasResourceProperties('AWS::KinesisVideo::Stream', { Tags: Match.absent() });
+  });
+
+  test('no IAM policy is created for users of the camera until something is granted', () => {
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+  });
+});
+
+describe('WebRtcIngestion tags', () => {
+  test('a user tag of the same key on a parent scope does not replace the stack-id tag', () => {
+    const stack = newStack();
+    new WebRtcIngestion(stack, 'Camera');
+    Tags.of(stack).add(TAG_KEY, 'something-else');
+    Tags.of(stack).add('team', 'video');
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::KinesisVideo::SignalingChannel', {
+      Tags: Match.arrayEquals([
+        { Key: TAG_KEY, Value: { Ref: 'AWS::StackId' } },
+        { Key: 'team', Value: 'video' },
+      ]),
+    });
+    template.hasResourceProperties('AWS::KinesisVideo::Stream', {
+      Tags: Match.arrayWith([{ Key: 'team', Value: 'video' }]),
+    });
+  });
+});
+
+describe('WebRtcIngestion props', () => {
+  test('channelName and streamName name the resources', () => {
+    const stack = newStack();
+    new WebRtcIngestion(stack, 'Camera', { channelName: 'front-door-channel', streamName: 'front-door-stream' });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::KinesisVideo::SignalingChannel', { Name: 'front-door-channel' });
+    template.hasResourceProperties('AWS::KinesisVideo::Stream', { Name: 'front-door-stream' });
+  });
+
+  test('messageTtl sets MessageTtlSeconds', () => {
+    const stack = newStack();
+    new WebRtcIngestion(stack, 'Camera', { messageTtl: Duration.seconds(30) });
+    Template.fromStack(stack).hasResourceProperties('AWS::KinesisVideo::SignalingChannel', { MessageTtlSeconds: 30 });
+  });
+
+  test('retention Duration.days(7) is 168 hours', () => {
+    const stack = newStack();
+    new WebRtcIngestion(stack, 'Camera', { retention: Duration.days(7) });
+    Template.fromStack(stack).hasResourceProperties('AWS::KinesisVideo::Stream', { DataRetentionInHours: 168 });
+  });
+
+  test('retention of 1 hour, the minimum for ingestion', () => {
+    const stack = newStack();
+    new WebRtcIngestion(stack, 'Camera', { retention: Duration.hours(1) });
+    Template.fromStack(stack).hasResourceProperties('AWS::KinesisVideo::Stream', { DataRetentionInHours: 1 });
+  });
+
+  test('encryptionKey: KmsKeyId is the key\'s ARN', () => {
+    const stack = newStack();
+    const key = new kms.Key(stack, 'Key');
+    const camera = new WebRtcIngestion(stack, 'Camera', { encryptionKey: key });
+    Template.fromStack(stack).hasResourceProperties('AWS::KinesisVideo::Stream', { KmsKeyId: getAttArn(logicalIdOf(key)) });
+    expect(camera.stream.encryptionKey).toBe(key);
+  });
+
+  test('mediaType replaces the ingestion default', () => {
+    const stack = newStack();
+    new WebRtcIngestion(stack, 'Camera', { mediaType: 'video/h264' });
+    Template.fromStack(stack).hasResourceProperties('AWS::KinesisVideo::Stream', { MediaType: 'video/h264' });
+  });
+
+  test('removalPolicy DESTROY applies to the stream; the channel is deleted either way', () => {
+    const stack = newStack();
+    new WebRtcIngestion(stack, 'Camera', { removalPolicy: RemovalPolicy.DESTROY });
+    const template = Template.fromStack(stack);
+    template.hasResource('AWS::KinesisVideo::Stream', { DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+    template.hasResource('AWS::KinesisVideo::SignalingChannel', { DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+  });
+
+  test('removalPolicy RETAIN does not retain the channel', () => {
+    const stack = newStack();
+    new WebRtcIngestion(stack, 'Camera', { removalPolicy: RemovalPolicy.RETAIN });
+    const template = Template.fromStack(stack);
+    template.hasResource('AWS::KinesisVideo::Stream', { DeletionPolicy: 'Retain' });
+    template.hasResource('AWS::KinesisVideo::SignalingChannel', { DeletionPolicy: 'Delete' });
+  });
+
+  test('every prop together', () => {
+    const stack = newStack();
+    const key = new kms.Key(stack, 'Key');
+    new WebRtcIngestion(stack, 'Camera', {
+      channelName: 'c1',
+      streamName: 's1',
+      messageTtl: Duration.minutes(2),
+      retention: Duration.hours(48),
+      encryptionKey: key,
+      mediaType: 'video/h264,audio/opus',
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::KinesisVideo::SignalingChannel', Match.objectEquals({
+      Name: 'c1',
+      Type: 'SINGLE_MASTER',
+      MessageTtlSeconds: 120,
+      Tags: [{ Key: TAG_KEY, Value: { Ref: 'AWS::StackId' } }],
+    }));
+    template.hasResource('AWS::KinesisVideo::Stream', {
+      Properties: Match.objectEquals({
+        Name: 's1',
+        DataRetentionInHours: 48,
+        KmsKeyId: getAttArn(logicalIdOf(key)),
+        MediaType: 'video/h264,audio/opus',
+      }),
+      DeletionPolicy: 'Delete',
+    });
+  });
+});
+
+describe('WebRtcIngestion attributes', () => {
+  test('channelArn, streamArn, channelName and streamName resolve to the resources', () => {
+    const stack = newStack();
+    const camera = new WebRtcIngestion(stack, 'Camera');
+    const ids = idsOf(camera);
+    expect(stack.resolve(camera.channelArn)).toEqual(getAttArn(ids.channel));
+    expect(stack.resolve(camera.streamArn)).toEqual(getAttArn(ids.stream));
+    expect(stack.resolve(camera.channelName)).toEqual({ Ref: ids.channel });
+    expect(stack.resolve(camera.streamName)).toEqual({ Ref: ids.stream });
+    expect(camera.channelArn).toBe(camera.channel.signalingChannelArn);
+    expect(camera.streamArn).toBe(camera.stream.videoStreamArn);
+  });
+
+  test('with literal names, the name attributes still resolve to the resources (creation order)', () => {
+    const stack = newStack();
+    const camera = new WebRtcIngestion(stack, 'Camera', { channelName: 'ch', streamName: 'st' });
+    const ids = idsOf(camera);
+    expect(stack.resolve(camera.channelName)).toEqual({ Ref: ids.channel });
+    expect(stack.resolve(camera.streamName)).toEqual({ Ref: ids.stream });
+  });
+});
+
+describe('WebRtcIngestion.grantMaster', () => {
+  const stack = newStack();
+  const camera = new WebRtcIngestion(stack, 'Camera');
+  const role = newRole(stack, 'DeviceRole');
+  const grant = camera.grantMaster(role);
+  const template = Template.fromStack(stack);
+  const ids = idsOf(camera);
+  const statements = statementsOf(template, logicalIdOf(role));
+
+  test('the grant succeeds', () => {
+    expect(grant.success).toBe(true);
+  });
+
+  test('exactly the six channel actions and the three stream actions, on this camera', () => {
+    expect(statements).toHaveLength(2);
+    expectKinesisVideoStatements(statements, getAttArn(ids.channel), MASTER_CHANNEL_ACTIONS, getAttArn(ids.stream), STREAM_WRITE_ACTIONS);
+  });
+
+  test('no wildcard resource, no viewer action, no KMS action', () => {
+    expectNoWildcardResource(statements);
+    const actions = allActions(statements);
+    expect(actions).not.toContain('kinesisvideo:ConnectAsViewer');
+    expect(actions).not.toContain('kinesisvideo:JoinStorageSessionAsViewer');
+    expect(actions.filter(a => a.startsWith('kms:'))).toEqual([]);
+    expect(actions.filter(a => a.includes('*'))).toEqual([]);
+  });
+
+  test('also as a template assertion: the policy is exactly these two statements', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: logicalIdOf(role) }],
+      PolicyDocument: {
+        Statement: Match.arrayEquals([
+          Match.objectEquals({
+            Effect: 'Allow',
+            Action: Match.arrayEquals([
+              'kinesisvideo:DescribeSignalingChannel',
+              'kinesisvideo:GetSignalingChannelEndpoint',
+              'kinesisvideo:GetIceServerConfig',
+              'kinesisvideo:ConnectAsMaster',
+              'kinesisvideo:DescribeMediaStorageConfiguration',
+              'kinesisvideo:JoinStorageSession',
+            ]),
+            Resource: getAttArn(ids.channel),
+          }),
+          Match.objectEquals({
+            Effect: 'Allow',
+            Action: Match.arrayEquals(['kinesisvideo:DescribeStream', 'kinesisvideo:GetDataEndpoint', 'kinesisvideo:PutMedia']),
+            Resource: getAttArn(ids.stream),
+          }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('WebRtcIngestion.grantViewer', () => {
+  const stack = newStack();
+  const camera = new WebRtcIngestion(stack, 'Camera');
+  const role = newRole(stack, 'ViewerRole');
+  const grant = camera.grantViewer(role);
+  const template = Template.fromStack(stack);
+  const ids = idsOf(camera);
+  const statements = statementsOf(template, logicalIdOf(role));
+
+  test('the grant succeeds', () => {
+    expect(grant.success).toBe(true);
+  });
+
+  test('exactly the six viewer channel actions and the three stream actions, on this camera', () => {
+    expect(statements).toHaveLength(2);
+    expectKinesisVideoStatements(statements, getAttArn(ids.channel), VIEWER_CHANNEL_ACTIONS, getAttArn(ids.stream), STREAM_WRITE_ACTIONS);
+  });
+
+  test('no master action, no wildcard resource, no KMS action', () => {
+    const actions = allActions(statements);
+    expect(actions).not.toContain('kinesisvideo:ConnectAsMaster');
+    expect(actions).not.toContain('kinesisvideo:JoinStorageSession');
+    expect(actions.filter(a => a.startsWith('kms:'))).toEqual([]);
+    expectNoWildcardResource(statements);
+  });
+});
+
+describe('WebRtcIngestion grants with a customer-managed key', () => {
+  const stack = newStack();
+  const key = new kms.Key(stack, 'Key');
+  const otherKey = new kms.Key(stack, 'OtherKey');
+  const camera = new WebRtcIngestion(stack, 'Camera', { encryptionKey: key });
+  const master = newRole(stack, 'Master');
+  const viewer = newRole(stack, 'Viewer');
+  const player = newRole(stack, 'Player');
+  camera.grantMaster(master);
+  camera.grantViewer(viewer);
+  camera.grantPlayback(player);
+  const template = Template.fromStack(stack);
+  const ids = idsOf(camera);
+  const keyId = logicalIdOf(key);
+  const otherKeyId = logicalIdOf(otherKey);
+
+  test.each([
+    ['master', master, MASTER_CHANNEL_ACTIONS],
+    ['viewer', viewer, VIEWER_CHANNEL_ACTIONS],
+  ])('%s: kinesisvideo statements unchanged, plus exactly kms:GenerateDataKey on the stream\'s key', (_name, role, channelActions) => {
+    const statements = statementsOf(template, logicalIdOf(role));
+    expect(statements).toHaveLength(3);
+    expectKinesisVideoStatements(statements, getAttArn(ids.channel), channelActions, getAttArn(ids.stream), STREAM_WRITE_ACTIONS);
+    const kmsStatements = statementsForService(statements, 'kms');
+    expect(kmsStatements).toHaveLength(1);
+    expect(kmsStatements[0].actions).toEqual(['kms:GenerateDataKey']);
+    expect(kmsStatements[0].resources).toEqual([getAttArn(keyId)]);
+    expect(referencedLogicalIds(statements.map(s => s.resources))).not.toContain(otherKeyId);
+    expectNoWildcardResource(statements);
+  });
+
+  test('playback: exactly the six playback actions on the stream, plus kms:Decrypt on the key', () => {
+    const statements = statementsOf(template, logicalIdOf(player));
+    expect(statements).toHaveLength(2);
+    expect(sorted(onlyStatementOn(statements, getAttArn(ids.stream)).actions)).toEqual(PLAYBACK_ACTIONS);
+    expect(onlyStatementOn(statements, getAttArn(keyId)).actions).toEqual(['kms:Decrypt']);
+    expect(actionsOn(statements, getAttArn(ids.channel))).toEqual([]);
+    expect(referencedLogicalIds(statements.map(s => s.resources))).not.toContain(otherKeyId);
+  });
+
+  test('the key policies are not changed by the grants', () => {
+    for (const k of [keyId, otherKeyId]) {
+      const keyResource = template.toJSON().Resources[k];
+      expect(keyResource.Properties.KeyPolicy.Statement).toHaveLength(1);
+    }
+  });
+});
+
+describe('WebRtcIngestion grants without a customer-managed key', () => {
+  test('no KMS action at all for master, viewer or player', () => {
+    const stack = newStack();
+    new kms.Key(stack, 'UnrelatedKey');
+    const camera = new WebRtcIngestion(stack, 'Camera');
+    const roles = [newRole(stack, 'Master'), newRole(stack, 'Viewer'), newRole(stack, 'Player')];
+    camera.grantMaster(roles[0]);
+    camera.grantViewer(roles[1]);
+    camera.grantPlayback(roles[2]);
+    const template = Template.fromStack(stack);
+    for (const role of roles) {
+      const statements = statementsOf(template, logicalIdOf(role));
+      expect(statements.length).toBeGreaterThan(0);
+      expect(allActions(statements).filter(a => a.startsWith('kms:'))).toEqual([]);
+    }
+  });
+
+  test('grantPlayback: exactly the six playback actions on the stream, nothing on the channel', () => {
+    const stack = newStack();
+    const camera = new WebRtcIngestion(stack, 'Camera');
+    const role = newRole(stack, 'Player');
+    const grant = camera.grantPlayback(role);
+    const statements = statementsOf(Template.fromStack(stack), logicalIdOf(role));
+    const ids = idsOf(camera);
+    expect(grant.success).toBe(true);
+    expect(statements).toHaveLength(1);
+    expect(statements[0].resources).toEqual([getAttArn(ids.stream)]);
+    expect(sorted(statements[0].actions)).toEqual(PLAYBACK_ACTIONS);
+    expect(statements[0].actions).not.toContain('kinesisvideo:PutMedia');
+    expect(statements[0].actions).not.toContain('kinesisvideo:GetMedia');
+  });
+});
+
+describe('two cameras granted to two roles', () => {
+  test('each role\'s statements reference only its own camera', () => {
+    const stack = newStack();
+    const keyA = new kms.Key(stack, 'KeyA');
+    const keyB = new kms.Key(stack, 'KeyB');
+    const cameraA = new WebRtcIngestion(stack, 'CameraA', { encryptionKey: keyA });
+    const cameraB = new WebRtcIngestion(stack, 'CameraB', { encryptionKey: keyB });
+    const roleA = newRole(stack, 'RoleA');
+    const roleB = newRole(stack, 'RoleB');
+    cameraA.grantMaster(roleA);
+    cameraA.grantPlayback(roleA);
+    cameraB.grantViewer(roleB);
+    cameraB.grantPlayback(roleB);
+    const template = Template.fromStack(stack);
+
+    const ownA = sorted([logicalIdOf(cameraA.channel), logicalIdOf(cameraA.stream), logicalIdOf(keyA)]);
+    const ownB = sorted([logicalIdOf(cameraB.channel), logicalIdOf(cameraB.stream), logicalIdOf(keyB)]);
+    const statementsA = statementsOf(template, logicalIdOf(roleA));
+    const statementsB = statementsOf(template, logicalIdOf(roleB));
+    expect(referencedLogicalIds(statementsA.map(s => s.resources))).toEqual(ownA);
+    expect(referencedLogicalIds(statementsB.map(s => s.resources))).toEqual(ownB);
+
+    expectKinesisVideoStatements(
+      statementsForService(statementsA, 'kinesisvideo').filter(s => !s.actions.includes('kinesisvideo:GetClip')),
+      getAttArn(logicalIdOf(cameraA.channel)), MASTER_CHANNEL_ACTIONS,
+      getAttArn(logicalIdOf(cameraA.stream)), STREAM_WRITE_ACTIONS);
+    expectKinesisVideoStatements(
+      statementsForService(statementsB, 'kinesisvideo').filter(s => !s.actions.includes('kinesisvideo:GetClip')),
+      getAttArn(logicalIdOf(cameraB.channel)), VIEWER_CHANNEL_ACTIONS,
+      getAttArn(logicalIdOf(cameraB.stream)), STREAM_WRITE_ACTIONS);
+    expect(sorted(actionsOn(statementsA, getAttArn(logicalIdOf(keyA))))).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+    expect(sorted(actionsOn(statementsB, getAttArn(logicalIdOf(keyB))))).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+
+    // each link points at its own camera
+    const links = template.findResources('Custom::KinesisVideoMediaStorageLink');
+    expect(links[logicalIdOf(cameraA.link.resource)].Properties).toMatchObject({
+      ChannelArn: getAttArn(logicalIdOf(cameraA.channel)),
+      StreamArn: getAttArn(logicalIdOf(cameraA.stream)),
+    });
+    expect(links[logicalIdOf(cameraB.link.resource)].Properties).toMatchObject({
+      ChannelArn: getAttArn(logicalIdOf(cameraB.channel)),
+      StreamArn: getAttArn(logicalIdOf(cameraB.stream)),
+    });
+  });
+});
+
+describe('grantees', () => {
+  function expectMaster(statements: NormalizedStatement[], channel: unknown, stream: unknown): void {
+    expectKinesisVideoStatements(statements, channel, MASTER_CHANNEL_ACTIONS, stream, STREAM_WRITE_ACTIONS);
+  }
+
+  test('iam.User', () => {
+    const stack = newStack();
+    const camera = new WebRtcIngestion(stack, 'Camera');
+    const user = new iam.User(stack, 'User');
+    const grant = camera.grantMaster(user);
+    expect(grant.success).toBe(true);
+    const ids = idsOf(camera);
+    const statements = statementsOf(Template.fromStack(stack), logicalIdOf(user));
+    expect(statements).toHaveLength(2);
+    expectMaster(statements, getAttArn(ids.channel), getAttArn(ids.stream));
+  });
+
+  test('lambda.Function: its role gets the statements', () => {
+    const stack = newStack();
+    const camera = new WebRtcIngestion(stack, 'Camera');
+    const fn = new lambda.Function(stack, 'Fn', {
+      runtime: lambda.Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler = async () => {};'),
+    });
+    const grant = camera.grantViewer(fn);
+    expect(grant.success).toBe(true);
+    const ids = idsOf(camera);
+    const template = Template.fromStack(stack);
+    const statements = statementsOf(template, logicalIdOf(fn.role!));
+    expect(statements).toHaveLength(2);
+    expectKinesisVideoStatements(statements, getAttArn(ids.channel), VIEWER_CHANNEL_ACTIONS, getAttArn(ids.stream), STREAM_WRITE_ACTIONS);
+  });
+
+  test('iam.Role in another stack of the same app: cross-stack references through Fn::ImportValue', () => {
+    const app = new App();
+    const cameras = new Stack(app, 'Cameras');
+    const consumers = new Stack(app, 'Consumers');
+    const camera = new WebRtcIngestion(cameras, 'Camera');
+    const role = newRole(consumers, 'DeviceRole');
+    const grant = camera.grantMaster(role);
+    expect(grant.success).toBe(true);
+
+    const camerasTemplate = Template.fromStack(cameras);
+    const consumersTemplate = Template.fromStack(consumers);
+    const ids = idsOf(camera);
+    const statements = statementsOf(consumersTemplate, logicalIdOf(role));
+    expect(statements).toHaveLength(2);
+
+    // Every resource is an import of one of the camera stack's exports; follow it.
+    const outputs = camerasTemplate.toJSON().Outputs as Record<string, { Value: unknown; Export: { Name: string } }>;
+    const exported = new Map(Object.values(outputs).map(o => [o.Export.Name, o.Value]));
+    const followed = statements.map(s => ({
+      ...s,
+      resources: s.resources.map(r => {
+        const name = (r as { 'Fn::ImportValue'?: string })['Fn::ImportValue'];
+        expect(typeof name).toBe('string');
+        expect(exported.has(name!)).toBe(true);
+        return exported.get(name!);
+      }),
+    }));
+    expectMaster(followed, getAttArn(ids.channel), getAttArn(ids.stream));
+
+    // No link provider or camera resource leaks into the consumer stack.
+    consumersTemplate.resourceCountIs('AWS::Lambda::Function', 0);
+    consumersTemplate.resourceCountIs('AWS::KinesisVideo::SignalingChannel', 0);
+    expect(consumers.dependencies.map(s => s.stackName)).toEqual(['Cameras']);
+  });
+
+  test('iam.Role: grant.success is true and the grant names the principal', () => {
+    const stack = newStack();
+    const camera = new WebRtcIngestion(stack, 'Camera');
+    const role = newRole(stack, 'Role');
+    for (const grant of [camera.grantMaster(role), camera.grantViewer(role), camera.grantPlayback(role)]) {
+      expect(grant.success).toBe(true);
+      expect(grant.principalStatements.length).toBeGreaterThan(0);
+      expect(grant.resourceStatements).toEqual([]);
+    }
+  });
+});
+
+describe('link provider', () => {
+  function stackWithCameras(count: number, props?: { env?: { account: string; region: string } }): Stack {
+    const stack = new Stack(new App(), 'TestStack', props);
+    for (let i = 0; i < count; i++) {
+      new WebRtcIngestion(stack, `Camera${i}`);
+    }
+    return stack;
+  }
+
+  const template = Template.fromStack(stackWithCameras(3));
+  const provider = providerIds(template);
+
+  test('3 cameras: one function, one role, one log group, three links served by that function', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 1);
+    template.resourceCountIs('AWS::IAM::Role', 1);
+    template.resourceCountIs('AWS::Logs::LogGroup', 1);
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+    template.resourceCountIs('Custom::KinesisVideoMediaStorageLink', 3);
+    template.resourceCountIs('AWS::KinesisVideo::SignalingChannel', 3);
+    template.resourceCountIs('AWS::KinesisVideo::Stream', 3);
+    const links = Object.values(template.findResources('Custom::KinesisVideoMediaStorageLink'));
+    for (const link of links) {
+      expect(link.Properties.ServiceToken).toEqual(getAttArn(provider.fn));
+    }
+    // each link points at a different channel and stream
+    expect(new Set(links.map(l => JSON.stringify(l.Properties.ChannelArn))).size).toBe(3);
+    expect(new Set(links.map(l => JSON.stringify(l.Properties.StreamArn))).size).toBe(3);
+  });
+
+  test('the function: nodejs24.x, 5 minute timeout, logging to the provider\'s log group, the provider role', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Timeout: 300,
+      Handler: 'index.handler',
+      LoggingConfig: Match.objectEquals({ LogGroup: { Ref: provider.logGroup } }),
+      Role: getAttArn(provider.role),
+    });
+  });
+
+  test('the provider role: only lambda.amazonaws.com, no managed policies', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [Match.objectEquals({
+          Action: 'sts:AssumeRole',
+          Effect: 'Allow',
+          Principal: { Service: 'lambda.amazonaws.com' },
+        })],
+      },
+      ManagedPolicyArns: Match.absent(),
+    });
+  });
+
+  test('the provider role\'s policy: one tag-scoped UpdateMediaStorageConfiguration statement and one logs statement', () => {
+    const statements = statementsOf(template, provider.role);
+    expect(statements).toHaveLength(2);
+
+    const [link] = statementsForService(statements, 'kinesisvideo');
+    expect(statementsForService(statements, 'kinesisvideo')).toHaveLength(1);
+    expect(link.effect).toBe('Allow');
+    expect(link.actions).toEqual(['kinesisvideo:UpdateMediaStorageConfiguration']);
+    expect(link.resources).toHaveLength(1);
+    expect(evaluateIntrinsic(link.resources[0], {
+      'AWS::Partition': 'aws-partition',
+      'AWS::Region': 'the-region',
+      'AWS::AccountId': 'the-account',
+    })).toBe('arn:aws-partition:kinesisvideo:the-region:the-account:channel/*');
+    expect(link.condition).toEqual({ StringEquals: { [`aws:ResourceTag/${TAG_KEY}`]: { Ref: 'AWS::StackId' } } });
+
+    const [logs] = statementsForService(statements, 'logs');
+    expect(statementsForService(statements, 'logs')).toHaveLength(1);
+    expect(logs.effect).toBe('Allow');
+    expect(sorted(logs.actions)).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    expect(logs.resources).toEqual([getAttArn(provider.logGroup)]);
+    expect(logs.condition).toBeUndefined();
+  });
+
+  test('in a stack with an explicit environment, the channel ARN names that account and region', () => {
+    const envTemplate = Template.fromStack(stackWithCameras(1, { env: { account: '111111111111', region: 'eu-west-1' } }));
+    const [link] = statementsForService(statementsOf(envTemplate, providerIds(envTemplate).role), 'kinesisvideo');
+    expect(evaluateIntrinsic(link.resources[0], { 'AWS::Partition': 'aws' }))
+      .toBe('arn:aws:kinesisvideo:eu-west-1:111111111111:channel/*');
+  });
+
+  test('the provider role\'s policy is the same for 1 and for 20 cameras', () => {
+    const policiesOf = (stack: Stack): string => {
+      const t = Template.fromStack(stack);
+      return JSON.stringify(t.toJSON().Resources[providerIds(t).role].Properties.Policies);
+    };
+    const one = policiesOf(stackWithCameras(1));
+    const twenty = policiesOf(stackWithCameras(20));
+    expect(twenty.length).toBe(one.length);
+    expect(twenty).toBe(one);
+  });
+
+  test('every channel is tagged with its stack id for the provider', () => {
+    const channels = Object.values(template.findResources('AWS::KinesisVideo::SignalingChannel'));
+    expect(channels).toHaveLength(3);
+    for (const channel of channels) {
+      expect(channel.Properties.Tags).toEqual([{ Key: TAG_KEY, Value: { Ref: 'AWS::StackId' } }]);
+    }
+  });
+
+  test('two stacks of one app: one provider each', () => {
+    const app = new App();
+    const a = new Stack(app, 'A');
+    const b = new Stack(app, 'B');
+    new WebRtcIngestion(a, 'Camera1');
+    new WebRtcIngestion(a, 'Camera2');
+    new WebRtcIngestion(b, 'Camera1');
+    for (const stack of [a, b]) {
+      const t = Template.fromStack(stack);
+      t.resourceCountIs('AWS::Lambda::Function', 1);
+      const { fn } = providerIds(t);
+      for (const link of Object.values(t.findResources('Custom::KinesisVideoMediaStorageLink'))) {
+        expect(link.Properties.ServiceToken).toEqual(getAttArn(fn));
+      }
+    }
+  });
+
+  test('a camera in a nested construct still uses the stack\'s single provider', () => {
+    const stack = stackWithCameras(1);
+    const nested = new WebRtcIngestion(new Construct(new Construct(stack, 'Site'), 'Floor1'), 'Nested');
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::Lambda::Function', 1);
+    expect(t.toJSON().Resources[logicalIdOf(nested.link.resource)].Properties.ServiceToken).toEqual(getAttArn(providerIds(t).fn));
+  });
+});
+
+describe('determinism', () => {
+  function synth(): { json: string; s3Key: unknown } {
+    const app = new App();
+    const stack = new Stack(app, 'Cameras');
+    const key = new kms.Key(stack, 'Key');
+    const front = new WebRtcIngestion(stack, 'FrontDoor', { channelName: 'front-door', encryptionKey: key });
+    const back = new WebRtcIngestion(stack, 'BackDoor', { retention: Duration.days(2) });
+    const role = newRole(stack, 'Device');
+    front.grantMaster(role);
+    back.grantViewer(role);
+    back.grantPlayback(role);
+    const template = Template.fromStack(stack);
+    const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0];
+    return { json: JSON.stringify(template.toJSON()), s3Key: fn.Properties.Code.S3Key };
+  }
+
+  test('the same app synthesized twice gives identical templates and the same asset key', () => {
+    const first = synth();
+    const second = synth();
+    expect(second.json).toBe(first.json);
+    expect(first.s3Key).toMatch(/^[0-9a-f]{64}\.zip$/);
+    expect(second.s3Key).toBe(first.s3Key);
+  });
+});
+
+describe('WebRtcIngestion.fromAttributes', () => {
+  test('literal ARNs: grants land on the given ARNs, names are parsed, nothing is created', () => {
+    const stack = newStack();
+    const imported: IWebRtcIngestion = WebRtcIngestion.fromAttributes(stack, 'Imported', {
+      channelArn: CHANNEL_ARN,
+      streamArn: STREAM_ARN,
+    });
+    expect(imported.channelArn).toBe(CHANNEL_ARN);
+    expect(imported.streamArn).toBe(STREAM_ARN);
+    expect(imported.channelName).toBe('front-door');
+    expect(imported.streamName).toBe('front-door');
+    expect(imported.stream.encryptionKey).toBeUndefined();
+
+    const master = newRole(stack, 'Master');
+    const viewer = newRole(stack, 'Viewer');
+    const player = newRole(stack, 'Player');
+    expect(imported.grantMaster(master).success).toBe(true);
+    expect(imported.grantViewer(viewer).success).toBe(true);
+    expect(imported.grantPlayback(player).success).toBe(true);
+    const template = Template.fromStack(stack);
+
+    const masterStatements = statementsOf(template, logicalIdOf(master));
+    expect(masterStatements).toHaveLength(2);
+    expectKinesisVideoStatements(masterStatements, CHANNEL_ARN, MASTER_CHANNEL_ACTIONS, STREAM_ARN, STREAM_WRITE_ACTIONS);
+    const viewerStatements = statementsOf(template, logicalIdOf(viewer));
+    expect(viewerStatements).toHaveLength(2);
+    expectKinesisVideoStatements(viewerStatements, CHANNEL_ARN, VIEWER_CHANNEL_ACTIONS, STREAM_ARN, STREAM_WRITE_ACTIONS);
+    const playerStatements = statementsOf(template, logicalIdOf(player));
+    expect(playerStatements).toHaveLength(1);
+    expect(playerStatements[0].resources).toEqual([STREAM_ARN]);
+    expect(sorted(playerStatements[0].actions)).toEqual(PLAYBACK_ACTIONS);
+
+    template.resourceCountIs('AWS::KinesisVideo::SignalingChannel', 0);
+    template.resourceCountIs('AWS::KinesisVideo::Stream', 0);
+    template.resourceCountIs('Custom::KinesisVideoMediaStorageLink', 0);
+    template.resourceCountIs('AWS::Lambda::Function', 0);
+  });
+
+  test('literal ARNs with an encryption key: KMS actions land on the given key', () => {
+    const stack = new Stack(new App(), 'TestStack', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const key = kms.Key.fromKeyArn(stack, 'Key', KEY_ARN);
+    const imported = WebRtcIngestion.fromAttributes(stack, 'Imported', {
+      channelArn: CHANNEL_ARN,
+      streamArn: STREAM_ARN,
+      encryptionKey: key,
+    });
+    expect(imported.stream.encryptionKey).toBe(key);
+    const master = newRole(stack, 'Master');
+    const player = newRole(stack, 'Player');
+    imported.grantMaster(master);
+    imported.grantPlayback(player);
+    const template = Template.fromStack(stack);
+
+    const masterStatements = statementsOf(template, logicalIdOf(master));
+    expect(masterStatements).toHaveLength(3);
+    expectKinesisVideoStatements(masterStatements, CHANNEL_ARN, MASTER_CHANNEL_ACTIONS, STREAM_ARN, STREAM_WRITE_ACTIONS);
+    expect(actionsOn(masterStatements, KEY_ARN)).toEqual(['kms:GenerateDataKey']);
+    const playerStatements = statementsOf(template, logicalIdOf(player));
+    expect(playerStatements).toHaveLength(2);
+    expect(actionsOn(playerStatements, KEY_ARN)).toEqual(['kms:Decrypt']);
+  });
+
+  test('token ARNs from parameters: grants land on the parameters, names are parsed by CloudFormation', () => {
+    const stack = newStack();
+    const channelArn = new CfnParameter(stack, 'ChannelArn', { type: 'String' }).valueAsString;
+    const streamArn = new CfnParameter(stack, 'StreamArn', { type: 'String' }).valueAsString;
+    const imported = WebRtcIngestion.fromAttributes(stack, 'Imported', { channelArn, streamArn });
+    const role = newRole(stack, 'Master');
+    imported.grantMaster(role);
+    const statements = statementsOf(Template.fromStack(stack), logicalIdOf(role));
+    expect(statements).toHaveLength(2);
+    expectKinesisVideoStatements(statements, { Ref: 'ChannelArn' }, MASTER_CHANNEL_ACTIONS, { Ref: 'StreamArn' }, STREAM_WRITE_ACTIONS);
+
+    const parameters = { ChannelArn: CHANNEL_ARN, StreamArn: STREAM_ARN };
+    expect(evaluateIntrinsic(stack.resolve(imported.channelName), parameters)).toBe('front-door');
+    expect(evaluateIntrinsic(stack.resolve(imported.streamName), parameters)).toBe('front-door');
+    expect(stack.resolve(imported.channelArn)).toEqual({ Ref: 'ChannelArn' });
+    expect(stack.resolve(imported.streamArn)).toEqual({ Ref: 'StreamArn' });
+  });
+
+  test('a channel and a stream of different names', () => {
+    const stack = newStack();
+    const imported = WebRtcIngestion.fromAttributes(stack, 'Imported', {
+      channelArn: 'arn:aws-cn:kinesisvideo:cn-north-1:123456789012:channel/my.channel_1/1',
+      streamArn: 'arn:aws-cn:kinesisvideo:cn-north-1:123456789012:stream/my-stream/2',
+    });
+    expect(imported.channelName).toBe('my.channel_1');
+    expect(imported.streamName).toBe('my-stream');
+  });
+
+  test.each([
+    ['a channel ARN of another service', { channelArn: CHANNEL_ARN.replace(':kinesisvideo:', ':kinesis:'), streamArn: STREAM_ARN }, /channelArn/i],
+    ['a stream ARN where a channel ARN is expected', { channelArn: STREAM_ARN, streamArn: STREAM_ARN }, /channelArn/i],
+    ['a stream ARN of another service', { channelArn: CHANNEL_ARN, streamArn: STREAM_ARN.replace(':kinesisvideo:', ':kinesis:') }, /streamArn/i],
+    ['a channel ARN where a stream ARN is expected', { channelArn: CHANNEL_ARN, streamArn: CHANNEL_ARN }, /streamArn/i],
+    ['an ARN without the creation time', { channelArn: 'arn:aws:kinesisvideo:eu-west-1:123456789012:channel/front-door', streamArn: STREAM_ARN }, /channelArn/i],
+    ['not an ARN', { channelArn: CHANNEL_ARN, streamArn: 'front-door' }, /streamArn/i],
+  ])('invalid literal ARN throws naming the argument: %s', (_name, attrs, argument) => {
+    const stack = newStack();
+    expect(() => WebRtcIngestion.fromAttributes(stack, 'Imported', attrs)).toThrow(argument);
+  });
+
+  test('invalid literal ARN: the message names fromAttributes\' own property (channelArn / streamArn)', () => {
+    const stack = newStack();
+    expect(() => WebRtcIngestion.fromAttributes(stack, 'A', { channelArn: STREAM_ARN, streamArn: STREAM_ARN }))
+      .toThrow(/invalid channelArn\b/);
+    expect(() => WebRtcIngestion.fromAttributes(stack, 'B', { channelArn: CHANNEL_ARN, streamArn: CHANNEL_ARN }))
+      .toThrow(/invalid streamArn\b/);
+  });
+
+  test('the error quotes the rejected ARN and the expected form', () => {
+    const stack = newStack();
+    expect(() => WebRtcIngestion.fromAttributes(stack, 'Imported', { channelArn: STREAM_ARN, streamArn: STREAM_ARN }))
+      .toThrow(`'${STREAM_ARN}'`);
+    expect(() => WebRtcIngestion.fromAttributes(stack, 'Imported2', { channelArn: STREAM_ARN, streamArn: STREAM_ARN }))
+      .toThrow(/channel\/<name>\/<creation-time>/);
+  });
+});
