@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { MediaStorageLink } from './media-storage-link';
 import { kinesisVideoResourceNameFromArn } from './private/arn';
-import { wholeDurationInRange, validateResourceName } from './private/validation';
+import { nameGivenAs, validateResourceName, wholeDurationInRange } from './private/validation';
 import { ISignalingChannel, SignalingChannel } from './signaling-channel';
 import { IVideoStream, VideoStream } from './video-stream';
 
@@ -245,6 +245,8 @@ export class WebRtcIngestion extends WebRtcIngestionBase {
       mediaType: props.mediaType ?? INGESTION_MEDIA_TYPE,
       removalPolicy: props.removalPolicy,
     });
+    nameGivenAs(channel, 'channelName');
+    nameGivenAs(stream, 'streamName');
     this.link = new MediaStorageLink(this, 'MediaStorageLink', { channel, stream });
     this.channel = channel;
     this.stream = stream;

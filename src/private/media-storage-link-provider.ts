@@ -81,7 +81,7 @@ export class MediaStorageLinkProvider extends Construct {
           `tag ${LINK_SCOPE_TAG_KEY} equals this stack's id, which the library puts on the channels it links; ` +
           'a per-channel resource list would grow with every camera.',
         // the channel wildcard only, whether the stack's environment is literal or not
-        applies_to: [{ regex: '/^Resource::arn:(<AWS::Partition>|[^:]+):kinesisvideo:(<AWS::Region>|[^:]+):(<AWS::AccountId>|\\d{12}):channel\\/\\*$/' }],
+        applies_to: [{ regex: '/^Resource::arn:(<AWS::Partition>|aws[a-z-]*):kinesisvideo:(<AWS::Region>|[a-z]{2}(-[a-z]+)+-[0-9]):(<AWS::AccountId>|\\d{12}):channel\\/\\*$/' }],
       }],
     });
 

@@ -33,7 +33,8 @@ export function wholeDurationInRange(
   const amount = unit === 'seconds' ? value.toSeconds({ integral: false }) : value.toHours({ integral: false });
   if (!Number.isInteger(amount) || amount < min || amount > max) {
     throw new Error(
-      `invalid ${property}: expected a whole number of ${unit} from ${min} to ${max}, got ${value.toHumanString()}`,
+      `invalid ${property}: expected a whole number of ${unit} from ${min} to ${max}, ` +
+      `got ${Number(amount.toFixed(6))} ${unit} (${value.toHumanString()})`,
     );
   }
   return amount;
@@ -63,8 +64,17 @@ export function validateMediaType(property: string, value: string | undefined): 
   }
 }
 
-/** Literal names per stack, per kind of resource, with the paths of the constructs that use them. */
-const namesInStacks = new WeakMap<Stack, Map<string, Map<string, string[]>>>();
+/** A construct that holds a literal name, and the property the user gave the name in. */
+interface NameHolder {
+  readonly path: string;
+  property: string;
+}
+
+/** Literal names per stack, per kind of resource, with the constructs that hold them. */
+const namesInStacks = new WeakMap<Stack, Map<string, Map<string, NameHolder[]>>>();
+
+/** The holder entry of each construct that registered a name. */
+const holderOfConstruct = new WeakMap<IConstruct, NameHolder>();
 
 /**
  * Refuse, at synthesis, a literal name that another construct of the same kind in the same
@@ -92,13 +102,26 @@ export function requireUniqueNameInStack(construct: IConstruct, property: string
     kinds.set(kind, names);
   }
   const holders = names.get(name) ?? [];
-  holders.push(construct.node.path);
+  const holder: NameHolder = { path: construct.node.path, property };
+  holders.push(holder);
   names.set(name, holders);
+  holderOfConstruct.set(construct, holder);
 
   construct.node.addValidation({
     validate: () => holders.length < 2 ? [] : [
-      `duplicate ${property} '${name}': ${kind} names must be unique per account and region, ` +
-      `but ${holders.length} ${kind}s in stack '${stack.node.path}' use it (${holders.join(', ')})`,
+      `duplicate ${holder.property} '${name}': ${kind} names must be unique per account and region, ` +
+      `but ${holders.length} ${kind}s in stack '${stack.node.path}' use it (${holders.map(h => h.path).join(', ')})`,
     ],
   });
+}
+
+/**
+ * Names, in the duplicate-name message of `construct`, the property of the construct that
+ * passed the name on (e.g. `channelName` of a camera instead of its channel's `signalingChannelName`).
+ */
+export function nameGivenAs(construct: IConstruct, property: string): void {
+  const holder = holderOfConstruct.get(construct);
+  if (holder) {
+    holder.property = property;
+  }
 }
