@@ -40,8 +40,8 @@ export interface RolePolicySize {
 type Resources = Record<string, { Type: string; Properties?: Record<string, any> }>;
 
 /** The policy sizes of every `AWS::IAM::Role` in the template, by logical id. */
-export function rolePolicySizes(template: { Resources: Resources }): Record<string, RolePolicySize> {
-  const resources = template.Resources;
+export function rolePolicySizes(template: Record<string, any>): Record<string, RolePolicySize> {
+  const resources = template.Resources as Resources;
   const sizeOf = (document: unknown) => JSON.stringify(worstCase(document, resources)).length;
   const attachedTo = (list: unknown, roleId: string) =>
     Array.isArray(list) && list.some(r => JSON.stringify(r) === JSON.stringify({ Ref: roleId }));

