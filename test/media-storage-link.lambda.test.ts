@@ -529,12 +529,11 @@ describe('respond', () => {
   });
 
   test('gives up on a response URL that does not answer', async () => {
-    fakeHttps();
+    const { requests } = fakeHttps();
 
     await respond(RESPONSE_URL, '{}');
 
-    const options = (https.request as unknown as jest.Mock).mock.calls[0][1] as https.RequestOptions;
-    expect(options.timeout).toBe(30_000);
+    expect(requests[0].options.timeout).toBe(30_000);
   });
 });
 
