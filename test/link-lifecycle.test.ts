@@ -7,7 +7,7 @@
  * so its handler still holds its permissions when the stack is deleted.
  */
 import { App, CfnElement, Stack, Tags } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { IConstruct } from 'constructs';
 import { MediaStorageLink, SignalingChannel, VideoStream, WebRtcIngestion } from '../src';
 
@@ -294,5 +294,25 @@ describe('the channel carries the link scope tag, the stack id', () => {
     const channel = new SignalingChannel(stack, 'Channel');
     new MediaStorageLink(stack, 'Link', { channel, stream: new VideoStream(stack, 'Stream') });
     expect(channelTags(stack)).toEqual([[{ Key: LINK_SCOPE_TAG_KEY, Value: { Ref: 'AWS::StackId' } }]]);
+  });
+});
+
+describe('a link and its channel share a stack', () => {
+  test('a link in another stack than its channel is refused: its provider could not reach the channel', () => {
+    const app = new App();
+    const channel = new SignalingChannel(new Stack(app, 'Channels'), 'Channel');
+    const links = new Stack(app, 'Links');
+    expect(() => new MediaStorageLink(links, 'Link', { channel, stream: new VideoStream(links, 'Stream') }))
+      .toThrow("invalid channel: a MediaStorageLink must be in the stack of its channel ('Channels'), got a link in stack 'Links'");
+  });
+
+  test('the stream may live in another stack', () => {
+    const app = new App();
+    const stream = new VideoStream(new Stack(app, 'Streams'), 'Stream');
+    const stack = new Stack(app, 'Camera');
+    new MediaStorageLink(stack, 'Link', { channel: new SignalingChannel(stack, 'Channel'), stream });
+    Template.fromStack(stack).hasResourceProperties(LINK_TYPE, {
+      StreamArn: { 'Fn::ImportValue': Match.stringLikeRegexp('^Streams:') },
+    });
   });
 });
