@@ -154,6 +154,9 @@ project.addTask('smoke:consumer', {
 // Outside jsii's tsconfig (excludeTypescript), the handler is still linted, in ESLint's default project.
 project.eslint?.allowDefaultProjectFiles('src/link-handler/*.lambda.ts');
 
+// The tests synthesize the link handler's asset: `npx projen test` on a fresh clone bundles it first.
+project.testTask.prependSpawn(project.tasks.tryFind('bundle')!);
+
 // `build` packages the JavaScript library only, on every machine: the other languages need
 // their toolchains (pip, Maven, dotnet, go), which the release workflow's package-* jobs have.
 project.packageTask.reset();

@@ -13,6 +13,17 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
 import { ISignalingChannel, IVideoStream, IWebRtcIngestion, SignalingChannel, VideoStream, WebRtcIngestion } from '../src';
+import {
+  INGESTION_MASTER_CHANNEL_ACTIONS,
+  INGESTION_VIEWER_CHANNEL_ACTIONS,
+  KEY_READ_ACTIONS,
+  KEY_WRITE_ACTIONS,
+  P2P_MASTER_CHANNEL_ACTIONS,
+  P2P_VIEWER_CHANNEL_ACTIONS,
+  STREAM_PLAYBACK_ACTIONS,
+  STREAM_READ_ACTIONS,
+  STREAM_WRITE_ACTIONS,
+} from './expected-grants';
 import { ACCOUNT, CfnTemplate, matchesIamPattern, PARTITION, PolicySimulator, REGION } from './util/policy-simulation';
 
 const GRANTS = 'Grants';
@@ -49,36 +60,27 @@ const IMPORTED_STREAM_ARN = `arn:${PARTITION}:kinesisvideo:${REGION}:${ACCOUNT}:
 const IMPORTED_KEY_ARN = `arn:${PARTITION}:kms:${REGION}:${ACCOUNT}:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0`;
 
 // ---------------------------------------------------------------------------------------------
-// The specification of each grant: actions per resource (channel, stream, key).
+// The specification of each grant: actions per resource (channel, stream, key), from
+// ./expected-grants.
 
 type Part = 'channel' | 'stream' | 'key';
-type Spec = Partial<Record<Part, string[]>>;
-
-const SIGNALING = ['kinesisvideo:DescribeSignalingChannel', 'kinesisvideo:GetSignalingChannelEndpoint', 'kinesisvideo:GetIceServerConfig'];
-const STORAGE_MASTER = [...SIGNALING, 'kinesisvideo:ConnectAsMaster', 'kinesisvideo:DescribeMediaStorageConfiguration', 'kinesisvideo:JoinStorageSession'];
-const STORAGE_VIEWER = [...SIGNALING, 'kinesisvideo:ConnectAsViewer', 'kinesisvideo:DescribeMediaStorageConfiguration', 'kinesisvideo:JoinStorageSessionAsViewer'];
-const WRITE = ['kinesisvideo:DescribeStream', 'kinesisvideo:GetDataEndpoint', 'kinesisvideo:PutMedia'];
-const READ = ['kinesisvideo:DescribeStream', 'kinesisvideo:GetDataEndpoint', 'kinesisvideo:GetMedia', 'kinesisvideo:ListFragments', 'kinesisvideo:GetMediaForFragmentList'];
-const PLAYBACK = [
-  'kinesisvideo:GetDataEndpoint', 'kinesisvideo:GetHLSStreamingSessionURL', 'kinesisvideo:GetDASHStreamingSessionURL',
-  'kinesisvideo:GetClip', 'kinesisvideo:GetImages', 'kinesisvideo:ListFragments',
-];
+type Spec = Partial<Record<Part, readonly string[]>>;
 
 const INGESTION_GRANTS: Record<'grantMaster' | 'grantViewer' | 'grantPlayback', Spec> = {
-  grantMaster: { channel: STORAGE_MASTER, stream: WRITE, key: ['kms:GenerateDataKey'] },
-  grantViewer: { channel: STORAGE_VIEWER, stream: WRITE, key: ['kms:GenerateDataKey'] },
-  grantPlayback: { stream: PLAYBACK, key: ['kms:Decrypt'] },
+  grantMaster: { channel: INGESTION_MASTER_CHANNEL_ACTIONS, stream: STREAM_WRITE_ACTIONS, key: KEY_WRITE_ACTIONS },
+  grantViewer: { channel: INGESTION_VIEWER_CHANNEL_ACTIONS, stream: STREAM_WRITE_ACTIONS, key: KEY_WRITE_ACTIONS },
+  grantPlayback: { stream: STREAM_PLAYBACK_ACTIONS, key: KEY_READ_ACTIONS },
 };
 const CHANNEL_GRANTS: Record<'grantMaster' | 'grantViewer' | 'grantStorageSessionMaster' | 'grantStorageSessionViewer', Spec> = {
-  grantMaster: { channel: [...SIGNALING, 'kinesisvideo:ConnectAsMaster'] },
-  grantViewer: { channel: [...SIGNALING, 'kinesisvideo:ConnectAsViewer'] },
-  grantStorageSessionMaster: { channel: STORAGE_MASTER },
-  grantStorageSessionViewer: { channel: STORAGE_VIEWER },
+  grantMaster: { channel: P2P_MASTER_CHANNEL_ACTIONS },
+  grantViewer: { channel: P2P_VIEWER_CHANNEL_ACTIONS },
+  grantStorageSessionMaster: { channel: INGESTION_MASTER_CHANNEL_ACTIONS },
+  grantStorageSessionViewer: { channel: INGESTION_VIEWER_CHANNEL_ACTIONS },
 };
 const STREAM_GRANTS: Record<'grantWrite' | 'grantRead' | 'grantPlayback', Spec> = {
-  grantWrite: { stream: WRITE, key: ['kms:GenerateDataKey'] },
-  grantRead: { stream: READ, key: ['kms:Decrypt'] },
-  grantPlayback: { stream: PLAYBACK, key: ['kms:Decrypt'] },
+  grantWrite: { stream: STREAM_WRITE_ACTIONS, key: KEY_WRITE_ACTIONS },
+  grantRead: { stream: STREAM_READ_ACTIONS, key: KEY_READ_ACTIONS },
+  grantPlayback: { stream: STREAM_PLAYBACK_ACTIONS, key: KEY_READ_ACTIONS },
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -3,35 +3,17 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { CameraFleet } from '../src';
+import {
+  INGESTION_MASTER_CHANNEL_ACTIONS,
+  INGESTION_VIEWER_CHANNEL_ACTIONS,
+  KEY_READ_ACTIONS,
+  KEY_WRITE_ACTIONS,
+  STREAM_PLAYBACK_ACTIONS,
+  STREAM_WRITE_ACTIONS,
+} from './expected-grants';
 import { logicalIdOf, sorted, statementsForService, statementsOf } from './iam-statements';
 
 const FLEET_TAG = 'cdk-kinesis-video-webrtc:fleet';
-
-const MASTER_CHANNEL_ACTIONS = [
-  'kinesisvideo:ConnectAsMaster',
-  'kinesisvideo:DescribeMediaStorageConfiguration',
-  'kinesisvideo:DescribeSignalingChannel',
-  'kinesisvideo:GetIceServerConfig',
-  'kinesisvideo:GetSignalingChannelEndpoint',
-  'kinesisvideo:JoinStorageSession',
-];
-const VIEWER_CHANNEL_ACTIONS = [
-  'kinesisvideo:ConnectAsViewer',
-  'kinesisvideo:DescribeMediaStorageConfiguration',
-  'kinesisvideo:DescribeSignalingChannel',
-  'kinesisvideo:GetIceServerConfig',
-  'kinesisvideo:GetSignalingChannelEndpoint',
-  'kinesisvideo:JoinStorageSessionAsViewer',
-];
-const STREAM_WRITE_ACTIONS = ['kinesisvideo:DescribeStream', 'kinesisvideo:GetDataEndpoint', 'kinesisvideo:PutMedia'];
-const PLAYBACK_ACTIONS = [
-  'kinesisvideo:GetClip',
-  'kinesisvideo:GetDASHStreamingSessionURL',
-  'kinesisvideo:GetDataEndpoint',
-  'kinesisvideo:GetHLSStreamingSessionURL',
-  'kinesisvideo:GetImages',
-  'kinesisvideo:ListFragments',
-];
 
 /** `arn:aws:kinesisvideo:eu-west-1:111111111111:<type>/<resourceName>` in a stack with a literal env. */
 const arn = (type: string, resourceName: string) => `arn:aws:kinesisvideo:eu-west-1:111111111111:${type}/${resourceName}`;
@@ -142,8 +124,8 @@ describe('fleet-wide grants', () => {
     const condition = { StringEquals: { [`aws:ResourceTag/${FLEET_TAG}`]: fleet.fleetId } };
     expect(statements.map(s => ({ actions: sorted(s.actions), resources: s.resources, condition: s.condition })))
       .toEqual(expect.arrayContaining([
-        { actions: MASTER_CHANNEL_ACTIONS, resources: [arn('channel', 'shop-*')], condition },
-        { actions: STREAM_WRITE_ACTIONS, resources: [arn('stream', 'shop-*')], condition },
+        { actions: sorted(INGESTION_MASTER_CHANNEL_ACTIONS), resources: [arn('channel', 'shop-*')], condition },
+        { actions: sorted(STREAM_WRITE_ACTIONS), resources: [arn('stream', 'shop-*')], condition },
       ]));
     expect(statements).toHaveLength(2);
     expect(statements.every(s => s.effect === 'Allow')).toBe(true);
@@ -157,12 +139,12 @@ describe('fleet-wide grants', () => {
 
     const viewer = kinesisVideoStatements(stack, role);
     expect(viewer.map(s => [sorted(s.actions), s.resources])).toEqual(expect.arrayContaining([
-      [VIEWER_CHANNEL_ACTIONS, [arn('channel', '*')]],
-      [STREAM_WRITE_ACTIONS, [arn('stream', '*')]],
+      [sorted(INGESTION_VIEWER_CHANNEL_ACTIONS), [arn('channel', '*')]],
+      [sorted(STREAM_WRITE_ACTIONS), [arn('stream', '*')]],
     ]));
     expect(viewer).toHaveLength(2);
     const playback = kinesisVideoStatements(stack, player);
-    expect(playback.map(s => [sorted(s.actions), s.resources])).toEqual([[PLAYBACK_ACTIONS, [arn('stream', '*')]]]);
+    expect(playback.map(s => [sorted(s.actions), s.resources])).toEqual([[sorted(STREAM_PLAYBACK_ACTIONS), [arn('stream', '*')]]]);
     expect([...viewer, ...playback].every(s => JSON.stringify(s.condition).includes(fleet.fleetId))).toBe(true);
   });
 
@@ -172,8 +154,8 @@ describe('fleet-wide grants', () => {
 
     const statements = kinesisVideoStatements(stack, role);
     expect(statements.map(s => [sorted(s.actions), s.resources])).toEqual(expect.arrayContaining([
-      [MASTER_CHANNEL_ACTIONS, [arn('channel', 'shop-${credentials-iot:ThingName}/*')]],
-      [STREAM_WRITE_ACTIONS, [arn('stream', 'shop-${credentials-iot:ThingName}/*')]],
+      [sorted(INGESTION_MASTER_CHANNEL_ACTIONS), [arn('channel', 'shop-${credentials-iot:ThingName}/*')]],
+      [sorted(STREAM_WRITE_ACTIONS), [arn('stream', 'shop-${credentials-iot:ThingName}/*')]],
     ]));
     expect(statements).toHaveLength(2);
     expect(statements.every(s => JSON.stringify(s.condition).includes(fleet.fleetId))).toBe(true);
@@ -206,8 +188,8 @@ describe('fleet-wide grants', () => {
     const keyArn = { 'Fn::GetAtt': [logicalIdOf(key), 'Arn'] };
     const kmsOf = (role: iam.Role) => statementsForService(statementsOf(template, logicalIdOf(role)), 'kms')
       .map(s => [sorted(s.actions), s.resources]);
-    expect(kmsOf(master)).toEqual([[['kms:GenerateDataKey'], [keyArn]]]);
-    expect(kmsOf(player)).toEqual([[['kms:Decrypt'], [keyArn]]]);
+    expect(kmsOf(master)).toEqual([[sorted(KEY_WRITE_ACTIONS), [keyArn]]]);
+    expect(kmsOf(player)).toEqual([[sorted(KEY_READ_ACTIONS), [keyArn]]]);
   });
 
   test('an unencrypted fleet grants no KMS action', () => {

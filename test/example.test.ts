@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { INGESTION_MASTER_CHANNEL_ACTIONS, INGESTION_VIEWER_CHANNEL_ACTIONS, STREAM_WRITE_ACTIONS } from './expected-grants';
 import { getAttArn, sorted, statementsForService, statementsOf } from './iam-statements';
 import { CameraStack } from '../example/camera-stack';
 
@@ -60,27 +61,13 @@ test('the device role is the master and the viewer role the viewer, each with ex
   expect(statementsForService(device, 'kinesisvideo')).toHaveLength(2);
   expect(device).toHaveLength(2);
   expect(byResource(device)).toEqual({
-    [JSON.stringify([channel])]: sorted([
-      'kinesisvideo:ConnectAsMaster',
-      'kinesisvideo:DescribeMediaStorageConfiguration',
-      'kinesisvideo:DescribeSignalingChannel',
-      'kinesisvideo:GetIceServerConfig',
-      'kinesisvideo:GetSignalingChannelEndpoint',
-      'kinesisvideo:JoinStorageSession',
-    ]),
-    [JSON.stringify([stream])]: ['kinesisvideo:DescribeStream', 'kinesisvideo:GetDataEndpoint', 'kinesisvideo:PutMedia'],
+    [JSON.stringify([channel])]: sorted(INGESTION_MASTER_CHANNEL_ACTIONS),
+    [JSON.stringify([stream])]: sorted(STREAM_WRITE_ACTIONS),
   });
   expect(viewer).toHaveLength(2);
   expect(byResource(viewer)).toEqual({
-    [JSON.stringify([channel])]: sorted([
-      'kinesisvideo:ConnectAsViewer',
-      'kinesisvideo:DescribeMediaStorageConfiguration',
-      'kinesisvideo:DescribeSignalingChannel',
-      'kinesisvideo:GetIceServerConfig',
-      'kinesisvideo:GetSignalingChannelEndpoint',
-      'kinesisvideo:JoinStorageSessionAsViewer',
-    ]),
-    [JSON.stringify([stream])]: ['kinesisvideo:DescribeStream', 'kinesisvideo:GetDataEndpoint', 'kinesisvideo:PutMedia'],
+    [JSON.stringify([channel])]: sorted(INGESTION_VIEWER_CHANNEL_ACTIONS),
+    [JSON.stringify([stream])]: sorted(STREAM_WRITE_ACTIONS),
   });
 
   template.hasResourceProperties('AWS::IAM::Role', {

@@ -10,28 +10,11 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { CameraFleet, WebRtcIngestion } from '../src';
+import { INGESTION_MASTER_CHANNEL_ACTIONS, INGESTION_VIEWER_CHANNEL_ACTIONS, STREAM_WRITE_ACTIONS } from './expected-grants';
 import { logicalIdOf } from './iam-statements';
 import { ACCOUNT, cellKey, FOREIGN_ACCOUNT, PolicySimulator, PrincipalRef, REGION } from './util/policy-simulation';
 
 const FLEET_TAG = 'cdk-kinesis-video-webrtc:fleet';
-
-const MASTER_CHANNEL_ACTIONS = [
-  'kinesisvideo:DescribeSignalingChannel',
-  'kinesisvideo:DescribeMediaStorageConfiguration',
-  'kinesisvideo:GetSignalingChannelEndpoint',
-  'kinesisvideo:GetIceServerConfig',
-  'kinesisvideo:ConnectAsMaster',
-  'kinesisvideo:JoinStorageSession',
-];
-const VIEWER_CHANNEL_ACTIONS = [
-  'kinesisvideo:DescribeSignalingChannel',
-  'kinesisvideo:DescribeMediaStorageConfiguration',
-  'kinesisvideo:GetSignalingChannelEndpoint',
-  'kinesisvideo:GetIceServerConfig',
-  'kinesisvideo:ConnectAsViewer',
-  'kinesisvideo:JoinStorageSessionAsViewer',
-];
-const INGEST_STREAM_ACTIONS = ['kinesisvideo:GetDataEndpoint', 'kinesisvideo:DescribeStream', 'kinesisvideo:PutMedia'];
 
 const STACK = 'Shop';
 
@@ -116,7 +99,7 @@ async function allowedOn(principal: PrincipalRef, cameras: Camera[], sim: Policy
   return allowed;
 }
 
-function expectedOn(cameras: Camera[], channelActions: string[], streamActions: string[]) {
+function expectedOn(cameras: Camera[], channelActions: readonly string[], streamActions: readonly string[]) {
   return new Set(cameras.flatMap(c => [
     ...channelActions.map(a => cellKey(a, c.channel)),
     ...streamActions.map(a => cellKey(a, c.stream)),
@@ -128,12 +111,12 @@ const everyCamera = [frontDoor, till, dock, loner];
 
 test('grantMaster: the master set on every camera of the fleet, nothing on other cameras', async () => {
   const allowed = await allowedOn(fixture.ops, everyCamera);
-  expect([...allowed].sort()).toEqual([...expectedOn([frontDoor, till], MASTER_CHANNEL_ACTIONS, INGEST_STREAM_ACTIONS)].sort());
+  expect([...allowed].sort()).toEqual([...expectedOn([frontDoor, till], INGESTION_MASTER_CHANNEL_ACTIONS, STREAM_WRITE_ACTIONS)].sort());
 });
 
 test('grantViewer: the viewer set on every camera of the fleet, nothing on other cameras', async () => {
   const allowed = await allowedOn(fixture.viewers, everyCamera);
-  expect([...allowed].sort()).toEqual([...expectedOn([frontDoor, till], VIEWER_CHANNEL_ACTIONS, INGEST_STREAM_ACTIONS)].sort());
+  expect([...allowed].sort()).toEqual([...expectedOn([frontDoor, till], INGESTION_VIEWER_CHANNEL_ACTIONS, STREAM_WRITE_ACTIONS)].sort());
 });
 
 test.each([
@@ -141,7 +124,7 @@ test.each([
   ['till', till],
 ])('grantDeviceMaster: a device signed in as thing %s is master of its own camera only', async (thing, own) => {
   const allowed = await allowedOn(fixture.things, everyCamera, fixture.simulatorForThing(thing));
-  expect([...allowed].sort()).toEqual([...expectedOn([own], MASTER_CHANNEL_ACTIONS, INGEST_STREAM_ACTIONS)].sort());
+  expect([...allowed].sort()).toEqual([...expectedOn([own], INGESTION_MASTER_CHANNEL_ACTIONS, STREAM_WRITE_ACTIONS)].sort());
 });
 
 test('grantDeviceMaster: a thing named like a camera outside the fleet gets nothing', async () => {

