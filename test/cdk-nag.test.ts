@@ -14,9 +14,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SynthesisMessage } from 'aws-cdk-lib/cx-api';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, NagSuppressions } from 'cdk-nag';
 import { CameraStack } from '../example/camera-stack';
-import { MediaStorageLink, SignalingChannel, VideoStream, WebRtcIngestion } from '../src';
+import { CameraFleet, MediaStorageLink, SignalingChannel, VideoStream, WebRtcIngestion } from '../src';
 
 const ACCOUNT = '111111111111';
 const REGION = 'eu-west-1';
@@ -429,5 +429,58 @@ describe('the library suppresses AwsSolutions-IAM5 on the provider role channel/
       'Action::kinesisvideo:*',
       'Resource::arn:<AWS::Partition>:kinesisvideo:<AWS::Region>:<AWS::AccountId>:stream/*',
     ]);
+  });
+});
+
+describe('CameraFleet grants', () => {
+  /**
+   * A fleet's grants are tag-scoped wildcards on the grantee's policy, by design (their size does
+   * not depend on the number of cameras). AwsSolutions-IAM5 reports exactly those resources, and
+   * nothing else; the README tells users to suppress them, narrowly, on their own roles.
+   */
+  const FLEET_WILDCARDS = [
+    'Resource::arn:<AWS::Partition>:kinesisvideo:eu-west-1:111111111111:channel/shop-*',
+    'Resource::arn:<AWS::Partition>:kinesisvideo:eu-west-1:111111111111:stream/shop-*',
+    'Resource::arn:<AWS::Partition>:kinesisvideo:eu-west-1:111111111111:channel/shop-<credentials-iot:ThingName>/*', // cdk-nag writes the policy variable in angle brackets
+    'Resource::arn:<AWS::Partition>:kinesisvideo:eu-west-1:111111111111:stream/shop-<credentials-iot:ThingName>/*',
+  ];
+
+  function fleetStack(suppress: boolean): Stack {
+    const stack = new Stack(nagApp(), 'Fleet', { env: { account: ACCOUNT, region: REGION } });
+    const fleet = new CameraFleet(stack, 'Shop', {
+      namePrefix: 'shop-',
+      encryptionKey: new kms.Key(stack, 'FleetKey', { enableKeyRotation: true }),
+    });
+    fleet.addCamera('front-door');
+    fleet.addCamera('till');
+    const ops = new iam.Role(stack, 'Ops', { assumedBy: new iam.AccountRootPrincipal(), description: 'Operates the shop cameras' });
+    const things = deviceRole(stack, 'Things');
+    fleet.grantMaster(ops);
+    fleet.grantViewer(ops);
+    fleet.grantPlayback(ops);
+    fleet.grantDeviceMaster(things);
+    if (suppress) {
+      for (const role of [ops, things]) {
+        NagSuppressions.addResourceSuppressions(role, [{
+          id: 'AwsSolutions-IAM5',
+          reason: 'CameraFleet grants: the fleet\'s channels and streams by name prefix, limited to those tagged with the fleet id',
+          appliesTo: FLEET_WILDCARDS,
+        }], true);
+      }
+    }
+    return stack;
+  }
+
+  test('the only findings are the tag-scoped fleet wildcards on the grantees\' policies', () => {
+    const stack = fleetStack(false);
+    const { errors, warnings } = nagFindings(stack);
+    expect(warnings).toEqual([]);
+    // every error is an IAM5 finding on one of the fleet wildcards, and each wildcard is reported
+    const findings = errors.map(e => /AwsSolutions-IAM5\[(.*?)\]: /.exec(e)?.[1] ?? e);
+    expect([...new Set(findings)].sort()).toEqual([...FLEET_WILDCARDS].sort());
+  });
+
+  test('with the README\'s narrow suppression on the grantees, nothing remains', () => {
+    expectNoFindings(fleetStack(true));
   });
 });

