@@ -13,17 +13,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
 import { ISignalingChannel, IVideoStream, IWebRtcIngestion, SignalingChannel, VideoStream, WebRtcIngestion } from '../src';
-import {
-  INGESTION_MASTER_CHANNEL_ACTIONS,
-  INGESTION_VIEWER_CHANNEL_ACTIONS,
-  KEY_READ_ACTIONS,
-  KEY_WRITE_ACTIONS,
-  P2P_MASTER_CHANNEL_ACTIONS,
-  P2P_VIEWER_CHANNEL_ACTIONS,
-  STREAM_PLAYBACK_ACTIONS,
-  STREAM_READ_ACTIONS,
-  STREAM_WRITE_ACTIONS,
-} from './expected-grants';
+import { CHANNEL_GRANTS, GrantSpec, INGESTION_GRANTS, STREAM_GRANTS } from './expected-grants';
 import { ACCOUNT, CfnTemplate, matchesIamPattern, PARTITION, PolicySimulator, REGION } from './util/policy-simulation';
 
 const GRANTS = 'Grants';
@@ -63,25 +53,8 @@ const IMPORTED_KEY_ARN = `arn:${PARTITION}:kms:${REGION}:${ACCOUNT}:key/0b1c2d3e
 // The specification of each grant: actions per resource (channel, stream, key), from
 // ./expected-grants.
 
-type Part = 'channel' | 'stream' | 'key';
-type Spec = Partial<Record<Part, readonly string[]>>;
-
-const INGESTION_GRANTS: Record<'grantMaster' | 'grantViewer' | 'grantPlayback', Spec> = {
-  grantMaster: { channel: INGESTION_MASTER_CHANNEL_ACTIONS, stream: STREAM_WRITE_ACTIONS, key: KEY_WRITE_ACTIONS },
-  grantViewer: { channel: INGESTION_VIEWER_CHANNEL_ACTIONS, stream: STREAM_WRITE_ACTIONS, key: KEY_WRITE_ACTIONS },
-  grantPlayback: { stream: STREAM_PLAYBACK_ACTIONS, key: KEY_READ_ACTIONS },
-};
-const CHANNEL_GRANTS: Record<'grantMaster' | 'grantViewer' | 'grantStorageSessionMaster' | 'grantStorageSessionViewer', Spec> = {
-  grantMaster: { channel: P2P_MASTER_CHANNEL_ACTIONS },
-  grantViewer: { channel: P2P_VIEWER_CHANNEL_ACTIONS },
-  grantStorageSessionMaster: { channel: INGESTION_MASTER_CHANNEL_ACTIONS },
-  grantStorageSessionViewer: { channel: INGESTION_VIEWER_CHANNEL_ACTIONS },
-};
-const STREAM_GRANTS: Record<'grantWrite' | 'grantRead' | 'grantPlayback', Spec> = {
-  grantWrite: { stream: STREAM_WRITE_ACTIONS, key: KEY_WRITE_ACTIONS },
-  grantRead: { stream: STREAM_READ_ACTIONS, key: KEY_READ_ACTIONS },
-  grantPlayback: { stream: STREAM_PLAYBACK_ACTIONS, key: KEY_READ_ACTIONS },
-};
+type Spec = GrantSpec;
+type Part = keyof GrantSpec;
 
 // ---------------------------------------------------------------------------------------------
 // The app: every grant, on new resources (encrypted or not), on imported ones (literal ARNs),

@@ -9,17 +9,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { ISignalingChannel, IVideoStream, SignalingChannel, VideoStream } from '../src';
-import {
-  KEY_READ_ACTIONS,
-  KEY_WRITE_ACTIONS,
-  INGESTION_MASTER_CHANNEL_ACTIONS,
-  INGESTION_VIEWER_CHANNEL_ACTIONS,
-  P2P_MASTER_CHANNEL_ACTIONS,
-  P2P_VIEWER_CHANNEL_ACTIONS,
-  STREAM_PLAYBACK_ACTIONS,
-  STREAM_READ_ACTIONS,
-  STREAM_WRITE_ACTIONS,
-} from './expected-grants';
+import { CHANNEL_GRANTS, STREAM_GRANTS } from './expected-grants';
 import { logicalIdOf } from './iam-statements';
 import { ACCOUNT, cellKey, FOREIGN_ACCOUNT, PolicySimulator, PrincipalRef, REGION } from './util/policy-simulation';
 
@@ -28,20 +18,8 @@ const IMPORTED_CHANNEL_ARN = `arn:aws:kinesisvideo:${REGION}:${ACCOUNT}:channel/
 const IMPORTED_STREAM_ARN = `arn:aws:kinesisvideo:${REGION}:${ACCOUNT}:stream/lobby/1600000000001`;
 const IMPORTED_KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/11111111-2222-3333-4444-555555555555`;
 
-type ChannelGrant = 'grantMaster' | 'grantViewer' | 'grantStorageSessionMaster' | 'grantStorageSessionViewer';
-type StreamGrant = 'grantWrite' | 'grantRead' | 'grantPlayback';
-
-const CHANNEL_GRANTS: Record<ChannelGrant, readonly string[]> = {
-  grantMaster: P2P_MASTER_CHANNEL_ACTIONS,
-  grantViewer: P2P_VIEWER_CHANNEL_ACTIONS,
-  grantStorageSessionMaster: INGESTION_MASTER_CHANNEL_ACTIONS,
-  grantStorageSessionViewer: INGESTION_VIEWER_CHANNEL_ACTIONS,
-};
-const STREAM_GRANTS: Record<StreamGrant, { stream: readonly string[]; key: readonly string[] }> = {
-  grantWrite: { stream: STREAM_WRITE_ACTIONS, key: KEY_WRITE_ACTIONS },
-  grantRead: { stream: STREAM_READ_ACTIONS, key: KEY_READ_ACTIONS },
-  grantPlayback: { stream: STREAM_PLAYBACK_ACTIONS, key: KEY_READ_ACTIONS },
-};
+type ChannelGrant = keyof typeof CHANNEL_GRANTS;
+type StreamGrant = keyof typeof STREAM_GRANTS;
 
 interface GrantCase {
   readonly label: string;
@@ -69,14 +47,22 @@ function buildFixture() {
     }),
   };
 
-  const roles: Array<{ label: string; role: iam.Role; arn: () => string; actions: readonly string[]; keyActions: readonly string[]; keyArn?: () => string }> = [];
+  interface GrantedRole {
+    readonly label: string;
+    readonly role: iam.Role;
+    readonly arn: () => string;
+    readonly actions: readonly string[];
+    readonly keyActions: readonly string[];
+    readonly keyArn?: () => string;
+  }
+  const roles: GrantedRole[] = [];
   let n = 0;
   const newRole = () => new iam.Role(stack, `Role${n++}`, { assumedBy: new iam.AccountRootPrincipal() });
   for (const [label, channel] of Object.entries(channels)) {
-    for (const [grant, actions] of Object.entries(CHANNEL_GRANTS)) {
+    for (const [grant, spec] of Object.entries(CHANNEL_GRANTS)) {
       const role = newRole();
       channel[grant as ChannelGrant](role);
-      roles.push({ label: `${label} channel ${grant}`, role, arn: () => arnOfChannel(label), actions, keyActions: [] });
+      roles.push({ label: `${label} channel ${grant}`, role, arn: () => arnOfChannel(label), actions: spec.channel!, keyActions: [] });
     }
   }
   for (const [label, stream] of Object.entries(streams)) {
@@ -84,8 +70,11 @@ function buildFixture() {
       const role = newRole();
       stream[grant as StreamGrant](role);
       roles.push({
-        label: `${label} stream ${grant}`, role, arn: () => arnOfStream(label), actions: spec.stream,
-        keyActions: stream.encryptionKey ? spec.key : [],
+        label: `${label} stream ${grant}`,
+        role,
+        arn: () => arnOfStream(label),
+        actions: spec.stream!,
+        keyActions: stream.encryptionKey ? spec.key! : [],
         keyArn: label === 'constructed, encrypted' ? () => sim.arnOf(STACK, logicalIdOf(key)) : () => IMPORTED_KEY_ARN,
       });
     }

@@ -112,3 +112,29 @@ export const KEY_WRITE_ACTIONS: readonly string[] = Object.freeze(['kms:Generate
 
 /** With every grant that reads from the stream (read, playback). On the stream's key. */
 export const KEY_READ_ACTIONS: readonly string[] = Object.freeze(['kms:Decrypt']);
+
+// ---------------------------------------------------------------------------------------------
+// Per grant method
+
+/** What one grant allows: actions on the channel, on the stream, and on the stream's customer-managed key. */
+export type GrantSpec = Partial<Record<'channel' | 'stream' | 'key', readonly string[]>>;
+
+/** The grants of `WebRtcIngestion` (and of an imported camera). */
+export const INGESTION_GRANTS: Record<'grantMaster' | 'grantViewer' | 'grantPlayback', GrantSpec> = {
+  grantMaster: { channel: INGESTION_MASTER_CHANNEL_ACTIONS, stream: STREAM_WRITE_ACTIONS, key: KEY_WRITE_ACTIONS },
+  grantViewer: { channel: INGESTION_VIEWER_CHANNEL_ACTIONS, stream: STREAM_WRITE_ACTIONS, key: KEY_WRITE_ACTIONS },
+  grantPlayback: { stream: STREAM_PLAYBACK_ACTIONS, key: KEY_READ_ACTIONS },
+};
+/** The grants of `SignalingChannel`. */
+export const CHANNEL_GRANTS: Record<'grantMaster' | 'grantViewer' | 'grantStorageSessionMaster' | 'grantStorageSessionViewer', GrantSpec> = {
+  grantMaster: { channel: P2P_MASTER_CHANNEL_ACTIONS },
+  grantViewer: { channel: P2P_VIEWER_CHANNEL_ACTIONS },
+  grantStorageSessionMaster: { channel: INGESTION_MASTER_CHANNEL_ACTIONS },
+  grantStorageSessionViewer: { channel: INGESTION_VIEWER_CHANNEL_ACTIONS },
+};
+/** The grants of `VideoStream`. */
+export const STREAM_GRANTS: Record<'grantWrite' | 'grantRead' | 'grantPlayback', GrantSpec> = {
+  grantWrite: { stream: STREAM_WRITE_ACTIONS, key: KEY_WRITE_ACTIONS },
+  grantRead: { stream: STREAM_READ_ACTIONS, key: KEY_READ_ACTIONS },
+  grantPlayback: { stream: STREAM_PLAYBACK_ACTIONS, key: KEY_READ_ACTIONS },
+};
