@@ -27,6 +27,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
   minNodeVersion: '20.0.0',
+  // The release tooling (commit-and-tag-version's conventional-commits parsers) needs Node.js 22+.
+  workflowNodeVersion: '24.x',
   // The link handler is bundled into assets/ by esbuild; jsii has no business compiling it into lib/.
   excludeTypescript: ['src/**/*.lambda.ts'],
 
