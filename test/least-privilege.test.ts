@@ -9,7 +9,6 @@ import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
-import { IConstruct } from 'constructs';
 import { WebRtcIngestion } from '../src';
 import {
   INGESTION_MASTER_CHANNEL_ACTIONS,
@@ -22,7 +21,6 @@ import {
 import {
   ACCOUNT,
   cellKey,
-  CfnTemplate,
   FOREIGN_ACCOUNT,
   FOREIGN_REGION,
   matchesIamPattern,
@@ -30,7 +28,9 @@ import {
   PolicySimulator,
   PrincipalRef,
   REGION,
+  SIMULATED_ENV,
 } from './util/policy-simulation';
+import { logicalIdOf, newRole } from './util/stacks';
 
 const LINK_SCOPE_TAG = 'aws:ResourceTag/cdk-kinesis-video-webrtc:stack-id';
 
@@ -60,12 +60,6 @@ interface RoleCase {
   readonly kms: Array<[string, string]>;
 }
 
-function logicalIdOf(construct: IConstruct): string {
-  const element = construct instanceof CfnElement ? construct : construct.node.defaultChild;
-  if (!(element instanceof CfnElement)) throw new Error(`${construct.node.path} has no CloudFormation resource`);
-  return Stack.of(element).resolve(element.logicalId);
-}
-
 function cells(actions: readonly string[], arn: string): Array<[string, string]> {
   return actions.map((action) => [action, arn]);
 }
@@ -81,16 +75,15 @@ interface Fixture {
 }
 
 function buildFixture(context: Record<string, unknown>): Fixture {
-  const env = { account: ACCOUNT, region: REGION };
   const app = new App({ context });
-  const cameras = new Stack(app, CAMERAS, { env });
+  const cameras = new Stack(app, CAMERAS, { env: SIMULATED_ENV });
   const keyA = new kms.Key(cameras, 'CameraAKey');
   const unrelatedKey = new kms.Key(cameras, 'UnrelatedKey');
   const cameraA = new WebRtcIngestion(cameras, 'CameraA', { channelName: 'camera-a', streamName: 'camera-a', encryptionKey: keyA });
   const cameraB = new WebRtcIngestion(cameras, 'CameraB');
   const cameraC = new WebRtcIngestion(cameras, 'CameraC', { channelName: 'camera-c', streamName: 'camera-c' });
 
-  const consumers = new Stack(app, CONSUMERS, { env });
+  const consumers = new Stack(app, CONSUMERS, { env: SIMULATED_ENV });
   const cameraD = new WebRtcIngestion(consumers, 'CameraD', { channelName: 'camera-d', streamName: 'camera-d' });
 
   type CameraKey = 'A' | 'B' | 'C' | 'D';
@@ -98,7 +91,7 @@ function buildFixture(context: Record<string, unknown>): Fixture {
   const ingestions: Record<CameraKey, WebRtcIngestion> = { A: cameraA, B: cameraB, C: cameraC, D: cameraD };
   const granted: Array<{ label: string; role: iam.Role; grants: Array<[CameraKey, Grant]> }> = [];
   const grantTo = (stack: Stack, id: string, ...grants: Array<[CameraKey, Grant]>) => {
-    const role = new iam.Role(stack, id, { assumedBy: new iam.AccountRootPrincipal() });
+    const role = newRole(stack, id);
     for (const [camera, grant] of grants) ingestions[camera][grant](role);
     granted.push({ label: `${stack.stackName}/${id}`, role, grants });
   };
@@ -464,86 +457,5 @@ describe.each(FLAG_SETS)('with %s', (_flags, flagContext) => {
       const kmsCells = await fixture.sim.allowedCells(provider.principal, kmsActions, Object.values(kmsResources(fixture)));
       expect([...kmsCells]).toEqual([]);
     });
-  });
-});
-
-// ---------------------------------------------------------------------------------------------
-// The helper itself: it must resolve what it claims to, refuse what it cannot, and be able to
-// say "allowed" (a simulator that denies everything would pass every "denied" above).
-
-describe('the policy simulator (test helper)', () => {
-  const sub = (s: string) => ({ 'Fn::Sub': s });
-  const template: CfnTemplate = {
-    Resources: {
-      Channel: { Type: 'AWS::KinesisVideo::SignalingChannel', Properties: { Name: 'ch' } },
-      Stream: { Type: 'AWS::KinesisVideo::Stream', Properties: {} },
-      Role: { Type: 'AWS::IAM::Role', Properties: { Policies: [{ PolicyName: 'inline', PolicyDocument: policy('kinesisvideo:ConnectAsMaster', { 'Fn::GetAtt': ['Channel', 'Arn'] }) }] } },
-      Attached: {
-        Type: 'AWS::IAM::Policy',
-        Properties: { Roles: [{ Ref: 'Role' }], PolicyDocument: policy('kinesisvideo:PutMedia', { 'Fn::GetAtt': 'Stream.Arn' }) },
-      },
-      Managed: {
-        Type: 'AWS::IAM::ManagedPolicy',
-        Properties: { PolicyDocument: policy('kinesisvideo:DescribeStream', sub('arn:${AWS::Partition}:kinesisvideo:${AWS::Region}:${AWS::AccountId}:stream/${Stream}/*')) },
-      },
-      ManagedByRoles: {
-        Type: 'AWS::IAM::ManagedPolicy',
-        Properties: { Roles: [{ Ref: 'Other' }], PolicyDocument: policy('kinesisvideo:GetMedia', '*') },
-      },
-      Other: { Type: 'AWS::IAM::Role', Properties: { ManagedPolicyArns: [{ Ref: 'Managed' }] } },
-      WithAwsManaged: { Type: 'AWS::IAM::Role', Properties: { ManagedPolicyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'] } },
-    },
-  };
-  function policy(action: string, resource: unknown) {
-    return { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: resource }] };
-  }
-  const sim = new PolicySimulator([{ stackName: 'S', template }]);
-  const channelArn = `arn:aws:kinesisvideo:${REGION}:${ACCOUNT}:channel/ch/1700000000000`;
-  const streamArn = `arn:aws:kinesisvideo:${REGION}:${ACCOUNT}:stream/Stream/1700000000001`;
-
-  test('refuses a stack without the explicit environment', () => {
-    expect(() => PolicySimulator.fromStacks(new Stack(new App(), 'NoEnv'))).toThrow(/must be created with env/);
-  });
-
-  test('resolves pseudo parameters, GetAtt, Join, Select, Split and Sub', () => {
-    expect(sim.arnOf('S', 'Channel')).toBe(channelArn);
-    expect(sim.arnOf('S', 'Stream')).toBe(streamArn);
-    expect(sim.resolve('S', { 'Fn::Select': [1, { 'Fn::Split': ['/', { 'Fn::GetAtt': ['Channel', 'Arn'] }] }] })).toBe('ch');
-    expect(sim.resolve('S', { 'Fn::Join': ['-', [{ Ref: 'AWS::Region' }, { Ref: 'AWS::AccountId' }, { Ref: 'AWS::URLSuffix' }]] }))
-      .toBe(`${REGION}-${ACCOUNT}-amazonaws.com`);
-    expect(sim.resolve('S', { 'Fn::Sub': ['${X}:${Channel.Arn}:${!Literal}', { X: { Ref: 'AWS::StackName' } }] })).toBe(`S:${channelArn}:\${Literal}`);
-    expect(sim.resolve('S', { Ref: 'AWS::StackId' })).toBe(sim.stackId('S'));
-  });
-
-  test.each([
-    ['Fn::If', { 'Fn::If': ['C', 'a', 'b'] }],
-    ['a parameter', { Ref: 'SomeParameter' }],
-    ['an attribute other than Arn', { 'Fn::GetAtt': ['Channel', 'Name'] }],
-    ['an unknown export', { 'Fn::ImportValue': 'Nope' }],
-    ['a select out of range', { 'Fn::Select': [3, ['a']] }],
-  ])('throws on %s', (_what, value) => {
-    expect(() => sim.resolve('S', value)).toThrow(/cannot resolve/);
-  });
-
-  test('gathers inline, attached and managed policies; refuses an unknown AWS-managed policy', () => {
-    expect(sim.identityPolicies({ stackName: 'S', logicalId: 'Role' }).map((p) => p.name)).toEqual(['S/Role/inline/inline', 'S/Attached']);
-    expect(sim.identityPolicies({ stackName: 'S', logicalId: 'Other' }).map((p) => p.name).sort()).toEqual(['S/Managed', 'S/ManagedByRoles']);
-    expect(() => sim.identityPolicies({ stackName: 'S', logicalId: 'WithAwsManaged' })).toThrow(/managed policy .*AdministratorAccess/);
-  });
-
-  test('can allow, deny, flag a grant on the wrong resource type, and refuses a dropped context key', async () => {
-    const role = { stackName: 'S', logicalId: 'Role' };
-    const other = { stackName: 'S', logicalId: 'Other' };
-    expect((await sim.evaluate({ principal: role, action: 'kinesisvideo:ConnectAsMaster', resource: channelArn })).allowed).toBe(true);
-    expect((await sim.evaluate({ principal: role, action: 'kinesisvideo:ConnectAsViewer', resource: channelArn })).allowed).toBe(false);
-    expect((await sim.evaluate({ principal: other, action: 'kinesisvideo:DescribeStream', resource: streamArn })).allowed).toBe(true);
-    // GetMedia on '*': on any stream, and literally (though it never applies) on a channel.
-    expect((await sim.evaluate({ principal: other, action: 'kinesisvideo:GetMedia', resource: streamArn })).allowed).toBe(true);
-    expect(await sim.evaluate({ principal: other, action: 'kinesisvideo:GetMedia', resource: channelArn }))
-      .toEqual(expect.objectContaining({ applicable: false, allowed: true }));
-    const foreign = await sim.evaluate({ principal: other, action: 'kinesisvideo:GetMedia', resource: streamArn.replace(ACCOUNT, FOREIGN_ACCOUNT) });
-    expect(foreign).toEqual(expect.objectContaining({ crossAccount: true, allowed: false, identityAllowed: true }));
-    await expect(sim.evaluate({ principal: role, action: 'kinesisvideo:ConnectAsMaster', resource: channelArn, context: { 'kinesisvideo:NoSuchKey': 'x' } }))
-      .rejects.toThrow(/ignored context keys/);
   });
 });

@@ -9,29 +9,16 @@ import {
   P2P_VIEWER_CHANNEL_ACTIONS,
   STORAGE_ACTIONS,
 } from './expected-grants';
-import {
-  allActions,
-  evaluateIntrinsic,
-  getAttArn,
-  logicalIdOf,
-  sorted,
-  statementsOf,
-} from './iam-statements';
 import { ISignalingChannel, SignalingChannel } from '../src';
+import { allActions, sorted, statementsOfPrincipal } from './util/iam-statements';
+import { getAttArn, resolveWithParameters } from './util/intrinsics';
+import { logicalIdOf, newRole, newStack } from './util/stacks';
 
 const CHANNEL_ARN = 'arn:aws:kinesisvideo:eu-west-1:123456789012:channel/front-door/1700000000000';
 
-function newStack(): Stack {
-  return new Stack(new App(), 'TestStack');
-}
-
-function newRole(stack: Stack, id = 'Role'): iam.Role {
-  return new iam.Role(stack, id, { assumedBy: new iam.AccountRootPrincipal() });
-}
-
 /** The role's one statement: its actions (sorted) and resources. */
 function onlyStatement(stack: Stack, role: iam.Role): { actions: string[]; resources: unknown[] } {
-  const statements = statementsOf(Template.fromStack(stack), logicalIdOf(role));
+  const statements = statementsOfPrincipal(Template.fromStack(stack), logicalIdOf(role));
   expect(statements).toHaveLength(1);
   expect(statements[0].effect).toBe('Allow');
   expect(statements[0].condition).toBeUndefined();
@@ -208,7 +195,7 @@ describe('SignalingChannel grants', () => {
     const other = new SignalingChannel(stack, 'Other');
     channel.grantMaster(role);
     channel.grantStorageSessionViewer(role);
-    const statements = statementsOf(Template.fromStack(stack), logicalIdOf(role));
+    const statements = statementsOfPrincipal(Template.fromStack(stack), logicalIdOf(role));
     expect(statements).toHaveLength(2);
     for (const s of statements) {
       expect(s.resources).toEqual([getAttArn(logicalIdOf(channel))]);
@@ -265,10 +252,10 @@ describe('SignalingChannel imports', () => {
     const arn = new CfnParameter(stack, 'ChannelArn', { type: 'String' }).valueAsString;
     const imported = SignalingChannel.fromSignalingChannelAttributes(stack, 'Imported', { signalingChannelArn: arn });
     expect(Token.isUnresolved(imported.signalingChannelName)).toBe(true);
-    expect(evaluateIntrinsic(stack.resolve(imported.signalingChannelName), { ChannelArn: CHANNEL_ARN })).toBe('front-door');
+    expect(resolveWithParameters(stack.resolve(imported.signalingChannelName), { ChannelArn: CHANNEL_ARN })).toBe('front-door');
     // env of a token ARN is parsed from it by CloudFormation too
-    expect(evaluateIntrinsic(stack.resolve(imported.env.account), { ChannelArn: CHANNEL_ARN })).toBe('123456789012');
-    expect(evaluateIntrinsic(stack.resolve(imported.env.region), { ChannelArn: CHANNEL_ARN })).toBe('eu-west-1');
+    expect(resolveWithParameters(stack.resolve(imported.env.account), { ChannelArn: CHANNEL_ARN })).toBe('123456789012');
+    expect(resolveWithParameters(stack.resolve(imported.env.region), { ChannelArn: CHANNEL_ARN })).toBe('eu-west-1');
 
     const role = newRole(stack);
     expect(imported.grantViewer(role).success).toBe(true);

@@ -15,39 +15,11 @@ import {
   WebRtcIngestion,
   WebRtcIngestionProps,
 } from '../src';
+import { errorOf, expectValidationError, identifier } from './util/errors';
+import { newStack } from './util/stacks';
 
 // ---------------------------------------------------------------------------------------------
 // helpers
-
-function newStack(id = 'TestStack'): Stack {
-  return new Stack(new App(), id);
-}
-
-/** The error `fn` throws; fails the test when it throws nothing. */
-function errorOf(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected an error, but nothing was thrown');
-}
-
-/** A regex matching `word` as a whole identifier (so `channelName` does not match `signalingChannelName`). */
-function identifier(word: string): RegExp {
-  return new RegExp(`(^|[^A-Za-z0-9_])${word}([^A-Za-z0-9_]|$)`);
-}
-
-/**
- * Asserts that the error names `property` (as a whole word), shows `received`, and starts
- * with a lowercase letter.
- */
-function expectValidationError(error: Error, property: string, received: string): void {
-  const message = error.message;
-  expect(message).toMatch(identifier(property));
-  expect(message).toContain(received);
-  expect(message[0]).toBe(message[0].toLowerCase());
-}
 
 function ingestion(props: WebRtcIngestionProps, stack = newStack()): Template {
   new WebRtcIngestion(stack, 'Camera', props);

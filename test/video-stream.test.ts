@@ -1,37 +1,20 @@
-import { App, CfnParameter, Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import { CfnParameter, Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnStream } from 'aws-cdk-lib/aws-kinesisvideo';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { KEY_READ_ACTIONS, KEY_WRITE_ACTIONS, STREAM_PLAYBACK_ACTIONS, STREAM_READ_ACTIONS, STREAM_WRITE_ACTIONS } from './expected-grants';
-import {
-  actionsOn,
-  allActions,
-  evaluateIntrinsic,
-  getAttArn,
-  logicalIdOf,
-  NormalizedStatement,
-  referencedLogicalIds,
-  sorted,
-  statementsForService,
-  statementsOf,
-} from './iam-statements';
 import { IVideoStream, VideoStream } from '../src';
+import { actionsOn, allActions, NormalizedStatement, sorted, statementsForService, statementsOfPrincipal } from './util/iam-statements';
+import { getAttArn, referencedLogicalIds, resolveWithParameters } from './util/intrinsics';
+import { logicalIdOf, newRole, newStack } from './util/stacks';
 
 const STREAM_ARN = 'arn:aws:kinesisvideo:eu-west-1:123456789012:stream/front-door/1700000000000';
 const KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555';
 
-function newStack(): Stack {
-  return new Stack(new App(), 'TestStack');
-}
-
-function newRole(stack: Stack, id = 'Role'): iam.Role {
-  return new iam.Role(stack, id, { assumedBy: new iam.AccountRootPrincipal() });
-}
-
 function statementsOfRole(stack: Stack, role: iam.Role): NormalizedStatement[] {
-  const statements = statementsOf(Template.fromStack(stack), logicalIdOf(role));
+  const statements = statementsOfPrincipal(Template.fromStack(stack), logicalIdOf(role));
   for (const s of statements) {
     expect(s.effect).toBe('Allow');
     expect(s.condition).toBeUndefined();
@@ -220,7 +203,7 @@ describe('VideoStream imports', () => {
   });
 
   test.each(GRANTS)('fromVideoStreamAttributes with an encryptionKey: %s puts the KMS action on the given key', (method, actions, keyActions) => {
-    const stack = new Stack(new App(), 'TestStack', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const stack = newStack('TestStack', { env: { account: '123456789012', region: 'eu-west-1' } });
     const key = kms.Key.fromKeyArn(stack, 'Key', KEY_ARN);
     const imported = VideoStream.fromVideoStreamAttributes(stack, 'Imported', { videoStreamArn: STREAM_ARN, encryptionKey: key });
     expect(imported.encryptionKey).toBe(key);
@@ -248,8 +231,8 @@ describe('VideoStream imports', () => {
     const arn = new CfnParameter(stack, 'StreamArn', { type: 'String' }).valueAsString;
     const imported = VideoStream.fromVideoStreamAttributes(stack, 'Imported', { videoStreamArn: arn });
     expect(Token.isUnresolved(imported.videoStreamName)).toBe(true);
-    expect(evaluateIntrinsic(stack.resolve(imported.videoStreamName), { StreamArn: STREAM_ARN })).toBe('front-door');
-    expect(evaluateIntrinsic(stack.resolve(imported.env.account), { StreamArn: STREAM_ARN })).toBe('123456789012');
+    expect(resolveWithParameters(stack.resolve(imported.videoStreamName), { StreamArn: STREAM_ARN })).toBe('front-door');
+    expect(resolveWithParameters(stack.resolve(imported.env.account), { StreamArn: STREAM_ARN })).toBe('123456789012');
     const role = newRole(stack);
     imported.grantWrite(role);
     const statements = statementsOfRole(stack, role);

@@ -12,19 +12,11 @@ import {
   STREAM_PLAYBACK_ACTIONS,
   STREAM_WRITE_ACTIONS,
 } from './expected-grants';
-import {
-  actionsOn,
-  allActions,
-  evaluateIntrinsic,
-  getAttArn,
-  logicalIdOf,
-  NormalizedStatement,
-  referencedLogicalIds,
-  sorted,
-  statementsForService,
-  statementsOf,
-} from './iam-statements';
 import { IWebRtcIngestion, WebRtcIngestion } from '../src';
+import { actionsOn, allActions, NormalizedStatement, sorted, statementsForService, statementsOfPrincipal } from './util/iam-statements';
+import { getAttArn, referencedLogicalIds, resolveWithParameters } from './util/intrinsics';
+import { logicalIdOf, newRole, newStack } from './util/stacks';
+import { onlyLogicalIdOfType } from './util/templates';
 
 const TAG_KEY = 'cdk-kinesis-video-webrtc:stack-id';
 const PROVIDER_ID = 'KinesisVideoMediaStorageLinkProvider';
@@ -32,14 +24,6 @@ const PROVIDER_ID = 'KinesisVideoMediaStorageLinkProvider';
 const CHANNEL_ARN = 'arn:aws:kinesisvideo:eu-west-1:123456789012:channel/front-door/1700000000000';
 const STREAM_ARN = 'arn:aws:kinesisvideo:eu-west-1:123456789012:stream/front-door/1700000000001';
 const KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555';
-
-function newStack(): Stack {
-  return new Stack(new App(), 'TestStack');
-}
-
-function newRole(stack: Stack, id: string): iam.Role {
-  return new iam.Role(stack, id, { assumedBy: new iam.AccountRootPrincipal() });
-}
 
 /** The logical ids of a camera's channel and stream. */
 function idsOf(camera: WebRtcIngestion): { channel: string; stream: string } {
@@ -81,19 +65,20 @@ function expectNoWildcardResource(statements: NormalizedStatement[]): void {
 }
 
 function providerIds(template: Template): { fn: string; role: string; logGroup: string } {
-  const only = (type: string): string => {
-    const ids = Object.keys(template.findResources(type)).filter(id => id.startsWith(PROVIDER_ID));
-    expect(ids).toHaveLength(1);
-    return ids[0];
-  };
+  const only = (type: string): string => onlyLogicalIdOfType(template, type, PROVIDER_ID);
   return { fn: only('AWS::Lambda::Function'), role: only('AWS::IAM::Role'), logGroup: only('AWS::Logs::LogGroup') };
 }
 
 describe('WebRtcIngestion defaults', () => {
-  const stack = newStack();
-  const camera = new WebRtcIngestion(stack, 'Camera');
-  const template = Template.fromStack(stack);
-  const ids = idsOf(camera);
+  let camera: WebRtcIngestion;
+  let template: Template;
+  let ids: { channel: string; stream: string };
+  beforeAll(() => {
+    const stack = newStack();
+    camera = new WebRtcIngestion(stack, 'Camera');
+    template = Template.fromStack(stack);
+    ids = idsOf(camera);
+  });
 
   test('one SINGLE_MASTER channel with a 60 s message TTL, no name, tagged with the stack id', () => {
     template.resourceCountIs('AWS::KinesisVideo::SignalingChannel', 1);
@@ -273,13 +258,20 @@ describe('WebRtcIngestion attributes', () => {
 });
 
 describe('WebRtcIngestion.grantMaster', () => {
-  const stack = newStack();
-  const camera = new WebRtcIngestion(stack, 'Camera');
-  const role = newRole(stack, 'DeviceRole');
-  const grant = camera.grantMaster(role);
-  const template = Template.fromStack(stack);
-  const ids = idsOf(camera);
-  const statements = statementsOf(template, logicalIdOf(role));
+  let role: iam.Role;
+  let grant: iam.Grant;
+  let template: Template;
+  let ids: { channel: string; stream: string };
+  let statements: NormalizedStatement[];
+  beforeAll(() => {
+    const stack = newStack();
+    const camera = new WebRtcIngestion(stack, 'Camera');
+    role = newRole(stack, 'DeviceRole');
+    grant = camera.grantMaster(role);
+    template = Template.fromStack(stack);
+    ids = idsOf(camera);
+    statements = statementsOfPrincipal(template, logicalIdOf(role));
+  });
 
   test('the grant succeeds', () => {
     expect(grant.success).toBe(true);
@@ -329,13 +321,17 @@ describe('WebRtcIngestion.grantMaster', () => {
 });
 
 describe('WebRtcIngestion.grantViewer', () => {
-  const stack = newStack();
-  const camera = new WebRtcIngestion(stack, 'Camera');
-  const role = newRole(stack, 'ViewerRole');
-  const grant = camera.grantViewer(role);
-  const template = Template.fromStack(stack);
-  const ids = idsOf(camera);
-  const statements = statementsOf(template, logicalIdOf(role));
+  let grant: iam.Grant;
+  let ids: { channel: string; stream: string };
+  let statements: NormalizedStatement[];
+  beforeAll(() => {
+    const stack = newStack();
+    const camera = new WebRtcIngestion(stack, 'Camera');
+    const role = newRole(stack, 'ViewerRole');
+    grant = camera.grantViewer(role);
+    ids = idsOf(camera);
+    statements = statementsOfPrincipal(Template.fromStack(stack), logicalIdOf(role));
+  });
 
   test('the grant succeeds', () => {
     expect(grant.success).toBe(true);
@@ -356,26 +352,34 @@ describe('WebRtcIngestion.grantViewer', () => {
 });
 
 describe('WebRtcIngestion grants with a customer-managed key', () => {
-  const stack = newStack();
-  const key = new kms.Key(stack, 'Key');
-  const otherKey = new kms.Key(stack, 'OtherKey');
-  const camera = new WebRtcIngestion(stack, 'Camera', { encryptionKey: key });
-  const master = newRole(stack, 'Master');
-  const viewer = newRole(stack, 'Viewer');
-  const player = newRole(stack, 'Player');
-  camera.grantMaster(master);
-  camera.grantViewer(viewer);
-  camera.grantPlayback(player);
-  const template = Template.fromStack(stack);
-  const ids = idsOf(camera);
-  const keyId = logicalIdOf(key);
-  const otherKeyId = logicalIdOf(otherKey);
+  let template: Template;
+  let ids: { channel: string; stream: string };
+  let keyId: string;
+  let otherKeyId: string;
+  let roleIds: Record<'master' | 'viewer' | 'player', string>;
+  beforeAll(() => {
+    const stack = newStack();
+    const key = new kms.Key(stack, 'Key');
+    const otherKey = new kms.Key(stack, 'OtherKey');
+    const camera = new WebRtcIngestion(stack, 'Camera', { encryptionKey: key });
+    const master = newRole(stack, 'Master');
+    const viewer = newRole(stack, 'Viewer');
+    const player = newRole(stack, 'Player');
+    camera.grantMaster(master);
+    camera.grantViewer(viewer);
+    camera.grantPlayback(player);
+    template = Template.fromStack(stack);
+    ids = idsOf(camera);
+    keyId = logicalIdOf(key);
+    otherKeyId = logicalIdOf(otherKey);
+    roleIds = { master: logicalIdOf(master), viewer: logicalIdOf(viewer), player: logicalIdOf(player) };
+  });
 
   test.each([
-    ['master', master, INGESTION_MASTER_CHANNEL_ACTIONS],
-    ['viewer', viewer, INGESTION_VIEWER_CHANNEL_ACTIONS],
-  ])('%s: kinesisvideo statements unchanged, plus exactly kms:GenerateDataKey on the stream\'s key', (_name, role, channelActions) => {
-    const statements = statementsOf(template, logicalIdOf(role));
+    ['master', INGESTION_MASTER_CHANNEL_ACTIONS],
+    ['viewer', INGESTION_VIEWER_CHANNEL_ACTIONS],
+  ] as const)('%s: kinesisvideo statements unchanged, plus exactly kms:GenerateDataKey on the stream\'s key', (name, channelActions) => {
+    const statements = statementsOfPrincipal(template, roleIds[name]);
     expect(statements).toHaveLength(3);
     expectKinesisVideoStatements(statements, getAttArn(ids.channel), channelActions, getAttArn(ids.stream), STREAM_WRITE_ACTIONS);
     const kmsStatements = statementsForService(statements, 'kms');
@@ -387,7 +391,7 @@ describe('WebRtcIngestion grants with a customer-managed key', () => {
   });
 
   test('playback: exactly the six playback actions on the stream, plus kms:Decrypt on the key', () => {
-    const statements = statementsOf(template, logicalIdOf(player));
+    const statements = statementsOfPrincipal(template, roleIds.player);
     expect(statements).toHaveLength(2);
     expect(sorted(onlyStatementOn(statements, getAttArn(ids.stream)).actions)).toEqual(sorted(STREAM_PLAYBACK_ACTIONS));
     expect(onlyStatementOn(statements, getAttArn(keyId)).actions).toEqual(sorted(KEY_READ_ACTIONS));
@@ -414,7 +418,7 @@ describe('WebRtcIngestion grants without a customer-managed key', () => {
     camera.grantPlayback(roles[2]);
     const template = Template.fromStack(stack);
     for (const role of roles) {
-      const statements = statementsOf(template, logicalIdOf(role));
+      const statements = statementsOfPrincipal(template, logicalIdOf(role));
       expect(statements.length).toBeGreaterThan(0);
       expect(allActions(statements).filter(a => a.startsWith('kms:'))).toEqual([]);
     }
@@ -425,7 +429,7 @@ describe('WebRtcIngestion grants without a customer-managed key', () => {
     const camera = new WebRtcIngestion(stack, 'Camera');
     const role = newRole(stack, 'Player');
     const grant = camera.grantPlayback(role);
-    const statements = statementsOf(Template.fromStack(stack), logicalIdOf(role));
+    const statements = statementsOfPrincipal(Template.fromStack(stack), logicalIdOf(role));
     const ids = idsOf(camera);
     expect(grant.success).toBe(true);
     expect(statements).toHaveLength(1);
@@ -453,8 +457,8 @@ describe('two cameras granted to two roles', () => {
 
     const ownA = sorted([logicalIdOf(cameraA.channel), logicalIdOf(cameraA.stream), logicalIdOf(keyA)]);
     const ownB = sorted([logicalIdOf(cameraB.channel), logicalIdOf(cameraB.stream), logicalIdOf(keyB)]);
-    const statementsA = statementsOf(template, logicalIdOf(roleA));
-    const statementsB = statementsOf(template, logicalIdOf(roleB));
+    const statementsA = statementsOfPrincipal(template, logicalIdOf(roleA));
+    const statementsB = statementsOfPrincipal(template, logicalIdOf(roleB));
     expect(referencedLogicalIds(statementsA.map(s => s.resources))).toEqual(ownA);
     expect(referencedLogicalIds(statementsB.map(s => s.resources))).toEqual(ownB);
 
@@ -494,7 +498,7 @@ describe('grantees', () => {
     const grant = camera.grantMaster(user);
     expect(grant.success).toBe(true);
     const ids = idsOf(camera);
-    const statements = statementsOf(Template.fromStack(stack), logicalIdOf(user));
+    const statements = statementsOfPrincipal(Template.fromStack(stack), logicalIdOf(user));
     expect(statements).toHaveLength(2);
     expectMaster(statements, getAttArn(ids.channel), getAttArn(ids.stream));
   });
@@ -511,7 +515,7 @@ describe('grantees', () => {
     expect(grant.success).toBe(true);
     const ids = idsOf(camera);
     const template = Template.fromStack(stack);
-    const statements = statementsOf(template, logicalIdOf(fn.role!));
+    const statements = statementsOfPrincipal(template, logicalIdOf(fn.role!));
     expect(statements).toHaveLength(2);
     expectKinesisVideoStatements(statements, getAttArn(ids.channel), INGESTION_VIEWER_CHANNEL_ACTIONS, getAttArn(ids.stream), STREAM_WRITE_ACTIONS);
   });
@@ -528,7 +532,7 @@ describe('grantees', () => {
     const camerasTemplate = Template.fromStack(cameras);
     const consumersTemplate = Template.fromStack(consumers);
     const ids = idsOf(camera);
-    const statements = statementsOf(consumersTemplate, logicalIdOf(role));
+    const statements = statementsOfPrincipal(consumersTemplate, logicalIdOf(role));
     expect(statements).toHaveLength(2);
 
     // Every resource is an import of one of the camera stack's exports; follow it.
@@ -565,15 +569,19 @@ describe('grantees', () => {
 
 describe('link provider', () => {
   function stackWithCameras(count: number, props?: { env?: { account: string; region: string } }): Stack {
-    const stack = new Stack(new App(), 'TestStack', props);
+    const stack = newStack('TestStack', props);
     for (let i = 0; i < count; i++) {
       new WebRtcIngestion(stack, `Camera${i}`);
     }
     return stack;
   }
 
-  const template = Template.fromStack(stackWithCameras(3));
-  const provider = providerIds(template);
+  let template: Template;
+  let provider: ReturnType<typeof providerIds>;
+  beforeAll(() => {
+    template = Template.fromStack(stackWithCameras(3));
+    provider = providerIds(template);
+  });
 
   test('3 cameras: one function, one role, one log group, three links served by that function', () => {
     template.resourceCountIs('AWS::Lambda::Function', 1);
@@ -616,7 +624,7 @@ describe('link provider', () => {
   });
 
   test('the provider role\'s policy: one tag-scoped UpdateMediaStorageConfiguration statement and one logs statement', () => {
-    const statements = statementsOf(template, provider.role);
+    const statements = statementsOfPrincipal(template, provider.role);
     expect(statements).toHaveLength(2);
 
     const [link] = statementsForService(statements, 'kinesisvideo');
@@ -624,7 +632,7 @@ describe('link provider', () => {
     expect(link.effect).toBe('Allow');
     expect(link.actions).toEqual(['kinesisvideo:UpdateMediaStorageConfiguration']);
     expect(link.resources).toHaveLength(1);
-    expect(evaluateIntrinsic(link.resources[0], {
+    expect(resolveWithParameters(link.resources[0], {
       'AWS::Partition': 'aws-partition',
       'AWS::Region': 'the-region',
       'AWS::AccountId': 'the-account',
@@ -641,8 +649,8 @@ describe('link provider', () => {
 
   test('in a stack with an explicit environment, the channel ARN names that account and region', () => {
     const envTemplate = Template.fromStack(stackWithCameras(1, { env: { account: '111111111111', region: 'eu-west-1' } }));
-    const [link] = statementsForService(statementsOf(envTemplate, providerIds(envTemplate).role), 'kinesisvideo');
-    expect(evaluateIntrinsic(link.resources[0], { 'AWS::Partition': 'aws' }))
+    const [link] = statementsForService(statementsOfPrincipal(envTemplate, providerIds(envTemplate).role), 'kinesisvideo');
+    expect(resolveWithParameters(link.resources[0], { 'AWS::Partition': 'aws' }))
       .toBe('arn:aws:kinesisvideo:eu-west-1:111111111111:channel/*');
   });
 
@@ -737,13 +745,13 @@ describe('WebRtcIngestion.fromAttributes', () => {
     expect(imported.grantPlayback(player).success).toBe(true);
     const template = Template.fromStack(stack);
 
-    const masterStatements = statementsOf(template, logicalIdOf(master));
+    const masterStatements = statementsOfPrincipal(template, logicalIdOf(master));
     expect(masterStatements).toHaveLength(2);
     expectKinesisVideoStatements(masterStatements, CHANNEL_ARN, INGESTION_MASTER_CHANNEL_ACTIONS, STREAM_ARN, STREAM_WRITE_ACTIONS);
-    const viewerStatements = statementsOf(template, logicalIdOf(viewer));
+    const viewerStatements = statementsOfPrincipal(template, logicalIdOf(viewer));
     expect(viewerStatements).toHaveLength(2);
     expectKinesisVideoStatements(viewerStatements, CHANNEL_ARN, INGESTION_VIEWER_CHANNEL_ACTIONS, STREAM_ARN, STREAM_WRITE_ACTIONS);
-    const playerStatements = statementsOf(template, logicalIdOf(player));
+    const playerStatements = statementsOfPrincipal(template, logicalIdOf(player));
     expect(playerStatements).toHaveLength(1);
     expect(playerStatements[0].resources).toEqual([STREAM_ARN]);
     expect(sorted(playerStatements[0].actions)).toEqual(sorted(STREAM_PLAYBACK_ACTIONS));
@@ -755,7 +763,7 @@ describe('WebRtcIngestion.fromAttributes', () => {
   });
 
   test('literal ARNs with an encryption key: KMS actions land on the given key', () => {
-    const stack = new Stack(new App(), 'TestStack', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const stack = newStack('TestStack', { env: { account: '123456789012', region: 'eu-west-1' } });
     const key = kms.Key.fromKeyArn(stack, 'Key', KEY_ARN);
     const imported = WebRtcIngestion.fromAttributes(stack, 'Imported', {
       channelArn: CHANNEL_ARN,
@@ -769,11 +777,11 @@ describe('WebRtcIngestion.fromAttributes', () => {
     imported.grantPlayback(player);
     const template = Template.fromStack(stack);
 
-    const masterStatements = statementsOf(template, logicalIdOf(master));
+    const masterStatements = statementsOfPrincipal(template, logicalIdOf(master));
     expect(masterStatements).toHaveLength(3);
     expectKinesisVideoStatements(masterStatements, CHANNEL_ARN, INGESTION_MASTER_CHANNEL_ACTIONS, STREAM_ARN, STREAM_WRITE_ACTIONS);
     expect(actionsOn(masterStatements, KEY_ARN)).toEqual(sorted(KEY_WRITE_ACTIONS));
-    const playerStatements = statementsOf(template, logicalIdOf(player));
+    const playerStatements = statementsOfPrincipal(template, logicalIdOf(player));
     expect(playerStatements).toHaveLength(2);
     expect(actionsOn(playerStatements, KEY_ARN)).toEqual(sorted(KEY_READ_ACTIONS));
   });
@@ -785,13 +793,13 @@ describe('WebRtcIngestion.fromAttributes', () => {
     const imported = WebRtcIngestion.fromAttributes(stack, 'Imported', { channelArn, streamArn });
     const role = newRole(stack, 'Master');
     imported.grantMaster(role);
-    const statements = statementsOf(Template.fromStack(stack), logicalIdOf(role));
+    const statements = statementsOfPrincipal(Template.fromStack(stack), logicalIdOf(role));
     expect(statements).toHaveLength(2);
     expectKinesisVideoStatements(statements, { Ref: 'ChannelArn' }, INGESTION_MASTER_CHANNEL_ACTIONS, { Ref: 'StreamArn' }, STREAM_WRITE_ACTIONS);
 
     const parameters = { ChannelArn: CHANNEL_ARN, StreamArn: STREAM_ARN };
-    expect(evaluateIntrinsic(stack.resolve(imported.channelName), parameters)).toBe('front-door');
-    expect(evaluateIntrinsic(stack.resolve(imported.streamName), parameters)).toBe('front-door');
+    expect(resolveWithParameters(stack.resolve(imported.channelName), parameters)).toBe('front-door');
+    expect(resolveWithParameters(stack.resolve(imported.streamName), parameters)).toBe('front-door');
     expect(stack.resolve(imported.channelArn)).toEqual({ Ref: 'ChannelArn' });
     expect(stack.resolve(imported.streamArn)).toEqual({ Ref: 'StreamArn' });
   });

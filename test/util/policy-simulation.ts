@@ -2,7 +2,8 @@
  * Least-privilege proofs by IAM policy simulation, for synthesized CloudFormation templates.
  *
  * `PolicySimulator` takes the templates of one app's stacks (synthesized with an explicit
- * environment), resolves the intrinsics of the policies it needs into concrete strings, gathers
+ * environment), resolves the intrinsics of the policies it needs into concrete strings (with
+ * `resolveIntrinsics` of ./intrinsics, the one resolver of the tests), gathers
  * every identity policy of a role (or user), and evaluates requests with
  * `@cloud-copilot/iam-simulate` (AGPL: used by the tests only, never shipped).
  *
@@ -25,11 +26,17 @@ import { createHash } from 'crypto';
 import { runSimulation, type EvaluationResult, type Simulation, type SimulationIdentityPolicy } from '@cloud-copilot/iam-simulate';
 import { Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { intrinsicOf, resolveIntrinsics } from './intrinsics';
+import { CfnResource, CfnTemplate } from './templates';
+
+export type { CfnOutput, CfnResource, CfnTemplate } from './templates';
 
 /** The account every stack of the simulated app is deployed to. */
 export const ACCOUNT = '111111111111';
 /** The region every stack of the simulated app is deployed to. */
 export const REGION = 'us-east-1';
+/** The environment of every stack of the simulated app (`new Stack(app, id, { env: SIMULATED_ENV })`). */
+export const SIMULATED_ENV = { account: ACCOUNT, region: REGION } as const;
 /** The partition of `REGION`. */
 export const PARTITION = 'aws';
 /** Another account, for resources the app does not own. */
@@ -41,26 +48,6 @@ export const FOREIGN_REGION = 'eu-west-1';
 export const CHANNEL_CREATION_TIME = '1700000000000';
 /** The creation time that ends every video stream ARN. */
 export const STREAM_CREATION_TIME = '1700000000001';
-
-/** A CloudFormation template, as `Template.fromStack(stack).toJSON()` or a cloud assembly returns it. */
-export interface CfnTemplate {
-  readonly Resources?: Record<string, CfnResource>;
-  readonly Outputs?: Record<string, CfnOutput>;
-  readonly [key: string]: unknown;
-}
-
-/** A resource of a template. */
-export interface CfnResource {
-  readonly Type: string;
-  readonly Properties?: Record<string, any>;
-  readonly [key: string]: unknown;
-}
-
-/** An output of a template. */
-export interface CfnOutput {
-  readonly Value: unknown;
-  readonly Export?: { readonly Name: unknown };
-}
 
 /** A stack of the simulated app: its name (for `AWS::StackName`, `AWS::StackId`) and its template. */
 export interface SynthesizedStack {
@@ -322,6 +309,24 @@ export class PolicySimulator {
     return this.getAtt(stackName, logicalId, 'Arn');
   }
 
+  /**
+   * The resource whose ARN `value` (written in stack `stackName`) is: a `Fn::GetAtt [id, Arn]`,
+   * directly or through an export of another stack (`Fn::ImportValue`). Undefined for anything
+   * else (a literal ARN, an expression).
+   */
+  public arnTarget(stackName: string, value: unknown): { stackName: string; logicalId: string } | undefined {
+    const call = intrinsicOf(value);
+    if (call?.fn === 'Fn::GetAtt' && Array.isArray(call.arg) && call.arg[1] === 'Arn' && typeof call.arg[0] === 'string') {
+      this.resource(stackName, call.arg[0]);
+      return { stackName, logicalId: call.arg[0] };
+    }
+    if (call?.fn === 'Fn::ImportValue') {
+      const found = this.exportOf(this.resolve(stackName, call.arg));
+      return this.arnTarget(found.stackName, found.value);
+    }
+    return undefined;
+  }
+
   /** The ARN of a principal. */
   public principalArn(principal: PrincipalRef): string {
     return this.resolvePrincipal(principal).arn;
@@ -526,7 +531,7 @@ export class PolicySimulator {
     return principal;
   }
 
-  private physicalName(stackName: string, logicalId: string): { kind: ResourceKind; name: string; resource: CfnResource } {
+  private physicalName(stackName: string, logicalId: string, trail: string[] = []): { kind: ResourceKind; name: string; resource: CfnResource } {
     const resource = this.resource(stackName, logicalId);
     const kind = RESOURCE_KINDS[resource.Type];
     if (!kind) throw new Error(`cannot resolve resources of type ${resource.Type} (${stackName}/${logicalId})`);
@@ -534,30 +539,31 @@ export class PolicySimulator {
     // A generated name is stood in for by the logical id; IAM names, which attach policies, by
     // `<stack>-<logical id>` as CloudFormation does, so that equal logical ids of two stacks differ.
     const generatedName = resource.Type.startsWith('AWS::IAM::') ? `${stackName}-${logicalId}` : logicalId;
-    const name = nameValue === undefined ? generatedName : this.resolveValue(stackName, nameValue, [`${logicalId}.name`]);
+    const name = nameValue === undefined ? generatedName : this.resolveValue(stackName, nameValue, [...trail, `${logicalId}.name`]);
     if (typeof name !== 'string') throw new Error(`name of ${stackName}/${logicalId} is not a string`);
     return { kind, name, resource };
   }
 
-  private ref(stackName: string, logicalId: string): any {
+  private ref(stackName: string, logicalId: string, trail: string[] = []): any {
     const pseudo = PSEUDO_PARAMETERS[logicalId];
     if (pseudo) return pseudo(stackName);
     const template = this.template(stackName);
     if (!template.Resources?.[logicalId]) {
       throw new Error(`cannot resolve Ref ${logicalId} in ${stackName}: not a resource or supported pseudo parameter`);
     }
-    const { kind, name, resource } = this.physicalName(stackName, logicalId);
+    const { kind, name, resource } = this.physicalName(stackName, logicalId, trail);
     return kind.ref(name, resource);
   }
 
-  private getAtt(stackName: string, logicalId: string, attribute: string): string {
-    const { kind, name, resource } = this.physicalName(stackName, logicalId);
+  private getAtt(stackName: string, logicalId: string, attribute: string, trail: string[] = []): string {
+    const { kind, name, resource } = this.physicalName(stackName, logicalId, trail);
     if (attribute === 'Arn' && kind.arn) return kind.arn(name, resource);
     if (attribute === 'KeyId' && resource.Type === 'AWS::KMS::Key') return name;
     throw new Error(`cannot resolve Fn::GetAtt ${logicalId}.${attribute} (${resource.Type}) in ${stackName}`);
   }
 
-  private importValue(exportName: string): any {
+  /** The export named `exportName` of one of the stacks: the stack, and the value as written there. */
+  private exportOf(exportName: string): { stackName: string; value: unknown } {
     if (!this.exports) {
       this.exports = new Map();
       for (const [stackName, template] of this.stacks) {
@@ -572,71 +578,21 @@ export class PolicySimulator {
     }
     const found = this.exports.get(exportName);
     if (!found) throw new Error(`cannot resolve Fn::ImportValue ${exportName}: no stack exports it`);
-    return this.resolveValue(found.stackName, found.value, [`import ${exportName}`]);
+    return found;
+  }
+
+  private importValue(exportName: string, trail: string[] = []): any {
+    const found = this.exportOf(exportName);
+    return this.resolveValue(found.stackName, found.value, [...trail, `import ${exportName}`]);
   }
 
   private resolveValue(stackName: string, value: unknown, trail: string[]): any {
+    // A name or an export resolves through other values; a cycle would never end.
     if (trail.length > 50) throw new Error(`resolution too deep: ${trail.join(' > ')}`);
-    if (value === null || typeof value !== 'object') return value;
-    if (Array.isArray(value)) return value.map((v) => this.resolveValue(stackName, v, trail));
-    const entries = Object.entries(value as Record<string, unknown>);
-    if (entries.length === 1 && (entries[0][0] === 'Ref' || entries[0][0].startsWith('Fn::'))) {
-      return this.intrinsic(stackName, entries[0][0], entries[0][1], [...trail, entries[0][0]]);
-    }
-    return Object.fromEntries(entries.map(([k, v]) => [k, this.resolveValue(stackName, v, trail)]));
-  }
-
-  private intrinsic(stackName: string, fn: string, arg: unknown, trail: string[]): any {
-    const resolve = (v: unknown) => this.resolveValue(stackName, v, trail);
-    const fail = (why: string): never => {
-      throw new Error(`cannot resolve ${fn} ${JSON.stringify(arg)} in ${stackName}: ${why}`);
-    };
-    switch (fn) {
-      case 'Ref': {
-        if (typeof arg !== 'string') fail('not a name');
-        return this.ref(stackName, arg as string);
-      }
-      case 'Fn::GetAtt': {
-        const [logicalId, attribute] = typeof arg === 'string' ? [arg.slice(0, arg.indexOf('.')), arg.slice(arg.indexOf('.') + 1)] : resolve(arg);
-        if (typeof logicalId !== 'string' || typeof attribute !== 'string') fail('bad arguments');
-        return this.getAtt(stackName, logicalId, attribute);
-      }
-      case 'Fn::Join': {
-        if (!Array.isArray(arg) || arg.length !== 2) fail('bad arguments');
-        const [delimiter, list] = resolve(arg);
-        if (typeof delimiter !== 'string' || !Array.isArray(list) || !list.every((x) => typeof x === 'string')) fail('not strings');
-        return list.join(delimiter);
-      }
-      case 'Fn::Select': {
-        if (!Array.isArray(arg) || arg.length !== 2) fail('bad arguments');
-        const [index, list] = resolve(arg);
-        const i = Number(index);
-        if (!Array.isArray(list) || !Number.isInteger(i) || i < 0 || i >= list.length) fail('index out of range');
-        return list[i];
-      }
-      case 'Fn::Split': {
-        if (!Array.isArray(arg) || arg.length !== 2) fail('bad arguments');
-        const [delimiter, source] = resolve(arg);
-        if (typeof delimiter !== 'string' || typeof source !== 'string') fail('not strings');
-        return source.split(delimiter);
-      }
-      case 'Fn::Sub': {
-        const [template, variables] = typeof arg === 'string' ? [arg, {}] : Array.isArray(arg) && arg.length === 2 ? [arg[0], resolve(arg[1])] : fail('bad arguments');
-        if (typeof template !== 'string') fail('not a string');
-        return (template as string).replace(/\$\{([^}]*)\}/g, (_, expr: string) => {
-          if (expr.startsWith('!')) return `\${${expr.slice(1)}}`;
-          if (expr in variables) return String(variables[expr]);
-          if (expr.includes('.')) return this.getAtt(stackName, expr.slice(0, expr.indexOf('.')), expr.slice(expr.indexOf('.') + 1));
-          return String(this.ref(stackName, expr));
-        });
-      }
-      case 'Fn::ImportValue': {
-        const name = resolve(arg);
-        if (typeof name !== 'string') fail('export name is not a string');
-        return this.importValue(name);
-      }
-      default:
-        return fail('unsupported intrinsic');
-    }
+    return resolveIntrinsics(value, {
+      ref: (name) => this.ref(stackName, name, trail),
+      getAtt: (logicalId, attribute) => this.getAtt(stackName, logicalId, attribute, trail),
+      importValue: (exportName) => this.importValue(exportName, trail),
+    }, stackName);
   }
 }

@@ -6,6 +6,9 @@
  *
  * Used by the limit tests and by the benchmark (`npx projen bench`).
  */
+import { identityPolicies } from './iam-statements';
+import { intrinsicOf, resolveIntrinsics } from './intrinsics';
+import { CfnResource, CfnTemplate } from './templates';
 
 /** IAM quotas (IAM User Guide, "IAM and AWS STS quotas"). */
 export const IAM_LIMITS = {
@@ -37,14 +40,13 @@ export interface RolePolicySize {
   readonly managedChars: Record<string, number>;
 }
 
-type Resources = Record<string, { Type: string; Properties?: Record<string, any> }>;
+type Resources = Record<string, CfnResource>;
 
 /** The policy sizes of every `AWS::IAM::Role` in the template, by logical id. */
-export function rolePolicySizes(template: Record<string, any>): Record<string, RolePolicySize> {
-  const resources = template.Resources as Resources;
+export function rolePolicySizes(template: CfnTemplate): Record<string, RolePolicySize> {
+  const resources: Resources = template.Resources ?? {};
   const sizeOf = (document: unknown) => JSON.stringify(worstCase(document, resources)).length;
-  const attachedTo = (list: unknown, roleId: string) =>
-    Array.isArray(list) && list.some(r => JSON.stringify(r) === JSON.stringify({ Ref: roleId }));
+  const policies = identityPolicies(template);
 
   const result: Record<string, RolePolicySize> = {};
   for (const [roleId, role] of Object.entries(resources)) {
@@ -52,49 +54,34 @@ export function rolePolicySizes(template: Record<string, any>): Record<string, R
       continue;
     }
     let inlineChars = 0;
-    for (const policy of role.Properties?.Policies ?? []) {
-      inlineChars += sizeOf(policy.PolicyDocument);
-    }
     const managedChars: Record<string, number> = {};
-    for (const [id, resource] of Object.entries(resources)) {
-      if (resource.Type === 'AWS::IAM::Policy' && attachedTo(resource.Properties?.Roles, roleId)) {
-        inlineChars += sizeOf(resource.Properties!.PolicyDocument);
-      }
-      if (resource.Type === 'AWS::IAM::ManagedPolicy' && attachedTo(resource.Properties?.Roles, roleId)) {
-        managedChars[id] = sizeOf(resource.Properties!.PolicyDocument);
+    for (const policy of policies.filter(p => p.principals.includes(roleId))) {
+      if (policy.sourceType === 'AWS::IAM::ManagedPolicy') {
+        managedChars[policy.source] = sizeOf(policy.document);
+      } else {
+        inlineChars += sizeOf(policy.document);
       }
     }
+    // managed policies of other stacks or of AWS: attached, of unknown size
     for (const arn of role.Properties?.ManagedPolicyArns ?? []) {
-      managedChars[JSON.stringify(arn)] = managedChars[JSON.stringify(arn)] ?? 0;
+      const local = intrinsicOf(arn)?.fn === 'Ref' && resources[intrinsicOf(arn)!.arg as string]?.Type === 'AWS::IAM::ManagedPolicy';
+      if (!local) managedChars[JSON.stringify(arn)] = 0;
     }
     result[roleId] = { inlineChars, managedChars };
   }
   return result;
 }
 
-/** Replaces intrinsics with the longest plausible value. */
+/** Replaces every intrinsic with the longest plausible value. */
 function worstCase(value: unknown, resources: Resources): unknown {
-  if (Array.isArray(value)) {
-    return value.map(v => worstCase(v, resources));
-  }
-  if (!value || typeof value !== 'object') {
-    return value;
-  }
-  const obj = value as Record<string, any>;
-  const [fn] = Object.keys(obj);
-  const arg = obj[fn];
-  switch (fn) {
-    case 'Ref':
-      return refValue(arg, resources);
-    case 'Fn::GetAtt':
-      return arnOf(arg[0], resources);
-    case 'Fn::Join':
-      return (worstCase(arg[1], resources) as string[]).join(arg[0]);
-    case 'Fn::ImportValue':
-      return `arn:${PARTITION}:kinesisvideo:${REGION}:${ACCOUNT}:channel/${LONG_NAME}/${CREATION_TIME}`;
-    default:
-      return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, worstCase(v, resources)]));
-  }
+  return resolveIntrinsics(value, {
+    ref: (name) => refValue(name, resources),
+    getAtt: (logicalId, attribute) => {
+      if (attribute !== 'Arn') throw new Error(`no worst case for Fn::GetAtt ${logicalId}.${attribute}`);
+      return arnOf(logicalId, resources);
+    },
+    importValue: () => `arn:${PARTITION}:kinesisvideo:${REGION}:${ACCOUNT}:channel/${LONG_NAME}/${CREATION_TIME}`,
+  });
 }
 
 function refValue(name: string, resources: Resources): string {
