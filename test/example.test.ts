@@ -3,8 +3,9 @@ import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { INGESTION_MASTER_CHANNEL_ACTIONS, INGESTION_VIEWER_CHANNEL_ACTIONS, STREAM_WRITE_ACTIONS } from './expected-grants';
-import { sorted, statementsForService, statementsOfPrincipal as statementsOf } from './util/iam-statements';
+import { sorted, statementsForService, statementsOfPrincipal } from './util/iam-statements';
 import { getAttArn } from './util/intrinsics';
+import { maskAssetHashes, onlyLogicalIdOfType } from './util/templates';
 import { CameraStack } from '../example/camera-stack';
 
 /** The feature flags the example app is synthesized with (example/cdk.json), so the snapshot is what `cdk synth` produces. */
@@ -16,16 +17,31 @@ function synthExample(): Template {
   return Template.fromStack(stack);
 }
 
-const template = synthExample();
+/** The template of the integration test, whose snapshot pins the handler's asset. */
+const integTemplate = JSON.parse(fs.readFileSync(
+  path.join(__dirname, 'integ.webrtc-ingestion.ts.snapshot', 'WebRtcIngestionInteg.template.json'), 'utf-8'));
 
-function onlyId(type: string, prefix: string): string {
-  const ids = Object.keys(template.findResources(type)).filter(id => id.startsWith(prefix));
-  expect(ids).toHaveLength(1);
-  return ids[0];
-}
+let template: Template;
+beforeAll(() => {
+  template = synthExample();
+});
 
+const onlyId = (type: string, prefix: string): string => onlyLogicalIdOfType(template, type, prefix);
+
+/** The S3 key of the link provider's handler code. */
+const handlerS3Key = (t: Template) => {
+  const fn = onlyLogicalIdOfType(t, 'AWS::Lambda::Function', 'KinesisVideoMediaStorageLinkProvider');
+  return t.toJSON().Resources[fn].Properties.Code.S3Key;
+};
+
+// The handler's asset hash is masked: the integration snapshot pins it, once.
 test('example CameraStack snapshot', () => {
-  expect(template.toJSON()).toMatchSnapshot();
+  expect(maskAssetHashes(template.toJSON())).toMatchSnapshot();
+});
+
+test('the handler asset is the one the integration snapshot pins', () => {
+  expect(handlerS3Key(template)).toMatch(/^[0-9a-f]{64}\.zip$/);
+  expect(handlerS3Key(template)).toBe(handlerS3Key(Template.fromJSON(integTemplate)));
 });
 
 test('one named camera: channel and stream called front-door, 7 days of recordings, linked', () => {
@@ -54,8 +70,8 @@ test('one named camera: channel and stream called front-door, 7 days of recordin
 test('the device role is the master and the viewer role the viewer, each with exactly the documented actions', () => {
   const channel = getAttArn(onlyId('AWS::KinesisVideo::SignalingChannel', 'FrontDoor'));
   const stream = getAttArn(onlyId('AWS::KinesisVideo::Stream', 'FrontDoor'));
-  const device = statementsOf(template, onlyId('AWS::IAM::Role', 'DeviceRole'));
-  const viewer = statementsOf(template, onlyId('AWS::IAM::Role', 'ViewerRole'));
+  const device = statementsOfPrincipal(template, onlyId('AWS::IAM::Role', 'DeviceRole'));
+  const viewer = statementsOfPrincipal(template, onlyId('AWS::IAM::Role', 'ViewerRole'));
   const byResource = (statements: typeof device) =>
     Object.fromEntries(statements.map(s => [JSON.stringify(s.resources), sorted(s.actions)]));
 
