@@ -11,8 +11,9 @@ import {
 } from './expected-grants';
 import { ISignalingChannel, SignalingChannel } from '../src';
 import { allActions, sorted, statementsOfPrincipal } from './util/iam-statements';
-import { getAttArn, resolveWithParameters } from './util/intrinsics';
+import { getAttArn, intrinsicOf, resolveWithParameters } from './util/intrinsics';
 import { logicalIdOf, newRole, newStack } from './util/stacks';
+import { importedValue } from './util/templates';
 
 const CHANNEL_ARN = 'arn:aws:kinesisvideo:eu-west-1:123456789012:channel/front-door/1700000000000';
 
@@ -275,9 +276,8 @@ describe('SignalingChannel imports', () => {
     const statement = onlyStatement(consumer, role);
     expect(statement.actions).toEqual(sorted(P2P_MASTER_CHANNEL_ACTIONS));
     expect(statement.resources).toHaveLength(1);
-    const exportName = (statement.resources[0] as Record<string, string>)['Fn::ImportValue'];
-    const outputs = Object.values(Template.fromStack(producer).toJSON().Outputs) as Array<{ Value: unknown; Export: { Name: string } }>;
-    expect(outputs.filter(o => o.Export.Name === exportName).map(o => o.Value)).toEqual([getAttArn(logicalIdOf(channel))]);
+    expect(importedValue(statement.resources[0], [Template.fromStack(producer)])).toEqual(getAttArn(logicalIdOf(channel)));
+    const exportName = intrinsicOf(statement.resources[0])!.arg as string;
     // the name is parsed by CloudFormation from the imported ARN
     expect(JSON.stringify(consumer.resolve(imported.signalingChannelName))).toContain(exportName);
   });

@@ -1,5 +1,14 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { dependencyGraph, hasCycle, logicalIdsOfType, maskAssetHashes, onlyLogicalIdOfType, resourcesOf, transitiveDependencies } from './templates';
+import {
+  dependencyGraph,
+  hasCycle,
+  importedValue,
+  logicalIdsOfType,
+  maskAssetHashes,
+  onlyLogicalIdOfType,
+  resourcesOf,
+  transitiveDependencies,
+} from './templates';
 
 describe('the dependency graph', () => {
   test('follows Ref, Fn::GetAtt (both forms), Fn::Sub (both forms) and DependsOn, and ignores pseudo parameters', () => {
@@ -77,5 +86,31 @@ describe('maskAssetHashes', () => {
       Long: `${hash}0`,
     });
     expect(value.Fn.Properties.Code.S3Key).toBe(`${hash}.zip`);
+  });
+});
+
+describe('importedValue', () => {
+  const producer = {
+    Resources: {},
+    Outputs: {
+      Out: { Value: { 'Fn::GetAtt': ['Channel', 'Arn'] }, Export: { Name: 'Producer:ChannelArn' } },
+      Local: { Value: 'not exported' },
+    },
+  };
+
+  test('the value of the output exported under the name', () => {
+    expect(importedValue({ 'Fn::ImportValue': 'Producer:ChannelArn' }, [{}, Template.fromJSON(producer)])).toEqual({ 'Fn::GetAtt': ['Channel', 'Arn'] });
+  });
+
+  test.each([
+    ['not an import', { Ref: 'X' }, /not an import/],
+    ['an import of a computed name', { 'Fn::ImportValue': { 'Fn::Sub': '${AWS::StackName}:X' } }, /not an import of a literal export name/],
+    ['a name nobody exports', { 'Fn::ImportValue': 'Nope' }, /found 0/],
+  ])('throws for %s', (_what, value, message) => {
+    expect(() => importedValue(value, [producer])).toThrow(message);
+  });
+
+  test('throws for a name exported twice', () => {
+    expect(() => importedValue({ 'Fn::ImportValue': 'Producer:ChannelArn' }, [producer, producer])).toThrow(/found 2/);
   });
 });

@@ -3,7 +3,7 @@
  * dependency graph CloudFormation orders creation and deletion by.
  */
 import { Template } from 'aws-cdk-lib/assertions';
-import { referencedLogicalIds } from './intrinsics';
+import { intrinsicOf, referencedLogicalIds } from './intrinsics';
 
 /** A CloudFormation template, as `Template.fromStack(stack).toJSON()` or a cloud assembly returns it. */
 export interface CfnTemplate {
@@ -93,4 +93,22 @@ export const ASSET_HASH_MASK = '<asset hash>';
  */
 export function maskAssetHashes<T>(value: T): T {
   return JSON.parse(JSON.stringify(value), (_key, v) => typeof v === 'string' ? v.replace(/\b[0-9a-f]{64}\b/g, ASSET_HASH_MASK) : v);
+}
+
+/**
+ * The value a `{ 'Fn::ImportValue': '<name>' }` reads: the `Value` of the one output of the
+ * `exporters` exported under that name, as written there. Throws if `value` is not an import
+ * of a literal name, or if not exactly one output exports it.
+ */
+export function importedValue(value: unknown, exporters: ReadonlyArray<Template | CfnTemplate>): unknown {
+  const call = intrinsicOf(value);
+  if (call?.fn !== 'Fn::ImportValue' || typeof call.arg !== 'string') {
+    throw new Error(`not an import of a literal export name: ${JSON.stringify(value)}`);
+  }
+  const name = call.arg;
+  const values = exporters.flatMap((t) => Object.values(templateJson(t).Outputs ?? {}))
+    .filter((output) => output.Export?.Name === name)
+    .map((output) => output.Value);
+  if (values.length !== 1) throw new Error(`expected one output exported as '${name}', found ${values.length}`);
+  return values[0];
 }
