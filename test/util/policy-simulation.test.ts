@@ -3,7 +3,19 @@
  * "allowed" (a simulator that denies everything would pass every "denied" of the proofs).
  */
 import { App, Stack } from 'aws-cdk-lib';
-import { ACCOUNT, CfnTemplate, FOREIGN_ACCOUNT, PolicySimulator, REGION, SIMULATED_ENV } from './policy-simulation';
+import {
+  ACCOUNT,
+  cellKey,
+  cells,
+  CfnTemplate,
+  covers,
+  expectedCells,
+  FOREIGN_ACCOUNT,
+  PolicySimulator,
+  readable,
+  REGION,
+  SIMULATED_ENV,
+} from './policy-simulation';
 
 describe('PolicySimulator', () => {
   const sub = (s: string) => ({ 'Fn::Sub': s });
@@ -100,5 +112,39 @@ describe('PolicySimulator', () => {
     expect(foreign).toEqual(expect.objectContaining({ crossAccount: true, allowed: false, identityAllowed: true }));
     await expect(sim.evaluate({ principal: role, action: 'kinesisvideo:ConnectAsMaster', resource: channelArn, context: { 'kinesisvideo:NoSuchKey': 'x' } }))
       .rejects.toThrow(/ignored context keys/);
+  });
+});
+
+describe('expected cells', () => {
+  const channel = `arn:aws:kinesisvideo:${REGION}:${ACCOUNT}:channel/ch/1700000000000`;
+  const otherChannel = `arn:aws:kinesisvideo:${REGION}:${ACCOUNT}:channel/other/1700000000000`;
+  const anyChannel = `arn:aws:kinesisvideo:${REGION}:${ACCOUNT}:channel/*`;
+  const actions = ['kinesisvideo:ConnectAsMaster', 'kinesisvideo:ConnectAsViewer'];
+
+  test('cells: each action on the ARN', () => {
+    expect(cells(actions, channel)).toEqual([['kinesisvideo:ConnectAsMaster', channel], ['kinesisvideo:ConnectAsViewer', channel]]);
+  });
+
+  test('covers: a concrete request must match the grant; a pattern request overlaps it', () => {
+    expect(covers(channel, anyChannel)).toBe(true);
+    expect(covers(channel, otherChannel)).toBe(false);
+    expect(covers(anyChannel, channel)).toBe(true);
+    expect(covers('*', channel)).toBe(true);
+    expect(covers(`arn:aws:kinesisvideo:${REGION}:${ACCOUNT}:stream/*`, channel)).toBe(false);
+  });
+
+  test('expectedCells: every probed cell a grant covers, and no other', () => {
+    const expected = expectedCells(cells(['kinesisvideo:ConnectAsMaster'], channel), actions, [channel, otherChannel, anyChannel]);
+    expect([...expected].sort()).toEqual([cellKey('kinesisvideo:ConnectAsMaster', anyChannel), cellKey('kinesisvideo:ConnectAsMaster', channel)]);
+  });
+
+  test('expectedCells: a grant the matrix cannot see throws', () => {
+    expect(() => expectedCells([['kinesisvideo:NoSuchAction', channel]], actions, [channel])).toThrow(/NoSuchAction is not in the IAM catalogue/);
+    expect(() => expectedCells([['kinesisvideo:ConnectAsMaster', channel]], actions, [otherChannel])).toThrow(/is not probed/);
+  });
+
+  test('readable: labelled, sorted', () => {
+    const set = new Set([cellKey('b:Y', channel), cellKey('a:X', otherChannel)]);
+    expect(readable(set, { 'the channel': channel })).toEqual([`a:X on ${otherChannel}`, 'b:Y on the channel']);
   });
 });

@@ -129,6 +129,51 @@ export function cellKey(action: string, resource: string): string {
   return `${action} ${resource}`;
 }
 
+/** The cells `actions × [arn]`, as `[action, arn]` pairs. */
+export function cells(actions: readonly string[], arn: string): Array<[string, string]> {
+  return actions.map((action) => [action, arn]);
+}
+
+/**
+ * Whether a requested resource (an ARN, or a pattern) covers a granted one (an ARN or pattern):
+ * a concrete request must be matched by the grant; a pattern request is allowed by the
+ * simulator when it overlaps a grant, approximated here by either pattern matching the other
+ * (enough for the patterns of these tests).
+ */
+export function covers(requested: string, granted: string): boolean {
+  return requested.includes('*')
+    ? matchesIamPattern(requested, granted) || matchesIamPattern(granted, requested)
+    : matchesIamPattern(granted, requested);
+}
+
+/**
+ * The cells of `actions × resources` (as `cellKey`s) that the `grants` cover: what
+ * `allowedCells` must return, exactly. Throws when a grant's action is not among `actions` or
+ * its resource is not probed: the matrix would then not see it.
+ */
+export function expectedCells(grants: ReadonlyArray<[string, string]>, actions: readonly string[], resources: readonly string[]): Set<string> {
+  const expected = new Set<string>();
+  for (const action of actions) {
+    for (const resource of resources) {
+      if (grants.some(([a, r]) => a === action && covers(resource, r))) expected.add(cellKey(action, resource));
+    }
+  }
+  for (const [action, resource] of grants) {
+    if (!actions.includes(action)) throw new Error(`expected action ${action} is not in the IAM catalogue`);
+    if (!resources.some((r) => covers(r, resource))) throw new Error(`expected resource ${resource} is not probed`);
+  }
+  return expected;
+}
+
+/** Sorted, readable cells for diffs: `action on <label>`, with `labels` naming the ARNs. */
+export function readable(cellSet: Set<string>, labels: Record<string, string>): string[] {
+  const byArn = new Map(Object.entries(labels).map(([label, arn]) => [arn, label]));
+  return [...cellSet].map((cell) => {
+    const [action, resource] = cell.split(' ');
+    return `${action} on ${byArn.get(resource) ?? resource}`;
+  }).sort();
+}
+
 /** Whether `value` matches the IAM pattern `pattern` (`*` and `?` wildcards, case-sensitive). */
 export function matchesIamPattern(pattern: string, value: string): boolean {
   const regex = pattern.split('').map((c) => c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')).join('');
