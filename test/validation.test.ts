@@ -254,16 +254,36 @@ describe('WebRtcIngestion: literal names unique per stack', () => {
 // ---------------------------------------------------------------------------------------------
 // The L2s: the same rules, messages naming the L2's properties
 
+/** The name rule and the duplicate-name check, the same in both L2s. */
+describe.each([
+  ['SignalingChannel', 'signalingChannelName', 'AWS::KinesisVideo::SignalingChannel',
+    (stack: Stack, id: string, name: string) => new SignalingChannel(stack, id, { signalingChannelName: name })],
+  ['VideoStream', 'videoStreamName', 'AWS::KinesisVideo::Stream',
+    (stack: Stack, id: string, name: string) => new VideoStream(stack, id, { videoStreamName: name })],
+] as const)('%s', (_l2, property, resourceType, named) => {
+  test.each(BAD_NAMES)(`${property}: refuses %s`, (_, name) => {
+    const error = errorOf(() => named(newStack(), 'Resource', name));
+    expectValidationError(error, property, `'${name}'`);
+  });
+
+  test.each(GOOD_NAMES)(`${property}: accepts %s`, (_, name) => {
+    const stack = newStack();
+    named(stack, 'Resource', name);
+    Template.fromStack(stack).hasResourceProperties(resourceType, { Name: name });
+  });
+
+  test.each(SYNTHESES)(`the same ${property} twice in one stack is refused at %s`, (_, synth) => {
+    const stack = newStack();
+    named(stack, 'One', 'porch');
+    named(stack, 'Two', 'porch');
+    const error = errorOf(() => synth(stack));
+    expect(error.message).toMatch(new RegExp(`duplicate ${property} 'porch'`));
+    expect(error.message).toContain('TestStack/One');
+    expect(error.message).toContain('TestStack/Two');
+  });
+});
+
 describe('SignalingChannel', () => {
-  test.each(BAD_NAMES)('signalingChannelName: refuses %s', (_, name) => {
-    const error = errorOf(() => new SignalingChannel(newStack(), 'Channel', { signalingChannelName: name }));
-    expectValidationError(error, 'signalingChannelName', `'${name}'`);
-  });
-
-  test.each(GOOD_NAMES)('signalingChannelName: accepts %s', (_, name) => {
-    channel({ signalingChannelName: name }).hasResourceProperties('AWS::KinesisVideo::SignalingChannel', { Name: name });
-  });
-
   test.each(BAD_MESSAGE_TTLS)('messageTtl: refuses %s', (messageTtl, shown) => {
     const error = errorOf(() => new SignalingChannel(newStack(), 'Channel', { messageTtl }));
     expectValidationError(error, 'messageTtl', shown);
@@ -272,28 +292,9 @@ describe('SignalingChannel', () => {
   test.each(GOOD_MESSAGE_TTLS)('messageTtl: accepts %s as %d seconds', (messageTtl, seconds) => {
     channel({ messageTtl }).hasResourceProperties('AWS::KinesisVideo::SignalingChannel', { MessageTtlSeconds: seconds });
   });
-
-  test.each(SYNTHESES)('the same signalingChannelName twice in one stack is refused at %s', (_, synth) => {
-    const stack = newStack();
-    new SignalingChannel(stack, 'One', { signalingChannelName: 'porch' });
-    new SignalingChannel(stack, 'Two', { signalingChannelName: 'porch' });
-    const error = errorOf(() => synth(stack));
-    expect(error.message).toMatch(/duplicate signalingChannelName 'porch'/);
-    expect(error.message).toContain('TestStack/One');
-    expect(error.message).toContain('TestStack/Two');
-  });
 });
 
 describe('VideoStream', () => {
-  test.each(BAD_NAMES)('videoStreamName: refuses %s', (_, name) => {
-    const error = errorOf(() => new VideoStream(newStack(), 'Stream', { videoStreamName: name }));
-    expectValidationError(error, 'videoStreamName', `'${name}'`);
-  });
-
-  test.each(GOOD_NAMES)('videoStreamName: accepts %s', (_, name) => {
-    stream({ videoStreamName: name }).hasResourceProperties('AWS::KinesisVideo::Stream', { Name: name });
-  });
-
   test.each(BAD_RETENTIONS_ANYWHERE)('retention (0 to 87,600 hours): refuses %s', (retention, shown) => {
     const error = errorOf(() => new VideoStream(newStack(), 'Stream', { retention }));
     expectValidationError(error, 'retention', shown);
@@ -315,16 +316,6 @@ describe('VideoStream', () => {
   test.each(GOOD_MEDIA_TYPES)('mediaType: accepts %s', (_, mediaType) => {
     stream({ mediaType }).hasResourceProperties('AWS::KinesisVideo::Stream', { MediaType: mediaType });
   });
-
-  test.each(SYNTHESES)('the same videoStreamName twice in one stack is refused at %s', (_, synth) => {
-    const stack = newStack();
-    new VideoStream(stack, 'One', { videoStreamName: 'porch' });
-    new VideoStream(stack, 'Two', { videoStreamName: 'porch' });
-    const error = errorOf(() => synth(stack));
-    expect(error.message).toMatch(/duplicate videoStreamName 'porch'/);
-    expect(error.message).toContain('TestStack/One');
-    expect(error.message).toContain('TestStack/Two');
-  });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -340,41 +331,30 @@ describe('unresolved tokens', () => {
     return { stack, name, mediaType, seconds, hours };
   }
 
-  test('a parameter as channelName, streamName and mediaType, Duration.seconds/hours(parameter) as messageTtl/retention', () => {
-    const { stack, name, mediaType, seconds, hours } = stackWithParameters();
-    new WebRtcIngestion(stack, 'Camera', {
+  test.each<[string, (stack: Stack, p: ReturnType<typeof stackWithParameters>) => void]>([
+    ['WebRtcIngestion', (stack, { name, mediaType, seconds, hours }) => new WebRtcIngestion(stack, 'Camera', {
       channelName: name.valueAsString,
       streamName: name.valueAsString,
       mediaType: mediaType.valueAsString,
       messageTtl: Duration.seconds(seconds.valueAsNumber),
       retention: Duration.hours(hours.valueAsNumber),
-    });
+    })],
+    ['the L2s', (stack, { name, mediaType, seconds, hours }) => {
+      new SignalingChannel(stack, 'Channel', {
+        signalingChannelName: name.valueAsString,
+        messageTtl: Duration.seconds(seconds.valueAsNumber),
+      });
+      new VideoStream(stack, 'Stream', {
+        videoStreamName: name.valueAsString,
+        mediaType: mediaType.valueAsString,
+        retention: Duration.hours(hours.valueAsNumber),
+      });
+    }],
+  ])('%s: a parameter as the names and mediaType, Duration.seconds/hours(parameter) as messageTtl/retention', (_, build) => {
+    const parameters = stackWithParameters();
+    build(parameters.stack, parameters);
 
-    const template = Template.fromStack(stack);
-    template.hasResourceProperties('AWS::KinesisVideo::SignalingChannel', {
-      Name: { Ref: 'Name' },
-      MessageTtlSeconds: { Ref: 'Seconds' },
-    });
-    template.hasResourceProperties('AWS::KinesisVideo::Stream', {
-      Name: { Ref: 'Name' },
-      MediaType: { Ref: 'MediaType' },
-      DataRetentionInHours: { Ref: 'Hours' },
-    });
-  });
-
-  test('the same on the L2s', () => {
-    const { stack, name, mediaType, seconds, hours } = stackWithParameters();
-    new SignalingChannel(stack, 'Channel', {
-      signalingChannelName: name.valueAsString,
-      messageTtl: Duration.seconds(seconds.valueAsNumber),
-    });
-    new VideoStream(stack, 'Stream', {
-      videoStreamName: name.valueAsString,
-      mediaType: mediaType.valueAsString,
-      retention: Duration.hours(hours.valueAsNumber),
-    });
-
-    const template = Template.fromStack(stack);
+    const template = Template.fromStack(parameters.stack);
     template.hasResourceProperties('AWS::KinesisVideo::SignalingChannel', {
       Name: { Ref: 'Name' },
       MessageTtlSeconds: { Ref: 'Seconds' },
