@@ -257,38 +257,53 @@ describe('WebRtcIngestion attributes', () => {
   });
 });
 
-describe('WebRtcIngestion.grantMaster', () => {
-  let role: iam.Role;
+/** One default camera, one of its grants to a new role, and what the template says of it. */
+function grantOnOneCamera(method: 'grantMaster' | 'grantViewer', roleId: string) {
+  const stack = newStack();
+  const camera = new WebRtcIngestion(stack, 'Camera');
+  const role = newRole(stack, roleId);
+  const grant = camera[method](role);
+  const template = Template.fromStack(stack);
+  return { role, grant, template, ids: idsOf(camera), statements: statementsOfPrincipal(template, logicalIdOf(role)) };
+}
+
+describe.each([
+  ['grantMaster', 'DeviceRole', INGESTION_MASTER_CHANNEL_ACTIONS, 'viewer', ['kinesisvideo:ConnectAsViewer', 'kinesisvideo:JoinStorageSessionAsViewer']],
+  ['grantViewer', 'ViewerRole', INGESTION_VIEWER_CHANNEL_ACTIONS, 'master', ['kinesisvideo:ConnectAsMaster', 'kinesisvideo:JoinStorageSession']],
+] as const)('WebRtcIngestion.%s', (method, roleId, channelActions, otherSide, otherSideActions) => {
   let grant: iam.Grant;
-  let template: Template;
   let ids: { channel: string; stream: string };
   let statements: NormalizedStatement[];
   beforeAll(() => {
-    const stack = newStack();
-    const camera = new WebRtcIngestion(stack, 'Camera');
-    role = newRole(stack, 'DeviceRole');
-    grant = camera.grantMaster(role);
-    template = Template.fromStack(stack);
-    ids = idsOf(camera);
-    statements = statementsOfPrincipal(template, logicalIdOf(role));
+    ({ grant, ids, statements } = grantOnOneCamera(method, roleId));
   });
 
   test('the grant succeeds', () => {
     expect(grant.success).toBe(true);
   });
 
-  test('exactly the six channel actions and the three stream actions, on this camera', () => {
+  test('exactly the six channel actions of its side and the three stream actions, on this camera', () => {
     expect(statements).toHaveLength(2);
-    expectKinesisVideoStatements(statements, getAttArn(ids.channel), INGESTION_MASTER_CHANNEL_ACTIONS, getAttArn(ids.stream), STREAM_WRITE_ACTIONS);
+    expectKinesisVideoStatements(statements, getAttArn(ids.channel), channelActions, getAttArn(ids.stream), STREAM_WRITE_ACTIONS);
   });
 
-  test('no wildcard resource, no viewer action, no KMS action', () => {
+  test(`no wildcard resource, no ${otherSide} action, no KMS action`, () => {
     expectNoWildcardResource(statements);
     const actions = allActions(statements);
-    expect(actions).not.toContain('kinesisvideo:ConnectAsViewer');
-    expect(actions).not.toContain('kinesisvideo:JoinStorageSessionAsViewer');
+    for (const action of otherSideActions) {
+      expect(actions).not.toContain(action);
+    }
     expect(actions.filter(a => a.startsWith('kms:'))).toEqual([]);
     expect(actions.filter(a => a.includes('*'))).toEqual([]);
+  });
+});
+
+describe('WebRtcIngestion.grantMaster', () => {
+  let role: iam.Role;
+  let template: Template;
+  let ids: { channel: string; stream: string };
+  beforeAll(() => {
+    ({ role, template, ids } = grantOnOneCamera('grantMaster', 'DeviceRole'));
   });
 
   test('also as a template assertion: the policy is exactly these two statements', () => {
@@ -317,37 +332,6 @@ describe('WebRtcIngestion.grantMaster', () => {
         ]),
       },
     });
-  });
-});
-
-describe('WebRtcIngestion.grantViewer', () => {
-  let grant: iam.Grant;
-  let ids: { channel: string; stream: string };
-  let statements: NormalizedStatement[];
-  beforeAll(() => {
-    const stack = newStack();
-    const camera = new WebRtcIngestion(stack, 'Camera');
-    const role = newRole(stack, 'ViewerRole');
-    grant = camera.grantViewer(role);
-    ids = idsOf(camera);
-    statements = statementsOfPrincipal(Template.fromStack(stack), logicalIdOf(role));
-  });
-
-  test('the grant succeeds', () => {
-    expect(grant.success).toBe(true);
-  });
-
-  test('exactly the six viewer channel actions and the three stream actions, on this camera', () => {
-    expect(statements).toHaveLength(2);
-    expectKinesisVideoStatements(statements, getAttArn(ids.channel), INGESTION_VIEWER_CHANNEL_ACTIONS, getAttArn(ids.stream), STREAM_WRITE_ACTIONS);
-  });
-
-  test('no master action, no wildcard resource, no KMS action', () => {
-    const actions = allActions(statements);
-    expect(actions).not.toContain('kinesisvideo:ConnectAsMaster');
-    expect(actions).not.toContain('kinesisvideo:JoinStorageSession');
-    expect(actions.filter(a => a.startsWith('kms:'))).toEqual([]);
-    expectNoWildcardResource(statements);
   });
 });
 
