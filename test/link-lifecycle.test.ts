@@ -10,7 +10,7 @@ import { App, Stack, Tags } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { MediaStorageLink, SignalingChannel, VideoStream, WebRtcIngestion } from '../src';
 import { asArray, identityPolicyStatements } from './util/iam-statements';
-import { getAttArn } from './util/intrinsics';
+import { getAttArn, referencedLogicalIds } from './util/intrinsics';
 import { logicalIdOf, newStack } from './util/stacks';
 import {
   CfnResource,
@@ -26,6 +26,13 @@ const LINK_TYPE = 'Custom::KinesisVideoMediaStorageLink';
 const LINK_SCOPE_TAG_KEY = 'cdk-kinesis-video-webrtc:stack-id';
 
 type Resources = Record<string, CfnResource>;
+
+/** The role a Lambda function runs as (its `Role`, `Fn::GetAtt [role, Arn]`). */
+function roleOf(template: CfnTemplate, fn: string): string {
+  const role = template.Resources![fn].Properties!.Role;
+  expect(role).toEqual(getAttArn(expect.any(String)));
+  return referencedLogicalIds(role)[0];
+}
 
 /** The logical ids of the roles and policies that allow `action`. */
 function grantorsOf(template: CfnTemplate, action: string): string[] {
@@ -67,7 +74,7 @@ describe('the link is created after, and deleted before, what it needs', () => {
   test('the link depends, transitively, on the channel, the stream, the function and its role', () => {
     const dependencies = transitiveDependencies(graph, link);
     const fn = onlyLogicalIdOfType(template, 'AWS::Lambda::Function');
-    const role = resources[fn].Properties!.Role['Fn::GetAtt'][0];
+    const role = roleOf(template, fn);
     expect(resources[role].Type).toBe('AWS::IAM::Role');
 
     expect([...dependencies]).toEqual(expect.arrayContaining([
@@ -80,7 +87,7 @@ describe('the link is created after, and deleted before, what it needs', () => {
 
   test('the function role\'s inline policy grants UpdateMediaStorageConfiguration, on channels only', () => {
     const fn = onlyLogicalIdOfType(template, 'AWS::Lambda::Function');
-    const role = resources[fn].Properties!.Role['Fn::GetAtt'][0];
+    const role = roleOf(template, fn);
     const grants = identityPolicyStatements(template)
       .filter(({ policy }) => policy.source === role)
       .map(({ statement }) => statement)
@@ -121,7 +128,7 @@ describe('with several cameras and a link made by hand', () => {
     const template: CfnTemplate = Template.fromStack(stack).toJSON();
     const graph = dependencyGraph(template);
     const fn = onlyLogicalIdOfType(template, 'AWS::Lambda::Function');
-    const role = template.Resources![fn].Properties!.Role['Fn::GetAtt'][0];
+    const role = roleOf(template, fn);
 
     const cases = [
       { link: front.link.resource, channel: front.channel, stream: front.stream },
