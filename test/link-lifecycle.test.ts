@@ -13,7 +13,6 @@ import { asArray, identityPolicyStatements } from './util/iam-statements';
 import { getAttArn, referencedLogicalIds } from './util/intrinsics';
 import { logicalIdOf, newStack } from './util/stacks';
 import {
-  CfnResource,
   CfnTemplate,
   dependencyGraph,
   hasCycle,
@@ -25,7 +24,7 @@ import {
 const LINK_TYPE = 'Custom::KinesisVideoMediaStorageLink';
 const LINK_SCOPE_TAG_KEY = 'cdk-kinesis-video-webrtc:stack-id';
 
-type Resources = Record<string, CfnResource>;
+type Resources = Record<string, { Type: string; Properties?: any }>;
 
 /** The role a Lambda function runs as (its `Role`, `Fn::GetAtt [role, Arn]`). */
 function roleOf(template: CfnTemplate, fn: string): string {
@@ -65,9 +64,9 @@ describe('the link is created after, and deleted before, what it needs', () => {
     const stream = onlyLogicalIdOfType(template, 'AWS::KinesisVideo::Stream');
     const fn = onlyLogicalIdOfType(template, 'AWS::Lambda::Function');
     expect(resources[link].Properties).toEqual({
-      ServiceToken: getAttArn(fn),
-      ChannelArn: getAttArn(channel),
-      StreamArn: getAttArn(stream),
+      ServiceToken: { 'Fn::GetAtt': [fn, 'Arn'] },
+      ChannelArn: { 'Fn::GetAtt': [channel, 'Arn'] },
+      StreamArn: { 'Fn::GetAtt': [stream, 'Arn'] },
     });
   });
 

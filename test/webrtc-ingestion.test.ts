@@ -737,7 +737,7 @@ describe('WebRtcIngestion.fromAttributes', () => {
   });
 
   test('literal ARNs with an encryption key: KMS actions land on the given key', () => {
-    const stack = newStack('TestStack', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const stack = new Stack(new App(), 'TestStack', { env: { account: '123456789012', region: 'eu-west-1' } });
     const key = kms.Key.fromKeyArn(stack, 'Key', KEY_ARN);
     const imported = WebRtcIngestion.fromAttributes(stack, 'Imported', {
       channelArn: CHANNEL_ARN,
