@@ -154,8 +154,10 @@ export interface WebRtcIngestionAttributes {
 
 /**
  * What a new and an imported camera share: attributes and grants.
+ * Not exported, as aws-cdk's design guidelines keep `*Base` classes; jsii copies its public
+ * members onto `WebRtcIngestion`.
  */
-export abstract class WebRtcIngestionBase extends Construct implements IWebRtcIngestion {
+abstract class WebRtcIngestionBase extends Construct implements IWebRtcIngestion {
   public abstract readonly channel: ISignalingChannel;
   public abstract readonly stream: IVideoStream;
 
@@ -207,7 +209,7 @@ export class WebRtcIngestion extends WebRtcIngestionBase {
   /**
    * Imports a camera whose channel and stream exist already, to grant access to them.
    */
-  public static fromAttributes(scope: Construct, id: string, attrs: WebRtcIngestionAttributes): IWebRtcIngestion {
+  public static fromWebRtcIngestionAttributes(scope: Construct, id: string, attrs: WebRtcIngestionAttributes): IWebRtcIngestion {
     // Checked here too so that errors name this method's attributes.
     kinesisVideoResourceNameFromArn(attrs.channelArn, 'channel', 'channelArn');
     kinesisVideoResourceNameFromArn(attrs.streamArn, 'stream', 'streamArn');
