@@ -36,23 +36,26 @@ export interface ISignalingChannel extends IResource {
 
   /**
    * Permits an IAM principal to act as the master of a peer-to-peer session on this channel:
-   * describe it, get its endpoints and ICE servers, and connect as master.
+   * describe it, get its endpoints and ICE servers, connect as master, and read its media
+   * storage configuration (DescribeMediaStorageConfiguration), which the official SDK clients
+   * call to detect whether ingestion is on.
    *
-   * Nothing storage-related: for a channel recorded into a stream, use
+   * No storage session: for a channel recorded into a stream, use
    * `grantStorageSessionMaster` (or `WebRtcIngestion.grantMaster`).
    */
   grantMaster(grantee: iam.IGrantable): iam.Grant;
 
   /**
    * Permits an IAM principal to act as a viewer of a peer-to-peer session on this channel:
-   * describe it, get its endpoints and ICE servers, and connect as viewer.
+   * describe it, get its endpoints and ICE servers, connect as viewer, and read its media
+   * storage configuration (DescribeMediaStorageConfiguration), as the official SDK clients do.
    */
   grantViewer(grantee: iam.IGrantable): iam.Grant;
 
   /**
    * Permits an IAM principal to act as the master of a session that is recorded (WebRTC
-   * ingestion): the peer-to-peer master actions plus DescribeMediaStorageConfiguration and
-   * JoinStorageSession, as in AWS's sample master policy.
+   * ingestion): the peer-to-peer master actions plus JoinStorageSession, as in AWS's sample
+   * master policy.
    *
    * The stream side (PutMedia, DescribeStream, GetDataEndpoint) is `IVideoStream.grantWrite`.
    */
@@ -60,12 +63,18 @@ export interface ISignalingChannel extends IResource {
 
   /**
    * Permits an IAM principal to act as a viewer of a recorded session: the peer-to-peer viewer
-   * actions plus DescribeMediaStorageConfiguration and JoinStorageSessionAsViewer.
+   * actions plus JoinStorageSessionAsViewer.
    */
   grantStorageSessionViewer(grantee: iam.IGrantable): iam.Grant;
 
   /**
    * Grants the given `kinesisvideo:` actions on this channel.
+   *
+   * Every grant is a statement in the grantee's identity policy, as Kinesis Video Streams has
+   * no resource-based policies: a grantee of another account, or one that cannot hold an
+   * identity policy (an `AccountPrincipal`, a `ServicePrincipal`), is an error. A grantee in
+   * another region of the same account gets a statement naming the channel
+   * `channel/<name>/*`, with a name generated at synthesis if none was given.
    */
   grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant;
 }

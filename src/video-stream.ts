@@ -65,6 +65,12 @@ export interface IVideoStream extends IResource {
 
   /**
    * Grants the given `kinesisvideo:` actions on this stream (and nothing on its key).
+   *
+   * Every grant is a statement in the grantee's identity policy, as Kinesis Video Streams has
+   * no resource-based policies: a grantee of another account, or one that cannot hold an
+   * identity policy (an `AccountPrincipal`, a `ServicePrincipal`), is an error. A grantee in
+   * another region of the same account gets a statement naming the stream
+   * `stream/<name>/*`, with a name generated at synthesis if none was given.
    */
   grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant;
 
