@@ -12,6 +12,7 @@ import {
 } from './private/actions';
 import { grantOnKinesisVideo } from './private/grants';
 import { validateResourceName } from './private/validation';
+import { StorageTier } from './video-stream';
 import { WebRtcIngestion } from './webrtc-ingestion';
 
 /**
@@ -56,6 +57,13 @@ export interface CameraOptions {
    * @default - the fleet's `mediaType`
    */
   readonly mediaType?: string;
+
+  /**
+   * The storage tier of the camera's video stream.
+   *
+   * @default - the fleet's `storageTier`
+   */
+  readonly storageTier?: StorageTier;
 
   /**
    * What happens to the camera's video stream when it leaves the stack.
@@ -153,6 +161,7 @@ export class CameraFleet extends Construct {
       messageTtl: options.messageTtl ?? this.defaults.messageTtl,
       retention: options.retention ?? this.defaults.retention,
       mediaType: options.mediaType ?? this.defaults.mediaType,
+      storageTier: options.storageTier ?? this.defaults.storageTier,
       removalPolicy: options.removalPolicy ?? this.defaults.removalPolicy,
       encryptionKey: this.encryptionKey,
     });

@@ -13,12 +13,36 @@ import {
 } from './private/actions';
 import { kinesisVideoResourceNameFromArn } from './private/arn';
 import { grantOnKinesisVideo } from './private/grants';
-import { requireUniqueNameInStack, validateMediaType, validateResourceName, wholeDurationInRange } from './private/validation';
+import {
+  requireUniqueNameInStack,
+  validateDeviceName,
+  validateMediaType,
+  validateOneOf,
+  validateResourceName,
+  wholeDurationInRange,
+} from './private/validation';
 
 /** DataRetentionInHours limits (CloudFormation and the CreateStream API); 0 keeps nothing. */
 const RETENTION_MAX_HOURS = 87_600;
 
 const METRICS_NAMESPACE = 'AWS/KinesisVideo';
+
+/**
+ * The storage tier a video stream keeps its media in (the stream's
+ * `StreamStorageConfiguration.DefaultStorageTier`).
+ */
+export enum StorageTier {
+  /**
+   * Optimized for frequent access, with the lowest latency: for real-time applications and
+   * media read often. What Kinesis Video uses when no tier is given.
+   */
+  HOT = 'HOT',
+
+  /**
+   * Balanced performance and cost, for media read regularly but not continuously.
+   */
+  WARM = 'WARM',
+}
 
 /**
  * A Kinesis video stream, which stores media as fragments.
@@ -155,6 +179,21 @@ export interface VideoStreamProps {
    * @default - none: the stream records whatever its producers declare
    */
   readonly mediaType?: string;
+
+  /**
+   * The name of the device that writes to the stream: 1 to 128 of `a-z`, `A-Z`, `0-9`, `_`,
+   * `.` and `-`. Kinesis Video only records it.
+   *
+   * @default - none
+   */
+  readonly deviceName?: string;
+
+  /**
+   * The storage tier the stream keeps its media in.
+   *
+   * @default - none given: Kinesis Video's default, `StorageTier.HOT`
+   */
+  readonly storageTier?: StorageTier;
 
   /**
    * What happens to the stream, and the media it keeps, when it leaves the stack.
@@ -305,6 +344,8 @@ export class VideoStream extends VideoStreamBase {
     super(scope, id, { physicalName: props.videoStreamName ?? PhysicalName.GENERATE_IF_NEEDED });
     validateResourceName('videoStreamName', props.videoStreamName);
     validateMediaType('mediaType', props.mediaType);
+    validateDeviceName('deviceName', props.deviceName);
+    validateOneOf('storageTier', props.storageTier, Object.values(StorageTier));
     const retentionHours = wholeDurationInRange('retention', props.retention, 'hours', 0, RETENTION_MAX_HOURS);
     requireUniqueNameInStack(this, 'videoStreamName', 'video stream', props.videoStreamName);
 
@@ -313,7 +354,15 @@ export class VideoStream extends VideoStreamBase {
       dataRetentionInHours: retentionHours ?? Duration.hours(24).toHours(),
       kmsKeyId: props.encryptionKey?.keyArn,
       mediaType: props.mediaType,
+      deviceName: props.deviceName,
     });
+    if (props.storageTier !== undefined) {
+      // The CfnStream of the oldest aws-cdk-lib this library supports (2.224.0) has no
+      // `streamStorageConfiguration`, so the property is written as an override. Its shape is
+      // CloudFormation's resource schema for AWS::KinesisVideo::Stream:
+      // StreamStorageConfiguration: { DefaultStorageTier: HOT | WARM }.
+      resource.addPropertyOverride('StreamStorageConfiguration.DefaultStorageTier', props.storageTier);
+    }
     resource.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
 
     this.encryptionKey = props.encryptionKey;

@@ -6,7 +6,7 @@ import { MediaStorageLink } from './media-storage-link';
 import { kinesisVideoResourceNameFromArn } from './private/arn';
 import { nameGivenAs, validateResourceName, wholeDurationInRange } from './private/validation';
 import { ISignalingChannel, SignalingChannel } from './signaling-channel';
-import { IVideoStream, VideoStream } from './video-stream';
+import { IVideoStream, StorageTier, VideoStream } from './video-stream';
 
 /**
  * What the storage session writes into the stream: WebRTC ingestion takes H.264 video and
@@ -123,6 +123,21 @@ export interface WebRtcIngestionProps {
    * @default 'video/h264,audio/aac' - what the storage session writes
    */
   readonly mediaType?: string;
+
+  /**
+   * The name of the camera, recorded on the video stream (its `DeviceName`): 1 to 128 of
+   * `a-z`, `A-Z`, `0-9`, `_`, `.` and `-`.
+   *
+   * @default - none
+   */
+  readonly deviceName?: string;
+
+  /**
+   * The storage tier the video stream keeps recordings in.
+   *
+   * @default - none given: Kinesis Video's default, `StorageTier.HOT`
+   */
+  readonly storageTier?: StorageTier;
 
   /**
    * What happens to the video stream, and its recordings, when it leaves the stack.
@@ -245,6 +260,8 @@ export class WebRtcIngestion extends WebRtcIngestionBase {
       retention: props.retention,
       encryptionKey: props.encryptionKey,
       mediaType: props.mediaType ?? INGESTION_MEDIA_TYPE,
+      deviceName: props.deviceName,
+      storageTier: props.storageTier,
       removalPolicy: props.removalPolicy,
     });
     nameGivenAs(channel, 'channelName');
