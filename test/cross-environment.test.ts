@@ -6,9 +6,10 @@
  * (aws-cdk's cross-environment mechanism, `PhysicalName.GENERATE_IF_NEEDED`). Proven by the
  * synthesized templates and by IAM policy simulation.
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { App, PhysicalName, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { CameraFleet, SignalingChannel, VideoStream, WebRtcIngestion } from '../src';
 import {
@@ -200,5 +201,31 @@ describe('building blocks across regions', () => {
       resources: [channel.signalingChannelArn],
     }));
     expect(() => app.synth()).toThrow(/Cross stack references are only supported for stacks deployed to the same environment|cross-environment/i);
+  });
+});
+
+describe('a customer-managed key across regions (aws-cdk\'s Key.grant, documented in the README)', () => {
+  function build(roleName?: string) {
+    const app = new App();
+    const roles = new Stack(app, 'Roles', { env: { account: ACCOUNT, region: REGION } });
+    const cameras = new Stack(app, 'Cameras', { env: { account: ACCOUNT, region: FOREIGN_REGION } });
+    const role = new iam.Role(roles, 'Device', { assumedBy: new iam.AccountRootPrincipal(), roleName });
+    const key = new kms.Key(cameras, 'Key');
+    new WebRtcIngestion(cameras, 'Gate', { channelName: 'gate', streamName: 'gate', encryptionKey: key }).grantMaster(role);
+    return { roles, cameras, key };
+  }
+
+  test('an unnamed role fails synthesis with aws-cdk\'s cross-environment error (the key policy must name it)', () => {
+    const { cameras } = build();
+    expect(() => Template.fromStack(cameras)).toThrow(/Cannot use resource 'Roles\/Device' in a cross-environment fashion/);
+  });
+
+  test('a role named GENERATE_IF_NEEDED: the key policy names the role, the role\'s policy the key action on *', () => {
+    const { roles, cameras, key } = build(PhysicalName.GENERATE_IF_NEEDED);
+    const keyPolicy = Template.fromStack(cameras).toJSON().Resources[logicalIdOf(key)].Properties.KeyPolicy;
+    expect(JSON.stringify(keyPolicy)).toMatch(/"Action":"kms:GenerateDataKey","Effect":"Allow","Principal":\{"AWS":.*:role\//);
+    const statements = Object.values(Template.fromStack(roles).findResources('AWS::IAM::Policy'))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    expect(statements).toContainEqual({ Action: 'kms:GenerateDataKey', Effect: 'Allow', Resource: '*' });
   });
 });
