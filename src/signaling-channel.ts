@@ -89,7 +89,7 @@ export interface SignalingChannelProps {
    *
    * `PhysicalName.GENERATE_IF_NEEDED` is accepted, and is what an unnamed channel does anyway:
    * CloudFormation names it, unless a principal in another region is granted access to it,
-   * then CDK generates a name at synthesis (see the README's "Across regions").
+   * then CDK generates a name at synthesis (see the README's "Grantees: regions and accounts").
    *
    * @default - CloudFormation generates a unique name
    */
