@@ -118,6 +118,7 @@ project.addTask('integ:snapshot', {
 project.npmignore?.include('/.jsii.tabl.json');
 // Development-only folders stay out of the npm package (it ships lib/, assets/, .jsii, README).
 project.npmignore?.exclude('/.ci/', '/example/', '/bench/', '/rosetta/');
+project.npmignore?.exclude('/CONTRIBUTING.md');
 
 // Every TypeScript example of the README and of the API docs (`@example`) must compile
 // against the library: rosetta/default.ts-fixture gives them a Stack to run in.

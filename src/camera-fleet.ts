@@ -10,7 +10,9 @@ import {
   STREAM_PLAYBACK_ACTIONS,
   STREAM_WRITE_ACTIONS,
 } from './private/actions';
+import { grantOnKinesisVideo } from './private/grants';
 import { validateResourceName } from './private/validation';
+import { StorageTier } from './video-stream';
 import { WebRtcIngestion } from './webrtc-ingestion';
 
 /**
@@ -55,6 +57,13 @@ export interface CameraOptions {
    * @default - the fleet's `mediaType`
    */
   readonly mediaType?: string;
+
+  /**
+   * The storage tier of the camera's video stream.
+   *
+   * @default - the fleet's `storageTier`
+   */
+  readonly storageTier?: StorageTier;
 
   /**
    * What happens to the camera's video stream when it leaves the stack.
@@ -152,6 +161,7 @@ export class CameraFleet extends Construct {
       messageTtl: options.messageTtl ?? this.defaults.messageTtl,
       retention: options.retention ?? this.defaults.retention,
       mediaType: options.mediaType ?? this.defaults.mediaType,
+      storageTier: options.storageTier ?? this.defaults.storageTier,
       removalPolicy: options.removalPolicy ?? this.defaults.removalPolicy,
       encryptionKey: this.encryptionKey,
     });
@@ -164,7 +174,12 @@ export class CameraFleet extends Construct {
    * future: the actions of `WebRtcIngestion.grantMaster`, in statements of constant size.
    */
   public grantMaster(grantee: iam.IGrantable): iam.Grant {
-    return this.grantOnFleet(grantee, '*', CHANNEL_STORAGE_SESSION_MASTER_ACTIONS, STREAM_WRITE_ACTIONS, KEY_WRITE_ACTIONS);
+    return this.grantOnFleet(grantee, {
+      resourceName: this.everyCamera,
+      channelActions: CHANNEL_STORAGE_SESSION_MASTER_ACTIONS,
+      streamActions: STREAM_WRITE_ACTIONS,
+      keyActions: KEY_WRITE_ACTIONS,
+    });
   }
 
   /**
@@ -172,7 +187,12 @@ export class CameraFleet extends Construct {
    * `WebRtcIngestion.grantViewer`, in statements of constant size.
    */
   public grantViewer(grantee: iam.IGrantable): iam.Grant {
-    return this.grantOnFleet(grantee, '*', CHANNEL_STORAGE_SESSION_VIEWER_ACTIONS, STREAM_WRITE_ACTIONS, KEY_WRITE_ACTIONS);
+    return this.grantOnFleet(grantee, {
+      resourceName: this.everyCamera,
+      channelActions: CHANNEL_STORAGE_SESSION_VIEWER_ACTIONS,
+      streamActions: STREAM_WRITE_ACTIONS,
+      keyActions: KEY_WRITE_ACTIONS,
+    });
   }
 
   /**
@@ -180,7 +200,11 @@ export class CameraFleet extends Construct {
    * actions of `IVideoStream.grantPlayback`, in statements of constant size.
    */
   public grantPlayback(grantee: iam.IGrantable): iam.Grant {
-    return this.grantOnFleet(grantee, '*', [], STREAM_PLAYBACK_ACTIONS, KEY_READ_ACTIONS);
+    return this.grantOnFleet(grantee, {
+      resourceName: this.everyCamera,
+      streamActions: STREAM_PLAYBACK_ACTIONS,
+      keyActions: KEY_READ_ACTIONS,
+    });
   }
 
   /**
@@ -193,40 +217,63 @@ export class CameraFleet extends Construct {
    * master of the camera named `front-door` (with the fleet's prefix) and of no other.
    */
   public grantDeviceMaster(grantee: iam.IGrantable): iam.Grant {
-    return this.grantOnFleet(
-      grantee, IOT_THING_NAME_VARIABLE, CHANNEL_STORAGE_SESSION_MASTER_ACTIONS, STREAM_WRITE_ACTIONS, KEY_WRITE_ACTIONS);
+    return this.grantOnFleet(grantee, {
+      // A Kinesis Video ARN is <type>/<name>/<creation-time>: '/*' spans the creation time only.
+      resourceName: `${this.namePrefix}${IOT_THING_NAME_VARIABLE}/*`,
+      channelActions: CHANNEL_STORAGE_SESSION_MASTER_ACTIONS,
+      streamActions: STREAM_WRITE_ACTIONS,
+      keyActions: KEY_WRITE_ACTIONS,
+    });
+  }
+
+  /**
+   * The resource name that matches every camera of the fleet: with a prefix, '*' spans the rest
+   * of the name and the creation time.
+   */
+  private get everyCamera(): string {
+    return `${this.namePrefix}*`;
   }
 
   /**
    * One statement on the fleet's channels, one on its streams, and the key actions on its key,
    * all limited by the fleet tag.
-   *
-   * @param cameraName the camera part of the resource names: '*' or a policy variable
    */
-  private grantOnFleet(
-    grantee: iam.IGrantable,
-    cameraName: string,
-    channelActions: string[],
-    streamActions: string[],
-    keyActions: string[],
-  ): iam.Grant {
-    const conditions = { StringEquals: { [`aws:ResourceTag/${FLEET_TAG_KEY}`]: this.fleetId } };
-    // A Kinesis Video ARN is <type>/<name>/<creation-time>; with a prefix, '*' still spans the rest.
-    const resourceName = cameraName === '*' ? `${this.namePrefix}*` : `${this.namePrefix}${cameraName}/*`;
-    const onResources = (resource: string, actions: string[]) => iam.Grant.addToPrincipal({
+  private grantOnFleet(grantee: iam.IGrantable, spec: FleetGrantSpec): iam.Grant {
+    const stack = Stack.of(this);
+    const onResources = (resource: 'channel' | 'stream', actions: string[]) => grantOnKinesisVideo({
       grantee,
       actions,
-      resourceArns: [Stack.of(this).formatArn({ service: 'kinesisvideo', resource, resourceName })],
-      conditions,
+      resourceArns: [stack.formatArn({ service: 'kinesisvideo', resource, resourceName: spec.resourceName })],
+      conditions: { StringEquals: { [`aws:ResourceTag/${FLEET_TAG_KEY}`]: this.fleetId } },
+      resourceEnv: { account: stack.account, region: stack.region },
+      description: `the ${resource}s of camera fleet '${this.node.path}'`,
     });
 
-    let grant = onResources('stream', streamActions);
-    if (channelActions.length > 0) {
-      grant = onResources('channel', channelActions).combine(grant);
+    let grant = onResources('stream', spec.streamActions);
+    if (spec.channelActions) {
+      grant = onResources('channel', spec.channelActions).combine(grant);
     }
     if (this.encryptionKey) {
-      grant = grant.combine(this.encryptionKey.grant(grantee, ...keyActions));
+      grant = grant.combine(this.encryptionKey.grant(grantee, ...spec.keyActions));
     }
     return grant;
   }
+}
+
+/**
+ * What one fleet-wide grant allows, and on which names.
+ */
+interface FleetGrantSpec {
+  /**
+   * The resource part of the ARNs after `channel/` and `stream/`: a pattern that matches the
+   * fleet's cameras (`*` and policy variables allowed). The same for channels and streams,
+   * since a camera's channel and stream share its name.
+   */
+  readonly resourceName: string;
+  /** The actions on the fleet's channels; none: no channel statement. */
+  readonly channelActions?: string[];
+  /** The actions on the fleet's streams. */
+  readonly streamActions: string[];
+  /** The actions on the fleet's customer-managed key, if it has one. */
+  readonly keyActions: string[];
 }

@@ -1,13 +1,16 @@
-import { Aws, CustomResource, Stack, Tags } from 'aws-cdk-lib';
+import { Aws, CustomResource, Resource, Stack, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { LINK_SCOPE_TAG_KEY, LINK_SCOPE_TAG_PRIORITY, MediaStorageLinkProvider } from './private/media-storage-link-provider';
-import { SignalingChannel } from './signaling-channel';
+import { ISignalingChannel } from './signaling-channel';
 import { IVideoStream } from './video-stream';
 
 /** Properties of a `MediaStorageLink`. */
 export interface MediaStorageLinkProps {
-  /** The channel whose sessions are recorded, in the link's stack. It is tagged for the link provider. */
-  readonly channel: SignalingChannel;
+  /**
+   * The channel whose sessions are recorded: a `SignalingChannel` of the link's stack, not an
+   * imported one. The link tags it so that the stack's link provider may change it.
+   */
+  readonly channel: ISignalingChannel;
   /** The stream that records them. */
   readonly stream: IVideoStream;
 }
@@ -26,7 +29,14 @@ export class MediaStorageLink extends Construct {
 
   constructor(scope: Construct, id: string, props: MediaStorageLinkProps) {
     super(scope, id);
-    // The channel's tag holds its stack's id, and the provider may change only channels of its own stack.
+    // The channel's tag holds its stack's id, and the provider may change only channels of its
+    // own stack: an imported channel cannot be tagged by this stack.
+    if (!Resource.isOwnedResource(props.channel)) {
+      throw new Error(
+        `invalid channel: a MediaStorageLink needs a SignalingChannel defined in its own stack ('${Stack.of(this).node.path}'), ` +
+        `got '${props.channel.node.path}', an imported channel, which the link provider cannot tag`,
+      );
+    }
     if (Stack.of(props.channel) !== Stack.of(this)) {
       throw new Error(
         `invalid channel: a MediaStorageLink must be in the stack of its channel ('${Stack.of(props.channel).node.path}'), ` +

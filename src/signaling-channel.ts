@@ -1,4 +1,4 @@
-import { Duration, IResource, RemovalPolicy, Resource } from 'aws-cdk-lib';
+import { ArnFormat, Duration, IResource, PhysicalName, RemovalPolicy, Resource } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnSignalingChannel } from 'aws-cdk-lib/aws-kinesisvideo';
 import { Construct } from 'constructs';
@@ -9,6 +9,7 @@ import {
   CHANNEL_VIEWER_ACTIONS,
 } from './private/actions';
 import { kinesisVideoResourceNameFromArn } from './private/arn';
+import { grantOnKinesisVideo } from './private/grants';
 import { requireUniqueNameInStack, validateResourceName, wholeDurationInRange } from './private/validation';
 
 /** The signaling channel's message TTL limits, in seconds (CreateSignalingChannel API). */
@@ -35,23 +36,26 @@ export interface ISignalingChannel extends IResource {
 
   /**
    * Permits an IAM principal to act as the master of a peer-to-peer session on this channel:
-   * describe it, get its endpoints and ICE servers, and connect as master.
+   * describe it, get its endpoints and ICE servers, connect as master, and read its media
+   * storage configuration (DescribeMediaStorageConfiguration), which the official SDK clients
+   * call to detect whether ingestion is on.
    *
-   * Nothing storage-related: for a channel recorded into a stream, use
+   * No storage session: for a channel recorded into a stream, use
    * `grantStorageSessionMaster` (or `WebRtcIngestion.grantMaster`).
    */
   grantMaster(grantee: iam.IGrantable): iam.Grant;
 
   /**
    * Permits an IAM principal to act as a viewer of a peer-to-peer session on this channel:
-   * describe it, get its endpoints and ICE servers, and connect as viewer.
+   * describe it, get its endpoints and ICE servers, connect as viewer, and read its media
+   * storage configuration (DescribeMediaStorageConfiguration), as the official SDK clients do.
    */
   grantViewer(grantee: iam.IGrantable): iam.Grant;
 
   /**
    * Permits an IAM principal to act as the master of a session that is recorded (WebRTC
-   * ingestion): the peer-to-peer master actions plus DescribeMediaStorageConfiguration and
-   * JoinStorageSession, as in AWS's sample master policy.
+   * ingestion): the peer-to-peer master actions plus JoinStorageSession, as in AWS's sample
+   * master policy.
    *
    * The stream side (PutMedia, DescribeStream, GetDataEndpoint) is `IVideoStream.grantWrite`.
    */
@@ -59,12 +63,18 @@ export interface ISignalingChannel extends IResource {
 
   /**
    * Permits an IAM principal to act as a viewer of a recorded session: the peer-to-peer viewer
-   * actions plus DescribeMediaStorageConfiguration and JoinStorageSessionAsViewer.
+   * actions plus JoinStorageSessionAsViewer.
    */
   grantStorageSessionViewer(grantee: iam.IGrantable): iam.Grant;
 
   /**
    * Grants the given `kinesisvideo:` actions on this channel.
+   *
+   * Every grant is a statement in the grantee's identity policy, as Kinesis Video Streams has
+   * no resource-based policies: a grantee of another account, or one that cannot hold an
+   * identity policy (an `AccountPrincipal`, a `ServicePrincipal`), is an error. A grantee in
+   * another region of the same account gets a statement naming the channel
+   * `channel/<name>/*`, with a name generated at synthesis if none was given.
    */
   grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant;
 }
@@ -76,6 +86,10 @@ export interface SignalingChannelProps {
   /**
    * The name of the signaling channel: 1 to 256 of `a-z`, `A-Z`, `0-9`, `_`, `.` and `-`,
    * unique in the account and region. Changing it replaces the channel.
+   *
+   * `PhysicalName.GENERATE_IF_NEEDED` is accepted, and is what an unnamed channel does anyway:
+   * CloudFormation names it, unless a principal in another region is granted access to it,
+   * then CDK generates a name at synthesis (see the README's "Grantees: regions and accounts").
    *
    * @default - CloudFormation generates a unique name
    */
@@ -109,10 +123,22 @@ export interface SignalingChannelAttributes {
 
 /**
  * What the real and the imported signaling channel share: the grants.
+ * Not exported, as aws-cdk's design guidelines keep `*Base` classes; jsii copies its public
+ * members onto `SignalingChannel`.
  */
-export abstract class SignalingChannelBase extends Resource implements ISignalingChannel {
+abstract class SignalingChannelBase extends Resource implements ISignalingChannel {
   public abstract readonly signalingChannelArn: string;
   public abstract readonly signalingChannelName: string;
+
+  /**
+   * The ARN the grants name. For a channel of this app, it is `signalingChannelArn` in its own
+   * environment and `channel/<name>/*` from another one (see `SignalingChannel`).
+   *
+   * @internal
+   */
+  protected get _grantArn(): string {
+    return this.signalingChannelArn;
+  }
 
   public grantMaster(grantee: iam.IGrantable): iam.Grant {
     return this.grant(grantee, ...CHANNEL_MASTER_ACTIONS);
@@ -131,11 +157,12 @@ export abstract class SignalingChannelBase extends Resource implements ISignalin
   }
 
   public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
-    // Kinesis Video has no resource policies: the statement always goes to the principal.
-    return iam.Grant.addToPrincipal({
+    return grantOnKinesisVideo({
       grantee,
       actions,
-      resourceArns: [this.signalingChannelArn],
+      resourceArns: [this._grantArn],
+      resourceEnv: this.env,
+      description: `signaling channel '${this.node.path}'`,
     });
   }
 }
@@ -169,15 +196,19 @@ export class SignalingChannel extends SignalingChannelBase {
   public readonly signalingChannelArn: string;
   public readonly signalingChannelName: string;
 
+  private readonly grantArn: string;
+
   constructor(scope: Construct, id: string, props: SignalingChannelProps = {}) {
-    super(scope, id, { physicalName: props.signalingChannelName });
+    // Unnamed, the channel is named by CloudFormation unless a grant from another environment
+    // needs a name known at synthesis (Resource's cross-environment mechanism).
+    super(scope, id, { physicalName: props.signalingChannelName ?? PhysicalName.GENERATE_IF_NEEDED });
     validateResourceName('signalingChannelName', props.signalingChannelName);
     const messageTtlSeconds = wholeDurationInRange(
       'messageTtl', props.messageTtl, 'seconds', MESSAGE_TTL_MIN_SECONDS, MESSAGE_TTL_MAX_SECONDS);
     requireUniqueNameInStack(this, 'signalingChannelName', 'signaling channel', props.signalingChannelName);
 
     const resource = new CfnSignalingChannel(this, 'Resource', {
-      name: props.signalingChannelName,
+      name: this.physicalName,
       type: 'SINGLE_MASTER',
       messageTtlSeconds: messageTtlSeconds ?? Duration.seconds(60).toSeconds(),
     });
@@ -186,5 +217,19 @@ export class SignalingChannel extends SignalingChannelBase {
     // A Kinesis Video ARN ends in the creation time, so it can only come from CloudFormation.
     this.signalingChannelArn = resource.attrArn;
     this.signalingChannelName = this.getResourceNameAttribute(resource.ref);
+    // ... so a policy in another environment (a role stack of another region) names the
+    // channel by name, with '/*' for the creation time. The public ARN stays the real one:
+    // elsewhere, a cross-environment use of it must fail, as it cannot be known at synthesis.
+    this.grantArn = this.getResourceArnAttribute(resource.attrArn, {
+      service: 'kinesisvideo',
+      resource: 'channel',
+      resourceName: `${this.physicalName}/*`,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+  }
+
+  /** @internal */
+  protected get _grantArn(): string {
+    return this.grantArn;
   }
 }

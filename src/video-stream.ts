@@ -1,4 +1,4 @@
-import { Duration, IResource, RemovalPolicy, Resource } from 'aws-cdk-lib';
+import { ArnFormat, Duration, IResource, PhysicalName, RemovalPolicy, Resource } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnStream } from 'aws-cdk-lib/aws-kinesisvideo';
@@ -12,12 +12,37 @@ import {
   STREAM_WRITE_ACTIONS,
 } from './private/actions';
 import { kinesisVideoResourceNameFromArn } from './private/arn';
-import { requireUniqueNameInStack, validateMediaType, validateResourceName, wholeDurationInRange } from './private/validation';
+import { grantOnKinesisVideo } from './private/grants';
+import {
+  requireUniqueNameInStack,
+  validateDeviceName,
+  validateMediaType,
+  validateOneOf,
+  validateResourceName,
+  wholeDurationInRange,
+} from './private/validation';
 
 /** DataRetentionInHours limits (CloudFormation and the CreateStream API); 0 keeps nothing. */
 const RETENTION_MAX_HOURS = 87_600;
 
 const METRICS_NAMESPACE = 'AWS/KinesisVideo';
+
+/**
+ * The storage tier a video stream keeps its media in (the stream's
+ * `StreamStorageConfiguration.DefaultStorageTier`).
+ */
+export enum StorageTier {
+  /**
+   * Optimized for frequent access, with the lowest latency: for real-time applications and
+   * media read often. What Kinesis Video uses when no tier is given.
+   */
+  HOT = 'HOT',
+
+  /**
+   * Balanced performance and cost, for media read regularly but not continuously.
+   */
+  WARM = 'WARM',
+}
 
 /**
  * A Kinesis video stream, which stores media as fragments.
@@ -64,6 +89,12 @@ export interface IVideoStream extends IResource {
 
   /**
    * Grants the given `kinesisvideo:` actions on this stream (and nothing on its key).
+   *
+   * Every grant is a statement in the grantee's identity policy, as Kinesis Video Streams has
+   * no resource-based policies: a grantee of another account, or one that cannot hold an
+   * identity policy (an `AccountPrincipal`, a `ServicePrincipal`), is an error. A grantee in
+   * another region of the same account gets a statement naming the stream
+   * `stream/<name>/*`, with a name generated at synthesis if none was given.
    */
   grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant;
 
@@ -116,6 +147,10 @@ export interface VideoStreamProps {
    * The name of the video stream: 1 to 256 of `a-z`, `A-Z`, `0-9`, `_`, `.` and `-`, unique
    * in the account and region. Changing it replaces the stream.
    *
+   * `PhysicalName.GENERATE_IF_NEEDED` is accepted, and is what an unnamed stream does anyway:
+   * CloudFormation names it, unless a principal in another region is granted access to it,
+   * then CDK generates a name at synthesis (see the README's "Grantees: regions and accounts").
+   *
    * @default - CloudFormation generates a unique name
    */
   readonly videoStreamName?: string;
@@ -146,6 +181,21 @@ export interface VideoStreamProps {
   readonly mediaType?: string;
 
   /**
+   * The name of the device that writes to the stream: 1 to 128 of `a-z`, `A-Z`, `0-9`, `_`,
+   * `.` and `-`. Kinesis Video only records it.
+   *
+   * @default - none
+   */
+  readonly deviceName?: string;
+
+  /**
+   * The storage tier the stream keeps its media in.
+   *
+   * @default - none given: Kinesis Video's default, `StorageTier.HOT`
+   */
+  readonly storageTier?: StorageTier;
+
+  /**
    * What happens to the stream, and the media it keeps, when it leaves the stack.
    *
    * @default RemovalPolicy.RETAIN
@@ -173,11 +223,23 @@ export interface VideoStreamAttributes {
 
 /**
  * What the real and the imported video stream share: grants and metrics.
+ * Not exported, as aws-cdk's design guidelines keep `*Base` classes; jsii copies its public
+ * members onto `VideoStream`.
  */
-export abstract class VideoStreamBase extends Resource implements IVideoStream {
+abstract class VideoStreamBase extends Resource implements IVideoStream {
   public abstract readonly videoStreamArn: string;
   public abstract readonly videoStreamName: string;
   public abstract readonly encryptionKey?: kms.IKey;
+
+  /**
+   * The ARN the grants name. For a stream of this app, it is `videoStreamArn` in its own
+   * environment and `stream/<name>/*` from another one (see `VideoStream`).
+   *
+   * @internal
+   */
+  protected get _grantArn(): string {
+    return this.videoStreamArn;
+  }
 
   public grantWrite(grantee: iam.IGrantable): iam.Grant {
     return this.grantWithKey(grantee, STREAM_WRITE_ACTIONS, KEY_WRITE_ACTIONS);
@@ -192,11 +254,12 @@ export abstract class VideoStreamBase extends Resource implements IVideoStream {
   }
 
   public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
-    // Kinesis Video has no resource policies: the statement always goes to the principal.
-    return iam.Grant.addToPrincipal({
+    return grantOnKinesisVideo({
       grantee,
       actions,
-      resourceArns: [this.videoStreamArn],
+      resourceArns: [this._grantArn],
+      resourceEnv: this.env,
+      description: `video stream '${this.node.path}'`,
     });
   }
 
@@ -273,24 +336,52 @@ export class VideoStream extends VideoStreamBase {
   public readonly videoStreamName: string;
   public readonly encryptionKey?: kms.IKey;
 
+  private readonly grantArn: string;
+
   constructor(scope: Construct, id: string, props: VideoStreamProps = {}) {
-    super(scope, id, { physicalName: props.videoStreamName });
+    // Unnamed, the stream is named by CloudFormation unless a grant from another environment
+    // needs a name known at synthesis (Resource's cross-environment mechanism).
+    super(scope, id, { physicalName: props.videoStreamName ?? PhysicalName.GENERATE_IF_NEEDED });
     validateResourceName('videoStreamName', props.videoStreamName);
     validateMediaType('mediaType', props.mediaType);
+    validateDeviceName('deviceName', props.deviceName);
+    validateOneOf('storageTier', props.storageTier, Object.values(StorageTier));
     const retentionHours = wholeDurationInRange('retention', props.retention, 'hours', 0, RETENTION_MAX_HOURS);
     requireUniqueNameInStack(this, 'videoStreamName', 'video stream', props.videoStreamName);
 
     const resource = new CfnStream(this, 'Resource', {
-      name: props.videoStreamName,
+      name: this.physicalName,
       dataRetentionInHours: retentionHours ?? Duration.hours(24).toHours(),
       kmsKeyId: props.encryptionKey?.keyArn,
       mediaType: props.mediaType,
+      deviceName: props.deviceName,
     });
+    if (props.storageTier !== undefined) {
+      // The CfnStream of the oldest aws-cdk-lib this library supports (2.224.0) has no
+      // `streamStorageConfiguration`, so the property is written as an override. Its shape is
+      // CloudFormation's resource schema for AWS::KinesisVideo::Stream:
+      // StreamStorageConfiguration: { DefaultStorageTier: HOT | WARM }.
+      resource.addPropertyOverride('StreamStorageConfiguration.DefaultStorageTier', props.storageTier);
+    }
     resource.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
 
     this.encryptionKey = props.encryptionKey;
     // A Kinesis Video ARN ends in the creation time, so it can only come from CloudFormation.
     this.videoStreamArn = resource.attrArn;
     this.videoStreamName = this.getResourceNameAttribute(resource.ref);
+    // ... so a policy in another environment (a role stack of another region) names the
+    // stream by name, with '/*' for the creation time. The public ARN stays the real one:
+    // elsewhere, a cross-environment use of it must fail, as it cannot be known at synthesis.
+    this.grantArn = this.getResourceArnAttribute(resource.attrArn, {
+      service: 'kinesisvideo',
+      resource: 'stream',
+      resourceName: `${this.physicalName}/*`,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+  }
+
+  /** @internal */
+  protected get _grantArn(): string {
+    return this.grantArn;
   }
 }

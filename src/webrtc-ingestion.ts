@@ -6,7 +6,7 @@ import { MediaStorageLink } from './media-storage-link';
 import { kinesisVideoResourceNameFromArn } from './private/arn';
 import { nameGivenAs, validateResourceName, wholeDurationInRange } from './private/validation';
 import { ISignalingChannel, SignalingChannel } from './signaling-channel';
-import { IVideoStream, VideoStream } from './video-stream';
+import { IVideoStream, StorageTier, VideoStream } from './video-stream';
 
 /**
  * What the storage session writes into the stream: WebRTC ingestion takes H.264 video and
@@ -125,6 +125,21 @@ export interface WebRtcIngestionProps {
   readonly mediaType?: string;
 
   /**
+   * The name of the camera, recorded on the video stream (its `DeviceName`): 1 to 128 of
+   * `a-z`, `A-Z`, `0-9`, `_`, `.` and `-`.
+   *
+   * @default - none
+   */
+  readonly deviceName?: string;
+
+  /**
+   * The storage tier the video stream keeps recordings in.
+   *
+   * @default - none given: Kinesis Video's default, `StorageTier.HOT`
+   */
+  readonly storageTier?: StorageTier;
+
+  /**
    * What happens to the video stream, and its recordings, when it leaves the stack.
    * The channel, which holds no data, is always deleted.
    *
@@ -154,8 +169,10 @@ export interface WebRtcIngestionAttributes {
 
 /**
  * What a new and an imported camera share: attributes and grants.
+ * Not exported, as aws-cdk's design guidelines keep `*Base` classes; jsii copies its public
+ * members onto `WebRtcIngestion`.
  */
-export abstract class WebRtcIngestionBase extends Construct implements IWebRtcIngestion {
+abstract class WebRtcIngestionBase extends Construct implements IWebRtcIngestion {
   public abstract readonly channel: ISignalingChannel;
   public abstract readonly stream: IVideoStream;
 
@@ -207,7 +224,7 @@ export class WebRtcIngestion extends WebRtcIngestionBase {
   /**
    * Imports a camera whose channel and stream exist already, to grant access to them.
    */
-  public static fromAttributes(scope: Construct, id: string, attrs: WebRtcIngestionAttributes): IWebRtcIngestion {
+  public static fromWebRtcIngestionAttributes(scope: Construct, id: string, attrs: WebRtcIngestionAttributes): IWebRtcIngestion {
     // Checked here too so that errors name this method's attributes.
     kinesisVideoResourceNameFromArn(attrs.channelArn, 'channel', 'channelArn');
     kinesisVideoResourceNameFromArn(attrs.streamArn, 'stream', 'streamArn');
@@ -243,6 +260,8 @@ export class WebRtcIngestion extends WebRtcIngestionBase {
       retention: props.retention,
       encryptionKey: props.encryptionKey,
       mediaType: props.mediaType ?? INGESTION_MEDIA_TYPE,
+      deviceName: props.deviceName,
+      storageTier: props.storageTier,
       removalPolicy: props.removalPolicy,
     });
     nameGivenAs(channel, 'channelName');

@@ -115,7 +115,7 @@ function buildFixture(): Fixture {
   const ingestions: Record<string, IWebRtcIngestion> = {
     Encrypted: new WebRtcIngestion(grants, 'EncryptedCamera', { encryptionKey: key }),
     Unencrypted: new WebRtcIngestion(grants, 'Camera', { channelName: 'camera', streamName: 'camera' }),
-    Imported: WebRtcIngestion.fromAttributes(grants, 'ImportedCamera', {
+    Imported: WebRtcIngestion.fromWebRtcIngestionAttributes(grants, 'ImportedCamera', {
       channelArn: IMPORTED_CHANNEL_ARN, streamArn: IMPORTED_STREAM_ARN, encryptionKey: importedKey,
     }),
   };

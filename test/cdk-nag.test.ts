@@ -123,8 +123,8 @@ function buildEveryFeatureStack(stack: Stack): void {
   backDoor.grantMaster(deviceRole(stack, 'BackDoorCameraRole'));
   backDoor.grantViewer(worker);
 
-  // WebRtcIngestion.fromAttributes, with and without a key
-  const garage = WebRtcIngestion.fromAttributes(stack, 'Garage', {
+  // WebRtcIngestion.fromWebRtcIngestionAttributes, with and without a key
+  const garage = WebRtcIngestion.fromWebRtcIngestionAttributes(stack, 'Garage', {
     channelArn: IMPORTED_CHANNEL_ARN,
     streamArn: IMPORTED_STREAM_ARN,
     encryptionKey: kms.Key.fromKeyArn(stack, 'GarageKey', IMPORTED_KEY_ARN),
@@ -132,7 +132,7 @@ function buildEveryFeatureStack(stack: Stack): void {
   garage.grantMaster(deviceRole(stack, 'GarageCameraRole'));
   garage.grantViewer(worker);
   garage.grantPlayback(viewer);
-  const shed = WebRtcIngestion.fromAttributes(stack, 'Shed', {
+  const shed = WebRtcIngestion.fromWebRtcIngestionAttributes(stack, 'Shed', {
     channelArn: IMPORTED_CHANNEL_ARN.replace('garage.side_door-1', 'shed'),
     streamArn: IMPORTED_STREAM_ARN.replace('garage.side_door-1', 'shed'),
   });

@@ -26,15 +26,25 @@ const SIGNALING_ACTIONS = [
 // ---------------------------------------------------------------------------------------------
 // Channel
 
+/**
+ * Reading the media storage configuration: the official SDK clients call it in peer-to-peer
+ * mode too, to detect whether ingestion is on (JS SDK `examples/channelHelper.js` in
+ * `DETERMINE_THROUGH_DESCRIBE` mode, selected by `examples/master.js` and `examples/app.js`;
+ * the iOS sample's master always), so every peer holds it.
+ */
+const DETECT_INGESTION_ACTION = 'kinesisvideo:DescribeMediaStorageConfiguration';
+
 /** Master of a peer-to-peer session (`SignalingChannel.grantMaster`). On the channel. */
 export const P2P_MASTER_CHANNEL_ACTIONS: readonly string[] = Object.freeze([
   ...SIGNALING_ACTIONS,
+  DETECT_INGESTION_ACTION,
   'kinesisvideo:ConnectAsMaster',
 ]);
 
 /** Viewer of a peer-to-peer session (`SignalingChannel.grantViewer`). On the channel. */
 export const P2P_VIEWER_CHANNEL_ACTIONS: readonly string[] = Object.freeze([
   ...SIGNALING_ACTIONS,
+  DETECT_INGESTION_ACTION,
   'kinesisvideo:ConnectAsViewer',
 ]);
 
@@ -44,7 +54,8 @@ export const P2P_VIEWER_CHANNEL_ACTIONS: readonly string[] = Object.freeze([
  * `WebRtcIngestion.grantMaster` and of the fleet's master grants). On the channel.
  */
 export const INGESTION_MASTER_CHANNEL_ACTIONS: readonly string[] = Object.freeze([
-  ...P2P_MASTER_CHANNEL_ACTIONS,
+  ...SIGNALING_ACTIONS,
+  'kinesisvideo:ConnectAsMaster',
   'kinesisvideo:DescribeMediaStorageConfiguration',
   'kinesisvideo:JoinStorageSession',
 ]);
@@ -55,17 +66,19 @@ export const INGESTION_MASTER_CHANNEL_ACTIONS: readonly string[] = Object.freeze
  * `WebRtcIngestion.grantViewer` and of the fleet's viewer grant). On the channel.
  */
 export const INGESTION_VIEWER_CHANNEL_ACTIONS: readonly string[] = Object.freeze([
-  ...P2P_VIEWER_CHANNEL_ACTIONS,
+  ...SIGNALING_ACTIONS,
+  'kinesisvideo:ConnectAsViewer',
   'kinesisvideo:DescribeMediaStorageConfiguration',
   'kinesisvideo:JoinStorageSessionAsViewer',
 ]);
 
 /**
- * Every storage action of a channel. None of them belongs in a peer-to-peer grant;
- * UpdateMediaStorageConfiguration belongs in no grant at all (only the link provider has it).
+ * The storage actions of a channel that change or join a storage session. None of them
+ * belongs in a peer-to-peer grant; UpdateMediaStorageConfiguration belongs in no grant at all
+ * (only the link provider has it). DescribeMediaStorageConfiguration, which only reads, is in
+ * every peer's grant (see `DETECT_INGESTION_ACTION`).
  */
 export const STORAGE_ACTIONS: readonly string[] = Object.freeze([
-  'kinesisvideo:DescribeMediaStorageConfiguration',
   'kinesisvideo:UpdateMediaStorageConfiguration',
   'kinesisvideo:JoinStorageSession',
   'kinesisvideo:JoinStorageSessionAsViewer',

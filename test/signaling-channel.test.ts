@@ -130,7 +130,7 @@ describe('SignalingChannel grants', () => {
     role = newRole(stack);
   });
 
-  test('grantMaster: exactly the three signaling actions and ConnectAsMaster, nothing storage-related', () => {
+  test('grantMaster: exactly the three signaling actions, ConnectAsMaster and DescribeMediaStorageConfiguration, no storage session', () => {
     expect(channel.grantMaster(role).success).toBe(true);
     const statement = onlyStatement(stack, role);
     expect(statement.actions).toEqual(sorted(P2P_MASTER_CHANNEL_ACTIONS));
@@ -141,7 +141,7 @@ describe('SignalingChannel grants', () => {
     expect(statement.actions).not.toContain('kinesisvideo:ConnectAsViewer');
   });
 
-  test('grantViewer: exactly the three signaling actions and ConnectAsViewer, nothing storage-related', () => {
+  test('grantViewer: exactly the three signaling actions, ConnectAsViewer and DescribeMediaStorageConfiguration, no storage session', () => {
     expect(channel.grantViewer(role).success).toBe(true);
     const statement = onlyStatement(stack, role);
     expect(statement.actions).toEqual(sorted(P2P_VIEWER_CHANNEL_ACTIONS));

@@ -437,14 +437,14 @@ describe('ARNs', () => {
     expectValidationError(error, 'videoStreamArn', `'${arn}'`);
   });
 
-  test.each(badArns('channel'))('WebRtcIngestion.fromAttributes refuses a channelArn with %s, naming channelArn', (_, arn) => {
-    const error = errorOf(() => WebRtcIngestion.fromAttributes(newStack(), 'Imported', { channelArn: arn, streamArn: STREAM_ARN }));
+  test.each(badArns('channel'))('WebRtcIngestion.fromWebRtcIngestionAttributes refuses a channelArn with %s, naming channelArn', (_, arn) => {
+    const error = errorOf(() => WebRtcIngestion.fromWebRtcIngestionAttributes(newStack(), 'Imported', { channelArn: arn, streamArn: STREAM_ARN }));
     expectValidationError(error, 'channelArn', `'${arn}'`);
     expect(error.message).toMatch(/channel ARN/);
   });
 
-  test.each(badArns('stream'))('WebRtcIngestion.fromAttributes refuses a streamArn with %s, naming streamArn', (_, arn) => {
-    const error = errorOf(() => WebRtcIngestion.fromAttributes(newStack(), 'Imported', { channelArn: CHANNEL_ARN, streamArn: arn }));
+  test.each(badArns('stream'))('WebRtcIngestion.fromWebRtcIngestionAttributes refuses a streamArn with %s, naming streamArn', (_, arn) => {
+    const error = errorOf(() => WebRtcIngestion.fromWebRtcIngestionAttributes(newStack(), 'Imported', { channelArn: CHANNEL_ARN, streamArn: arn }));
     expectValidationError(error, 'streamArn', `'${arn}'`);
     expect(error.message).toMatch(/stream ARN/);
   });
@@ -453,7 +453,7 @@ describe('ARNs', () => {
     const stack = newStack();
     const importedChannel = SignalingChannel.fromSignalingChannelArn(stack, 'Channel', CHANNEL_ARN);
     const importedStream = VideoStream.fromVideoStreamArn(stack, 'Stream', STREAM_ARN);
-    const camera = WebRtcIngestion.fromAttributes(stack, 'Camera', { channelArn: CHANNEL_ARN, streamArn: STREAM_ARN });
+    const camera = WebRtcIngestion.fromWebRtcIngestionAttributes(stack, 'Camera', { channelArn: CHANNEL_ARN, streamArn: STREAM_ARN });
 
     expect(stack.resolve(importedChannel.signalingChannelName)).toBe('front.door_cam-1');
     expect(importedChannel.signalingChannelArn).toBe(CHANNEL_ARN);

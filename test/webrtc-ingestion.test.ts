@@ -698,10 +698,10 @@ describe('determinism', () => {
   });
 });
 
-describe('WebRtcIngestion.fromAttributes', () => {
+describe('WebRtcIngestion.fromWebRtcIngestionAttributes', () => {
   test('literal ARNs: grants land on the given ARNs, names are parsed, nothing is created', () => {
     const stack = newStack();
-    const imported: IWebRtcIngestion = WebRtcIngestion.fromAttributes(stack, 'Imported', {
+    const imported: IWebRtcIngestion = WebRtcIngestion.fromWebRtcIngestionAttributes(stack, 'Imported', {
       channelArn: CHANNEL_ARN,
       streamArn: STREAM_ARN,
     });
@@ -739,7 +739,7 @@ describe('WebRtcIngestion.fromAttributes', () => {
   test('literal ARNs with an encryption key: KMS actions land on the given key', () => {
     const stack = new Stack(new App(), 'TestStack', { env: { account: '123456789012', region: 'eu-west-1' } });
     const key = kms.Key.fromKeyArn(stack, 'Key', KEY_ARN);
-    const imported = WebRtcIngestion.fromAttributes(stack, 'Imported', {
+    const imported = WebRtcIngestion.fromWebRtcIngestionAttributes(stack, 'Imported', {
       channelArn: CHANNEL_ARN,
       streamArn: STREAM_ARN,
       encryptionKey: key,
@@ -764,7 +764,7 @@ describe('WebRtcIngestion.fromAttributes', () => {
     const stack = newStack();
     const channelArn = new CfnParameter(stack, 'ChannelArn', { type: 'String' }).valueAsString;
     const streamArn = new CfnParameter(stack, 'StreamArn', { type: 'String' }).valueAsString;
-    const imported = WebRtcIngestion.fromAttributes(stack, 'Imported', { channelArn, streamArn });
+    const imported = WebRtcIngestion.fromWebRtcIngestionAttributes(stack, 'Imported', { channelArn, streamArn });
     const role = newRole(stack, 'Master');
     imported.grantMaster(role);
     const statements = statementsOfPrincipal(Template.fromStack(stack), logicalIdOf(role));
@@ -780,7 +780,7 @@ describe('WebRtcIngestion.fromAttributes', () => {
 
   test('a channel and a stream of different names', () => {
     const stack = newStack();
-    const imported = WebRtcIngestion.fromAttributes(stack, 'Imported', {
+    const imported = WebRtcIngestion.fromWebRtcIngestionAttributes(stack, 'Imported', {
       channelArn: 'arn:aws-cn:kinesisvideo:cn-north-1:123456789012:channel/my.channel_1/1',
       streamArn: 'arn:aws-cn:kinesisvideo:cn-north-1:123456789012:stream/my-stream/2',
     });
@@ -797,22 +797,22 @@ describe('WebRtcIngestion.fromAttributes', () => {
     ['not an ARN', { channelArn: CHANNEL_ARN, streamArn: 'front-door' }, /streamArn/i],
   ])('invalid literal ARN throws naming the argument: %s', (_name, attrs, argument) => {
     const stack = newStack();
-    expect(() => WebRtcIngestion.fromAttributes(stack, 'Imported', attrs)).toThrow(argument);
+    expect(() => WebRtcIngestion.fromWebRtcIngestionAttributes(stack, 'Imported', attrs)).toThrow(argument);
   });
 
-  test('invalid literal ARN: the message names fromAttributes\' own property (channelArn / streamArn)', () => {
+  test('invalid literal ARN: the message names fromWebRtcIngestionAttributes\' own property (channelArn / streamArn)', () => {
     const stack = newStack();
-    expect(() => WebRtcIngestion.fromAttributes(stack, 'A', { channelArn: STREAM_ARN, streamArn: STREAM_ARN }))
+    expect(() => WebRtcIngestion.fromWebRtcIngestionAttributes(stack, 'A', { channelArn: STREAM_ARN, streamArn: STREAM_ARN }))
       .toThrow(/invalid channelArn\b/);
-    expect(() => WebRtcIngestion.fromAttributes(stack, 'B', { channelArn: CHANNEL_ARN, streamArn: CHANNEL_ARN }))
+    expect(() => WebRtcIngestion.fromWebRtcIngestionAttributes(stack, 'B', { channelArn: CHANNEL_ARN, streamArn: CHANNEL_ARN }))
       .toThrow(/invalid streamArn\b/);
   });
 
   test('the error quotes the rejected ARN and the expected form', () => {
     const stack = newStack();
-    expect(() => WebRtcIngestion.fromAttributes(stack, 'Imported', { channelArn: STREAM_ARN, streamArn: STREAM_ARN }))
+    expect(() => WebRtcIngestion.fromWebRtcIngestionAttributes(stack, 'Imported', { channelArn: STREAM_ARN, streamArn: STREAM_ARN }))
       .toThrow(`'${STREAM_ARN}'`);
-    expect(() => WebRtcIngestion.fromAttributes(stack, 'Imported2', { channelArn: STREAM_ARN, streamArn: STREAM_ARN }))
+    expect(() => WebRtcIngestion.fromWebRtcIngestionAttributes(stack, 'Imported2', { channelArn: STREAM_ARN, streamArn: STREAM_ARN }))
       .toThrow(/channel\/<name>\/<creation-time>/);
   });
 });

@@ -37,9 +37,6 @@ export class MediaStorageLinkProvider extends Construct {
   /** The ARN of the function, as the custom resources' service token. */
   public readonly serviceToken: string;
 
-  /** The function's role. */
-  public readonly role: iam.IRole;
-
   private constructor(scope: Construct, id: string) {
     super(scope, id);
 
@@ -92,7 +89,6 @@ export class MediaStorageLinkProvider extends Construct {
       timeout: Duration.minutes(5),
     });
 
-    this.role = role;
     this.serviceToken = fn.functionArn;
   }
 }

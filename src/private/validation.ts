@@ -4,6 +4,9 @@ import { IConstruct } from 'constructs';
 /** What CloudFormation and the KVS API accept for channel and stream names. */
 const RESOURCE_NAME_PATTERN = /^[a-zA-Z0-9_.-]{1,256}$/;
 
+/** What CloudFormation and the CreateStream API accept for a stream's DeviceName. */
+const DEVICE_NAME_PATTERN = /^[a-zA-Z0-9_.-]{1,128}$/;
+
 /** `type/subtype[,type/subtype…]`, the pattern of the stream's MediaType. */
 const MEDIA_TYPE_PATTERN = /^[\w\-.+]+\/[\w\-.+]+(,[\w\-.+]+\/[\w\-.+]+)*$/;
 const MEDIA_TYPE_MAX_LENGTH = 128;
@@ -49,6 +52,31 @@ export function validateResourceName(property: string, value: string | undefined
     throw new Error(
       `invalid ${property}: expected 1 to 256 characters from a-z, A-Z, 0-9, '_', '.' and '-', got '${value}' (${value.length} characters)`,
     );
+  }
+}
+
+/** A stream's device name: 1 to 128 of `[a-zA-Z0-9_.-]`. Tokens pass. */
+export function validateDeviceName(property: string, value: string | undefined): void {
+  if (value === undefined || Token.isUnresolved(value)) {
+    return;
+  }
+  if (!DEVICE_NAME_PATTERN.test(value)) {
+    throw new Error(
+      `invalid ${property}: expected 1 to 128 characters from a-z, A-Z, 0-9, '_', '.' and '-', got '${value}' (${value.length} characters)`,
+    );
+  }
+}
+
+/**
+ * A value of a string enum, for callers that bypass the type (JavaScript, or other jsii
+ * languages given a raw string). Tokens pass.
+ */
+export function validateOneOf(property: string, value: string | undefined, allowed: readonly string[]): void {
+  if (value === undefined || Token.isUnresolved(value)) {
+    return;
+  }
+  if (!allowed.includes(value)) {
+    throw new Error(`invalid ${property}: expected one of ${allowed.map(a => `'${a}'`).join(', ')}, got '${value}'`);
   }
 }
 

@@ -1,0 +1,73 @@
+/**
+ * The README's "Grantees: regions and accounts" example (a roles stack, two regional camera
+ * stacks), run as written: rosetta only compiles it; this synthesizes it.
+ */
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import * as cdk from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as ts from 'typescript';
+import * as lib from '../src';
+
+/** The README's only code block that uses the `app` fixture. */
+function readmeAppExample(): string {
+  const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+  const blocks = [...readme.matchAll(/```ts fixture=app\n([\s\S]*?)```/g)].map(m => m[1]);
+  expect(blocks).toHaveLength(1);
+  return blocks[0];
+}
+
+/** Runs the example with what rosetta/app.ts-fixture imports, and returns its app. */
+function runExample(source: string): cdk.App {
+  const js = ts.transpileModule(`${source}\nreturn app;`, {
+    compilerOptions: { target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.None },
+    reportDiagnostics: false,
+  }).outputText;
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const run = new Function('App', 'Duration', 'Stack', 'iam', 'CameraFleet', 'SignalingChannel', 'StorageTier', 'VideoStream', 'WebRtcIngestion', js);
+  return run(cdk.App, cdk.Duration, cdk.Stack, iam, lib.CameraFleet, lib.SignalingChannel, lib.StorageTier, lib.VideoStream, lib.WebRtcIngestion);
+}
+
+describe('README: a roles stack and two regional camera stacks', () => {
+  let app: cdk.App;
+  let stacks: Record<string, cdk.Stack>;
+
+  beforeAll(() => {
+    app = runExample(readmeAppExample());
+    stacks = Object.fromEntries(app.node.children.filter(cdk.Stack.isStack).map(s => [s.stackName, s]));
+  });
+
+  test('it synthesizes three stacks', () => {
+    expect(Object.keys(stacks).sort()).toEqual(['Cameras-ap-southeast-2', 'Cameras-eu-west-1', 'Roles']);
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('the roles stack names each region\'s cameras by name, in that region, and imports nothing', () => {
+    const roles = JSON.stringify(Template.fromStack(stacks.Roles).toJSON());
+    expect(roles).not.toContain('Fn::ImportValue');
+    for (const region of ['eu-west-1', 'ap-southeast-2']) {
+      expect(roles).toContain(`:kinesisvideo:${region}:111122223333:channel/lobby/*`);
+      expect(roles).toContain(`:kinesisvideo:${region}:111122223333:stream/lobby/*`);
+      const cameras = Template.fromStack(stacks[`Cameras-${region}`]).toJSON();
+      const yardNames = Object.entries(cameras.Resources as Record<string, any>)
+        .filter(([id, r]) => id.startsWith('Yard') && r.Type.startsWith('AWS::KinesisVideo::'))
+        .map(([, r]) => r.Properties.Name);
+      expect(yardNames).toHaveLength(2);
+      for (const name of yardNames) {
+        expect(typeof name).toBe('string');
+        expect(roles).toContain(`:kinesisvideo:${region}:111122223333:`);
+        expect(roles).toMatch(new RegExp(`:kinesisvideo:${region}:111122223333:(channel|stream)/${name}/\\*`));
+      }
+    }
+  });
+
+  test('the lobby keeps its given names, each camera stack has its link', () => {
+    for (const region of ['eu-west-1', 'ap-southeast-2']) {
+      const template = Template.fromStack(stacks[`Cameras-${region}`]);
+      template.hasResourceProperties('AWS::KinesisVideo::SignalingChannel', { Name: 'lobby' });
+      template.hasResourceProperties('AWS::KinesisVideo::Stream', { Name: 'lobby' });
+      template.resourceCountIs('Custom::KinesisVideoMediaStorageLink', 2);
+    }
+  });
+});

@@ -1,0 +1,58 @@
+/**
+ * What the README promises users, and what it leaves to CONTRIBUTING.md, which stays out of the
+ * npm package (and so out of Construct Hub).
+ */
+import { execFileSync } from 'child_process';
+import { existsSync, readFileSync } from 'fs';
+import { join } from 'path';
+
+const ROOT = join(__dirname, '..');
+const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+
+describe('README', () => {
+  test('opens with a maturity banner: experimental, before 1.0', () => {
+    const firstLines = readme.split('\n').slice(0, 8).join('\n');
+    expect(firstLines).toMatch(/\*\*Experimental, before 1\.0\.\*\*/);
+    expect(firstLines).toContain('pin an exact version');
+  });
+
+  test('does not claim "never `*`, never a hand-built ARN", and names where wildcards are', () => {
+    expect(readme).not.toContain('never `*`, never a hand-built ARN');
+    expect(readme).toContain('Wildcards appear in three places only');
+    expect(readme).toContain('`Stack.formatArn`');
+  });
+
+  test('keeps contributor material out: no development, release or integration test how-to', () => {
+    for (const heading of ['## Development', '## Releases', '### Integration test', '## Quick start']) {
+      expect(readme).not.toContain(`\n${heading}\n`);
+    }
+    expect(readme).not.toContain('integ:update');
+    expect(readme).toContain('[CONTRIBUTING.md](CONTRIBUTING.md)');
+  });
+
+  test('states the thing-name rule of fleets with a prefix', () => {
+    expect(readme).toContain('**Thing names are full resource names.**');
+    expect(readme).toMatch(/its thing is `shop-front-door`/);
+  });
+});
+
+describe('CONTRIBUTING.md', () => {
+  test('holds the development, integration test and release sections', () => {
+    const contributing = readFileSync(join(ROOT, 'CONTRIBUTING.md'), 'utf8');
+    for (const heading of ['## Development', '## Integration test', '## Releases']) {
+      expect(contributing).toContain(`\n${heading}\n`);
+    }
+  });
+
+  test('is not in the npm package; README.md is', () => {
+    expect(existsSync(join(ROOT, 'CONTRIBUTING.md'))).toBe(true);
+    const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }));
+    const files: string[] = pack.files.map((f: { path: string }) => f.path);
+    expect(files).toContain('README.md');
+    expect(files).not.toContain('CONTRIBUTING.md');
+  });
+});
