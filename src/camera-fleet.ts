@@ -10,7 +10,7 @@ import {
   STREAM_PLAYBACK_ACTIONS,
   STREAM_WRITE_ACTIONS,
 } from './private/actions';
-import { validateResourceName } from './private/validation';
+import { thingNamePrefixProblem, thingNameProblem, validateResourceName } from './private/validation';
 import { WebRtcIngestion } from './webrtc-ingestion';
 
 /**
@@ -117,6 +117,9 @@ export class CameraFleet extends Construct {
 
   private readonly defaults: CameraOptions;
   private readonly _cameras = new Array<WebRtcIngestion>();
+  /** The construct id and the full resource name of each camera, for the thing-name check. */
+  private readonly cameraNames = new Array<{ readonly name: string; readonly resourceName: string }>();
+  private thingNamesRequired = false;
 
   constructor(scope: Construct, id: string, props: CameraFleetProps = {}) {
     super(scope, id);
@@ -138,7 +141,8 @@ export class CameraFleet extends Construct {
   /**
    * Adds a camera whose channel and stream are both named `namePrefix + name`.
    *
-   * For `grantDeviceMaster`, `name` must be the name of the camera's AWS IoT thing.
+   * For `grantDeviceMaster` (and `DeviceIdentity`), the camera's AWS IoT thing is named
+   * `namePrefix + name` too: the full name of its channel and stream.
    *
    * @param name the camera's name, also its construct id
    * @param options settings that differ from the fleet's defaults
@@ -156,6 +160,7 @@ export class CameraFleet extends Construct {
       encryptionKey: this.encryptionKey,
     });
     this._cameras.push(camera);
+    this.cameraNames.push({ name, resourceName });
     return camera;
   }
 
@@ -188,9 +193,11 @@ export class CameraFleet extends Construct {
    *
    * For devices that sign in with an X.509 certificate at the AWS IoT credentials provider
    * (the grantee is the role behind the IoT role alias, trusted by
-   * `credentials.iot.amazonaws.com`): the resources are named with the policy variable
-   * `${credentials-iot:ThingName}`, so a device signed in as thing `front-door` may act as
-   * master of the camera named `front-door` (with the fleet's prefix) and of no other.
+   * `credentials.iot.amazonaws.com`; `DeviceIdentity` creates all of it): the channel and the
+   * stream are named with the policy variable `${credentials-iot:ThingName}`, so a device signed
+   * in as thing `shop-front-door` may act as master of this fleet's camera whose full name
+   * (`namePrefix + name`) is `shop-front-door`, and of no other. The thing name is the full
+   * name, as in the official device samples, whose channel name is the thing name.
    */
   public grantDeviceMaster(grantee: iam.IGrantable): iam.Grant {
     return this.grantOnFleet(
@@ -198,10 +205,42 @@ export class CameraFleet extends Construct {
   }
 
   /**
+   * Refuses, at synthesis, every camera of this fleet (added before or after) whose full name is
+   * not also a valid AWS IoT thing name. Called by `DeviceIdentity`; idempotent.
+   *
+   * @internal
+   */
+  public _requireThingNames(): void {
+    if (this.thingNamesRequired) {
+      return;
+    }
+    // A prefix no thing name can start with makes every camera, present and future, unusable.
+    const prefixProblem = thingNamePrefixProblem('namePrefix', this.namePrefix,
+      `the cameras of fleet '${this.node.path}' sign in as AWS IoT things named namePrefix + name`);
+    if (prefixProblem) {
+      throw new Error(prefixProblem);
+    }
+    this.thingNamesRequired = true;
+    const why = (resourceName: string) =>
+      `the cameras of fleet '${this.node.path}' sign in as the AWS IoT thing named after their channel and stream ('${resourceName}')`;
+    this.node.addValidation({
+      validate: () => this.cameraNames.flatMap(({ name, resourceName }) => {
+        const problem = thingNameProblem(
+          this.namePrefix === '' ? 'name' : 'namePrefix + name',
+          resourceName,
+          this.namePrefix === '' ? why(resourceName) : `${why(resourceName)}, namePrefix '${this.namePrefix}' + name '${name}'`,
+        );
+        return problem ? [problem] : [];
+      }),
+    });
+  }
+
+  /**
    * One statement on the fleet's channels, one on its streams, and the key actions on its key,
    * all limited by the fleet tag.
    *
-   * @param cameraName the camera part of the resource names: '*' or a policy variable
+   * @param cameraName the camera part of the resource names: '*' (every name with the fleet's
+   *   prefix) or a policy variable that holds a full name, prefix included
    */
   private grantOnFleet(
     grantee: iam.IGrantable,
@@ -212,7 +251,7 @@ export class CameraFleet extends Construct {
   ): iam.Grant {
     const conditions = { StringEquals: { [`aws:ResourceTag/${FLEET_TAG_KEY}`]: this.fleetId } };
     // A Kinesis Video ARN is <type>/<name>/<creation-time>; with a prefix, '*' still spans the rest.
-    const resourceName = cameraName === '*' ? `${this.namePrefix}*` : `${this.namePrefix}${cameraName}/*`;
+    const resourceName = cameraName === '*' ? `${this.namePrefix}*` : `${cameraName}/*`;
     const onResources = (resource: string, actions: string[]) => iam.Grant.addToPrincipal({
       grantee,
       actions,

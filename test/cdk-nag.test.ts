@@ -441,8 +441,8 @@ describe('CameraFleet grants', () => {
   const FLEET_WILDCARDS = [
     'Resource::arn:<AWS::Partition>:kinesisvideo:eu-west-1:111111111111:channel/shop-*',
     'Resource::arn:<AWS::Partition>:kinesisvideo:eu-west-1:111111111111:stream/shop-*',
-    'Resource::arn:<AWS::Partition>:kinesisvideo:eu-west-1:111111111111:channel/shop-<credentials-iot:ThingName>/*', // cdk-nag writes the policy variable in angle brackets
-    'Resource::arn:<AWS::Partition>:kinesisvideo:eu-west-1:111111111111:stream/shop-<credentials-iot:ThingName>/*',
+    'Resource::arn:<AWS::Partition>:kinesisvideo:eu-west-1:111111111111:channel/<credentials-iot:ThingName>/*', // cdk-nag writes the policy variable in angle brackets
+    'Resource::arn:<AWS::Partition>:kinesisvideo:eu-west-1:111111111111:stream/<credentials-iot:ThingName>/*',
   ];
 
   function fleetStack(suppress: boolean): Stack {
