@@ -2,6 +2,7 @@ import { Aws, CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { acknowledgeRules } from './rule-acknowledgements';
 import { MediaStorageLinkFunction } from '../link-handler/media-storage-link-function';
 
 /**
@@ -48,6 +49,8 @@ export class MediaStorageLinkProvider extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
+    // every channel of the account and region: the tag condition below narrows it to this stack's
+    const channelArns = Stack.of(this).formatArn({ service: 'kinesisvideo', resource: 'channel', resourceName: '*' });
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Links and unlinks the Kinesis Video signaling channels of this stack to their video streams',
@@ -56,7 +59,7 @@ export class MediaStorageLinkProvider extends Construct {
           statements: [
             new iam.PolicyStatement({
               actions: LINK_ACTIONS,
-              resources: [Stack.of(this).formatArn({ service: 'kinesisvideo', resource: 'channel', resourceName: '*' })],
+              resources: [channelArns],
               conditions: {
                 StringEquals: { [`aws:ResourceTag/${LINK_SCOPE_TAG_KEY}`]: Aws.STACK_ID },
               },
@@ -72,18 +75,14 @@ export class MediaStorageLinkProvider extends Construct {
 
     // cdk-nag's AwsSolutions-IAM5 flags the `channel/*` resource. It is deliberate: a channel's
     // ARN ends in its creation time, and one statement per channel would grow the policy with
-    // every camera. The tag condition is what limits it to this stack's channels. Written as
-    // metadata so that the library needs no dependency on cdk-nag.
-    (role.node.defaultChild as CfnResource).addMetadata('cdk_nag', {
-      rules_to_suppress: [{
-        id: 'AwsSolutions-IAM5',
-        reason: 'UpdateMediaStorageConfiguration is allowed on this account and region\'s channels only where the ' +
-          `tag ${LINK_SCOPE_TAG_KEY} equals this stack's id, which the library puts on the channels it links; ` +
-          'a per-channel resource list would grow with every camera.',
-        // the channel wildcard only, whether the stack's environment is literal or not
-        applies_to: [{ regex: '/^Resource::arn:(<AWS::Partition>|aws[a-z-]*):kinesisvideo:(<AWS::Region>|[a-z]{2}(-[a-z]+)+-[0-9]):(<AWS::AccountId>|\\d{12}):channel\\/\\*$/' }],
-      }],
-    });
+    // every camera. The tag condition is what limits it to this stack's channels.
+    acknowledgeRules(role.node.defaultChild as CfnResource, [{
+      id: 'AwsSolutions-IAM5',
+      reason: 'UpdateMediaStorageConfiguration is allowed on this account and region\'s channels only where the ' +
+        `tag ${LINK_SCOPE_TAG_KEY} equals this stack's id, which the library puts on the channels it links; ` +
+        'a per-channel resource list would grow with every camera.',
+      findings: [`Resource::${channelArns}`],
+    }]);
 
     const fn = new MediaStorageLinkFunction(this, 'Function', {
       description: 'Links Kinesis Video signaling channels to video streams (cdk-kinesis-video-webrtc)',
