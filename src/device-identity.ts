@@ -1,8 +1,9 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { CfnResource, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import { Construct } from 'constructs';
 import { CameraFleet } from './camera-fleet';
+import { acknowledgeRules } from './private/rule-acknowledgements';
 import { wholeDurationInRange } from './private/validation';
 
 /**
@@ -131,7 +132,21 @@ export class DeviceIdentity extends Construct {
         ? MAX_CREDENTIAL_SECONDS
         : Math.max(MIN_ROLE_MAX_SESSION_SECONDS, credentialSeconds)),
     });
-    props.fleet.grantDeviceMaster(role);
+    // A customer-managed policy rather than the role's default (inline) policy: the HIPAA,
+    // NIST 800-53 R5 and PCI DSS packs refuse inline policies, and the role holds nothing else.
+    const devicePolicy = new iam.ManagedPolicy(this, 'DeviceMasterPolicy', {
+      description: `Each camera of fleet ${props.fleet.node.path} is master of the channel and stream named after its AWS IoT thing`,
+      roles: [role],
+    });
+    props.fleet.grantDeviceMaster(devicePolicy);
+    acknowledgeRules(devicePolicy.node.defaultChild as CfnResource, [{
+      id: 'AwsSolutions-IAM5',
+      reason: 'CameraFleet.grantDeviceMaster: a device may act only on the channel and the stream named after its own AWS IoT thing '
+        + '(${credentials-iot:ThingName}) and tagged with the fleet id; the trailing * is the creation time that ends every Kinesis Video ARN.',
+      findings: ['channel', 'stream'].map(type => `Resource::${Stack.of(this).formatArn({
+        service: 'kinesisvideo', resource: type, resourceName: '${credentials-iot:ThingName}/*',
+      })}`),
+    }]);
     this.role = role;
 
     const roleAlias = new iot.CfnRoleAlias(this, 'RoleAlias', {
