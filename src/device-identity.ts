@@ -108,10 +108,8 @@ export class DeviceIdentity extends Construct {
       'credentialDuration', props.credentialDuration ?? Duration.hours(1), 'seconds', MIN_CREDENTIAL_SECONDS, MAX_CREDENTIAL_SECONDS)!;
     if (props.roleAliasName !== undefined && !Token.isUnresolved(props.roleAliasName)
       && !ROLE_ALIAS_NAME_PATTERN.test(props.roleAliasName)) {
-      throw new Error(
-        `invalid roleAliasName: expected 1 to 128 characters from a-z, A-Z, 0-9, '_', '=', ',', '@' and '-', ` +
-        `got '${props.roleAliasName}' (${props.roleAliasName.length} characters)`,
-      );
+      const name = props.roleAliasName;
+      throw new Error(`invalid roleAliasName: expected 1 to 128 characters from a-z, A-Z, 0-9, '_', '=', ',', '@' and '-', got '${name}' (${name.length} characters)`);
     }
     props.fleet._requireThingNames();
 
@@ -143,7 +141,7 @@ export class DeviceIdentity extends Construct {
       id: 'AwsSolutions-IAM5',
       reason: 'CameraFleet.grantDeviceMaster: a device may act only on the channel and the stream named after its own AWS IoT thing '
         + '(${credentials-iot:ThingName}) and tagged with the fleet id; the trailing * is the creation time that ends every Kinesis Video ARN.',
-      findings: ['channel', 'stream'].map(type => `Resource::${Stack.of(this).formatArn({
+      findings: ['channel', 'stream'].map(type => `Resource::${Stack.of(props.fleet).formatArn({
         service: 'kinesisvideo', resource: type, resourceName: '${credentials-iot:ThingName}/*',
       })}`),
     }]);
