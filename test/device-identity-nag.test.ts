@@ -85,3 +85,16 @@ test('the acknowledgement is needed: without it, AwsSolutions-IAM5 reports those
     `Resource::arn:<AWS::Partition>:kinesisvideo:${REGION}:${ACCOUNT}:stream/<credentials-iot:ThingName>/*`,
   ]);
 });
+
+test('in another stack than its fleet, still no finding of any pack on the identity', () => {
+  const app = new App();
+  for (const pack of [new AwsSolutionsChecks(), new HIPAASecurityChecks(), new NIST80053R5Checks(), new PCIDSS321Checks()]) {
+    Aspects.of(app).add(pack);
+  }
+  const env = { account: ACCOUNT, region: REGION };
+  const cameras = new Stack(app, 'Cameras', { env });
+  const fleet = new CameraFleet(cameras, 'Fleet', { namePrefix: 'shop-' });
+  const identities = new Stack(app, 'Identities', { env });
+  new DeviceIdentity(identities, 'Devices', { fleet });
+  expect(findings(identities)).toEqual([]);
+});
