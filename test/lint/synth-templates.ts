@@ -1,6 +1,6 @@
 /**
  * Synthesizes the templates the suite is about into one directory, for cfn-lint (test/lint/cfn-lint.sh):
- * the example app, a fleet with grants (environment-agnostic and with a literal environment)
+ * the example app, a fleet with grants and a DeviceIdentity (environment-agnostic and with a literal environment)
  * and a fleet of 100 cameras. The integration test's templates are its committed snapshot.
  *
  *   ts-node --project test/tsconfig.json test/lint/synth-templates.ts OUTDIR
@@ -10,7 +10,7 @@ import { App, Stack, StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { CameraStack } from '../../example/camera-stack';
-import { CameraFleet } from '../../src';
+import { CameraFleet, DeviceIdentity } from '../../src';
 
 const outdir = process.argv[2];
 if (!outdir) {
@@ -32,6 +32,7 @@ function fleetStack(app: App, id: string, cameras: number, props?: StackProps): 
   fleet.grantViewer(ops);
   fleet.grantPlayback(ops);
   fleet.grantDeviceMaster(devices);
+  new DeviceIdentity(stack, 'DeviceIdentity', { fleet }); // the IoT role alias and policy, and their role
 }
 
 const app = new App({ outdir });

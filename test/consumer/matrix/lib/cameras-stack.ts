@@ -59,8 +59,8 @@ export class CamerasStack extends Stack {
 
     // The user's side: the fleet grants are wildcards by name prefix, scoped by the fleet's tag.
     acknowledgeFleetWildcards(deviceRole, [
-      `channel/${FLEET_PREFIX}<credentials-iot:ThingName>/*`,
-      `stream/${FLEET_PREFIX}<credentials-iot:ThingName>/*`,
+      'channel/<credentials-iot:ThingName>/*',
+      'stream/<credentials-iot:ThingName>/*',
     ]);
     acknowledgeFleetWildcards(viewerRole, [`channel/${FLEET_PREFIX}*`, `stream/${FLEET_PREFIX}*`]);
   }
