@@ -175,7 +175,8 @@ function granteeFunction(scope: Stack, id: string): lambda.Function {
     description: `Role of ${id}`,
   });
   return new lambda.Function(scope, id, {
-    runtime: lambda.Runtime.NODEJS_24_X,
+    // the latest Node.js runtime, as the library's handler names it (Runtime.NODEJS_24_X is newer than the floor)
+    runtime: new lambda.Runtime('nodejs24.x', lambda.RuntimeFamily.NODEJS, { supportsInlineCode: true }),
     handler: 'index.handler',
     code: lambda.Code.fromInline('exports.handler = async () => ({});'),
     role,
