@@ -81,7 +81,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   jestOptions: {
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/cdk.out/', '<rootDir>/example/cdk.out/'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/cdk.out/', '<rootDir>/example/cdk.out/', '<rootDir>/test/consumer/'],
     },
   },
 
@@ -149,10 +149,23 @@ project.addTask('bindings', {
 // A consumer's view: the packed library installed into a new CDK app outside the repository,
 // synthesized with the AWS CDK CLI. Needs the npm registry (or its cache), never AWS.
 project.addTask('smoke:consumer', {
-  description: 'Install the packed library (dist/js) into a fresh JavaScript CDK app and synthesize it',
+  description: 'The packed library (dist/js) in a JavaScript CDK app at the floor, and in a `cdk init` TypeScript app on aws-cdk-lib 2.276.0 checked by cdk-nag 2 and 3 and cfn-lint',
   env: { CDK_DISABLE_CLI_TELEMETRY: 'true', AWS_EC2_METADATA_DISABLED: 'true' },
   exec: 'bash test/consumer/smoke.sh',
 });
+
+// cfn-lint (0 errors, 0 warnings) on every template the suite synthesizes; needs `pip install cfn-lint`.
+project.addTask('lint:cfn', {
+  description: 'Synthesize the example app, fleets (3 and 100 cameras) and lint them and the integ snapshot with cfn-lint in several regions',
+  steps: [
+    { spawn: 'bundle' },
+    { exec: 'bash test/lint/lint-templates.sh' },
+  ],
+});
+
+// The consumer matrix app (test/consumer/matrix) has its own dependencies and tsconfig; it is
+// type-checked and run by smoke:consumer, in a copy outside the repository.
+project.eslint?.addIgnorePattern('test/consumer/matrix/');
 
 // Outside jsii's tsconfig (excludeTypescript), the handler is still linted, in ESLint's default project.
 project.eslint?.allowDefaultProjectFiles('src/link-handler/*.lambda.ts');

@@ -11,7 +11,7 @@ import {
   STREAM_WRITE_ACTIONS,
 } from './private/actions';
 import { grantOnKinesisVideo } from './private/grants';
-import { validateResourceName } from './private/validation';
+import { thingNamePrefixProblem, thingNameProblem, validateResourceName } from './private/validation';
 import { StorageTier } from './video-stream';
 import { WebRtcIngestion } from './webrtc-ingestion';
 
@@ -126,6 +126,9 @@ export class CameraFleet extends Construct {
 
   private readonly defaults: CameraOptions;
   private readonly _cameras = new Array<WebRtcIngestion>();
+  /** The construct id and the full resource name of each camera, for the thing-name check. */
+  private readonly cameraNames = new Array<{ readonly name: string; readonly resourceName: string }>();
+  private thingNamesRequired = false;
 
   constructor(scope: Construct, id: string, props: CameraFleetProps = {}) {
     super(scope, id);
@@ -147,7 +150,8 @@ export class CameraFleet extends Construct {
   /**
    * Adds a camera whose channel and stream are both named `namePrefix + name`.
    *
-   * For `grantDeviceMaster`, `name` must be the name of the camera's AWS IoT thing.
+   * For `grantDeviceMaster` (and `DeviceIdentity`), the camera's AWS IoT thing is named
+   * `namePrefix + name` too: the full name of its channel and stream.
    *
    * @param name the camera's name, also its construct id
    * @param options settings that differ from the fleet's defaults
@@ -166,6 +170,7 @@ export class CameraFleet extends Construct {
       encryptionKey: this.encryptionKey,
     });
     this._cameras.push(camera);
+    this.cameraNames.push({ name, resourceName });
     return camera;
   }
 
@@ -212,14 +217,16 @@ export class CameraFleet extends Construct {
    *
    * For devices that sign in with an X.509 certificate at the AWS IoT credentials provider
    * (the grantee is the role behind the IoT role alias, trusted by
-   * `credentials.iot.amazonaws.com`): the resources are named with the policy variable
-   * `${credentials-iot:ThingName}`, so a device signed in as thing `front-door` may act as
-   * master of the camera named `front-door` (with the fleet's prefix) and of no other.
+   * `credentials.iot.amazonaws.com`; `DeviceIdentity` creates all of it): the channel and the
+   * stream are named with the policy variable `${credentials-iot:ThingName}`, so a device signed
+   * in as thing `shop-front-door` may act as master of this fleet's camera whose full name
+   * (`namePrefix + name`) is `shop-front-door`, and of no other. The thing name is the full
+   * name, as in the official device samples, whose channel name is the thing name.
    */
   public grantDeviceMaster(grantee: iam.IGrantable): iam.Grant {
     return this.grantOnFleet(grantee, {
       // A Kinesis Video ARN is <type>/<name>/<creation-time>: '/*' spans the creation time only.
-      resourceName: `${this.namePrefix}${IOT_THING_NAME_VARIABLE}/*`,
+      resourceName: `${IOT_THING_NAME_VARIABLE}/*`,
       channelActions: CHANNEL_STORAGE_SESSION_MASTER_ACTIONS,
       streamActions: STREAM_WRITE_ACTIONS,
       keyActions: KEY_WRITE_ACTIONS,
@@ -232,6 +239,37 @@ export class CameraFleet extends Construct {
    */
   private get everyCamera(): string {
     return `${this.namePrefix}*`;
+  }
+
+  /**
+   * Refuses, at synthesis, every camera of this fleet (added before or after) whose full name is
+   * not also a valid AWS IoT thing name. Called by `DeviceIdentity`; idempotent.
+   *
+   * @internal
+   */
+  public _requireThingNames(): void {
+    if (this.thingNamesRequired) {
+      return;
+    }
+    // A prefix no thing name can start with makes every camera, present and future, unusable.
+    const prefixProblem = thingNamePrefixProblem('namePrefix', this.namePrefix,
+      `the cameras of fleet '${this.node.path}' sign in as AWS IoT things named namePrefix + name`);
+    if (prefixProblem) {
+      throw new Error(prefixProblem);
+    }
+    this.thingNamesRequired = true;
+    const why = (resourceName: string) =>
+      `the cameras of fleet '${this.node.path}' sign in as the AWS IoT thing named after their channel and stream ('${resourceName}')`;
+    this.node.addValidation({
+      validate: () => this.cameraNames.flatMap(({ name, resourceName }) => {
+        const problem = thingNameProblem(
+          this.namePrefix === '' ? 'name' : 'namePrefix + name',
+          resourceName,
+          this.namePrefix === '' ? why(resourceName) : `${why(resourceName)}, namePrefix '${this.namePrefix}' + name '${name}'`,
+        );
+        return problem ? [problem] : [];
+      }),
+    });
   }
 
   /**

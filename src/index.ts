@@ -3,3 +3,4 @@ export * from './video-stream';
 export * from './webrtc-ingestion';
 export * from './media-storage-link';
 export * from './camera-fleet';
+export * from './device-identity';

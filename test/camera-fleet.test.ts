@@ -149,14 +149,14 @@ describe('fleet-wide grants', () => {
     expect([...viewer, ...playback].every(s => JSON.stringify(s.condition).includes(fleet.fleetId))).toBe(true);
   });
 
-  test('grantDeviceMaster: resources named by the IoT thing name, still limited to the fleet', () => {
+  test('grantDeviceMaster: resources named by the IoT thing name (the full name, prefix included), still limited to the fleet', () => {
     const { stack, fleet, role } = fleetStack(2, { namePrefix: 'shop-' });
     fleet.grantDeviceMaster(role);
 
     const statements = kinesisVideoStatements(stack, role);
     expect(statements.map(s => [sorted(s.actions), s.resources])).toEqual(expect.arrayContaining([
-      [sorted(INGESTION_MASTER_CHANNEL_ACTIONS), [arn('channel', 'shop-${credentials-iot:ThingName}/*')]],
-      [sorted(STREAM_WRITE_ACTIONS), [arn('stream', 'shop-${credentials-iot:ThingName}/*')]],
+      [sorted(INGESTION_MASTER_CHANNEL_ACTIONS), [arn('channel', '${credentials-iot:ThingName}/*')]],
+      [sorted(STREAM_WRITE_ACTIONS), [arn('stream', '${credentials-iot:ThingName}/*')]],
     ]));
     expect(statements).toHaveLength(2);
     expect(statements.every(s => JSON.stringify(s.condition).includes(fleet.fleetId))).toBe(true);

@@ -1,11 +1,18 @@
 /**
- * cdk-nag's AwsSolutions pack finds nothing in the example stack, nor in a stack that uses
+ * cdk-nag's rule packs that users run (AwsSolutions, HIPAA Security, NIST 800-53 R5, PCI DSS
+ * 3.2.1) find nothing on the library's resources, in the example stack and in a stack that uses
  * every feature of the library (environment-agnostic or with a literal environment).
  *
- * The library suppresses exactly one finding, AwsSolutions-IAM5 on the `channel/*` resource of
- * the link provider's role (a tag condition scopes it): these tests also prove that the
- * suppression sits on that one resource only, is narrow (that resource pattern only), and is
- * needed (the check fires without it).
+ * The in-repo suite runs cdk-nag 2 (the dev dependency) at the aws-cdk-lib floor; cdk-nag 3
+ * needs aws-cdk-lib 2.257+ and runs in the consumer matrix (test/consumer/smoke.sh). What
+ * cdk-nag 3 reads, the `aws:cdk:acknowledged-rules` construct metadata, is checked here: its
+ * ids are exactly the findings cdk-nag computes, in both kinds of environment.
+ *
+ * The library acknowledges, on the link provider only, each with a reason: AwsSolutions-IAM5 on
+ * the role's `channel/*` resource, IAMNoInlinePolicy on the role, CloudWatchLogGroupEncrypted on
+ * the log group, LambdaConcurrency, LambdaDLQ and LambdaInsideVPC on the function. These tests
+ * prove that each acknowledgement sits on that one resource, is narrow, and is needed (the rule
+ * fires without it).
  */
 import { App, Aspects, CfnResource, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
@@ -14,9 +21,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SynthesisMessage } from 'aws-cdk-lib/cx-api';
-import { AwsSolutionsChecks, NagSuppressions } from 'cdk-nag';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NagPackProps, NagSuppressions, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
+import { IConstruct } from 'constructs';
 import { CameraStack } from '../example/camera-stack';
 import { CameraFleet, MediaStorageLink, SignalingChannel, VideoStream, WebRtcIngestion } from '../src';
+import { ACKNOWLEDGED_RULES_METADATA_TYPE, acknowledgeRules } from '../src/private/rule-acknowledgements';
 
 const ACCOUNT = '111111111111';
 const REGION = 'eu-west-1';
@@ -24,41 +33,128 @@ const IMPORTED_CHANNEL_ARN = `arn:aws:kinesisvideo:${REGION}:${ACCOUNT}:channel/
 const IMPORTED_STREAM_ARN = `arn:aws:kinesisvideo:${REGION}:${ACCOUNT}:stream/garage.side_door-1/1700000000001`;
 const IMPORTED_KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/12345678-1234-1234-1234-123456789012`;
 
-/** The one rule the library suppresses, on the one resource it suppresses it on. */
-const SUPPRESSED_RULE = 'AwsSolutions-IAM5';
-const PROVIDER_ROLE_PATH = 'KinesisVideoMediaStorageLinkProvider/Role/Resource';
+const PROVIDER = 'KinesisVideoMediaStorageLinkProvider';
+const PROVIDER_ROLE_PATH = `${PROVIDER}/Role/Resource`;
+
+/** The rule packs, by the prefix of their rule ids. */
+const PACK_PREFIX = /^(AwsSolutions|HIPAA\.Security|NIST\.800\.53\.R5|PCI\.DSS\.321)-/;
+
+/** The channel wildcard finding of the provider role, as cdk-nag writes it, per environment. */
+const CHANNEL_WILDCARD = {
+  agnostic: 'Resource::arn:<AWS::Partition>:kinesisvideo:<AWS::Region>:<AWS::AccountId>:channel/*',
+  literal: `Resource::arn:<AWS::Partition>:kinesisvideo:${REGION}:${ACCOUNT}:channel/*`,
+};
+
+/** What the library acknowledges, by provider resource: every rule that fires there without it. */
+const ACKNOWLEDGED = (env: keyof typeof CHANNEL_WILDCARD): Record<string, string[]> => ({
+  [`${PROVIDER}/Role/Resource`]: [
+    `AwsSolutions-IAM5[${CHANNEL_WILDCARD[env]}]`,
+    'HIPAA.Security-IAMNoInlinePolicy',
+    'NIST.800.53.R5-IAMNoInlinePolicy',
+    'PCI.DSS.321-IAMNoInlinePolicy',
+  ],
+  [`${PROVIDER}/LogGroup/Resource`]: [
+    'HIPAA.Security-CloudWatchLogGroupEncrypted',
+    'NIST.800.53.R5-CloudWatchLogGroupEncrypted',
+    'PCI.DSS.321-CloudWatchLogGroupEncrypted',
+  ],
+  [`${PROVIDER}/Function/Resource`]: [
+    'HIPAA.Security-LambdaConcurrency',
+    'NIST.800.53.R5-LambdaConcurrency',
+    'HIPAA.Security-LambdaDLQ',
+    'NIST.800.53.R5-LambdaDLQ',
+    'HIPAA.Security-LambdaInsideVPC',
+    'NIST.800.53.R5-LambdaInsideVPC',
+    'PCI.DSS.321-LambdaInsideVPC',
+  ],
+});
 
 // ---------------------------------------------------------------------------------------------
 // helpers
 
-/** An app checked by cdk-nag's AwsSolutions pack. */
-function nagApp(props: { logIgnores?: boolean } = {}): App {
+/** An app checked by the four packs of cdk-nag 2. */
+function nagApp(props: NagPackProps = {}): App {
   const app = new App();
-  Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true, ...props }));
+  for (const pack of [AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks]) {
+    Aspects.of(app).add(new pack({ verbose: true, ...props }));
+  }
   return app;
 }
 
-/** The AwsSolutions errors and warnings on a stack, as readable lines. */
+/** The errors and warnings of the four packs on a stack, as readable lines. */
 function nagFindings(stack: Stack): { errors: string[]; warnings: string[] } {
   const annotations = Annotations.fromStack(stack);
   const format = (m: SynthesisMessage) => `${m.id}: ${String(m.entry.data).split('\n')[0]}`;
+  const ofPacks = (m: SynthesisMessage) => PACK_PREFIX.test(String(m.entry.data));
   return {
-    errors: annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*')).map(format),
-    warnings: annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')).map(format),
+    errors: annotations.findError('*', Match.anyValue()).filter(ofPacks).map(format),
+    warnings: annotations.findWarning('*', Match.anyValue()).filter(ofPacks).map(format),
   };
 }
 
-/** Asserts no AwsSolutions error or warning, printing the findings if there are any. */
-function expectNoFindings(stack: Stack): void {
+/** The rule (with its finding, for a granular rule) of each pack finding, by construct path below the stack. */
+function findingsByPath(stack: Stack): Record<string, string[]> {
   const { errors, warnings } = nagFindings(stack);
-  expect({ errors, warnings }).toEqual({ errors: [], warnings: [] });
+  const result: Record<string, string[]> = {};
+  for (const line of [...errors, ...warnings]) {
+    const m = /^\/[^/]+\/(.*?): ([A-Za-z0-9.]+-[A-Za-z0-9]+(?:\[[^\]]*\])?):/.exec(line);
+    expect(m).not.toBeNull();
+    (result[m![1]] ??= []).push(m![2]);
+  }
+  return result;
+}
+
+/** The library's constructs: a finding on a resource inside one of them is the library's. */
+const LIBRARY_CONSTRUCTS = [SignalingChannel, VideoStream, MediaStorageLink, WebRtcIngestion, CameraFleet];
+
+function isLibraryResource(stack: Stack, path: string): boolean {
+  const resource = stack.node.findAll().find((c) => c.node.path === `${stack.node.path}/${path}`);
+  expect(resource).toBeDefined();
+  for (let c: IConstruct | undefined = resource; c; c = c.node.scope) {
+    if (c.node.id === PROVIDER || LIBRARY_CONSTRUCTS.some((cls) => c instanceof cls)) return true;
+  }
+  return false;
+}
+
+/**
+ * Asserts no finding of any pack on the library's resources, and no AwsSolutions finding at all
+ * (the stacks' own resources are built to pass it; HIPAA, NIST and PCI report on them, e.g. the
+ * inline default policies of the grantees, which is the app's business).
+ */
+function expectNoFindings(stack: Stack): void {
+  const findings = Object.entries(findingsByPath(stack));
+  const onLibrary = findings.filter(([path]) => isLibraryResource(stack, path));
+  const awsSolutions = findings.map(([path, rules]) => [path, rules.filter((r) => r.startsWith('AwsSolutions-'))] as const)
+    .filter(([, rules]) => rules.length > 0);
+  expect({ onLibrary, awsSolutions }).toEqual({ onLibrary: [], awsSolutions: [] });
+  // the packs ran: the stacks' own grantee policies are inline, which HIPAA reports
+  expect(findings.some(([, rules]) => rules.includes('HIPAA.Security-IAMNoInlinePolicy'))).toBe(true);
+}
+
+/** The CloudFormation resource at a path below the stack. */
+function resourceAt(stack: Stack, path: string): CfnResource {
+  const found = stack.node.findAll().filter((c) => CfnResource.isCfnResource(c) && c.node.path === `${stack.node.path}/${path}`);
+  expect(found).toHaveLength(1);
+  return found[0] as CfnResource;
 }
 
 /** The CloudFormation resource of the link provider's role. */
 function providerRoleResource(stack: Stack): CfnResource {
-  const found = stack.node.findAll().filter((c) => CfnResource.isCfnResource(c) && c.node.path.endsWith(PROVIDER_ROLE_PATH));
-  expect(found).toHaveLength(1);
-  return found[0] as CfnResource;
+  return resourceAt(stack, PROVIDER_ROLE_PATH);
+}
+
+/** cdk-nag 3's reading of a construct: the ids of its `aws:cdk:acknowledged-rules` metadata, without the `Annotation::` qualifier. */
+function acknowledgedIds(c: CfnResource): string[] {
+  return c.node.metadata
+    .filter((e) => e.type === ACKNOWLEDGED_RULES_METADATA_TYPE)
+    .flatMap((e) => Object.keys(e.data as Record<string, string>))
+    .map((id) => id.replace(/^annotation::/i, ''));
+}
+
+/** cdk-nag 2's reading of a resource: its cdk_nag suppressions, expanded to `Rule[finding]` for granular ones. */
+function suppressedIds(c: CfnResource): string[] {
+  const rules: RuleSuppression[] = (c.getMetadata('cdk_nag') as any)?.rules_to_suppress ?? [];
+  return rules.flatMap((r) => r.applies_to ? r.applies_to.map((a) => `${r.id}[${a}]`) : [r.id]);
 }
 
 /** A role for a device, as cdk-nag accepts it (no managed policy, no wildcard). */
@@ -79,7 +175,8 @@ function granteeFunction(scope: Stack, id: string): lambda.Function {
     description: `Role of ${id}`,
   });
   return new lambda.Function(scope, id, {
-    runtime: lambda.Runtime.NODEJS_24_X,
+    // the latest Node.js runtime, as the library's handler names it (Runtime.NODEJS_24_X is newer than the floor)
+    runtime: new lambda.Runtime('nodejs24.x', lambda.RuntimeFamily.NODEJS, { supportsInlineCode: true }),
     handler: 'index.handler',
     code: lambda.Code.fromInline('exports.handler = async () => ({});'),
     role,
@@ -204,7 +301,7 @@ function buildEveryFeatureStack(stack: Stack): void {
 // ---------------------------------------------------------------------------------------------
 // zero findings
 
-describe('AwsSolutions finds nothing', () => {
+describe('the four packs find nothing', () => {
   test('in the example stack', () => {
     const stack = new CameraStack(nagApp(), 'WebRtcIngestionExample');
     expectNoFindings(stack);
@@ -230,171 +327,98 @@ describe('AwsSolutions finds nothing', () => {
       actions: ['kinesisvideo:*'],
       resources: ['*'],
     }));
-    const { errors } = nagFindings(stack);
+    const errors = nagFindings(stack).errors.filter((e) => e.includes('AwsSolutions-'));
     expect(errors.join('\n')).toMatch(/Careless.*AwsSolutions-IAM5/);
     expect(errors.every((e) => e.includes('Careless'))).toBe(true);
   });
 });
 
 // ---------------------------------------------------------------------------------------------
-// the one suppression
+// the library's acknowledgements
 
 interface RuleSuppression {
   readonly id: string;
   readonly reason: string;
-  readonly applies_to?: Array<string | { regex: string }>;
+  readonly applies_to?: string[];
 }
 
-/** The cdk_nag suppressions of every resource of the template, by logical id. */
-function suppressionsByResource(template: any): Record<string, RuleSuppression[]> {
-  const result: Record<string, RuleSuppression[]> = {};
-  for (const [logicalId, resource] of Object.entries<any>(template.Resources ?? {})) {
-    if (resource.Metadata?.cdk_nag !== undefined) {
-      result[logicalId] = resource.Metadata.cdk_nag.rules_to_suppress ?? [];
-    }
-  }
-  return result;
-}
+const ENVIRONMENTS: Array<[keyof typeof CHANNEL_WILDCARD, StackProps]> = [
+  ['agnostic', {}],
+  ['literal', { env: { account: ACCOUNT, region: REGION } }],
+];
 
-/** cdk-nag's reading of an `applies_to` regex, '/body/flags'. */
-function toRegExp(s: string): RegExp {
-  const m = /^\/(.*)\/([a-z]*)$/.exec(s);
-  expect(m).not.toBeNull();
-  return new RegExp(m![1], m![2]);
-}
-
-describe('the library suppresses AwsSolutions-IAM5 on the provider role channel/* only', () => {
-  const stacks: Array<[string, () => Stack]> = [
-    ['the example stack', () => new CameraStack(new App(), 'WebRtcIngestionExample')],
-    ['the every-feature stack', () => {
+describe('the library acknowledges findings on the link provider only, in the forms of cdk-nag 2 and 3', () => {
+  const stacks: Array<[string, keyof typeof CHANNEL_WILDCARD, () => Stack]> = [
+    ['the example stack', 'agnostic', () => new CameraStack(new App(), 'WebRtcIngestionExample')],
+    ['the every-feature stack', 'agnostic', () => {
       const stack = new Stack(new App(), 'EveryFeature');
       buildEveryFeatureStack(stack);
       return stack;
     }],
-    ['the every-feature stack with a literal environment', () => {
+    ['the every-feature stack with a literal environment', 'literal', () => {
       const stack = new Stack(new App(), 'EveryFeature', { env: { account: ACCOUNT, region: REGION } });
       buildEveryFeatureStack(stack);
       return stack;
     }],
   ];
 
-  test.each(stacks)('in %s, one resource carries cdk_nag metadata: the provider role', (_, make) => {
+  test.each(stacks)('in %s, exactly the provider\'s role, log group and function carry acknowledgements', (_, env, make) => {
     const stack = make();
     const template = Template.fromStack(stack).toJSON();
-    const suppressions = suppressionsByResource(template);
-
-    expect(Object.keys(suppressions)).toEqual([stack.getLogicalId(providerRoleResource(stack))]);
-    expect(template.Resources[Object.keys(suppressions)[0]].Type).toBe('AWS::IAM::Role');
-    // no stack-wide suppression
+    const withCdkNag = Object.keys(template.Resources).filter((id) => template.Resources[id].Metadata?.cdk_nag !== undefined);
+    const expected = ACKNOWLEDGED(env);
+    expect(withCdkNag.sort()).toEqual(Object.keys(expected).map((p) => stack.getLogicalId(resourceAt(stack, p))).sort());
+    // no stack-wide acknowledgement, in either form
     expect(template.Metadata?.cdk_nag).toBeUndefined();
-    expect(stack.templateOptions.metadata?.cdk_nag).toBeUndefined();
+    const withAcknowledgements = stack.node.findAll()
+      .filter((c) => c.node.metadata.some((e) => e.type === ACKNOWLEDGED_RULES_METADATA_TYPE))
+      .map((c) => c.node.path.slice(stack.node.path.length + 1));
+    expect(withAcknowledgements.sort()).toEqual(Object.keys(expected).sort());
   });
 
-  test.each(stacks)('in %s, the suppression is one rule, with a reason, for the channel wildcard only', (_, make) => {
+  test.each(stacks)('in %s, cdk-nag 2 and cdk-nag 3 read the same acknowledgements, each with a reason', (_, env, make) => {
     const stack = make();
-    const [rules] = Object.values(suppressionsByResource(Template.fromStack(stack).toJSON()));
-
-    expect(rules).toHaveLength(1);
-    const [rule] = rules;
-    expect(rule.id).toBe(SUPPRESSED_RULE);
-    expect(rule.reason.length).toBeGreaterThanOrEqual(10);
-    // granular: a suppression without applies_to would cover every IAM5 finding of the role
-    expect(Array.isArray(rule.applies_to)).toBe(true);
-    expect(rule.applies_to!.length).toBeGreaterThan(0);
-    expect(Object.keys(rule).sort()).toEqual(['applies_to', 'id', 'reason']);
-  });
-
-  describe('the applies_to patterns match the channel wildcard finding and nothing else', () => {
-    function patterns(): Array<(finding: string) => boolean> {
-      const stack = new Stack(new App(), 'Patterns');
-      new WebRtcIngestion(stack, 'Camera');
-      const [[rule]] = Object.values(suppressionsByResource(Template.fromStack(stack).toJSON()));
-      return rule.applies_to!.map((a) => typeof a === 'string' ? (f: string) => f === a : (f: string) => toRegExp(a.regex).test(f));
+    for (const [path, ids] of Object.entries(ACKNOWLEDGED(env))) {
+      const resource = resourceAt(stack, path);
+      expect(suppressedIds(resource).sort()).toEqual([...ids].sort());
+      expect(acknowledgedIds(resource).sort()).toEqual([...ids].sort());
+      // cdk-nag 3's ids are qualified as Validations.acknowledge() qualifies them (aws-cdk-lib 2.262.1+)
+      const raw = resource.node.metadata.filter((e) => e.type === ACKNOWLEDGED_RULES_METADATA_TYPE).flatMap((e) => Object.keys(e.data));
+      expect(raw.every((id) => id.startsWith('Annotation::'))).toBe(true);
+      for (const rule of (resource.getMetadata('cdk_nag') as { rules_to_suppress: RuleSuppression[] }).rules_to_suppress) {
+        expect(rule.reason.length).toBeGreaterThanOrEqual(100);
+        expect(Object.keys(rule).sort()).toEqual(rule.applies_to ? ['applies_to', 'id', 'reason'] : ['id', 'reason']);
+      }
     }
-    const applies = (finding: string) => patterns().some((p) => p(finding));
-
-    test.each([
-      'Resource::arn:<AWS::Partition>:kinesisvideo:<AWS::Region>:<AWS::AccountId>:channel/*',
-      `Resource::arn:<AWS::Partition>:kinesisvideo:${REGION}:${ACCOUNT}:channel/*`,
-      `Resource::arn:aws:kinesisvideo:${REGION}:${ACCOUNT}:channel/*`,
-    ])('matches %s', (finding) => {
-      expect(applies(finding)).toBe(true);
-    });
-
-    test.each([
-      'Resource::*',
-      'Resource::arn:<AWS::Partition>:kinesisvideo:<AWS::Region>:<AWS::AccountId>:*',
-      'Resource::arn:<AWS::Partition>:kinesisvideo:<AWS::Region>:<AWS::AccountId>:stream/*',
-      'Resource::arn:<AWS::Partition>:kinesisvideo:<AWS::Region>:<AWS::AccountId>:channel/front*',
-      'Resource::arn:<AWS::Partition>:kinesisvideo:<AWS::Region>:<AWS::AccountId>:channel/*/*',
-      'Resource::arn:<AWS::Partition>:kinesisvideo:<AWS::Region>:*:channel/*',
-      'Resource::arn:<AWS::Partition>:kinesis:<AWS::Region>:<AWS::AccountId>:channel/*',
-      'Resource::<KinesisVideoMediaStorageLinkProviderLogGroup591A1001.Arn>:*',
-      'Action::kinesisvideo:*',
-      'Action::*',
-    ])('does not match %s', (finding) => {
-      expect(applies(finding)).toBe(false);
-    });
-
-    // A wildcard partition or region is another resource pattern: the suppression must not hide it.
-    test.each([
-      'Resource::arn:<AWS::Partition>:kinesisvideo:*:<AWS::AccountId>:channel/*',
-      `Resource::arn:*:kinesisvideo:${REGION}:${ACCOUNT}:channel/*`,
-      `Resource::arn:aws:kinesisvideo:eu-*:${ACCOUNT}:channel/*`,
-    ])('does not match %s', (finding) => {
-      expect(applies(finding)).toBe(false);
-    });
   });
 
-  test('cdk-nag uses it: the suppressed finding is the channel wildcard of the provider role', () => {
+  test.each(ENVIRONMENTS)('they are exact and needed (%s environment): without them, exactly those findings fire', (env, props) => {
+    const stack = new Stack(nagApp(), 'Unacknowledged', props);
+    new WebRtcIngestion(stack, 'Camera');
+    for (const path of Object.keys(ACKNOWLEDGED(env))) {
+      const resource = resourceAt(stack, path);
+      delete (resource.cfnOptions.metadata as Record<string, unknown>).cdk_nag;
+    }
+    const fired = findingsByPath(stack);
+    const expected = ACKNOWLEDGED(env);
+    expect(Object.keys(fired).sort()).toEqual(Object.keys(expected).sort());
+    for (const [path, ids] of Object.entries(expected)) {
+      // the ids cdk-nag 3 is given are the findings cdk-nag computes, character for character
+      expect([...fired[path]].sort()).toEqual([...ids].sort());
+    }
+  });
+
+  test('cdk-nag 2 uses them: with logIgnores, each acknowledged finding is reported as suppressed', () => {
     const stack = new Stack(nagApp({ logIgnores: true }), 'Suppressed');
     new WebRtcIngestion(stack, 'Camera');
     const infos = Annotations.fromStack(stack)
       .findInfo('*', Match.stringLikeRegexp('CdkNagSuppression'))
-      .map((m) => `${m.id}: ${String(m.entry.data)}`);
-    expect(infos).toHaveLength(1);
-    expect(infos[0]).toContain(`/Suppressed/${PROVIDER_ROLE_PATH}`);
-    expect(infos[0]).toContain(`${SUPPRESSED_RULE} was triggered but suppressed`);
-    expect(infos[0]).toContain('Resource::arn:<AWS::Partition>:kinesisvideo:<AWS::Region>:<AWS::AccountId>:channel/*');
+      .map((m) => String(m.entry.data));
+    expect(infos).toHaveLength(Object.values(ACKNOWLEDGED('agnostic')).flat().length);
+    expect(infos.some((i) => i.includes('AwsSolutions-IAM5 was triggered but suppressed') && i.includes(CHANNEL_WILDCARD.agnostic))).toBe(true);
   });
 
-  test.each<[string, StackProps]>([
-    ['environment-agnostic', {}],
-    ['with a literal environment', { env: { account: ACCOUNT, region: REGION } }],
-  ])('it is needed: without the metadata, IAM5 fires on the provider role channel/* (%s)', (_, props) => {
-    const stack = new Stack(nagApp(), 'Unsuppressed', props);
-    new WebRtcIngestion(stack, 'Camera');
-    const role = providerRoleResource(stack);
-    expect(role.getMetadata('cdk_nag')).toBeDefined();
-    delete (role.cfnOptions.metadata as Record<string, unknown>).cdk_nag;
-
-    const { errors, warnings } = nagFindings(stack);
-    expect(warnings).toEqual([]);
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toContain(`/Unsuppressed/${PROVIDER_ROLE_PATH}`);
-    expect(errors[0]).toMatch(/AwsSolutions-IAM5\[Resource::arn:[^\]]*:kinesisvideo:[^\]]*:channel\/\*\]/);
-  });
-
-  test('it is needed: the same statement built by hand is flagged', () => {
-    const stack = new Stack(nagApp(), 'ByHand');
-    new iam.Role(stack, 'Linker', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      inlinePolicies: {
-        MediaStorageLink: new iam.PolicyDocument({
-          statements: [new iam.PolicyStatement({
-            actions: ['kinesisvideo:UpdateMediaStorageConfiguration'],
-            resources: [stack.formatArn({ service: 'kinesisvideo', resource: 'channel', resourceName: '*' })],
-            conditions: { StringEquals: { 'aws:ResourceTag/cdk-kinesis-video-webrtc:stack-id': stack.stackId } },
-          })],
-        }),
-      },
-    });
-    const { errors } = nagFindings(stack);
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toContain('AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kinesisvideo:<AWS::Region>:<AWS::AccountId>:channel/*]');
-  });
-
-  test('it is narrow: copied onto a role with other wildcards, it hides the channel wildcard only', () => {
+  test('the IAM5 acknowledgement is narrow: copied onto a role with other wildcards, it hides the channel wildcard only', () => {
     const library = new Stack(new App(), 'Library');
     new WebRtcIngestion(library, 'Camera');
     const metadata = providerRoleResource(library).getMetadata('cdk_nag');
@@ -423,12 +447,71 @@ describe('the library suppresses AwsSolutions-IAM5 on the provider role channel/
     });
     (role.node.defaultChild as CfnResource).addMetadata('cdk_nag', metadata);
 
-    const { errors } = nagFindings(stack);
-    const findings = errors.map((e) => /AwsSolutions-IAM5\[([^\]]*)\]/.exec(e)?.[1]).sort();
+    const findings = findingsByPath(stack)['Linker/Resource'].filter((f) => f.startsWith('AwsSolutions-IAM5')).sort();
     expect(findings).toEqual([
-      'Action::kinesisvideo:*',
-      'Resource::arn:<AWS::Partition>:kinesisvideo:<AWS::Region>:<AWS::AccountId>:stream/*',
+      'AwsSolutions-IAM5[Action::kinesisvideo:*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kinesisvideo:<AWS::Region>:<AWS::AccountId>:stream/*]',
     ]);
+  });
+
+  test('the IAM5 acknowledgement is needed: the same statement built by hand is flagged', () => {
+    const stack = new Stack(nagApp(), 'ByHand');
+    new iam.Role(stack, 'Linker', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      inlinePolicies: {
+        MediaStorageLink: new iam.PolicyDocument({
+          statements: [new iam.PolicyStatement({
+            actions: ['kinesisvideo:UpdateMediaStorageConfiguration'],
+            resources: [stack.formatArn({ service: 'kinesisvideo', resource: 'channel', resourceName: '*' })],
+            conditions: { StringEquals: { 'aws:ResourceTag/cdk-kinesis-video-webrtc:stack-id': stack.stackId } },
+          })],
+        }),
+      },
+    });
+    expect(findingsByPath(stack)['Linker/Resource']).toContain(`AwsSolutions-IAM5[${CHANNEL_WILDCARD.agnostic}]`);
+  });
+});
+
+describe('acknowledgeRules', () => {
+  function resource(props?: StackProps): { stack: Stack; res: CfnResource } {
+    const stack = new Stack(new App(), 'Unit', props);
+    return { stack, res: new CfnResource(stack, 'Thing', { type: 'AWS::Test::Thing' }) };
+  }
+  const REASON = 'a reason that is long enough';
+
+  test('writes cdk-nag 2\'s cdk_nag metadata and cdk-nag 3\'s aws:cdk:acknowledged-rules, as Validations.acknowledge() qualifies them', () => {
+    const { stack, res } = resource();
+    acknowledgeRules(res, [{ id: 'HIPAA.Security-LambdaDLQ', reason: REASON }]);
+    expect(Template.fromStack(stack).toJSON().Resources.Thing.Metadata).toEqual({
+      cdk_nag: { rules_to_suppress: [{ id: 'HIPAA.Security-LambdaDLQ', reason: REASON }] },
+    });
+    expect(res.node.metadata.filter((e) => e.type === 'aws:cdk:acknowledged-rules').map((e) => e.data))
+      .toEqual([{ 'Annotation::HIPAA.Security-LambdaDLQ': REASON }]);
+  });
+
+  test.each<[string, StackProps, string]>([
+    ['environment-agnostic', {}, 'Resource::arn:<AWS::Partition>:kinesisvideo:<AWS::Region>:<AWS::AccountId>:channel/*'],
+    ['literal', { env: { account: ACCOUNT, region: REGION } }, `Resource::arn:<AWS::Partition>:kinesisvideo:${REGION}:${ACCOUNT}:channel/*`],
+  ])('renders tokens in findings as cdk-nag does (%s)', (_, props, expected) => {
+    const { stack, res } = resource(props);
+    const arn = stack.formatArn({ service: 'kinesisvideo', resource: 'channel', resourceName: '*' });
+    const other = new CfnResource(stack, 'Other', { type: 'AWS::Test::Other' });
+    acknowledgeRules(res, [{ id: 'AwsSolutions-IAM5', reason: REASON, findings: [`Resource::${arn}`, `Resource::${other.getAtt('Arn')}:*`] }]);
+    expect(acknowledgedIds(res)).toEqual([`AwsSolutions-IAM5[${expected}]`, 'AwsSolutions-IAM5[Resource::<Other.Arn>:*]']);
+    expect(suppressedIds(res)).toEqual(acknowledgedIds(res));
+  });
+
+  test('keeps the suppressions a resource already has', () => {
+    const { res } = resource();
+    NagSuppressions.addResourceSuppressions(res, [{ id: 'AwsSolutions-L1', reason: 'the user\'s own reason' }]);
+    acknowledgeRules(res, [{ id: 'HIPAA.Security-LambdaDLQ', reason: REASON }]);
+    expect((res.getMetadata('cdk_nag') as any).rules_to_suppress.map((r: RuleSuppression) => r.id)).toEqual(['AwsSolutions-L1', 'HIPAA.Security-LambdaDLQ']);
+  });
+
+  test('refuses a short reason and empty findings', () => {
+    const { res } = resource();
+    expect(() => acknowledgeRules(res, [{ id: 'X-Y', reason: 'short' }])).toThrow(/reason of X-Y must be at least 10 characters, got "short"/);
+    expect(() => acknowledgeRules(res, [{ id: 'X-Y', reason: REASON, findings: [] }])).toThrow(/findings of X-Y must not be empty/);
   });
 });
 
@@ -441,8 +524,8 @@ describe('CameraFleet grants', () => {
   const FLEET_WILDCARDS = [
     'Resource::arn:<AWS::Partition>:kinesisvideo:eu-west-1:111111111111:channel/shop-*',
     'Resource::arn:<AWS::Partition>:kinesisvideo:eu-west-1:111111111111:stream/shop-*',
-    'Resource::arn:<AWS::Partition>:kinesisvideo:eu-west-1:111111111111:channel/shop-<credentials-iot:ThingName>/*', // cdk-nag writes the policy variable in angle brackets
-    'Resource::arn:<AWS::Partition>:kinesisvideo:eu-west-1:111111111111:stream/shop-<credentials-iot:ThingName>/*',
+    'Resource::arn:<AWS::Partition>:kinesisvideo:eu-west-1:111111111111:channel/<credentials-iot:ThingName>/*', // cdk-nag writes the policy variable in angle brackets
+    'Resource::arn:<AWS::Partition>:kinesisvideo:eu-west-1:111111111111:stream/<credentials-iot:ThingName>/*',
   ];
 
   function fleetStack(suppress: boolean): Stack {
@@ -473,8 +556,9 @@ describe('CameraFleet grants', () => {
 
   test('the only findings are the tag-scoped fleet wildcards on the grantees\' policies', () => {
     const stack = fleetStack(false);
-    const { errors, warnings } = nagFindings(stack);
-    expect(warnings).toEqual([]);
+    const awsSolutions = (lines: string[]) => lines.filter((l) => l.includes(': AwsSolutions-'));
+    const errors = awsSolutions(nagFindings(stack).errors);
+    expect(awsSolutions(nagFindings(stack).warnings)).toEqual([]);
     // every error is an IAM5 finding on one of the fleet wildcards, and each wildcard is reported
     const findings = errors.map(e => /AwsSolutions-IAM5\[(.*?)\]: /.exec(e)?.[1] ?? e);
     expect([...new Set(findings)].sort()).toEqual([...FLEET_WILDCARDS].sort());

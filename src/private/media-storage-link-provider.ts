@@ -2,6 +2,7 @@ import { Aws, CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { acknowledgeRules, RuleAcknowledgement } from './rule-acknowledgements';
 import { MediaStorageLinkFunction } from '../link-handler/media-storage-link-function';
 
 /**
@@ -21,6 +22,14 @@ export const LINK_SCOPE_TAG_PRIORITY = 1_000;
 const LINK_ACTIONS = ['kinesisvideo:UpdateMediaStorageConfiguration'];
 
 const LOG_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
+
+/** The cdk-nag packs, besides AwsSolutions, that users run for compliance. */
+const COMPLIANCE_PACKS = ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'];
+
+/** One rule (`<pack>-<rule>`) acknowledged in each of the packs, for one reason. */
+function forPacks(packs: string[], rule: string, reason: string): RuleAcknowledgement[] {
+  return packs.map((pack) => ({ id: `${pack}-${rule}`, reason }));
+}
 
 /**
  * The stack's single link provider: a function, its role and its log group, shared by every
@@ -45,6 +54,8 @@ export class MediaStorageLinkProvider extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
+    // every channel of the account and region: the tag condition below narrows it to this stack's
+    const channelArns = Stack.of(this).formatArn({ service: 'kinesisvideo', resource: 'channel', resourceName: '*' });
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Links and unlinks the Kinesis Video signaling channels of this stack to their video streams',
@@ -53,7 +64,7 @@ export class MediaStorageLinkProvider extends Construct {
           statements: [
             new iam.PolicyStatement({
               actions: LINK_ACTIONS,
-              resources: [Stack.of(this).formatArn({ service: 'kinesisvideo', resource: 'channel', resourceName: '*' })],
+              resources: [channelArns],
               conditions: {
                 StringEquals: { [`aws:ResourceTag/${LINK_SCOPE_TAG_KEY}`]: Aws.STACK_ID },
               },
@@ -69,18 +80,14 @@ export class MediaStorageLinkProvider extends Construct {
 
     // cdk-nag's AwsSolutions-IAM5 flags the `channel/*` resource. It is deliberate: a channel's
     // ARN ends in its creation time, and one statement per channel would grow the policy with
-    // every camera. The tag condition is what limits it to this stack's channels. Written as
-    // metadata so that the library needs no dependency on cdk-nag.
-    (role.node.defaultChild as CfnResource).addMetadata('cdk_nag', {
-      rules_to_suppress: [{
-        id: 'AwsSolutions-IAM5',
-        reason: 'UpdateMediaStorageConfiguration is allowed on this account and region\'s channels only where the ' +
-          `tag ${LINK_SCOPE_TAG_KEY} equals this stack's id, which the library puts on the channels it links; ` +
-          'a per-channel resource list would grow with every camera.',
-        // the channel wildcard only, whether the stack's environment is literal or not
-        applies_to: [{ regex: '/^Resource::arn:(<AWS::Partition>|aws[a-z-]*):kinesisvideo:(<AWS::Region>|[a-z]{2}(-[a-z]+)+-[0-9]):(<AWS::AccountId>|\\d{12}):channel\\/\\*$/' }],
-      }],
-    });
+    // every camera. The tag condition is what limits it to this stack's channels.
+    acknowledgeRules(role.node.defaultChild as CfnResource, [{
+      id: 'AwsSolutions-IAM5',
+      reason: 'UpdateMediaStorageConfiguration is allowed on this account and region\'s channels only where the ' +
+        `tag ${LINK_SCOPE_TAG_KEY} equals this stack's id, which the library puts on the channels it links; ` +
+        'a per-channel resource list would grow with every camera.',
+      findings: [`Resource::${channelArns}`],
+    }]);
 
     const fn = new MediaStorageLinkFunction(this, 'Function', {
       description: 'Links Kinesis Video signaling channels to video streams (cdk-kinesis-video-webrtc)',
@@ -88,6 +95,33 @@ export class MediaStorageLinkProvider extends Construct {
       logGroup,
       timeout: Duration.minutes(5),
     });
+
+    acknowledgeRules(logGroup.node.defaultChild as CfnResource, forPacks(COMPLIANCE_PACKS, 'CloudWatchLogGroupEncrypted',
+      'The handler logs link requests only (channel and stream ARNs, request ids, Kinesis Video API errors): no media, ' +
+      'no credentials. CloudWatch Logs encrypts every log group at rest with AWS owned keys. A customer managed key ' +
+      'would need a key policy for the logs service in every stack, and this per-stack provider takes no props to pass one.'));
+    acknowledgeRules(role.node.defaultChild as CfnResource, forPacks(COMPLIANCE_PACKS, 'IAMNoInlinePolicy',
+      'The policy belongs to this role alone and is created and deleted with it: an inline policy keeps that strict ' +
+      'one-to-one relationship (IAM User Guide, "Choosing between managed policies and inline policies"), where a ' +
+      'customer managed policy would add an attachable, separately versioned policy per stack, reused by nothing.'));
+    const fnResource = fn.node.defaultChild as CfnResource;
+    acknowledgeRules(fnResource, [
+      ...forPacks(['HIPAA.Security', 'NIST.800.53.R5'], 'LambdaConcurrency',
+        'A reservation can make the deployment fail: Lambda keeps 100 unreserved concurrent executions per account, so an ' +
+        'account with a low concurrency quota (new accounts: 10) cannot reserve any. The function runs only when ' +
+        'CloudFormation creates, updates or deletes a link of this stack.'),
+      ...forPacks(['HIPAA.Security', 'NIST.800.53.R5'], 'LambdaDLQ',
+        'CloudFormation invokes the function asynchronously and waits for its answer; the handler answers every event it ' +
+        'receives, failures included, and an event that never reaches it fails the stack operation at the custom ' +
+        'resource timeout, in the stack events. A dead-letter queue per stack would hold events nobody can still answer.'),
+      ...forPacks(COMPLIANCE_PACKS, 'LambdaInsideVPC',
+        'The function calls public AWS endpoints only (the Kinesis Video Streams API, and the CloudFormation response URL ' +
+        'in Amazon S3) and reaches nothing inside a VPC; in a VPC it would need a NAT gateway or interface endpoints ' +
+        'that the library cannot assume.'),
+    ]);
+    // cfn-lint W3005: aws-cdk-lib's Function adds a DependsOn on its role, which the Role GetAtt already implies.
+    // Harmless, and not ours to remove: cfn-lint's own resource metadata ignores it on this resource only.
+    fnResource.addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
 
     this.serviceToken = fn.functionArn;
   }

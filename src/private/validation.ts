@@ -153,3 +153,35 @@ export function nameGivenAs(construct: IConstruct, property: string): void {
     holder.property = property;
   }
 }
+
+/**
+ * A name that is both an AWS IoT thing name (`[a-zA-Z0-9:_-]`, 1 to 128: AWS IoT API reference,
+ * CreateThing) and a channel or stream name (`[a-zA-Z0-9_.-]`, 1 to 256): 1 to 128 of
+ * `[a-zA-Z0-9_-]`.
+ */
+const THING_AND_RESOURCE_NAME_PATTERN = /^[a-zA-Z0-9_-]{1,128}$/;
+
+/**
+ * Why `value` cannot be both a thing name and a channel or stream name, or undefined when it
+ * can (tokens pass).
+ *
+ * @param property the property the name came from, for the message
+ * @param value the name
+ * @param why what makes the name a thing name, for the message
+ */
+export function thingNameProblem(property: string, value: string, why: string): string | undefined {
+  if (Token.isUnresolved(value) || THING_AND_RESOURCE_NAME_PATTERN.test(value)) {
+    return undefined;
+  }
+  return `invalid ${property}: ${why}, so expected 1 to 128 characters from a-z, A-Z, 0-9, '_' and '-' ` +
+    `(valid both as a thing name and as a channel and stream name), got '${value}' (${value.length} characters)`;
+}
+
+/** Why no name that starts with `prefix` can pass `thingNameProblem`, or undefined. Tokens pass. */
+export function thingNamePrefixProblem(property: string, prefix: string, why: string): string | undefined {
+  if (Token.isUnresolved(prefix) || /^[a-zA-Z0-9_-]{0,127}$/.test(prefix)) {
+    return undefined;
+  }
+  return `invalid ${property}: ${why}, so expected at most 127 characters from a-z, A-Z, 0-9, '_' and '-' ` +
+    `(a thing name has 1 to 128), got '${prefix}' (${prefix.length} characters)`;
+}

@@ -1,6 +1,14 @@
 #!/usr/bin/env bash
-# Consumer smoke test: install the packed library into a new JavaScript CDK app, outside this
-# repository, and synthesize it with the AWS CDK CLI, as a user of the npm package would.
+# Consumer smoke test and version matrix, outside this repository, as users of the npm package:
+#
+# 1. the floor: the packed library in a new JavaScript CDK app on the aws-cdk-lib, constructs and
+#    CLI versions the library is built and tested with, synthesized with the AWS CDK CLI;
+# 2. today's versions: test/consumer/matrix, an app as `cdk init app --language typescript`
+#    makes one (its cdk.json feature flags), on pinned aws-cdk-lib 2.276.0 with cdk-nag 2.38.2
+#    and 3.0.2 (npm aliases cdk-nag-v2, cdk-nag-v3), installed exactly from its committed lock
+#    file (npm ci) plus the packed library; synthesized with the CLI, checked by the four rule
+#    packs of both majors (nag/check.ts: zero findings on the library's resources), and its
+#    templates linted by cfn-lint in several regions (test/lint/cfn-lint.sh).
 #
 #   npx projen smoke:consumer          (after `npx projen build` with CI=true, or `npx projen package:js`)
 #   SMOKE_TARBALL=path/to.tgz bash test/consumer/smoke.sh
@@ -34,13 +42,15 @@ read -r cdk_lib constructs cli < <(node -e '
   console.log(d["aws-cdk-lib"], d["constructs"], d["aws-cdk"]);
 ' "$repo/package.json")
 
-app="$(mktemp -d "${TMPDIR:-/tmp}/cdk-kvs-webrtc-consumer.XXXXXX")"
+work="$(mktemp -d "${TMPDIR:-/tmp}/cdk-kvs-webrtc-consumer.XXXXXX")"
 if [ -z "${SMOKE_KEEP:-}" ]; then
-  trap 'rm -rf "$app"' EXIT
+  trap 'rm -rf "$work"' EXIT
 else
-  echo "smoke: keeping $app"
+  echo "smoke: keeping $work"
 fi
+app="$work/floor"
 
+start=$SECONDS
 echo "smoke: app in $app, library $(basename "$tarball"), aws-cdk-lib $cdk_lib, constructs $constructs, aws-cdk $cli"
 mkdir -p "$app/bin"
 cp "$here/app.js" "$app/bin/app.js"
@@ -72,3 +82,23 @@ npm install --no-audit --no-fund --prefer-offline --loglevel=error
 CDK_DISABLE_CLI_TELEMETRY=true AWS_EC2_METADATA_DISABLED=true \
   npx --no-install cdk synth --no-notices --quiet > /dev/null
 node "$here/check-template.js" "$app/cdk.out"
+echo "smoke: floor done in $((SECONDS - start)) s"
+
+# ---------------------------------------------------------------------------------------------
+# 2. today's versions: the committed app, installed exactly, plus the packed library
+start=$SECONDS
+matrix="$work/matrix"
+mkdir -p "$matrix"
+(cd "$here/matrix" && tar cf - --exclude=node_modules --exclude=cdk.out .) | (cd "$matrix" && tar xf -)
+cd "$matrix"
+versions="$(node -e 'const p=require("./package.json"); const d={...p.dependencies,...p.devDependencies}; console.log(["aws-cdk-lib","cdk-nag-v2","cdk-nag-v3","aws-cdk","typescript"].map(k=>k+" "+d[k]).join(", "))')"
+echo "smoke: matrix app in $matrix: $versions"
+npm ci --no-audit --no-fund --prefer-offline --loglevel=error
+# the library is not in the lock file (its tarball changes with every build): added on top
+npm install --no-save --no-audit --no-fund --prefer-offline --loglevel=error "$tarball"
+CDK_DISABLE_CLI_TELEMETRY=true AWS_EC2_METADATA_DISABLED=true \
+  npx --no-install cdk synth --no-notices --quiet > /dev/null
+npx --no-install tsx nag/check.ts
+node "$here/matrix/check-assembly.js" "$matrix/cdk.out"
+bash "$repo/test/lint/cfn-lint.sh" "$matrix"/cdk.out/*.template.json
+echo "smoke: matrix done in $((SECONDS - start)) s"

@@ -1,0 +1,84 @@
+import { Duration, RemovalPolicy, Stack, StackProps, Token, Validations } from 'aws-cdk-lib/core';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { NagSuppressions } from 'cdk-nag-v2';
+import { Construct } from 'constructs';
+import { CameraFleet, SignalingChannel, VideoStream, WebRtcIngestion } from 'cdk-kinesis-video-webrtc';
+
+/** The name prefix of the fleet, and the account and region of the environment-specific stack. */
+export const FLEET_PREFIX = 'shop-';
+
+/**
+ * What a user of the library builds: a recorded camera encrypted with their key, a fleet with
+ * grants to their roles, and imported channels and streams. The library's resources must pass
+ * every rule pack untouched; the user's own roles carry the user's acknowledgements of the
+ * fleet grants' tag-scoped wildcards, in both cdk-nag majors, as the README shows.
+ */
+export class CamerasStack extends Stack {
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+
+    const key = new kms.Key(this, 'RecordingKey', {
+      enableKeyRotation: true,
+      description: 'Encrypts the recordings',
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const deviceRole = new iam.Role(this, 'DeviceRole', {
+      assumedBy: new iam.ServicePrincipal('credentials.iot.amazonaws.com'),
+      description: 'Assumed by the cameras through the AWS IoT credentials provider',
+    });
+    const viewerRole = new iam.Role(this, 'ViewerRole', {
+      assumedBy: new iam.AccountRootPrincipal(),
+      description: 'Assumed by the viewing app',
+    });
+
+    const frontDoor = new WebRtcIngestion(this, 'FrontDoor', {
+      retention: Duration.days(7),
+      encryptionKey: key,
+    });
+    frontDoor.grantMaster(deviceRole);
+    frontDoor.grantViewer(viewerRole);
+    frontDoor.grantPlayback(viewerRole);
+
+    const fleet = new CameraFleet(this, 'Shop', { namePrefix: FLEET_PREFIX, encryptionKey: key });
+    fleet.addCamera('entrance');
+    fleet.addCamera('till', { retention: Duration.days(30) });
+    fleet.grantDeviceMaster(deviceRole);
+    fleet.grantViewer(viewerRole);
+    fleet.grantPlayback(viewerRole);
+
+    const garage = WebRtcIngestion.fromAttributes(this, 'Garage', {
+      channelArn: this.formatArn({ service: 'kinesisvideo', resource: 'channel', resourceName: 'garage/1700000000000' }),
+      streamArn: this.formatArn({ service: 'kinesisvideo', resource: 'stream', resourceName: 'garage/1700000000001' }),
+    });
+    garage.grantViewer(viewerRole);
+    SignalingChannel.fromSignalingChannelArn(this, 'Yard',
+      this.formatArn({ service: 'kinesisvideo', resource: 'channel', resourceName: 'yard/1700000000002' })).grantViewer(viewerRole);
+    VideoStream.fromVideoStreamArn(this, 'YardStream',
+      this.formatArn({ service: 'kinesisvideo', resource: 'stream', resourceName: 'yard/1700000000003' })).grantPlayback(viewerRole);
+
+    // The user's side: the fleet grants are wildcards by name prefix, scoped by the fleet's tag.
+    acknowledgeFleetWildcards(deviceRole, [
+      'channel/<credentials-iot:ThingName>/*',
+      'stream/<credentials-iot:ThingName>/*',
+    ]);
+    acknowledgeFleetWildcards(viewerRole, [`channel/${FLEET_PREFIX}*`, `stream/${FLEET_PREFIX}*`]);
+  }
+}
+
+const FLEET_REASON = 'CameraFleet grants: the fleet\'s channels and streams by name prefix, limited by a condition to those tagged with the fleet id';
+
+/** AwsSolutions-IAM5 acknowledged for the given kinesisvideo resources, in cdk-nag 3 and in cdk-nag 2. */
+function acknowledgeFleetWildcards(role: iam.Role, resources: string[]): void {
+  const stack = Stack.of(role);
+  // cdk-nag prints a literal partition, region and account as they are, an unresolved one as <AWS::…>
+  const literal = (value: string, pseudo: string) => Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value;
+  const arn = `arn:${literal(stack.partition, 'Partition')}:kinesisvideo:${literal(stack.region, 'Region')}:${literal(stack.account, 'AccountId')}`;
+  const findings = resources.map((r) => `Resource::${arn}:${r}`);
+  // cdk-nag 3: one acknowledgement per finding, exact ids, on the role (its DefaultPolicy is a child)
+  for (const finding of findings) {
+    Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason: FLEET_REASON });
+  }
+  // cdk-nag 2: the same findings as appliesTo, applied to the role's children (its DefaultPolicy)
+  NagSuppressions.addResourceSuppressions(role, [{ id: 'AwsSolutions-IAM5', reason: FLEET_REASON, appliesTo: findings }], true);
+}
