@@ -30,6 +30,14 @@ describe('README', () => {
     expect(readme).toContain('[CONTRIBUTING.md](CONTRIBUTING.md)');
   });
 
+  test('gives the test command that .ci/run runs, on a fresh clone', () => {
+    expect(readme).toContain('```sh\nnpm ci\nnpx projen test\n```');
+    const ci = readFileSync(join(ROOT, '.ci', 'run'), 'utf8');
+    expect(ci).toMatch(/^npm ci\b/m);
+    // `build` runs the `test` task
+    expect(ci).toMatch(/^npx projen (build|test)\b/m);
+  });
+
   test('states the thing-name rule of fleets with a prefix', () => {
     expect(readme).toContain('**Thing names are full resource names.**');
     expect(readme).toMatch(/its thing is `shop-front-door`/);
