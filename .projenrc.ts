@@ -1,13 +1,21 @@
 import { awscdk, DependencyType, javascript } from 'projen';
 
 /**
- * The aws-cdk-lib floor. 2.224.0 is the first release with `lambda.Runtime.NODEJS_24_X`,
- * the runtime of the link handler (Node.js 20 reached end of support on Lambda in 2026).
- * Everything else the library uses (`iam.Grant`, `lambda.Function#logGroup`,
- * `kinesisvideo.CfnSignalingChannel`/`CfnStream`) is older. The dev dependency is pinned to
- * this floor, so the tests prove the floor works.
+ * The aws-cdk-lib floor: the lowest release on which the whole suite passes (jest, eslint, the
+ * integ snapshot, jsii and rosetta, the consumer smoke test), verified by installing it.
+ *
+ * 2.176.0 is set by the test suite, not by the library: cdk-nag 2.38.2 (the latest 2.x, which
+ * the suite runs) has the peer dependency aws-cdk-lib ^2.176.0. The library's own APIs are all
+ * older: `lambda.Function` `logGroup`, `CustomResource` `serviceTimeout` (aws-cdk#30911, 2024),
+ * `Annotations.addWarningV2`, the aws-iot L1s `CfnRoleAlias` and `CfnPolicy`, `PhysicalName`,
+ * `addPropertyOverride`, `kinesisvideo.CfnSignalingChannel`/`CfnStream`. The handler's runtime
+ * needs no release either: the generated function builds `new lambda.Runtime('nodejs24.x', ...)`
+ * (`Runtime.NODEJS_24_X` arrived in 2.224.0; the constructor also registers the runtime in
+ * `Runtime.ALL`, which is where cdk-nag's AwsSolutions-L1 looks for the latest one).
+ * cdk-nag 3 needs aws-cdk-lib 2.257+: the consumer matrix (test/consumer/matrix) runs it.
+ * The dev dependency is pinned to this floor, so the tests prove the floor works.
  */
-const CDK_VERSION = '2.224.0';
+const CDK_VERSION = '2.176.0';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-kinesis-video-webrtc',
@@ -99,10 +107,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
 });
 
 // integ-runner and integ-tests are added at `@latest` by `experimentalIntegRunner`; pin them.
-// integ-tests-alpha must accept our aws-cdk-lib floor as its peer: the registry has no
-// 2.224.0-alpha.0, and 2.214.0-alpha.0 (peer aws-cdk-lib ^2.214.0) is the newest that does.
+// integ-tests-alpha must accept our aws-cdk-lib floor as its peer (X-alpha.0 has peer
+// aws-cdk-lib ^X): the registry has no 2.176.0-alpha.0, and 2.173.2-alpha.0 is the newest below it.
 project.deps.addDependency('@aws-cdk/integ-runner@2.197.10', DependencyType.DEVENV);
-project.deps.addDependency('@aws-cdk/integ-tests-alpha@2.214.0-alpha.0', DependencyType.DEVENV);
+project.deps.addDependency('@aws-cdk/integ-tests-alpha@2.173.2-alpha.0', DependencyType.DEVENV);
 // Snapshot checks and dry runs need no AWS account. Given a region, the CDK toolkit inside
 // integ-runner does not ask the EC2 instance metadata service for one (it does otherwise, on
 // an EC2 machine, credentials or not). `integ:update` deploys: it keeps the caller's settings.

@@ -6,9 +6,10 @@
 # 2. today's versions: test/consumer/matrix, an app as `cdk init app --language typescript`
 #    makes one (its cdk.json feature flags), on pinned aws-cdk-lib 2.276.0 with cdk-nag 2.38.2
 #    and 3.0.2 (npm aliases cdk-nag-v2, cdk-nag-v3), installed exactly from its committed lock
-#    file (npm ci) plus the packed library; synthesized with the CLI, checked by the four rule
-#    packs of both majors (nag/check.ts: zero findings on the library's resources), and its
-#    templates linted by cfn-lint in several regions (test/lint/cfn-lint.sh).
+#    file (npm ci) plus the packed library; synthesized with the CLI under the four rule packs of
+#    each major (as users turn them on), the findings counted per major, pack and owner
+#    (nag/check.ts: zero on the library's resources), its templates linted by cfn-lint in
+#    several regions (test/lint/cfn-lint.sh).
 #
 #   npx projen smoke:consumer          (after `npx projen build` with CI=true, or `npx projen package:js`)
 #   SMOKE_TARBALL=path/to.tgz bash test/consumer/smoke.sh
@@ -96,8 +97,19 @@ echo "smoke: matrix app in $matrix: $versions"
 npm ci --no-audit --no-fund --prefer-offline --loglevel=error
 # the library is not in the lock file (its tarball changes with every build): added on top
 npm install --no-save --no-audit --no-fund --prefer-offline --loglevel=error "$tarball"
-CDK_DISABLE_CLI_TELEMETRY=true AWS_EC2_METADATA_DISABLED=true \
-  npx --no-install cdk synth --no-notices --quiet > /dev/null
+# As users turn the packs on: cdk-nag 2 as aspects, cdk-nag 3 as validation plugins. Any
+# finding fails the synthesis (the app acknowledges its own); nag/check.ts then says whose.
+for major in 2 3; do
+  if ! CDK_DISABLE_CLI_TELEMETRY=true AWS_EC2_METADATA_DISABLED=true \
+    npx --no-install cdk synth --no-notices --quiet -c nag=$major --output "cdk.out.nag$major" > "synth.nag$major.log" 2>&1; then
+    cat "synth.nag$major.log" >&2
+    echo "smoke: FAILED: cdk synth with the four packs of cdk-nag $major" >&2
+    npx --no-install tsx nag/check.ts >&2 || true
+    exit 1
+  fi
+done
+echo "smoke: OK: cdk synth passes with the four packs of cdk-nag 2 (aspects) and of cdk-nag 3 (validation plugins)"
+mv cdk.out.nag3 cdk.out
 npx --no-install tsx nag/check.ts
 node "$here/matrix/check-assembly.js" "$matrix/cdk.out"
 bash "$repo/test/lint/cfn-lint.sh" "$matrix"/cdk.out/*.template.json
