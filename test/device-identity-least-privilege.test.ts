@@ -13,8 +13,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { CameraFleet, DeviceIdentity, WebRtcIngestion } from '../src';
 import { INGESTION_MASTER_CHANNEL_ACTIONS, KEY_WRITE_ACTIONS, STREAM_WRITE_ACTIONS } from './expected-grants';
-import { logicalIdOf } from './util/stacks';
 import { ACCOUNT, cellKey, FOREIGN_ACCOUNT, FOREIGN_REGION, PolicySimulator, PrincipalRef, REGION } from './util/policy-simulation';
+import { logicalIdOf } from './util/stacks';
 
 const FLEET_TAG = 'cdk-kinesis-video-webrtc:fleet';
 const STACK = 'Shop';
