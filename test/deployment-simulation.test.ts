@@ -67,7 +67,7 @@ describe('failures are clear and in time', () => {
   test('channel-linked-elsewhere: FAILED in seconds, naming the other stream', () => {
     const [answer] = results['channel-linked-elsewhere'].answers;
     expect(answer.status).toBe('FAILED');
-    expect(answer.reason).toMatch(/already linked to video stream arn:aws:kinesisvideo:us-east-1:123456789012:stream\/other\//);
+    expect(answer.reason).toMatch(/already linked to video stream arn:aws:kinesisvideo:us-east-1:123456789012:stream\/channel-linked-elsewhere-other\//);
   });
 
   test('update-fails-retention-0: the reason says the previous link was restored', () => {

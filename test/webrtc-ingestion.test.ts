@@ -130,6 +130,7 @@ describe('WebRtcIngestion defaults', () => {
       ServiceToken: getAttArn(fn),
       ChannelArn: getAttArn(ids.channel),
       StreamArn: getAttArn(ids.stream),
+      ServiceTimeout: '360',
     }));
     expect(logicalIdOf(camera.link.resource)).toBe(Object.keys(template.findResources('Custom::KinesisVideoMediaStorageLink'))[0]);
   });

@@ -42,10 +42,16 @@ const ACCOUNT = '123456789012';
 const STACK_ID = `arn:aws:cloudformation:us-east-1:${ACCOUNT}:stack/Cameras/11111111-2222-3333-4444-555555555555`;
 const SERVICE_TOKEN = `arn:aws:lambda:us-east-1:${ACCOUNT}:function:MediaStorageLinkFunction`;
 
+/**
+ * Resource names start with the scenario's name, so that an invocation abandoned by one scenario
+ * (a function that timed out keeps running here, where Lambda would have stopped it) cannot
+ * touch the next scenario's resources.
+ */
+let scenarioPrefix = '';
 export const channelArn = (name: string, generation = 1) =>
-  `arn:aws:kinesisvideo:us-east-1:${ACCOUNT}:channel/${name}/${1700000000000 + generation}`;
+  `arn:aws:kinesisvideo:us-east-1:${ACCOUNT}:channel/${scenarioPrefix}${name}/${1700000000000 + generation}`;
 export const streamArn = (name: string, generation = 1) =>
-  `arn:aws:kinesisvideo:us-east-1:${ACCOUNT}:stream/${name}/${1700000000000 + generation}`;
+  `arn:aws:kinesisvideo:us-east-1:${ACCOUNT}:stream/${scenarioPrefix}${name}/${1700000000000 + generation}`;
 const camera = (i: number) => `camera-${String(i).padStart(3, '0')}`;
 
 /** What a scenario reports. */
@@ -438,6 +444,7 @@ async function runHere(names: string[], bundle: string, workers: number | undefi
     }
     kvs.reset();
     cfn.reset();
+    scenarioPrefix = `${name}-`;
     const sim = new Sim(kvs, cfn, lambda, cfnUrl);
     await scenario(sim, { workers });
     results.push(sim.result(name));
