@@ -8,7 +8,8 @@
  * paced through that many concurrent executions, as a reserved concurrency would.
  * A benchmark, not a test: nothing here fails on a slow machine.
  */
-import { FLEET, runSimulation, ScenarioResult } from '../test/util/deployment-simulation';
+import * as fs from 'fs';
+import { FLEET, runSimulation, ScenarioResult, SHIPPED_BUNDLE } from '../test/util/deployment-simulation';
 import { UPDATE_QUOTA } from '../test/util/kvs-stand-in';
 
 const RUNS = Number(process.env.SIM_RUNS ?? 3);
@@ -19,6 +20,10 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 export async function deploymentBench(): Promise<void> {
   console.log();
+  if (!fs.existsSync(SHIPPED_BUNDLE)) {
+    console.log(`Deployment simulation skipped: no handler bundle at ${SHIPPED_BUNDLE}; run \`npx projen bundle\` first.`);
+    return;
+  }
   console.log(`Deployment simulation: ${FLEET} links against UpdateMediaStorageConfiguration's ${UPDATE_QUOTA.account} TPS per account ` +
     `(floor ${FLOOR_MS / 1000} s), ${RUNS} runs per cell (median)`);
   console.log();

@@ -104,4 +104,17 @@ describe('the account quota of storage-enabled channels', () => {
     expect(warningsOf(ireland)).toHaveLength(0);
     expect(warningsOf(frankfurt)).toHaveLength(0);
   });
+
+  test('env-agnostic stacks are counted together, and the warning says so', () => {
+    const app = new App();
+    const first = new Stack(app, 'First');
+    const second = new Stack(app, 'Second');
+    for (let i = 0; i < 100; i++) {
+      link(first, `Camera${i}`);
+    }
+    link(second, 'Camera');
+    const warnings = warningsOf(second);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].entry.data).toMatch(/in env-agnostic stacks \(counted together\) across the app/);
+  });
 });
