@@ -38,6 +38,13 @@ describe('the fleet', () => {
     expect(result.wallMs).toBeGreaterThanOrEqual(9_000);
   });
 
+  test('channel-replaced-100: 100 replacements and the 100 Deletes of the old ids, all SUCCESS', () => {
+    const result = results['channel-replaced-100'];
+    expect(result.requests).toBe(2 * FLEET);
+    expect(result.succeeded).toBe(2 * FLEET);
+    expect(result.kvsCalls.throttled).toBeGreaterThan(0);
+  });
+
   test('create-100: half the resources were CREATING, yet every link went through', () => {
     expect(CREATING_MS).toBeGreaterThanOrEqual(2_000);
     expect(results['create-100'].answers.every(a => a.status === 'SUCCESS')).toBe(true);

@@ -332,6 +332,24 @@ export const SCENARIOS: Record<string, ScenarioFn> = {
     sim.expectLinks(Object.fromEntries(pairs.map(p => [p.channel, undefined])), 'after the Deletes');
   },
 
+  /**
+   * 100 channels replaced together (each Update unlinks the old channel, then links the new one:
+   * 200 calls on the 10 TPS quota), then the 100 Deletes of the old physical ids.
+   */
+  'channel-replaced-100': async (sim, { workers }) => {
+    const pairs = fleet(sim, { linked: true });
+    const replaced = pairs.map((p, i) => ({ channel: channelArn(camera(i), 2), stream: p.stream }));
+    replaced.forEach(p => sim.kvs.addChannel(p.channel, { creating: true }));
+    await sim.invoke(pairs.map((p, i) => sim.event('Update', replaced[i], { old: p, physicalId: p.channel })),
+      { status: 'SUCCESS', physicalId: channelOf, workers });
+    sim.expectLinks(Object.fromEntries(replaced.map(p => [p.channel, p.stream])), 'after the Updates');
+    await sim.invoke(pairs.map(p => sim.event('Delete', p, { physicalId: p.channel })), { status: 'SUCCESS', physicalId: channelOf, workers });
+    sim.expectLinks({
+      ...Object.fromEntries(replaced.map(p => [p.channel, p.stream])),
+      ...Object.fromEntries(pairs.map(p => [p.channel, undefined])),
+    }, 'after the Deletes of the old physical ids');
+  },
+
   /** Delete after the channel is gone (IAM denies: its tag went with it) or never existed. */
   'delete-channel-gone': async (sim) => {
     const gone = { channel: channelArn('gone'), stream: streamArn('gone') };
