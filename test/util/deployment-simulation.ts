@@ -532,15 +532,15 @@ if (require.main === module) {
       fs.appendFileSync(logFile, args.map(String).join(' ') + '\n');
     }
   };
-  const print = console.log.bind(console);
   console.log = log;
   console.error = log;
   console.warn = log;
   const names = (argument('scenarios') ?? Object.keys(SCENARIOS).join(',')).split(',');
   const workers = argument('workers') ? Number(argument('workers')) : undefined;
   runHere(names, path.resolve(argument('bundle') ?? SHIPPED_BUNDLE), workers).then((results) => {
-    print(`SIMULATION_RESULT ${JSON.stringify(results)}`);
-    process.exit(0); // abandoned invocations (timed out) may still hold sockets and timers
+    // exit once the result is flushed: abandoned invocations (timed out) may still hold sockets
+    // and timers, and process.exit() alone would cut a large result short on a pipe
+    process.stdout.write(`SIMULATION_RESULT ${JSON.stringify(results)}\n`, () => process.exit(0));
   }, (e) => {
     process.stderr.write(`${(e as Error).stack}\n`);
     process.exit(1);
