@@ -38,7 +38,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // The release tooling (commit-and-tag-version's conventional-commits parsers) needs Node.js 22+.
   workflowNodeVersion: '24.x',
   // The link handler is bundled into assets/ by esbuild; jsii has no business compiling it into lib/.
-  excludeTypescript: ['src/**/*.lambda.ts'],
+  // cfn-response.ts is the handler's CloudFormation protocol module, bundled with it and nothing else.
+  excludeTypescript: ['src/**/*.lambda.ts', 'src/link-handler/cfn-response.ts'],
 
   // jsii targets: the names the README's Install table gives. Bindings are packaged (with
   // each language's toolchain) by the release workflow's package-* jobs; CI builds only the
@@ -177,6 +178,7 @@ project.eslint?.addIgnorePattern('test/consumer/matrix/');
 
 // Outside jsii's tsconfig (excludeTypescript), the handler is still linted, in ESLint's default project.
 project.eslint?.allowDefaultProjectFiles('src/link-handler/*.lambda.ts');
+project.eslint?.allowDefaultProjectFiles('src/link-handler/cfn-response.ts');
 
 // The tests synthesize the link handler's asset: `npx projen test` on a fresh clone bundles it first.
 project.testTask.prependSpawn(project.tasks.tryFind('bundle')!);

@@ -291,7 +291,7 @@ test('every Kinesis Video and KMS action is granted only on ARNs of a resource t
           expect({ ...cell, principals }).toEqual({ ...cell, principals: fixture.providerRoles });
           expect(statement).toEqual({
             Effect: 'Allow',
-            Action: 'kinesisvideo:UpdateMediaStorageConfiguration',
+            Action: ['kinesisvideo:DescribeMediaStorageConfiguration', 'kinesisvideo:UpdateMediaStorageConfiguration'],
             Resource: resource,
             Condition: { StringEquals: { 'aws:ResourceTag/cdk-kinesis-video-webrtc:stack-id': { Ref: 'AWS::StackId' } } },
           });

@@ -376,12 +376,15 @@ describe.each(FLAG_SETS)('with %s', (_flags, flagContext) => {
       const ownTag = fixture.sim.stackId(stackName);
       const otherTag = fixture.sim.stackId(stackName === CAMERAS ? CONSUMERS : CAMERAS);
 
-      // With its own tag on every resource: the one action, on every channel of its account and
+      // With its own tag on every resource: the link and its read, on every channel of its account and
       // region (the tag, not the name, scopes it), nothing on streams, other regions or accounts.
       // The tag key does not apply to wildcard-only actions; the simulator then drops it.
       const withOwnTag = await fixture.sim.allowedCells(
         provider.principal, kinesisVideoActions, arns, { [LINK_SCOPE_TAG]: ownTag }, { strictContext: false });
-      const expected = new Set(channelsOfThisAccountAndRegion(resources).map((arn) => cellKey('kinesisvideo:UpdateMediaStorageConfiguration', arn)));
+      const expected = new Set(channelsOfThisAccountAndRegion(resources).flatMap((arn) => [
+        cellKey('kinesisvideo:DescribeMediaStorageConfiguration', arn),
+        cellKey('kinesisvideo:UpdateMediaStorageConfiguration', arn),
+      ]));
       expect(readable(withOwnTag, resources)).toEqual(readable(expected, resources));
 
       const contexts: Array<Record<string, string>> = [{ [LINK_SCOPE_TAG]: otherTag }, {}];

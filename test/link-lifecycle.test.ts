@@ -67,6 +67,8 @@ describe('the link is created after, and deleted before, what it needs', () => {
       ServiceToken: { 'Fn::GetAtt': [fn, 'Arn'] },
       ChannelArn: { 'Fn::GetAtt': [channel, 'Arn'] },
       StreamArn: { 'Fn::GetAtt': [stream, 'Arn'] },
+      // a lost answer costs a minute past the function's timeout, not the default hour
+      ServiceTimeout: String(resources[fn].Properties.Timeout + 60),
     });
   });
 

@@ -4,6 +4,9 @@ import https from 'https';
 import { PassThrough } from 'stream';
 import {
   AccessDeniedException,
+  ClientLimitExceededException,
+  DescribeMediaStorageConfigurationCommand,
+  InvalidArgumentException,
   KinesisVideoClient,
   NoDataRetentionException,
   ResourceInUseException,
@@ -19,12 +22,8 @@ import type {
   Context,
 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import {
-  DEFAULT_RETRY_POLICY,
-  handler,
-  onEvent,
-  respond,
-} from '../src/link-handler/media-storage-link.lambda';
+import { MAX_RESPONSE_BYTES, responseBody, sendResponse } from '../src/link-handler/cfn-response';
+import { DEFAULT_TIMING, handler, onEvent } from '../src/link-handler/media-storage-link.lambda';
 
 const CHANNEL = 'arn:aws:kinesisvideo:us-east-1:123456789012:channel/front-door/1700000000000';
 const STREAM = 'arn:aws:kinesisvideo:us-east-1:123456789012:stream/front-door/1700000000001';
@@ -50,7 +49,7 @@ const common = {
   StackId: STACK_ID,
   RequestId: REQUEST_ID,
   LogicalResourceId: LOGICAL_ID,
-  ResourceType: 'Custom::MediaStorageLink',
+  ResourceType: 'Custom::KinesisVideoMediaStorageLink',
 };
 
 function resourceProperties(props: Props) {
@@ -108,11 +107,16 @@ function lambdaContext(): Context {
 // SDK errors
 // ---------------------------------------------------------------------------------------------
 
-const inUse = (message = 'The resource is in use') => new ResourceInUseException({ message, $metadata: {} });
-const notFound = (message = 'The channel does not exist') => new ResourceNotFoundException({ message, $metadata: {} });
+const meta = (httpStatusCode: number) => ({ $metadata: { httpStatusCode } });
+const inUse = (message = 'The resource is in use') => new ResourceInUseException({ message, ...meta(400) });
+const notFound = (message = 'The channel does not exist') => new ResourceNotFoundException({ message, ...meta(404) });
 const accessDenied = (message = 'User is not authorized to perform kinesisvideo:UpdateMediaStorageConfiguration') =>
-  new AccessDeniedException({ message, $metadata: {} });
-const noRetention = (message = 'The stream has no data retention') => new NoDataRetentionException({ message, $metadata: {} });
+  new AccessDeniedException({ message, ...meta(401) });
+const noRetention = (message = 'The stream has no data retention') => new NoDataRetentionException({ message, ...meta(400) });
+const throttled = (message = 'Rate exceeded') => new ClientLimitExceededException({ message, ...meta(400) });
+const invalid = (message = 'bad input') => new InvalidArgumentException({ message, ...meta(400) });
+const serverError = () => Object.assign(new Error('We encountered an internal error'), { name: 'InternalFailure', ...meta(500) });
+const networkError = () => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -125,6 +129,11 @@ function calls(): UpdateMediaStorageConfigurationCommandInput[] {
   return kvs.commandCalls(UpdateMediaStorageConfigurationCommand).map((call) => call.args[0].input);
 }
 
+/** The channel ARNs of every DescribeMediaStorageConfiguration call, in order. */
+function describes(): (string | undefined)[] {
+  return kvs.commandCalls(DescribeMediaStorageConfigurationCommand).map((call) => call.args[0].input.ChannelARN);
+}
+
 const enabled = (channel: string, stream: string): UpdateMediaStorageConfigurationCommandInput => ({
   ChannelARN: channel,
   MediaStorageConfiguration: { Status: 'ENABLED', StreamARN: stream },
@@ -135,19 +144,34 @@ const disabled = (channel: string): UpdateMediaStorageConfigurationCommandInput 
   MediaStorageConfiguration: { Status: 'DISABLED' },
 });
 
-/** A sleep that never waits and remembers what it was asked for. */
-function recordingSleep() {
+const linkedTo = (stream: string) => ({ MediaStorageConfiguration: { Status: 'ENABLED' as const, StreamARN: stream } });
+const unlinked = { MediaStorageConfiguration: { Status: 'DISABLED' as const } };
+
+/**
+ * A fake clock: sleeping advances it and nothing waits. `random` is the jitter (1 = the whole
+ * backoff ceiling); the deadline is 290 s away, as in a 5-minute function less the answer margin.
+ */
+function options(random = 1, deadlineMs = 290_000) {
+  let now = 1_000_000;
   const delays: number[] = [];
-  const sleep = async (ms: number) => {
-    delays.push(ms);
+  return {
+    delays,
+    elapsed: () => now - 1_000_000,
+    opts: {
+      client: new KinesisVideoClient({ region: 'us-east-1' }),
+      now: () => now,
+      sleep: async (ms: number) => {
+        delays.push(ms);
+        now += ms;
+      },
+      random: () => random,
+      deadline: now + deadlineMs,
+    },
   };
-  return { delays, sleep };
 }
 
-function options() {
-  const { delays, sleep } = recordingSleep();
-  return { delays, opts: { client: new KinesisVideoClient({ region: 'us-east-1' }), sleep } };
-}
+/** The full-jitter ceilings of DEFAULT_TIMING: 250 ms doubling, at most 4 s. */
+const ceilings = (n: number) => Array.from({ length: n }, (_, i) => Math.min(4_000, 250 * 2 ** i));
 
 async function errorOf(promise: Promise<unknown>): Promise<Error> {
   try {
@@ -173,6 +197,10 @@ afterEach(() => {
 // ---------------------------------------------------------------------------------------------
 
 describe('onEvent', () => {
+  test('DEFAULT_TIMING: 250 ms doubling to 4 s, 5 s per call, 10 s kept to answer', () => {
+    expect(DEFAULT_TIMING).toEqual({ baseDelayMs: 250, maxDelayMs: 4_000, requestTimeoutMs: 5_000, answerMarginMs: 10_000 });
+  });
+
   describe('Create', () => {
     test('links the channel to the stream once; physical id is the channel ARN', async () => {
       kvs.on(UpdateMediaStorageConfigurationCommand).resolves({});
@@ -182,53 +210,119 @@ describe('onEvent', () => {
 
       expect(result).toEqual({ physicalResourceId: CHANNEL });
       expect(calls()).toEqual([enabled(CHANNEL, STREAM)]);
+      expect(describes()).toEqual([]);
       expect(delays).toEqual([]);
     });
 
-    test('retries ResourceInUseException with exponential backoff, then succeeds', async () => {
-      kvs.on(UpdateMediaStorageConfigurationCommand)
-        .rejectsOnce(inUse())
-        .rejectsOnce(inUse())
-        .resolves({});
+    test('throttling (ClientLimitExceededException, HTTP 400, which the SDK does not retry) is retried with capped exponential backoff', async () => {
+      const update = kvs.on(UpdateMediaStorageConfigurationCommand);
+      for (let i = 0; i < 7; i++) {
+        update.rejectsOnce(throttled());
+      }
+      update.resolves({});
+      const { delays, opts } = options(1);
+
+      await onEvent(createEvent(), opts);
+
+      expect(calls()).toHaveLength(8);
+      expect(delays).toEqual(ceilings(7)); // 250, 500, 1000, 2000, 4000, 4000, 4000
+    });
+
+    test('the backoff has full jitter: the wait is uniform between 0 and the ceiling', async () => {
+      kvs.on(UpdateMediaStorageConfigurationCommand).rejectsOnce(throttled()).rejectsOnce(throttled()).rejectsOnce(throttled()).resolves({});
+      const { delays, opts } = options(0.25);
+
+      await onEvent(createEvent(), opts);
+
+      expect(delays).toEqual(ceilings(3).map(c => Math.round(c * 0.25)));
+    });
+
+    test.each([
+      ['a 5xx', serverError],
+      ['a network error', networkError],
+    ])('%s is retried', async (_label, error) => {
+      kvs.on(UpdateMediaStorageConfigurationCommand).rejectsOnce(error()).resolves({});
+      const { delays, opts } = options();
+
+      await onEvent(createEvent(), opts);
+
+      expect(calls()).toHaveLength(2);
+      expect(delays).toEqual([250]);
+    });
+
+    test('a call that never answers is abandoned after the request timeout and retried', async () => {
+      const send = jest.spyOn(KinesisVideoClient.prototype, 'send');
+      send.mockImplementationOnce((() => new Promise(() => {})) as any);
+      kvs.on(UpdateMediaStorageConfigurationCommand).resolves({});
+      const { opts } = options();
+      jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick'] });
+      try {
+        const pending = onEvent(createEvent(), { ...opts, timing: { ...DEFAULT_TIMING, requestTimeoutMs: 50 } });
+        await jest.advanceTimersByTimeAsync(60);
+        await expect(pending).resolves.toEqual({ physicalResourceId: CHANNEL });
+      } finally {
+        jest.useRealTimers();
+      }
+      expect(send).toHaveBeenCalledTimes(2);
+      const [, sendOptions] = send.mock.calls[0] as unknown as [unknown, { abortSignal: AbortSignal }];
+      expect(sendOptions.abortSignal.aborted).toBe(true);
+    });
+
+    test('ResourceInUseException (not ACTIVE yet) is retried until the deadline, then a clear failure', async () => {
+      kvs.on(UpdateMediaStorageConfigurationCommand).rejects(inUse('Channel is not in ACTIVE state'));
+      kvs.on(DescribeMediaStorageConfigurationCommand).resolves(unlinked);
+      const { delays, elapsed, opts } = options(1, 60_000);
+
+      const error = await errorOf(onEvent(createEvent(), opts));
+
+      expect(elapsed()).toBeLessThanOrEqual(60_000);
+      expect(elapsed()).toBeGreaterThan(55_000);
+      expect(Math.max(...delays)).toBe(4_000);
+      expect(error.message).toContain(`could not link signaling channel ${CHANNEL} to video stream ${STREAM}`);
+      expect(error.message).toMatch(/still in use after \d+ attempts over (5\d|60) s/);
+      expect(error.message).toContain('ACTIVE');
+      expect(error.message).toContain('one-to-one');
+      expect(error.message).toContain('Channel is not in ACTIVE state');
+      expect(error.message).toContain('before its timeout');
+      // the channel's mapping is read at most once a second
+      expect(describes().length).toBeGreaterThan(1);
+      expect(describes().length).toBeLessThanOrEqual(61);
+    });
+
+    test('already linked to the same stream (a redelivered event): success, one read, no further call', async () => {
+      kvs.on(UpdateMediaStorageConfigurationCommand).rejects(inUse('already configured'));
+      kvs.on(DescribeMediaStorageConfigurationCommand).resolves(linkedTo(STREAM));
       const { delays, opts } = options();
 
       const result = await onEvent(createEvent(), opts);
 
       expect(result).toEqual({ physicalResourceId: CHANNEL });
-      expect(calls()).toEqual([enabled(CHANNEL, STREAM), enabled(CHANNEL, STREAM), enabled(CHANNEL, STREAM)]);
-      expect(delays).toEqual([2000, 4000]);
+      expect(calls()).toEqual([enabled(CHANNEL, STREAM)]);
+      expect(describes()).toEqual([CHANNEL]);
+      expect(delays).toEqual([]);
     });
 
-    test('gives up after DEFAULT_RETRY_POLICY.attempts calls when always in use', async () => {
-      kvs.on(UpdateMediaStorageConfigurationCommand).rejects(inUse('Channel is not in ACTIVE state'));
+    test('the channel linked to another stream is a permanent conflict: fails at once', async () => {
+      kvs.on(UpdateMediaStorageConfigurationCommand).rejects(inUse());
+      kvs.on(DescribeMediaStorageConfigurationCommand).resolves(linkedTo(NEW_STREAM));
       const { delays, opts } = options();
 
       const error = await errorOf(onEvent(createEvent(), opts));
 
-      expect(DEFAULT_RETRY_POLICY).toEqual({ attempts: 10, baseDelayMs: 2000, maxDelayMs: 30000 });
-      expect(calls()).toHaveLength(DEFAULT_RETRY_POLICY.attempts);
-      expect(calls()).toEqual(Array(DEFAULT_RETRY_POLICY.attempts).fill(enabled(CHANNEL, STREAM)));
-      expect(delays).toEqual([2000, 4000, 8000, 16000, 30000, 30000, 30000, 30000, 30000]);
-      expect(error.message).toContain(`could not link signaling channel ${CHANNEL} to video stream ${STREAM}`);
-      expect(error.message).toContain('still in use after 10 attempts');
-      expect(error.message).toContain('over 180 s');
-      expect(error.message).toContain('ACTIVE');
-      expect(error.message).toContain('one-to-one');
-      expect(error.message).toContain('Channel is not in ACTIVE state');
+      expect(calls()).toHaveLength(1);
+      expect(delays).toEqual([]);
+      expect(error.message).toBe(`could not link signaling channel ${CHANNEL} to video stream ${STREAM}: ` +
+        `the channel is already linked to video stream ${NEW_STREAM} (the link is one-to-one); unlink it first`);
     });
 
-    test('honours a custom retry policy', async () => {
-      kvs.on(UpdateMediaStorageConfigurationCommand).rejects(inUse());
-      const { delays, opts } = options();
+    test('a throttled read of the mapping is no verdict: the link is retried', async () => {
+      kvs.on(UpdateMediaStorageConfigurationCommand).rejectsOnce(inUse()).resolves({});
+      kvs.on(DescribeMediaStorageConfigurationCommand).rejects(throttled());
+      const { opts } = options();
 
-      const error = await errorOf(onEvent(createEvent(), {
-        ...opts,
-        retryPolicy: { attempts: 3, baseDelayMs: 100, maxDelayMs: 150 },
-      }));
+      await onEvent(createEvent(), opts);
 
-      expect(calls()).toEqual([enabled(CHANNEL, STREAM), enabled(CHANNEL, STREAM), enabled(CHANNEL, STREAM)]);
-      expect(delays).toEqual([100, 150]);
-      expect(error.message).toContain('still in use after 3 attempts');
+      expect(calls()).toHaveLength(2);
     });
 
     test('NoDataRetentionException explains the retention requirement and is not retried', async () => {
@@ -254,7 +348,6 @@ describe('onEvent', () => {
       expect(delays).toEqual([]);
       expect(error.message).toContain('access denied');
       expect(error.message).toMatch(/tagged with this stack's id/);
-      expect(error.message).toContain('this stack');
     });
 
     test('ResourceNotFoundException on create says the channel or stream does not exist', async () => {
@@ -269,20 +362,33 @@ describe('onEvent', () => {
       expect(error.message).toContain('Stream not found');
     });
 
-    test('an unexpected error is reported with its name and message', async () => {
-      kvs.on(UpdateMediaStorageConfigurationCommand).rejects(new Error('socket hang up'));
-      const { opts } = options();
+    test('another 4xx is reported with its name and message, not retried', async () => {
+      kvs.on(UpdateMediaStorageConfigurationCommand).rejects(invalid('bad ARN'));
+      const { delays, opts } = options();
 
       const error = await errorOf(onEvent(createEvent(), opts));
 
       expect(calls()).toHaveLength(1);
-      expect(error.message).toBe(`could not link signaling channel ${CHANNEL} to video stream ${STREAM}: Error: socket hang up`);
+      expect(delays).toEqual([]);
+      expect(error.message).toBe(`could not link signaling channel ${CHANNEL} to video stream ${STREAM}: InvalidArgumentException after 1 attempt(s) over 0 s: bad ARN`);
+    });
+
+    test('never sleeps past the deadline', async () => {
+      kvs.on(UpdateMediaStorageConfigurationCommand).rejects(throttled());
+      const { elapsed, opts } = options(1, 3_000);
+
+      const error = await errorOf(onEvent(createEvent(), opts));
+
+      expect(elapsed()).toBeLessThanOrEqual(3_000);
+      expect(error.message).toContain('throttled by Kinesis Video (ClientLimitExceededException)');
+      expect(error.message).toContain('10 calls per second per account');
     });
   });
 
   describe('Update', () => {
-    test('stream replaced: unlinks the channel, then links it to the new stream', async () => {
+    test('stream replaced: unlinks the channel from the old stream, then links it to the new one', async () => {
       kvs.on(UpdateMediaStorageConfigurationCommand).resolves({});
+      kvs.on(DescribeMediaStorageConfigurationCommand).resolves(linkedTo(STREAM));
       const { opts } = options();
 
       const result = await onEvent(updateEvent(
@@ -291,11 +397,13 @@ describe('onEvent', () => {
       ), opts);
 
       expect(result).toEqual({ physicalResourceId: CHANNEL });
+      expect(describes()).toEqual([CHANNEL]);
       expect(calls()).toEqual([disabled(CHANNEL), enabled(CHANNEL, NEW_STREAM)]);
     });
 
     test('channel replaced: unlinks the OLD channel first, then links the new channel', async () => {
       kvs.on(UpdateMediaStorageConfigurationCommand).resolves({});
+      kvs.on(DescribeMediaStorageConfigurationCommand).resolves(linkedTo(STREAM));
       const { opts } = options();
 
       const result = await onEvent(updateEvent(
@@ -304,14 +412,11 @@ describe('onEvent', () => {
       ), opts);
 
       expect(result).toEqual({ physicalResourceId: NEW_CHANNEL });
-      const made = calls();
-      expect(made).toHaveLength(2);
-      expect(made[0]).toEqual(disabled(CHANNEL));
-      expect(made[1]).toEqual(enabled(NEW_CHANNEL, STREAM));
+      expect(describes()).toEqual([CHANNEL]);
+      expect(calls()).toEqual([disabled(CHANNEL), enabled(NEW_CHANNEL, STREAM)]);
     });
 
     test('no change to ChannelArn/StreamArn: no call at all', async () => {
-      kvs.on(UpdateMediaStorageConfigurationCommand).resolves({});
       const { opts } = options();
 
       const result = await onEvent(updateEvent(
@@ -321,12 +426,22 @@ describe('onEvent', () => {
 
       expect(result).toEqual({ physicalResourceId: CHANNEL });
       expect(calls()).toEqual([]);
+      expect(describes()).toEqual([]);
+    });
+
+    test('old channel no longer linked (a redelivered Update): no unlink, links the new pair', async () => {
+      kvs.on(UpdateMediaStorageConfigurationCommand).resolves({});
+      kvs.on(DescribeMediaStorageConfigurationCommand).resolves(unlinked);
+      const { opts } = options();
+
+      await onEvent(updateEvent({ ChannelArn: NEW_CHANNEL, StreamArn: STREAM }, { ChannelArn: CHANNEL, StreamArn: STREAM }), opts);
+
+      expect(calls()).toEqual([enabled(NEW_CHANNEL, STREAM)]);
     });
 
     test('old channel already gone (ResourceNotFoundException): still links the new one', async () => {
-      kvs.on(UpdateMediaStorageConfigurationCommand)
-        .rejectsOnce(notFound())
-        .resolves({});
+      kvs.on(UpdateMediaStorageConfigurationCommand).resolves({});
+      kvs.on(DescribeMediaStorageConfigurationCommand).rejects(notFound());
       const { opts } = options();
 
       const result = await onEvent(updateEvent(
@@ -335,10 +450,11 @@ describe('onEvent', () => {
       ), opts);
 
       expect(result).toEqual({ physicalResourceId: NEW_CHANNEL });
-      expect(calls()).toEqual([disabled(CHANNEL), enabled(NEW_CHANNEL, STREAM)]);
+      expect(calls()).toEqual([enabled(NEW_CHANNEL, STREAM)]);
     });
 
-    test('unlinking the old channel fails with AccessDeniedException: fails naming the old channel, no link attempted', async () => {
+    test('unlinking the old channel is denied: fails naming the old channel, no link attempted', async () => {
+      kvs.on(DescribeMediaStorageConfigurationCommand).rejects(accessDenied('not authorized'));
       kvs.on(UpdateMediaStorageConfigurationCommand).rejects(accessDenied('not authorized'));
       const { opts } = options();
 
@@ -349,40 +465,55 @@ describe('onEvent', () => {
 
       expect(calls()).toEqual([disabled(CHANNEL)]);
       expect(error.message).toBe(
-        `could not unlink signaling channel ${CHANNEL} from its video stream: AccessDeniedException: not authorized`,
+        `could not unlink signaling channel ${CHANNEL} from its video stream: AccessDeniedException after 1 attempt(s) over 0 s: not authorized`,
       );
       expect(error.message).not.toContain(NEW_CHANNEL);
     });
 
-    test('unlinking the old channel fails with ResourceInUseException: fails naming the old channel', async () => {
-      kvs.on(UpdateMediaStorageConfigurationCommand).rejects(inUse('busy'));
+    test('unlinking the old channel retries ResourceInUseException and throttling (a rollback meets the same quota)', async () => {
+      kvs.on(DescribeMediaStorageConfigurationCommand).rejectsOnce(throttled()).resolves(linkedTo(STREAM));
+      kvs.on(UpdateMediaStorageConfigurationCommand)
+        .rejectsOnce(inUse('busy'))
+        .rejectsOnce(throttled())
+        .resolves({});
       const { delays, opts } = options();
+
+      await onEvent(updateEvent({ ChannelArn: CHANNEL, StreamArn: NEW_STREAM }, { ChannelArn: CHANNEL, StreamArn: STREAM }), opts);
+
+      expect(calls()).toEqual([disabled(CHANNEL), disabled(CHANNEL), disabled(CHANNEL), enabled(CHANNEL, NEW_STREAM)]);
+      expect(delays).toEqual([250, 250, 500]);
+    });
+
+    test('the new link fails after the old one was released: the old link is restored, and the reason says so', async () => {
+      kvs.on(DescribeMediaStorageConfigurationCommand).resolves(linkedTo(STREAM));
+      kvs.on(UpdateMediaStorageConfigurationCommand)
+        .resolvesOnce({})
+        .rejectsOnce(noRetention())
+        .resolves({});
+      const { opts } = options();
 
       const error = await errorOf(onEvent(updateEvent(
         { ChannelArn: CHANNEL, StreamArn: NEW_STREAM },
         { ChannelArn: CHANNEL, StreamArn: STREAM },
       ), opts));
 
-      expect(calls()).toEqual([disabled(CHANNEL)]);
-      expect(delays).toEqual([]);
-      expect(error.message).toContain(`could not unlink signaling channel ${CHANNEL}`);
-      expect(error.message).toContain('ResourceInUseException: busy');
+      expect(calls()).toEqual([disabled(CHANNEL), enabled(CHANNEL, NEW_STREAM), enabled(CHANNEL, STREAM)]);
+      expect(error.message).toContain('at least 1 hour');
+      expect(error.message).toContain(`The previous link (${CHANNEL} to ${STREAM}) was restored.`);
     });
 
-    test('linking the new stream is retried after a successful unlink', async () => {
-      kvs.on(UpdateMediaStorageConfigurationCommand)
-        .resolvesOnce({})
-        .rejectsOnce(inUse())
-        .resolves({});
-      const { delays, opts } = options();
+    test('the restore fails too: the reason says the rollback will retry', async () => {
+      kvs.on(DescribeMediaStorageConfigurationCommand).resolves(linkedTo(STREAM));
+      kvs.on(UpdateMediaStorageConfigurationCommand).resolvesOnce({}).rejects(accessDenied('nope'));
+      const { opts } = options();
 
-      await onEvent(updateEvent(
-        { ChannelArn: CHANNEL, StreamArn: NEW_STREAM },
+      const error = await errorOf(onEvent(updateEvent(
+        { ChannelArn: NEW_CHANNEL, StreamArn: STREAM },
         { ChannelArn: CHANNEL, StreamArn: STREAM },
-      ), opts);
+      ), opts));
 
-      expect(calls()).toEqual([disabled(CHANNEL), enabled(CHANNEL, NEW_STREAM), enabled(CHANNEL, NEW_STREAM)]);
-      expect(delays).toEqual([2000]);
+      expect(calls()).toEqual([disabled(CHANNEL), enabled(NEW_CHANNEL, STREAM), enabled(CHANNEL, STREAM)]);
+      expect(error.message).toContain('The previous link could not be restored either (the rollback will retry)');
     });
 
     test('missing old properties: clear error, no call', async () => {
@@ -396,7 +527,8 @@ describe('onEvent', () => {
   });
 
   describe('Delete', () => {
-    test('unlinks the channel once; physical id is returned unchanged', async () => {
+    test('unlinks the channel once when it is linked to this stream; physical id is returned unchanged', async () => {
+      kvs.on(DescribeMediaStorageConfigurationCommand).resolves(linkedTo(STREAM));
       kvs.on(UpdateMediaStorageConfigurationCommand).resolves({});
       const { opts } = options();
 
@@ -407,28 +539,62 @@ describe('onEvent', () => {
     });
 
     test.each([
+      ['not linked', unlinked],
+      ['linked to another stream (the Delete of a replaced link\'s old physical id)', linkedTo(NEW_STREAM)],
+    ])('channel %s: nothing to undo, no unlink', async (_label, answer) => {
+      kvs.on(DescribeMediaStorageConfigurationCommand).resolves(answer);
+      const { opts } = options();
+
+      await onEvent(deleteEvent(), opts);
+
+      expect(calls()).toEqual([]);
+    });
+
+    test.each([
       ['ResourceNotFoundException', notFound],
       ['AccessDeniedException', accessDenied],
-    ])('channel already gone (%s): succeeds', async (_name, error) => {
-      kvs.on(UpdateMediaStorageConfigurationCommand).rejects(error());
+    ])('channel already gone (%s on the read): succeeds', async (_name, error) => {
+      kvs.on(DescribeMediaStorageConfigurationCommand).rejects(error());
       const { delays, opts } = options();
 
       const result = await onEvent(deleteEvent(), opts);
 
       expect(result).toEqual({ physicalResourceId: CHANNEL });
-      expect(calls()).toEqual([disabled(CHANNEL)]);
+      expect(calls()).toEqual([]);
       expect(delays).toEqual([]);
     });
 
-    test('any other error fails, naming the channel', async () => {
-      kvs.on(UpdateMediaStorageConfigurationCommand).rejects(inUse('busy'));
+    test('channel deleted between the read and the unlink: succeeds', async () => {
+      kvs.on(DescribeMediaStorageConfigurationCommand).resolves(linkedTo(STREAM));
+      kvs.on(UpdateMediaStorageConfigurationCommand).rejects(accessDenied());
+      const { opts } = options();
+
+      await onEvent(deleteEvent(), opts);
+
+      expect(calls()).toEqual([disabled(CHANNEL)]);
+    });
+
+    test('throttled and in-use unlinks are retried (100 Deletes share 10 TPS)', async () => {
+      kvs.on(DescribeMediaStorageConfigurationCommand).rejectsOnce(throttled()).resolves(linkedTo(STREAM));
+      kvs.on(UpdateMediaStorageConfigurationCommand).rejectsOnce(throttled()).rejectsOnce(inUse()).resolves({});
+      const { opts } = options();
+
+      await onEvent(deleteEvent(), opts);
+
+      expect(describes()).toEqual([CHANNEL, CHANNEL]);
+      expect(calls()).toEqual([disabled(CHANNEL), disabled(CHANNEL), disabled(CHANNEL)]);
+    });
+
+    test('a permanent error fails, naming the channel', async () => {
+      kvs.on(DescribeMediaStorageConfigurationCommand).resolves(linkedTo(STREAM));
+      kvs.on(UpdateMediaStorageConfigurationCommand).rejects(invalid('busy'));
       const { opts } = options();
 
       const error = await errorOf(onEvent(deleteEvent(), opts));
 
       expect(calls()).toEqual([disabled(CHANNEL)]);
       expect(error.message).toBe(
-        `could not unlink signaling channel ${CHANNEL} from its video stream: ResourceInUseException: busy`,
+        `could not unlink signaling channel ${CHANNEL} from its video stream: InvalidArgumentException after 1 attempt(s) over 0 s: busy`,
       );
     });
   });
@@ -455,13 +621,14 @@ describe('onEvent', () => {
       const result = await onEvent(deleteEvent({}, 'physical-id-from-cfn'), opts);
 
       expect(calls()).toEqual([]);
+      expect(describes()).toEqual([]);
       expect(result.physicalResourceId).toBe('physical-id-from-cfn');
     });
   });
 });
 
 // ---------------------------------------------------------------------------------------------
-// handler + respond (HTTPS PUT to the ResponseURL)
+// cfn-response: the body, and the PUT to the ResponseURL
 // ---------------------------------------------------------------------------------------------
 
 interface CapturedRequest {
@@ -471,10 +638,10 @@ interface CapturedRequest {
 }
 
 /**
- * Replaces `https.request` with a fake that captures the request and answers 200 with an empty
- * body. Never touches the network.
+ * Replaces `https.request` with a fake that captures each request and answers with the next
+ * outcome (an HTTP status, or an error); the last outcome repeats. Never touches the network.
  */
-function fakeHttps(opts: { failWith?: Error; statusCode?: number } = {}) {
+function fakeHttps(...outcomes: (number | Error)[]) {
   const requests: CapturedRequest[] = [];
   const spy = jest.spyOn(https, 'request').mockImplementation(((
     url: unknown,
@@ -482,17 +649,19 @@ function fakeHttps(opts: { failWith?: Error; statusCode?: number } = {}) {
     callback: (response: PassThrough) => void,
   ) => {
     const captured: CapturedRequest = { url, options: requestOptions, body: '' };
+    const outcome = outcomes.length === 0 ? 200 : outcomes[Math.min(requests.length, outcomes.length - 1)];
     requests.push(captured);
-    const request = new EventEmitter() as EventEmitter & { end: (body?: string) => void };
+    const request = new EventEmitter() as EventEmitter & { end: (body?: string) => void; destroy: (e: Error) => void };
+    request.destroy = (e: Error) => request.emit('error', e);
     request.end = (body?: string) => {
       captured.body += body ?? '';
       setImmediate(() => {
-        if (opts.failWith) {
-          request.emit('error', opts.failWith);
+        if (outcome instanceof Error) {
+          request.emit('error', outcome);
           return;
         }
         const response = new PassThrough() as PassThrough & { statusCode?: number };
-        response.statusCode = opts.statusCode ?? 200;
+        response.statusCode = outcome;
         callback(response);
         response.end();
       });
@@ -502,38 +671,92 @@ function fakeHttps(opts: { failWith?: Error; statusCode?: number } = {}) {
   return { requests, spy };
 }
 
-describe('respond', () => {
+const REQUEST = {
+  RequestType: 'Create' as const,
+  ResponseURL: RESPONSE_URL,
+  StackId: STACK_ID,
+  RequestId: REQUEST_ID,
+  LogicalResourceId: LOGICAL_ID,
+};
+
+describe('responseBody', () => {
+  test('a long Reason is cut so that the whole body is at most 4,096 bytes, after JSON escaping and in UTF-8', () => {
+    for (const unit of ['x', 'é', '"', '\n', '😀', '\u0001']) {
+      const body = responseBody(REQUEST, { status: 'FAILED', physicalResourceId: CHANNEL, reason: unit.repeat(5_000) });
+      expect(Buffer.byteLength(body)).toBeLessThanOrEqual(MAX_RESPONSE_BYTES);
+      expect(Buffer.byteLength(body)).toBeGreaterThan(MAX_RESPONSE_BYTES - 16);
+      const parsed = JSON.parse(body);
+      expect(parsed.Reason.endsWith(' [...]')).toBe(true);
+      expect(parsed.Reason.startsWith(unit.repeat(10))).toBe(true);
+      expect(parsed.Reason).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/); // no broken surrogate pair
+      expect(parsed).toEqual(expect.objectContaining({ Status: 'FAILED', PhysicalResourceId: CHANNEL, StackId: STACK_ID }));
+    }
+  });
+
+  test('a Reason that fits is kept whole', () => {
+    const body = JSON.parse(responseBody(REQUEST, { status: 'FAILED', physicalResourceId: CHANNEL, reason: 'short' }));
+    expect(body.Reason).toBe('short');
+  });
+
+  test.each([
+    ['Create SUCCESS', 'Create', 'SUCCESS', NEW_CHANNEL, NEW_CHANNEL],
+    ['Create FAILED with an id', 'Create', 'FAILED', NEW_CHANNEL, NEW_CHANNEL],
+    ['Create FAILED without an id', 'Create', 'FAILED', undefined, REQUEST_ID],
+    ['Create FAILED with an id over 1 KB', 'Create', 'FAILED', 'x'.repeat(1_025), REQUEST_ID],
+    ['Update SUCCESS with a new id', 'Update', 'SUCCESS', NEW_CHANNEL, NEW_CHANNEL],
+    ['Update FAILED keeps the id it was sent', 'Update', 'FAILED', NEW_CHANNEL, CHANNEL],
+    ['Delete FAILED keeps the id it was sent', 'Delete', 'FAILED', undefined, CHANNEL],
+    ['Delete SUCCESS with an empty id', 'Delete', 'SUCCESS', '', CHANNEL],
+  ] as const)('physical id: %s', (_label, type, status, returned, expected) => {
+    const request = { ...REQUEST, RequestType: type, PhysicalResourceId: type === 'Create' ? undefined : CHANNEL };
+    const body = JSON.parse(responseBody(request, { status, physicalResourceId: returned }));
+    expect(body.PhysicalResourceId).toBe(expected);
+  });
+});
+
+describe('sendResponse', () => {
+  const noWait = { deadline: Date.now() + 60_000, sleep: async () => {}, random: () => 1, log: () => {} };
+
   test('PUTs the body to the URL with an empty content type and the byte length', async () => {
-    const { requests } = fakeHttps();
+    const { requests } = fakeHttps(200);
     const body = JSON.stringify({ Reason: 'é' });
 
-    await respond(RESPONSE_URL, body);
+    await sendResponse(RESPONSE_URL, body, noWait);
 
     expect(requests).toHaveLength(1);
     expect(requests[0].url).toBe(RESPONSE_URL);
     expect(requests[0].options.method).toBe('PUT');
     expect(requests[0].options.headers).toEqual({ 'content-type': '', 'content-length': Buffer.byteLength(body) });
+    expect(requests[0].options.timeout).toBe(10_000);
     expect(requests[0].body).toBe(body);
   });
 
-  test('rejects when the request fails', async () => {
-    fakeHttps({ failWith: new Error('ECONNRESET') });
+  test('network errors and 5xx are retried with backoff', async () => {
+    const { requests } = fakeHttps(new Error('ECONNRESET'), 503, 500, 200);
+    const delays: number[] = [];
 
-    await expect(respond(RESPONSE_URL, '{}')).rejects.toThrow('ECONNRESET');
+    await sendResponse(RESPONSE_URL, '{}', { ...noWait, sleep: async (ms) => { delays.push(ms); } });
+
+    expect(requests).toHaveLength(4);
+    expect(delays).toEqual([500, 1_000, 2_000]);
   });
 
-  test('rejects when the response URL refuses the answer (e.g. an expired pre-signed URL)', async () => {
-    fakeHttps({ statusCode: 403 });
+  test('a 4xx (an expired pre-signed URL) is final', async () => {
+    const { requests } = fakeHttps(403);
 
-    await expect(respond(RESPONSE_URL, '{}')).rejects.toThrow('HTTP 403');
+    await expect(sendResponse(RESPONSE_URL, '{}', noWait)).rejects.toThrow('after 1 attempt(s): CloudFormation\'s response URL answered HTTP 403');
+    expect(requests).toHaveLength(1);
   });
 
-  test('gives up on a response URL that does not answer', async () => {
-    const { requests } = fakeHttps();
+  test('gives up at the deadline', async () => {
+    let now = 0;
+    const { requests } = fakeHttps(new Error('ECONNRESET'));
 
-    await respond(RESPONSE_URL, '{}');
-
-    expect(requests[0].options.timeout).toBe(30_000);
+    await expect(sendResponse(RESPONSE_URL, '{}', {
+      ...noWait, deadline: 10_000, now: () => now, sleep: async (ms) => { now += ms; },
+    })).rejects.toThrow(/could not answer CloudFormation after \d+ attempt\(s\): ECONNRESET/);
+    expect(now).toBeLessThanOrEqual(10_000);
+    expect(requests.length).toBeGreaterThan(2);
   });
 });
 
@@ -551,7 +774,7 @@ describe('handler', () => {
   });
 
   async function run(event: CloudFormationCustomResourceEvent) {
-    const { requests } = fakeHttps();
+    const { requests } = fakeHttps(200);
     await handler(event, lambdaContext());
     expect(requests).toHaveLength(1);
     const [request] = requests;
@@ -577,8 +800,19 @@ describe('handler', () => {
     expect(calls()).toEqual([enabled(CHANNEL, STREAM)]);
   });
 
+  test('the SDK client retries nothing itself (maxAttempts 1) and has request timeouts', async () => {
+    kvs.on(UpdateMediaStorageConfigurationCommand).resolves({});
+
+    await run(createEvent());
+
+    const client = kvs.send.thisValues[0] as KinesisVideoClient;
+    await expect(client.config.maxAttempts()).resolves.toBe(1);
+    const handlerConfig = await (client.config.requestHandler as unknown as { configProvider: Promise<Record<string, number>> }).configProvider;
+    expect(handlerConfig).toEqual(expect.objectContaining({ requestTimeout: 5_000, connectionTimeout: 2_000 }));
+  });
+
   test('successful Delete: SUCCESS with the physical id echoed', async () => {
-    kvs.on(UpdateMediaStorageConfigurationCommand).rejects(accessDenied());
+    kvs.on(DescribeMediaStorageConfigurationCommand).rejects(accessDenied());
 
     const body = await run(deleteEvent(undefined, 'physical-id-from-cfn'));
 
@@ -611,6 +845,7 @@ describe('handler', () => {
   });
 
   test('failed Update: FAILED with the previous physical id', async () => {
+    kvs.on(DescribeMediaStorageConfigurationCommand).resolves(linkedTo(STREAM));
     kvs.on(UpdateMediaStorageConfigurationCommand).rejects(accessDenied('nope'));
 
     const body = await run(updateEvent(
@@ -625,18 +860,19 @@ describe('handler', () => {
     expect(body.Reason).toContain(LOG_STREAM);
   });
 
-  test('Reason is capped at 4000 characters', async () => {
-    kvs.on(UpdateMediaStorageConfigurationCommand).rejects(new Error('x'.repeat(10_000)));
+  test('a huge error message: the whole body stays within 4,096 bytes', async () => {
+    kvs.on(UpdateMediaStorageConfigurationCommand).rejects(invalid('é'.repeat(10_000)));
 
-    const body = await run(createEvent());
+    const { requests } = fakeHttps(200);
+    await handler(createEvent(), lambdaContext());
 
-    expect(body.Status).toBe('FAILED');
-    expect((body.Reason as string).length).toBe(4000);
+    expect(Buffer.byteLength(requests[0].body)).toBeLessThanOrEqual(4_096);
+    expect(JSON.parse(requests[0].body).Status).toBe('FAILED');
   });
 
   test('failed Delete: FAILED with the physical id echoed', async () => {
-    kvs.on(UpdateMediaStorageConfigurationCommand).rejects(
-      new ResourceInUseException({ message: 'busy', $metadata: {} }));
+    kvs.on(DescribeMediaStorageConfigurationCommand).resolves(linkedTo(STREAM));
+    kvs.on(UpdateMediaStorageConfigurationCommand).rejects(invalid('busy'));
 
     const body = await run(deleteEvent({ ChannelArn: CHANNEL, StreamArn: STREAM }, 'physical-id-from-cfn'));
 

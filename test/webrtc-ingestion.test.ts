@@ -115,6 +115,7 @@ describe('WebRtcIngestion defaults', () => {
       ServiceToken: getAttArn(fn),
       ChannelArn: getAttArn(ids.channel),
       StreamArn: getAttArn(ids.stream),
+      ServiceTimeout: '360',
     }));
     expect(logicalIdOf(camera.link.resource)).toBe(Object.keys(template.findResources('Custom::KinesisVideoMediaStorageLink'))[0]);
   });
@@ -597,14 +598,14 @@ describe('link provider', () => {
     });
   });
 
-  test('the provider role\'s policy: one tag-scoped UpdateMediaStorageConfiguration statement and one logs statement', () => {
+  test('the provider role\'s policy: one tag-scoped statement (Describe/UpdateMediaStorageConfiguration) and one logs statement', () => {
     const statements = statementsOfPrincipal(template, provider.role);
     expect(statements).toHaveLength(2);
 
     const [link] = statementsForService(statements, 'kinesisvideo');
     expect(statementsForService(statements, 'kinesisvideo')).toHaveLength(1);
     expect(link.effect).toBe('Allow');
-    expect(link.actions).toEqual(['kinesisvideo:UpdateMediaStorageConfiguration']);
+    expect(link.actions).toEqual(['kinesisvideo:DescribeMediaStorageConfiguration', 'kinesisvideo:UpdateMediaStorageConfiguration']);
     expect(link.resources).toHaveLength(1);
     expect(resolveWithParameters(link.resources[0], {
       'AWS::Partition': 'aws-partition',

@@ -18,8 +18,13 @@ export const LINK_SCOPE_TAG_KEY = 'cdk-kinesis-video-webrtc:stack-id';
  */
 export const LINK_SCOPE_TAG_PRIORITY = 1_000;
 
-/** The only action the handler calls (UpdateMediaStorageConfiguration, authorized on the channel). */
-const LINK_ACTIONS = ['kinesisvideo:UpdateMediaStorageConfiguration'];
+/**
+ * The actions the handler calls, both authorized on the channel: the link itself, and the read of
+ * the channel's link, which makes a repeated event succeed, tells a permanent conflict (the
+ * channel linked to another stream) from a resource not ACTIVE yet, and keeps the Delete of a
+ * replaced link's old physical id from undoing the new link.
+ */
+const LINK_ACTIONS = ['kinesisvideo:DescribeMediaStorageConfiguration', 'kinesisvideo:UpdateMediaStorageConfiguration'];
 
 const LOG_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
 
@@ -30,6 +35,12 @@ const COMPLIANCE_PACKS = ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'];
 function forPacks(packs: string[], rule: string, reason: string): RuleAcknowledgement[] {
   return packs.map((pack) => ({ id: `${pack}-${rule}`, reason }));
 }
+
+/**
+ * The link function's timeout. The handler bounds all its waiting by the remaining time and
+ * answers CloudFormation before it; the custom resource's ServiceTimeout is a minute more.
+ */
+export const LINK_FUNCTION_TIMEOUT = Duration.minutes(5);
 
 /**
  * The stack's single link provider: a function, its role and its log group, shared by every
@@ -93,7 +104,7 @@ export class MediaStorageLinkProvider extends Construct {
       description: 'Links Kinesis Video signaling channels to video streams (cdk-kinesis-video-webrtc)',
       role,
       logGroup,
-      timeout: Duration.minutes(5),
+      timeout: LINK_FUNCTION_TIMEOUT,
     });
 
     acknowledgeRules(logGroup.node.defaultChild as CfnResource, forPacks(COMPLIANCE_PACKS, 'CloudWatchLogGroupEncrypted',

@@ -30751,7 +30751,7 @@ var require_dist_cjs16 = __commonJS({
     };
     var DescribeMappedResourceConfigurationCommand = class extends command5(_ep05, _mw05, "DescribeMappedResourceConfiguration", DescribeMappedResourceConfiguration$) {
     };
-    var DescribeMediaStorageConfigurationCommand = class extends command5(_ep05, _mw05, "DescribeMediaStorageConfiguration", DescribeMediaStorageConfiguration$) {
+    var DescribeMediaStorageConfigurationCommand2 = class extends command5(_ep05, _mw05, "DescribeMediaStorageConfiguration", DescribeMediaStorageConfiguration$) {
     };
     var DescribeNotificationConfigurationCommand = class extends command5(_ep05, _mw05, "DescribeNotificationConfiguration", DescribeNotificationConfiguration$) {
     };
@@ -30812,7 +30812,7 @@ var require_dist_cjs16 = __commonJS({
       DescribeEdgeConfigurationCommand,
       DescribeImageGenerationConfigurationCommand,
       DescribeMappedResourceConfigurationCommand,
-      DescribeMediaStorageConfigurationCommand,
+      DescribeMediaStorageConfigurationCommand: DescribeMediaStorageConfigurationCommand2,
       DescribeNotificationConfigurationCommand,
       DescribeSignalingChannelCommand,
       DescribeStreamCommand,
@@ -30983,7 +30983,7 @@ var require_dist_cjs16 = __commonJS({
     exports2.DescribeMappedResourceConfigurationInput$ = DescribeMappedResourceConfigurationInput$;
     exports2.DescribeMappedResourceConfigurationOutput$ = DescribeMappedResourceConfigurationOutput$;
     exports2.DescribeMediaStorageConfiguration$ = DescribeMediaStorageConfiguration$;
-    exports2.DescribeMediaStorageConfigurationCommand = DescribeMediaStorageConfigurationCommand;
+    exports2.DescribeMediaStorageConfigurationCommand = DescribeMediaStorageConfigurationCommand2;
     exports2.DescribeMediaStorageConfigurationInput$ = DescribeMediaStorageConfigurationInput$;
     exports2.DescribeMediaStorageConfigurationOutput$ = DescribeMediaStorageConfigurationOutput$;
     exports2.DescribeNotificationConfiguration$ = DescribeNotificationConfiguration$;
@@ -31149,39 +31149,157 @@ var require_dist_cjs16 = __commonJS({
 // src/link-handler/media-storage-link.lambda.ts
 var media_storage_link_lambda_exports = {};
 __export(media_storage_link_lambda_exports, {
-  DEFAULT_RETRY_POLICY: () => DEFAULT_RETRY_POLICY,
+  DEFAULT_TIMING: () => DEFAULT_TIMING,
   handler: () => handler,
-  onEvent: () => onEvent,
-  respond: () => respond
+  onEvent: () => onEvent
 });
 module.exports = __toCommonJS(media_storage_link_lambda_exports);
-var https = __toESM(require("https"));
 var import_client_kinesis_video = __toESM(require_dist_cjs16());
-var DEFAULT_RETRY_POLICY = { attempts: 10, baseDelayMs: 2e3, maxDelayMs: 3e4 };
+
+// src/link-handler/cfn-response.ts
+var https = __toESM(require("https"));
+var MAX_RESPONSE_BYTES = 4096;
+var MAX_PHYSICAL_ID_BYTES = 1024;
+function responseBody(request2, outcome) {
+  const usable = (id) => typeof id === "string" && id.length > 0 && Buffer.byteLength(id) <= MAX_PHYSICAL_ID_BYTES;
+  const sent = request2.RequestType === "Create" ? void 0 : request2.PhysicalResourceId;
+  let physicalResourceId;
+  if (outcome.status === "SUCCESS" || request2.RequestType === "Create") {
+    physicalResourceId = usable(outcome.physicalResourceId) ? outcome.physicalResourceId : usable(sent) ? sent : request2.RequestId;
+  } else {
+    physicalResourceId = usable(sent) ? sent : request2.RequestId;
+  }
+  const body = {
+    Status: outcome.status,
+    PhysicalResourceId: physicalResourceId,
+    StackId: request2.StackId,
+    RequestId: request2.RequestId,
+    LogicalResourceId: request2.LogicalResourceId
+  };
+  if (outcome.reason === void 0) {
+    return JSON.stringify(body);
+  }
+  const full = JSON.stringify({ ...body, Reason: outcome.reason });
+  if (Buffer.byteLength(full) <= MAX_RESPONSE_BYTES) {
+    return full;
+  }
+  const chars2 = Array.from(outcome.reason);
+  const withPrefix = (n3) => JSON.stringify({ ...body, Reason: chars2.slice(0, n3).join("") + " [...]" });
+  let low = 0;
+  let high = chars2.length;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (Buffer.byteLength(withPrefix(mid)) <= MAX_RESPONSE_BYTES) {
+      low = mid;
+    } else {
+      high = mid - 1;
+    }
+  }
+  return withPrefix(low);
+}
+var RESPONSE_RETRY_BASE_DELAY_MS = 500;
+var RESPONSE_RETRY_MAX_DELAY_MS = 5e3;
+var PermanentResponseError = class extends Error {
+  name = "PermanentResponseError";
+};
+async function sendResponse(responseUrl, body, options) {
+  const now = options.now ?? Date.now;
+  const sleep2 = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  const random = options.random ?? Math.random;
+  const log = options.log ?? ((line) => console.log(line));
+  for (let attempt = 1; ; attempt++) {
+    const left = options.deadline - now();
+    try {
+      await putOnce(responseUrl, body, Math.max(1, Math.min(options.attemptTimeoutMs ?? 1e4, left)));
+      return;
+    } catch (e5) {
+      const error2 = e5;
+      const delay = random() * Math.min(RESPONSE_RETRY_MAX_DELAY_MS, RESPONSE_RETRY_BASE_DELAY_MS * 2 ** (attempt - 1));
+      if (error2 instanceof PermanentResponseError || now() + delay >= options.deadline) {
+        throw new Error(`could not answer CloudFormation after ${attempt} attempt(s): ${error2.message}`);
+      }
+      log(`answer attempt ${attempt} failed (${error2.message}); retrying in ${Math.round(delay)} ms`);
+      await sleep2(delay);
+    }
+  }
+}
+function putOnce(responseUrl, body, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    const request2 = https.request(responseUrl, {
+      method: "PUT",
+      headers: { "content-type": "", "content-length": Buffer.byteLength(body) },
+      timeout: timeoutMs
+    }, (response) => {
+      response.resume();
+      response.on("error", reject);
+      response.on("end", () => {
+        const status = response.statusCode ?? 0;
+        if (status >= 200 && status < 300) {
+          resolve();
+        } else if (status >= 500) {
+          reject(new Error(`CloudFormation's response URL answered HTTP ${status}`));
+        } else {
+          reject(new PermanentResponseError(`CloudFormation's response URL answered HTTP ${status}`));
+        }
+      });
+    });
+    request2.on("timeout", () => request2.destroy(new Error(`no answer from CloudFormation's response URL within ${timeoutMs} ms`)));
+    request2.on("error", reject);
+    request2.end(body);
+  });
+}
+
+// src/link-handler/media-storage-link.lambda.ts
+var DEFAULT_TIMING = {
+  baseDelayMs: 250,
+  maxDelayMs: 4e3,
+  requestTimeoutMs: 5e3,
+  answerMarginMs: 1e4
+};
 var sleepFor = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 var defaultClient;
+function newClient(timing) {
+  return new import_client_kinesis_video.KinesisVideoClient({
+    maxAttempts: 1,
+    // see the module comment: this module is the only retry layer
+    requestHandler: { connectionTimeout: Math.min(2e3, timing.requestTimeoutMs), requestTimeout: timing.requestTimeoutMs }
+  });
+}
+var PermanentError = class extends Error {
+};
 async function onEvent(event, options = {}) {
-  const client = options.client ?? (defaultClient ??= new import_client_kinesis_video.KinesisVideoClient({}));
-  const retryPolicy = options.retryPolicy ?? DEFAULT_RETRY_POLICY;
-  const sleep2 = options.sleep ?? sleepFor;
+  const timing = options.timing ?? DEFAULT_TIMING;
+  const now = options.now ?? Date.now;
+  const kvs = new Kvs(
+    options.client ?? (defaultClient ??= newClient(timing)),
+    timing,
+    options.deadline ?? now() + 3e5 - timing.answerMarginMs,
+    now,
+    options.sleep ?? sleepFor,
+    options.random ?? Math.random
+  );
   if (event.RequestType === "Delete" && typeof event.ResourceProperties.ChannelArn !== "string") {
     return { physicalResourceId: event.PhysicalResourceId };
   }
   const props = linkProperties(event.ResourceProperties);
   switch (event.RequestType) {
     case "Create":
-      await link(client, props, retryPolicy, sleep2);
+      await kvs.link(props);
       return { physicalResourceId: props.ChannelArn };
     case "Update": {
       const old = linkProperties(event.OldResourceProperties);
       if (old.ChannelArn !== props.ChannelArn || old.StreamArn !== props.StreamArn) {
-        await unlink(client, old.ChannelArn, { toleratePermissionDenied: false });
-        await link(client, props, retryPolicy, sleep2);
+        const released = await kvs.unlinkIfLinked(old, { channelMayBeGone: false });
+        try {
+          await kvs.link(props);
+        } catch (e5) {
+          throw new Error(`${e5.message}${released ? await kvs.restore(old) : ""}`);
+        }
       }
       return { physicalResourceId: props.ChannelArn };
     }
     case "Delete":
-      await unlink(client, props.ChannelArn, { toleratePermissionDenied: true });
+      await kvs.unlinkIfLinked(props, { channelMayBeGone: true });
       return { physicalResourceId: event.PhysicalResourceId };
   }
 }
@@ -31189,82 +31307,239 @@ async function handler(event, context) {
   console.log(JSON.stringify({
     RequestType: event.RequestType,
     LogicalResourceId: event.LogicalResourceId,
+    PhysicalResourceId: event.RequestType === "Create" ? void 0 : event.PhysicalResourceId,
     ResourceProperties: event.ResourceProperties,
     OldResourceProperties: event.RequestType === "Update" ? event.OldResourceProperties : void 0
   }));
-  const common = {
-    StackId: event.StackId,
-    RequestId: event.RequestId,
-    LogicalResourceId: event.LogicalResourceId
-  };
-  let body;
+  const timing = DEFAULT_TIMING;
+  const functionEnds = Date.now() + context.getRemainingTimeInMillis();
+  let outcome;
   try {
-    const result = await onEvent(event);
-    body = { ...common, Status: "SUCCESS", PhysicalResourceId: result.physicalResourceId };
+    const result = await onEvent(event, { timing, deadline: functionEnds - timing.answerMarginMs });
+    outcome = { status: "SUCCESS", physicalResourceId: result.physicalResourceId };
   } catch (e5) {
     const message = e5.message;
     console.error(message);
-    body = {
-      ...common,
-      Status: "FAILED",
-      Reason: `${message} (see CloudWatch log stream ${context.logStreamName})`.slice(0, 4e3),
+    outcome = {
+      status: "FAILED",
+      reason: `${message} (see CloudWatch log stream ${context.logStreamName})`,
       // A failed Create still needs a physical id; CloudFormation sends a Delete for it later.
-      PhysicalResourceId: event.RequestType === "Create" ? stringOr(event.ResourceProperties.ChannelArn, event.RequestId) : event.PhysicalResourceId
+      physicalResourceId: event.RequestType === "Create" ? stringOr(event.ResourceProperties.ChannelArn, event.RequestId) : void 0
     };
   }
-  await respond(event.ResponseURL, JSON.stringify(body));
+  const body = responseBody(event, outcome);
+  console.log(`answering ${outcome.status}`);
+  await sendResponse(event.ResponseURL, body, { deadline: functionEnds - 1e3 });
 }
-async function link(client, props, retryPolicy, sleep2) {
-  let waitedMs = 0;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await client.send(new import_client_kinesis_video.UpdateMediaStorageConfigurationCommand({
-        ChannelARN: props.ChannelArn,
-        MediaStorageConfiguration: { Status: "ENABLED", StreamARN: props.StreamArn }
-      }));
-      return;
-    } catch (e5) {
-      const name = errorName(e5);
-      if (name === "ResourceInUseException" && attempt < retryPolicy.attempts) {
-        const delay = Math.min(retryPolicy.baseDelayMs * 2 ** (attempt - 1), retryPolicy.maxDelayMs);
-        console.log(`attempt ${attempt}: ${name}, retrying in ${delay} ms`);
-        await sleep2(delay);
-        waitedMs += delay;
-        continue;
+var Kvs = class {
+  constructor(client, timing, deadline, now, sleep2, random) {
+    this.client = client;
+    this.timing = timing;
+    this.deadline = deadline;
+    this.now = now;
+    this.sleep = sleep2;
+    this.random = random;
+  }
+  client;
+  timing;
+  deadline;
+  now;
+  sleep;
+  random;
+  /** Links the pair; succeeds at once if it is already linked (a redelivered event). */
+  async link(props) {
+    const what = `could not link signaling channel ${props.ChannelArn} to video stream ${props.StreamArn}`;
+    let lastLook = -Infinity;
+    await this.retrying(what, async () => {
+      try {
+        await this.call(new import_client_kinesis_video.UpdateMediaStorageConfigurationCommand({
+          ChannelARN: props.ChannelArn,
+          MediaStorageConfiguration: { Status: "ENABLED", StreamARN: props.StreamArn }
+        }));
+        return true;
+      } catch (e5) {
+        if (errorName(e5) !== "ResourceInUseException" || this.now() - lastLook < 1e3) {
+          throw e5;
+        }
+        lastLook = this.now();
+        const current = await this.describeOnce(props.ChannelArn);
+        if (current?.Status === "ENABLED" && current.StreamARN === props.StreamArn) {
+          console.log("already linked (a repeated event, or an earlier call that timed out but went through)");
+          return true;
+        }
+        if (current?.Status === "ENABLED") {
+          throw new PermanentError(`${what}: the channel is already linked to video stream ${current.StreamARN} (the link is one-to-one); unlink it first`);
+        }
+        throw e5;
       }
-      throw new Error(explainLinkFailure(name, e5, props, attempt, waitedMs));
+    }, (name, error2, attempts, waitedMs) => explainLinkFailure(what, name, error2, attempts, waitedMs));
+  }
+  /**
+   * Unlinks the channel if it is linked to this stream. A channel linked to another stream
+   * is someone else's link now (a replacement's new pair), and a channel that is gone has nothing
+   * to unlink.
+   * @returns whether a link was released
+   */
+  async unlinkIfLinked(props, options) {
+    const what = `could not unlink signaling channel ${props.ChannelArn} from its video stream`;
+    const gone = (name) => name === "ResourceNotFoundException" || // The role may act only on channels that carry this stack's tag; once a channel is deleted
+    // its tags are gone too, so IAM denies instead of the service answering "not found".
+    options.channelMayBeGone && name === "AccessDeniedException";
+    let current;
+    try {
+      current = await this.retrying(what, async () => {
+        return this.describe(props.ChannelArn);
+      }, (name, error2) => `${what}: ${name}: ${error2.message}`);
+    } catch (e5) {
+      const name = errorName(e5.cause);
+      if (gone(name)) {
+        console.log(`channel ${props.ChannelArn} is already gone (${name}); nothing to unlink`);
+        return false;
+      }
+      if (name !== "AccessDeniedException") {
+        throw e5;
+      }
+      current = void 0;
+    }
+    if (current && current.Status !== "ENABLED") {
+      console.log(`channel ${props.ChannelArn} is not linked; nothing to unlink`);
+      return false;
+    }
+    if (current && current.StreamARN !== props.StreamArn) {
+      console.log(`channel ${props.ChannelArn} is linked to ${current.StreamARN}, not ${props.StreamArn}; left alone`);
+      return false;
+    }
+    try {
+      await this.retrying(what, async () => {
+        await this.call(new import_client_kinesis_video.UpdateMediaStorageConfigurationCommand({
+          ChannelARN: props.ChannelArn,
+          MediaStorageConfiguration: { Status: "DISABLED" }
+        }));
+        return true;
+      }, (name, error2, attempts, waitedMs) => `${what}: ${name} after ${attempts} attempt(s) over ${Math.round(waitedMs / 1e3)} s: ${error2.message}`);
+    } catch (e5) {
+      const name = errorName(e5.cause);
+      if (gone(name)) {
+        console.log(`channel ${props.ChannelArn} is already gone (${name}); nothing to unlink`);
+        return false;
+      }
+      throw e5;
+    }
+    return true;
+  }
+  /** Best effort after a failed Update: re-link the old pair. Returns a sentence for the Reason. */
+  async restore(old) {
+    try {
+      await this.link(old);
+      return `. The previous link (${old.ChannelArn} to ${old.StreamArn}) was restored.`;
+    } catch (e5) {
+      return `. The previous link could not be restored either (the rollback will retry): ${e5.message}`;
     }
   }
-}
-async function unlink(client, channelArn, options) {
-  try {
-    await client.send(new import_client_kinesis_video.UpdateMediaStorageConfigurationCommand({
-      ChannelARN: channelArn,
-      MediaStorageConfiguration: { Status: "DISABLED" }
-    }));
-  } catch (e5) {
-    const name = errorName(e5);
-    if (name === "ResourceNotFoundException" || options.toleratePermissionDenied && name === "AccessDeniedException") {
-      console.log(`channel ${channelArn} is already gone (${name}); nothing to unlink`);
-      return;
-    }
-    throw new Error(`could not unlink signaling channel ${channelArn} from its video stream: ${name}: ${e5.message}`);
+  /** The channel's link as the service sees it (Status DISABLED when there is none). */
+  async describe(channelArn) {
+    const command5 = new import_client_kinesis_video.DescribeMediaStorageConfigurationCommand({ ChannelARN: channelArn });
+    const answer = await this.call(command5);
+    return answer.MediaStorageConfiguration ?? {};
   }
+  async describeOnce(channelArn) {
+    try {
+      return await this.describe(channelArn);
+    } catch (e5) {
+      console.log(`could not read the channel's media storage configuration (${errorName(e5)}); retrying the link`);
+      return void 0;
+    }
+  }
+  /**
+   * Runs `attempt` until it returns, retrying what is worth retrying with capped exponential
+   * backoff and full jitter, never past the deadline. Throws an Error whose `cause` is the last
+   * error and whose message is `explain(...)`.
+   */
+  async retrying(what, attempt, explain) {
+    const started = this.now();
+    for (let n3 = 1; ; n3++) {
+      try {
+        return await attempt();
+      } catch (e5) {
+        const error2 = e5;
+        const name = errorName(e5);
+        const waitedMs = this.now() - started;
+        if (e5 instanceof PermanentError) {
+          throw e5;
+        }
+        if (!isRetryable(error2)) {
+          throw withCause(explain(name, error2, n3, waitedMs), e5);
+        }
+        const ceiling = Math.min(this.timing.maxDelayMs, this.timing.baseDelayMs * 2 ** (n3 - 1));
+        const delay = Math.round(this.random() * ceiling);
+        if (this.now() + delay >= this.deadline) {
+          throw withCause(`${explain(name, error2, n3, waitedMs)} (gave up: the function must answer CloudFormation before its timeout)`, e5);
+        }
+        console.log(`${what.replace(/^could not /, "")}: attempt ${n3}: ${name}; retrying in ${delay} ms`);
+        await this.sleep(delay);
+      }
+    }
+  }
+  /** One SDK call, aborted after the request timeout or at the deadline, whichever comes first. */
+  async call(command5) {
+    const left = this.deadline - this.now();
+    if (left <= 0) {
+      throw Object.assign(new Error("no time left before the function must answer"), { name: "DeadlineExceeded" });
+    }
+    const controller = new AbortController();
+    const timeoutMs = Math.min(this.timing.requestTimeoutMs, left);
+    let timer;
+    const timedOut = new Promise((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(Object.assign(new Error(`no answer from Kinesis Video within ${timeoutMs} ms`), { name: "TimeoutError" }));
+      }, timeoutMs);
+    });
+    try {
+      const send = this.client.send;
+      return await Promise.race([send.call(this.client, command5, { abortSignal: controller.signal }), timedOut]);
+    } catch (e5) {
+      if (controller.signal.aborted) {
+        throw Object.assign(new Error(`no answer from Kinesis Video within ${timeoutMs} ms`), { name: "TimeoutError" });
+      }
+      throw e5;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+};
+function isRetryable(error2) {
+  const name = error2.name;
+  if (name === "DeadlineExceeded") {
+    return false;
+  }
+  if (name === "ClientLimitExceededException" || name === "ResourceInUseException" || name === "TimeoutError") {
+    return true;
+  }
+  const status = error2.$metadata?.httpStatusCode;
+  if (status !== void 0) {
+    return status >= 500 || status === 429;
+  }
+  return true;
 }
-function explainLinkFailure(name, error2, props, attempts, waitedMs) {
-  const what = `could not link signaling channel ${props.ChannelArn} to video stream ${props.StreamArn}`;
+function explainLinkFailure(what, name, error2, attempts, waitedMs) {
   switch (name) {
     case "NoDataRetentionException":
       return `${what}: the video stream keeps no data. WebRTC ingestion records into the stream, so its retention must be at least 1 hour (DataRetentionInHours > 0).`;
     case "ResourceInUseException":
-      return `${what}: still in use after ${attempts} attempts over ${Math.round(waitedMs / 1e3)} s. Either the channel or the stream is not ACTIVE, or one of them is already linked to another channel or stream (the link is one-to-one). Service message: ${error2.message}`;
+      return `${what}: still in use after ${attempts} attempts over ${Math.round(waitedMs / 1e3)} s. Either the channel or the stream is not ACTIVE, or the stream is already linked to another channel (the link is one-to-one). Service message: ${error2.message}`;
+    case "ClientLimitExceededException":
+      return `${what}: throttled by Kinesis Video (ClientLimitExceededException) after ${attempts} attempts over ${Math.round(waitedMs / 1e3)} s; UpdateMediaStorageConfiguration allows 10 calls per second per account. Service message: ${error2.message}`;
     case "ResourceNotFoundException":
       return `${what}: the channel or the stream does not exist. Service message: ${error2.message}`;
     case "AccessDeniedException":
       return `${what}: access denied. The link provider may only change channels that this stack created (tagged with this stack's id). Service message: ${error2.message}`;
     default:
-      return `${what}: ${name}: ${error2.message}`;
+      return `${what}: ${name} after ${attempts} attempt(s) over ${Math.round(waitedMs / 1e3)} s: ${error2.message}`;
   }
+}
+function withCause(message, cause) {
+  return Object.assign(new Error(message), { cause });
 }
 function linkProperties(properties) {
   const { ChannelArn, StreamArn } = properties;
@@ -31279,34 +31554,11 @@ function stringOr(value, fallback2) {
 function errorName(e5) {
   return e5?.name ?? "Error";
 }
-function respond(responseUrl, body) {
-  return new Promise((resolve, reject) => {
-    const request2 = https.request(responseUrl, {
-      method: "PUT",
-      headers: { "content-type": "", "content-length": Buffer.byteLength(body) },
-      timeout: 3e4
-    }, (response) => {
-      response.resume();
-      response.on("end", () => {
-        const status = response.statusCode ?? 0;
-        if (status >= 200 && status < 300) {
-          resolve();
-        } else {
-          reject(new Error(`CloudFormation's response URL answered HTTP ${status}`));
-        }
-      });
-    });
-    request2.on("timeout", () => request2.destroy(new Error("no answer from CloudFormation's response URL within 30 s")));
-    request2.on("error", reject);
-    request2.end(body);
-  });
-}
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
-  DEFAULT_RETRY_POLICY,
+  DEFAULT_TIMING,
   handler,
-  onEvent,
-  respond
+  onEvent
 });
 /*! Bundled license information:
 

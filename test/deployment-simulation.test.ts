@@ -1,0 +1,84 @@
+/**
+ * The deployment simulation (test/util/deployment-simulation.ts): the shipped handler bundle,
+ * one fresh module instance per invocation, invoked together as CloudFormation does, against
+ * loopback stand-ins for the Kinesis Video control plane (quotas enforced) and for the
+ * pre-signed ResponseURL. Each scenario checks the answers and the final state of the links;
+ * here every scenario must report no problem.
+ *
+ * Runs in about a minute (real time: quota windows and backoff run at full length).
+ */
+import { CREATING_MS, FLEET, runSimulation, ScenarioResult, SCENARIOS, SHORT_FUNCTION_TIMEOUT_MS } from './util/deployment-simulation';
+import { UPDATE_QUOTA } from './util/kvs-stand-in';
+
+let results: Record<string, ScenarioResult>;
+
+beforeAll(async () => {
+  const list = await runSimulation();
+  results = Object.fromEntries(list.map(r => [r.name, r]));
+}, 280_000);
+
+test('every scenario ran', () => {
+  expect(Object.keys(results).sort()).toEqual(Object.keys(SCENARIOS).sort());
+});
+
+test.each(Object.keys(SCENARIOS))('%s: answers and final links as expected', (name) => {
+  expect(results[name].problems).toEqual([]);
+});
+
+describe('the fleet', () => {
+  test.each(['create-100', 'delete-100'])('%s: all answered SUCCESS, under real quota pressure', (name) => {
+    const result = results[name];
+    expect(result.requests).toBe(FLEET);
+    expect(result.succeeded).toBe(FLEET);
+    // the stand-in did throttle (the scenario tests the quota, not an idle service) ...
+    expect(result.kvsCalls.throttled).toBeGreaterThan(0);
+    // ... and never let more than the quota through
+    expect(result.kvsCalls.peakUpdatesPerSecond).toBeLessThanOrEqual(UPDATE_QUOTA.account);
+    // 100 calls at 10 TPS cannot take less than 10 s (9 s between the first and the 100th)
+    expect(result.wallMs).toBeGreaterThanOrEqual(9_000);
+  });
+
+  test('channel-replaced-100: 100 replacements and the 100 Deletes of the old ids, all SUCCESS', () => {
+    const result = results['channel-replaced-100'];
+    expect(result.requests).toBe(2 * FLEET);
+    expect(result.succeeded).toBe(2 * FLEET);
+    expect(result.kvsCalls.throttled).toBeGreaterThan(0);
+  });
+
+  test('create-100: half the resources were CREATING, yet every link went through', () => {
+    expect(CREATING_MS).toBeGreaterThanOrEqual(2_000);
+    expect(results['create-100'].answers.every(a => a.status === 'SUCCESS')).toBe(true);
+  });
+
+  test('every answer fits in 4,096 bytes', () => {
+    const sizes = Object.values(results).flatMap(r => r.answers.map(a => a.bytes));
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(4_096);
+  });
+});
+
+describe('failures are clear and in time', () => {
+  test('create-retention-0: FAILED at once with the retention reason', () => {
+    const [answer] = results['create-retention-0'].answers;
+    expect(answer.status).toBe('FAILED');
+    expect(answer.reason).toMatch(/retention must be at least 1 hour/);
+  });
+
+  test('kvs-never-answers: FAILED before the function\'s timeout, saying Kinesis Video did not answer', () => {
+    const result = results['kvs-never-answers'];
+    const [answer] = result.answers;
+    expect(answer.status).toBe('FAILED');
+    expect(answer.reason).toMatch(/no answer from Kinesis Video within \d+ ms/);
+    expect(result.wallMs).toBeLessThan(SHORT_FUNCTION_TIMEOUT_MS);
+  });
+
+  test('channel-linked-elsewhere: FAILED in seconds, naming the other stream', () => {
+    const [answer] = results['channel-linked-elsewhere'].answers;
+    expect(answer.status).toBe('FAILED');
+    expect(answer.reason).toMatch(/already linked to video stream arn:aws:kinesisvideo:us-east-1:123456789012:stream\/channel-linked-elsewhere-other\//);
+  });
+
+  test('update-fails-retention-0: the reason says the previous link was restored', () => {
+    const failed = results['update-fails-retention-0'].answers.find(a => a.status === 'FAILED');
+    expect(failed?.reason).toMatch(/was restored/);
+  });
+});

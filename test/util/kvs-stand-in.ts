@@ -1,0 +1,269 @@
+/**
+ * A loopback stand-in for the Kinesis Video Streams control plane, for the deployment simulation.
+ * It speaks the wire format of the SDK's own service model (@aws-sdk/client-kinesis-video 3.1116,
+ * protocol restJson1): `POST /updateMediaStorageConfiguration` and
+ * `POST /describeMediaStorageConfiguration` with JSON bodies; errors as the HTTP status the model
+ * gives each error shape, the shape name in the `x-amzn-ErrorType` header and `{"Message": ...}`
+ * in the body (AccessDeniedException 401, ResourceNotFoundException 404, every other 400).
+ * The real SDK client reaches it through `AWS_ENDPOINT_URL_KINESIS_VIDEO`; the signature is not
+ * checked.
+ *
+ * It enforces what the link lives with (KVS WebRTC service quotas, control plane; "Ingest media"):
+ * - UpdateMediaStorageConfiguration: 10 calls per second per account, 5 per channel;
+ *   DescribeMediaStorageConfiguration: 50 and 5 (hard quotas). Sliding one-second windows of the
+ *   calls the service accepted; a call over either answers ClientLimitExceededException, HTTP 400.
+ * - a channel or stream is CREATING for `creatingMs` after it is made: ResourceInUseException;
+ * - the one-to-one mapping: linking a channel that is linked, or a stream linked to another
+ *   channel: ResourceInUseException;
+ * - a stream with no retention: NoDataRetentionException;
+ * - a channel that never existed, or a stream that does not exist: ResourceNotFoundException; a
+ *   deleted channel: AccessDeniedException (the provider's role is scoped by the channel's tag,
+ *   which goes with the channel, so IAM denies before the service looks).
+ * Fault injection: throttle the next N calls; never answer calls on a given channel.
+ */
+import * as http from 'http';
+import { AddressInfo } from 'net';
+
+export const UPDATE_QUOTA = { account: 10, channel: 5 };
+export const DESCRIBE_QUOTA = { account: 50, channel: 5 };
+
+/** The HTTP status of each error shape in the SDK's service model. */
+const ERROR_STATUS: Record<string, number> = {
+  AccessDeniedException: 401,
+  ResourceNotFoundException: 404,
+  ClientLimitExceededException: 400,
+  ResourceInUseException: 400,
+  NoDataRetentionException: 400,
+  InvalidArgumentException: 400,
+};
+
+interface Channel {
+  readonly createdAt: number;
+  deleted: boolean;
+  /** The stream it is linked to (media storage ENABLED). */
+  link?: string;
+}
+
+interface Stream {
+  readonly createdAt: number;
+  readonly retentionHours: number;
+}
+
+/** One call the stand-in answered (or held). */
+export interface CallRecord {
+  readonly at: number;
+  readonly operation: 'Update' | 'Describe';
+  readonly channel: string;
+  readonly status?: 'ENABLED' | 'DISABLED';
+  /** 'OK' or the error shape name. */
+  readonly outcome: string;
+}
+
+export class KvsStandIn {
+  public readonly calls: CallRecord[] = [];
+  private readonly channels = new Map<string, Channel>();
+  private readonly streams = new Map<string, Stream>();
+  private readonly accepted: Record<'Update' | 'Describe', { at: number; channel: string }[]> = { Update: [], Describe: [] };
+  private throttleNext = 0;
+  private readonly hanging = new Set<string>();
+  private readonly held = new Set<http.ServerResponse>();
+  private server?: http.Server;
+
+  /** @param creatingMs how long a new channel or stream stays CREATING */
+  constructor(private readonly creatingMs = 3_000) {}
+
+  /** Starts listening on loopback; returns the endpoint URL. */
+  public async start(): Promise<string> {
+    this.server = http.createServer((req, res) => {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk) => body += chunk);
+      req.on('end', () => this.serve(req.url ?? '', body, res));
+    });
+    this.server.keepAliveTimeout = 60_000;
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  public async stop(): Promise<void> {
+    for (const res of this.held) {
+      res.destroy();
+    }
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server ? this.server.close(() => resolve()) : resolve());
+  }
+
+  /** Forgets every resource, call and fault (quota windows included). */
+  public reset(): void {
+    this.calls.length = 0;
+    this.channels.clear();
+    this.streams.clear();
+    this.accepted.Update.length = 0;
+    this.accepted.Describe.length = 0;
+    this.throttleNext = 0;
+    this.hanging.clear();
+  }
+
+  /** A channel made now (CREATING for a while) or long ago (`creating: false`). */
+  public addChannel(arn: string, options: { creating?: boolean; linkedTo?: string } = {}): void {
+    this.channels.set(arn, { createdAt: options.creating ? Date.now() : 0, deleted: false, link: options.linkedTo });
+  }
+
+  public addStream(arn: string, options: { creating?: boolean; retentionHours?: number } = {}): void {
+    this.streams.set(arn, { createdAt: options.creating ? Date.now() : 0, retentionHours: options.retentionHours ?? 24 });
+  }
+
+  public deleteChannel(arn: string): void {
+    const channel = this.channels.get(arn);
+    if (channel) {
+      channel.deleted = true;
+      channel.link = undefined;
+    }
+  }
+
+  /** The stream the channel is linked to, if any. */
+  public linkOf(channelArn: string): string | undefined {
+    return this.channels.get(channelArn)?.link;
+  }
+
+  /** Every channel → stream link. */
+  public links(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [arn, channel] of this.channels) {
+      if (channel.link) {
+        out[arn] = channel.link;
+      }
+    }
+    return out;
+  }
+
+  /** The next `n` calls answer ClientLimitExceededException whatever the windows say. */
+  public throttleNextCalls(n: number): void {
+    this.throttleNext = n;
+  }
+
+  /** Calls about this channel are never answered. */
+  public neverAnswer(channelArn: string): void {
+    this.hanging.add(channelArn);
+  }
+
+  /** The largest number of accepted calls of `operation` in any one-second window, account-wide. */
+  public peakPerSecond(operation: 'Update' | 'Describe'): number {
+    const times = this.calls.filter(c => c.operation === operation && c.outcome !== 'ClientLimitExceededException').map(c => c.at);
+    let peak = 0;
+    for (let i = 0, j = 0; i < times.length; i++) {
+      while (times[i] - times[j] >= 1_000) {
+        j++;
+      }
+      peak = Math.max(peak, i - j + 1);
+    }
+    return peak;
+  }
+
+  private serve(path: string, body: string, res: http.ServerResponse): void {
+    const operation = path === '/updateMediaStorageConfiguration' ? 'Update'
+      : path === '/describeMediaStorageConfiguration' ? 'Describe' : undefined;
+    if (!operation) {
+      return this.fail(res, 'InvalidArgumentException', `the stand-in does not serve ${path}`);
+    }
+    let input: { ChannelARN?: string; MediaStorageConfiguration?: { Status?: 'ENABLED' | 'DISABLED'; StreamARN?: string } };
+    try {
+      input = JSON.parse(body);
+    } catch {
+      return this.fail(res, 'InvalidArgumentException', 'the body is not JSON');
+    }
+    const channelArn = input.ChannelARN ?? '';
+    const status = input.MediaStorageConfiguration?.Status;
+    if (this.hanging.has(channelArn)) {
+      this.held.add(res);
+      this.calls.push({ at: Date.now(), operation, channel: channelArn, status, outcome: 'no answer' });
+      return;
+    }
+    const now = Date.now();
+    const outcome = this.decide(now, operation, channelArn, input.MediaStorageConfiguration);
+    this.calls.push({ at: now, operation, channel: channelArn, status, outcome: outcome.error ?? 'OK' });
+    if (outcome.error) {
+      return this.fail(res, outcome.error, outcome.message!);
+    }
+    const json = JSON.stringify(outcome.body ?? {});
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
+    res.end(json);
+  }
+
+  private decide(
+    now: number,
+    operation: 'Update' | 'Describe',
+    channelArn: string,
+    configuration: { Status?: string; StreamARN?: string } | undefined,
+  ): { error?: string; message?: string; body?: unknown } {
+    // quotas first: the service throttles before it looks at the request
+    const quota = operation === 'Update' ? UPDATE_QUOTA : DESCRIBE_QUOTA;
+    const window = this.accepted[operation];
+    while (window.length > 0 && now - window[0].at >= 1_000) {
+      window.shift();
+    }
+    if (this.throttleNext > 0) {
+      this.throttleNext--;
+      return { error: 'ClientLimitExceededException', message: 'Your request has been throttled (injected).' };
+    }
+    if (window.length >= quota.account) {
+      return { error: 'ClientLimitExceededException', message: `Rate exceeded: ${quota.account} TPS per account.` };
+    }
+    if (window.filter(c => c.channel === channelArn).length >= quota.channel) {
+      return { error: 'ClientLimitExceededException', message: `Rate exceeded: ${quota.channel} TPS per channel.` };
+    }
+    window.push({ at: now, channel: channelArn });
+
+    const channel = this.channels.get(channelArn);
+    if (!channel) {
+      return { error: 'ResourceNotFoundException', message: `The channel ${channelArn} does not exist.` };
+    }
+    if (channel.deleted) {
+      return { error: 'AccessDeniedException', message: `User is not authorized to perform: kinesisvideo:${operation}MediaStorageConfiguration on resource: ${channelArn}` };
+    }
+    const active = (createdAt: number) => now - createdAt >= this.creatingMs;
+    if (operation === 'Describe') {
+      return { body: { MediaStorageConfiguration: channel.link ? { Status: 'ENABLED', StreamARN: channel.link } : { Status: 'DISABLED' } } };
+    }
+    if (!active(channel.createdAt)) {
+      return { error: 'ResourceInUseException', message: 'The signaling channel is not in the ACTIVE state.' };
+    }
+    if (configuration?.Status === 'DISABLED') {
+      channel.link = undefined;
+      return {};
+    }
+    if (configuration?.Status !== 'ENABLED' || !configuration.StreamARN) {
+      return { error: 'InvalidArgumentException', message: 'Status ENABLED needs a StreamARN.' };
+    }
+    const stream = this.streams.get(configuration.StreamARN);
+    if (!stream) {
+      return { error: 'ResourceNotFoundException', message: `The stream ${configuration.StreamARN} does not exist.` };
+    }
+    if (!active(stream.createdAt)) {
+      return { error: 'ResourceInUseException', message: 'The stream is not in the ACTIVE state.' };
+    }
+    if (stream.retentionHours === 0) {
+      return { error: 'NoDataRetentionException', message: 'The stream does not retain data.' };
+    }
+    if (channel.link) {
+      return { error: 'ResourceInUseException', message: 'The signaling channel already has a media storage configuration.' };
+    }
+    for (const [other, c] of this.channels) {
+      if (c.link === configuration.StreamARN && other !== channelArn) {
+        return { error: 'ResourceInUseException', message: 'The stream is already mapped to another signaling channel.' };
+      }
+    }
+    channel.link = configuration.StreamARN;
+    return {};
+  }
+
+  private fail(res: http.ServerResponse, error: string, message: string): void {
+    const json = JSON.stringify({ Message: message });
+    res.writeHead(ERROR_STATUS[error] ?? 400, {
+      'content-type': 'application/json',
+      'x-amzn-errortype': error,
+      'content-length': Buffer.byteLength(json),
+    });
+    res.end(json);
+  }
+}
