@@ -9,7 +9,7 @@
  * rewrites the snapshot.
  */
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
-import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { WebRtcIngestion } from '../src';
 
@@ -62,5 +62,14 @@ integ.assertions
       }),
     ]),
   }));
+
+// cfn-lint W1034 (deprecated runtime) on integ-tests' own assertion function: aws-cdk-lib picks its
+// runtime per region from a map (LatestNodeRuntimeMap) that still names nodejs20.x in some regions.
+// Not a resource of the library, nor one it could change: ignored on that function only.
+for (const resource of app.node.findAll()) {
+  if (CfnResource.isCfnResource(resource) && resource.cfnResourceType === 'AWS::Lambda::Function' && Stack.of(resource) !== stack) {
+    resource.addMetadata('cfn-lint', { config: { ignore_checks: ['W1034'] } });
+  }
+}
 
 app.synth();
