@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { NagSuppressions } from 'cdk-nag-v2';
 import { Construct } from 'constructs';
-import { CameraFleet, SignalingChannel, VideoStream, WebRtcIngestion } from 'cdk-kinesis-video-webrtc';
+import { CameraFleet, DeviceIdentity, SignalingChannel, StorageTier, VideoStream, WebRtcIngestion } from 'cdk-kinesis-video-webrtc';
 
 /** The name prefix of the fleet, and the account and region of the environment-specific stack. */
 export const FLEET_PREFIX = 'shop-';
@@ -36,6 +36,8 @@ export class CamerasStack extends Stack {
     const frontDoor = new WebRtcIngestion(this, 'FrontDoor', {
       retention: Duration.days(7),
       encryptionKey: key,
+      deviceName: 'front-door-camera',
+      storageTier: StorageTier.WARM,
     });
     frontDoor.grantMaster(deviceRole);
     frontDoor.grantViewer(viewerRole);
@@ -47,6 +49,8 @@ export class CamerasStack extends Stack {
     fleet.grantDeviceMaster(deviceRole);
     fleet.grantViewer(viewerRole);
     fleet.grantPlayback(viewerRole);
+    // the library's own device role, role alias and IoT policy: no finding, no action from the user
+    new DeviceIdentity(this, 'ShopDevices', { fleet, credentialDuration: Duration.hours(2) });
 
     const garage = WebRtcIngestion.fromWebRtcIngestionAttributes(this, 'Garage', {
       channelArn: this.formatArn({ service: 'kinesisvideo', resource: 'channel', resourceName: 'garage/1700000000000' }),
