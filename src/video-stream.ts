@@ -357,7 +357,7 @@ export class VideoStream extends VideoStreamBase {
       deviceName: props.deviceName,
     });
     if (props.storageTier !== undefined) {
-      // The CfnStream of the oldest aws-cdk-lib this library supports (2.224.0) has no
+      // The CfnStream of the oldest aws-cdk-lib this library supports (2.176.0) has no
       // `streamStorageConfiguration`, so the property is written as an override. Its shape is
       // CloudFormation's resource schema for AWS::KinesisVideo::Stream:
       // StreamStorageConfiguration: { DefaultStorageTier: HOT | WARM }.
