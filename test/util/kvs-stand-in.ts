@@ -128,7 +128,11 @@ export class KvsStandIn {
 
   /** `tagged: false`: a stream without the stack's tag (imported, or of another stack). */
   public addStream(arn: string, options: { creating?: boolean; retentionHours?: number; tagged?: boolean } = {}): void {
-    this.streams.set(arn, { createdAt: options.creating ? Date.now() : 0, retentionHours: options.retentionHours ?? 24, tagged: options.tagged ?? true });
+    this.streams.set(arn, {
+      createdAt: options.creating ? Date.now() : 0,
+      retentionHours: options.retentionHours ?? 24,
+      tagged: options.tagged ?? true,
+    });
   }
 
   public deleteChannel(arn: string): void {
