@@ -231,9 +231,10 @@ class Kvs {
           throw new PermanentError(`${what}: the channel is already linked to video stream ${current.StreamARN} ` +
             '(the link is one-to-one); unlink it first');
         }
-        // The channel is free, so the stream is not ACTIVE yet or is mapped to another channel; the
-        // stream's own mapping tells which (a read tag-scoped like the channel's: denied on an
-        // imported stream or one of another stack, which then keep being retried until the deadline).
+        // The channel is free (or its read failed), so the stream is not ACTIVE yet or is mapped to
+        // another channel; the stream's own mapping tells which (a read tag-scoped like the channel's:
+        // denied on an imported stream or one of another stack, which then keep being retried until
+        // the deadline). A mapping to the channel this Update just released is on its way out.
         if (!streamReadable) {
           throw e;
         }
