@@ -48,7 +48,7 @@ export class CamerasStack extends Stack {
     fleet.grantViewer(viewerRole);
     fleet.grantPlayback(viewerRole);
 
-    const garage = WebRtcIngestion.fromAttributes(this, 'Garage', {
+    const garage = WebRtcIngestion.fromWebRtcIngestionAttributes(this, 'Garage', {
       channelArn: this.formatArn({ service: 'kinesisvideo', resource: 'channel', resourceName: 'garage/1700000000000' }),
       streamArn: this.formatArn({ service: 'kinesisvideo', resource: 'stream', resourceName: 'garage/1700000000001' }),
     });
