@@ -27,7 +27,8 @@ export async function deploymentBench(): Promise<void> {
   console.log(`Deployment simulation: ${FLEET} links against UpdateMediaStorageConfiguration's ${UPDATE_QUOTA.account} TPS per account ` +
     `(floor ${FLOOR_MS / 1000} s), ${RUNS} runs per cell (median)`);
   console.log();
-  console.log('| scenario | concurrent executions | wall time (median) | vs floor | SUCCESS | KVS calls (Update / Describe) | throttled |');
+  console.log('| scenario | concurrent executions | wall time (median) | vs floor | SUCCESS | ' +
+    'KVS calls (Update / channel Describe / stream Describe) | throttled |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const workers of [undefined, ...WORKERS]) {
     const runs: ScenarioResult[][] = [];
@@ -39,7 +40,8 @@ export async function deploymentBench(): Promise<void> {
       const wall = median(cells.map(c => c.wallMs));
       const last = cells[cells.length - 1];
       console.log(`| ${name} | ${workers ?? 'unlimited'} | ${(wall / 1000).toFixed(1)} s | ${(wall / FLOOR_MS).toFixed(2)}× | ` +
-        `${Math.min(...cells.map(c => c.succeeded))}/${FLEET} | ${last.kvsCalls.update} / ${last.kvsCalls.describe} | ${last.kvsCalls.throttled} |`);
+        `${Math.min(...cells.map(c => c.succeeded))}/${FLEET} | ` +
+        `${last.kvsCalls.update} / ${last.kvsCalls.describe} / ${last.kvsCalls.mapped} | ${last.kvsCalls.throttled} |`);
     }
   }
 }

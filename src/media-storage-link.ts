@@ -16,7 +16,12 @@ export interface MediaStorageLinkProps {
    * imported one. The link tags it so that the stack's link provider may change it.
    */
   readonly channel: ISignalingChannel;
-  /** The stream that records them. */
+  /**
+   * The stream that records them. A `VideoStream` of the link's stack gets the same tag as the
+   * channel, so that a stream already linked to another channel fails the deployment in seconds;
+   * an imported stream or one of another stack works too, but such a conflict then fails only
+   * after the link has been retried for about five minutes.
+   */
   readonly stream: IVideoStream;
 }
 
@@ -51,6 +56,13 @@ export class MediaStorageLink extends Construct {
     registerLink(this, props.stream);
     const provider = MediaStorageLinkProvider.getOrCreate(this);
     Tags.of(props.channel).add(LINK_SCOPE_TAG_KEY, Aws.STACK_ID, { priority: LINK_SCOPE_TAG_PRIORITY });
+    // The same tag on the stream lets the provider read which channel the stream is mapped to, so
+    // that a stream linked elsewhere fails in seconds. Only on a stream of this stack: AWS::StackId
+    // in another stack's template is that stack's id, which the provider's condition never matches;
+    // an imported or foreign stream keeps the slower path (the link is retried until the deadline).
+    if (Resource.isOwnedResource(props.stream) && Stack.of(props.stream) === Stack.of(this)) {
+      Tags.of(props.stream).add(LINK_SCOPE_TAG_KEY, Aws.STACK_ID, { priority: LINK_SCOPE_TAG_PRIORITY });
+    }
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::KinesisVideoMediaStorageLink',

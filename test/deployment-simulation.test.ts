@@ -7,7 +7,15 @@
  *
  * Runs in about a minute (real time: quota windows and backoff run at full length).
  */
-import { CREATING_MS, FLEET, runSimulation, ScenarioResult, SCENARIOS, SHORT_FUNCTION_TIMEOUT_MS } from './util/deployment-simulation';
+import {
+  CREATING_MS,
+  FLEET,
+  runSimulation,
+  ScenarioResult,
+  SCENARIOS,
+  SHORT_FUNCTION_TIMEOUT_MS,
+  UNTAGGED_FUNCTION_TIMEOUT_MS,
+} from './util/deployment-simulation';
 import { UPDATE_QUOTA } from './util/kvs-stand-in';
 
 let results: Record<string, ScenarioResult>;
@@ -75,6 +83,30 @@ describe('failures are clear and in time', () => {
     const [answer] = results['channel-linked-elsewhere'].answers;
     expect(answer.status).toBe('FAILED');
     expect(answer.reason).toMatch(/already linked to video stream arn:aws:kinesisvideo:us-east-1:123456789012:stream\/channel-linked-elsewhere-other\//);
+  });
+
+  test('stream-linked-elsewhere: FAILED in seconds (the full 5-minute function timeout), naming the stream, the other channel and what to do', () => {
+    const result = results['stream-linked-elsewhere'];
+    const [answer] = result.answers;
+    expect(answer.status).toBe('FAILED');
+    expect(result.wallMs).toBeLessThan(3_000);
+    expect(answer.reason).toMatch(new RegExp(
+      'video stream arn:aws:kinesisvideo:us-east-1:123456789012:stream/stream-linked-elsewhere-door/\\d+: ' +
+      'the video stream is already linked to signaling channel arn:aws:kinesisvideo:us-east-1:123456789012:channel/stream-linked-elsewhere-other/\\d+',
+    ));
+    expect(answer.reason).toMatch(/Unlink that channel first .* or choose another stream/);
+    expect(result.kvsCalls).toMatchObject({ update: 1, describe: 1, mapped: 1 });
+  });
+
+  test('untagged-stream-linked-elsewhere: the read is denied, the link retried until the deadline, FAILED before the timeout', () => {
+    const result = results['untagged-stream-linked-elsewhere'];
+    const [answer] = result.answers;
+    expect(answer.status).toBe('FAILED');
+    expect(answer.reason).toMatch(/still in use after \d+ attempts/);
+    expect(result.kvsCalls.mapped).toBe(1);
+    expect(result.kvsCalls.update).toBeGreaterThan(2);
+    expect(answer.reason).toContain('gave up: the function must answer CloudFormation before its timeout');
+    expect(result.wallMs).toBeLessThan(UNTAGGED_FUNCTION_TIMEOUT_MS);
   });
 
   test('update-fails-retention-0: the reason says the previous link was restored', () => {

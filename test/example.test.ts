@@ -56,7 +56,12 @@ test('one named camera: channel and stream called front-door, 7 days of recordin
     Tags: [{ Key: 'cdk-kinesis-video-webrtc:stack-id', Value: { Ref: 'AWS::StackId' } }],
   }));
   template.hasResource('AWS::KinesisVideo::Stream', {
-    Properties: Match.objectEquals({ Name: 'front-door', DataRetentionInHours: 168, MediaType: 'video/h264,audio/aac' }),
+    Properties: Match.objectEquals({
+      Name: 'front-door',
+      DataRetentionInHours: 168,
+      MediaType: 'video/h264,audio/aac',
+      Tags: [{ Key: 'cdk-kinesis-video-webrtc:stack-id', Value: { Ref: 'AWS::StackId' } }],
+    }),
     DeletionPolicy: 'Retain',
   });
   const channel = onlyId('AWS::KinesisVideo::SignalingChannel', 'FrontDoor');

@@ -86,6 +86,7 @@ interface Fixture {
   readonly roleCases: RoleCase[];
   readonly providers: Record<typeof CAMERAS | typeof CONSUMERS, { principal: PrincipalRef; logGroupArn: string; stackName: string }>;
   readonly channelTags: Record<'A' | 'D', string>;
+  readonly streamTags: Record<'A' | 'D', string>;
 }
 
 function buildFixture(context: Record<string, unknown>): Fixture {
@@ -157,10 +158,10 @@ function buildFixture(context: Record<string, unknown>): Fixture {
     };
   };
 
-  // The tag values the channels really carry, resolved from the templates.
-  const tagOf = (camera: WebRtcIngestion): string => {
+  // The tag values the channels and streams really carry, resolved from the templates.
+  const tagOf = (camera: WebRtcIngestion, resource: 'channel' | 'stream' = 'channel'): string => {
     const stackName = Stack.of(camera).stackName;
-    const tags: Array<{ Key: string; Value: unknown }> = sim.resource(stackName, logicalIdOf(camera.channel)).Properties?.Tags ?? [];
+    const tags: Array<{ Key: string; Value: unknown }> = sim.resource(stackName, logicalIdOf(camera[resource])).Properties?.Tags ?? [];
     const tag = tags.filter((t) => `aws:ResourceTag/${t.Key}` === LINK_SCOPE_TAG);
     expect(tag).toHaveLength(1);
     return sim.resolve(stackName, tag[0].Value);
@@ -174,6 +175,7 @@ function buildFixture(context: Record<string, unknown>): Fixture {
     roleCases,
     providers: { [CAMERAS]: providerOf(cameras), [CONSUMERS]: providerOf(consumers) },
     channelTags: { A: tagOf(cameraA), D: tagOf(cameraD) },
+    streamTags: { A: tagOf(cameraA, 'stream'), D: tagOf(cameraD, 'stream') },
   };
 }
 
@@ -249,6 +251,7 @@ beforeAll(async () => {
     expect(kinesisVideoActions).toContain(action);
   }
   expect(kinesisVideoActions).toContain('kinesisvideo:UpdateMediaStorageConfiguration');
+  expect(kinesisVideoActions).toContain('kinesisvideo:DescribeMappedResourceConfiguration');
   expect(kmsActions).toEqual(expect.arrayContaining(specs.flatMap((spec) => [...spec.key ?? []])));
 });
 
@@ -342,13 +345,34 @@ describe.each(FLAG_SETS)('with %s', (_flags, flagContext) => {
   });
 
   describe('the media storage link provider role', () => {
-    const channelsOfThisAccountAndRegion = (resources: Record<string, string>) =>
-      Object.values(resources).filter((arn) => matchesIamPattern(`arn:${PARTITION}:kinesisvideo:${REGION}:${ACCOUNT}:channel/*`, arn) || arn === '*');
+    const ofThisAccountAndRegion = (type: 'channel' | 'stream', resources: Record<string, string>) =>
+      Object.values(resources).filter((arn) => matchesIamPattern(`arn:${PARTITION}:kinesisvideo:${REGION}:${ACCOUNT}:${type}/*`, arn) || arn === '*');
 
-    test('the channels carry their own stack id in the scope tag', () => {
+    test('the channels and streams carry their own stack id in the scope tag', () => {
       expect(fixture.channelTags.A).toBe(fixture.sim.stackId(CAMERAS));
       expect(fixture.channelTags.D).toBe(fixture.sim.stackId(CONSUMERS));
       expect(fixture.channelTags.A).not.toBe(fixture.channelTags.D);
+      expect(fixture.streamTags).toEqual(fixture.channelTags);
+    });
+
+    test.each([CAMERAS, CONSUMERS] as const)('%s: DescribeMappedResourceConfiguration only on streams tagged with its stack id', async (stackName) => {
+      const provider = fixture.providers[stackName];
+      const sim = fixture.sim;
+      const [own, other] = stackName === CAMERAS ? ['A', 'D'] as const : ['D', 'A'] as const;
+      const ownStream = fixture.cameras[own].stream;
+      const otherStream = fixture.cameras[other].stream;
+      const ownTag = fixture.streamTags[own];
+      const otherTag = fixture.streamTags[other];
+      const read = async (resource: string, context: Record<string, string>) =>
+        (await sim.evaluate({ principal: provider.principal, action: 'kinesisvideo:DescribeMappedResourceConfiguration', resource, context })).allowed;
+
+      expect(await read(ownStream, { [LINK_SCOPE_TAG]: ownTag })).toBe(true);
+      expect(await read(ownStream, { [LINK_SCOPE_TAG]: otherTag })).toBe(false);
+      expect(await read(ownStream, {})).toBe(false); // an imported stream: no tag
+      expect(await read(otherStream, { [LINK_SCOPE_TAG]: otherTag })).toBe(false);
+      expect(await read(ownStream, { [LINK_SCOPE_TAG]: ownTag.toUpperCase() })).toBe(false);
+      // on the channel, whose resource type it is not, it matches nothing
+      expect(await read(fixture.cameras[own].channel, { [LINK_SCOPE_TAG]: ownTag })).toBe(false);
     });
 
     test.each([CAMERAS, CONSUMERS] as const)('%s: UpdateMediaStorageConfiguration only on channels tagged with its stack id', async (stackName) => {
@@ -376,15 +400,19 @@ describe.each(FLAG_SETS)('with %s', (_flags, flagContext) => {
       const ownTag = fixture.sim.stackId(stackName);
       const otherTag = fixture.sim.stackId(stackName === CAMERAS ? CONSUMERS : CAMERAS);
 
-      // With its own tag on every resource: the link and its read, on every channel of its account and
-      // region (the tag, not the name, scopes it), nothing on streams, other regions or accounts.
+      // With its own tag on every resource: the link and its read on every channel of its account and
+      // region, the read of the mapping on every stream of its account and region (the tag, not the
+      // name, scopes them), nothing else, nothing in other regions or accounts.
       // The tag key does not apply to wildcard-only actions; the simulator then drops it.
       const withOwnTag = await fixture.sim.allowedCells(
         provider.principal, kinesisVideoActions, arns, { [LINK_SCOPE_TAG]: ownTag }, { strictContext: false });
-      const expected = new Set(channelsOfThisAccountAndRegion(resources).flatMap((arn) => [
-        cellKey('kinesisvideo:DescribeMediaStorageConfiguration', arn),
-        cellKey('kinesisvideo:UpdateMediaStorageConfiguration', arn),
-      ]));
+      const expected = new Set([
+        ...ofThisAccountAndRegion('channel', resources).flatMap((arn) => [
+          cellKey('kinesisvideo:DescribeMediaStorageConfiguration', arn),
+          cellKey('kinesisvideo:UpdateMediaStorageConfiguration', arn),
+        ]),
+        ...ofThisAccountAndRegion('stream', resources).map((arn) => cellKey('kinesisvideo:DescribeMappedResourceConfiguration', arn)),
+      ]);
       expect(readable(withOwnTag, resources)).toEqual(readable(expected, resources));
 
       const contexts: Array<Record<string, string>> = [{ [LINK_SCOPE_TAG]: otherTag }, {}];

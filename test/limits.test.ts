@@ -66,7 +66,8 @@ describe('100 cameras in one stack', () => {
     const one = providerRole(measure('library', 1).sizes);
     const hundred = providerRole(measured.library.sizes);
     expect(hundred).toEqual(one);
-    expect(hundred.inlineChars).toBeLessThan(IAM_LIMITS.inlineCharsPerRole / 10);
+    // three statements (channels, streams, logs) at worst-case ARN lengths: about 1,300 of 10,240 characters
+    expect(hundred.inlineChars).toBeLessThan(IAM_LIMITS.inlineCharsPerRole / 5);
     expect(hundred.managedChars).toEqual({});
   });
 

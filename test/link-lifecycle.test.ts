@@ -98,8 +98,25 @@ describe('the link is created after, and deleted before, what it needs', () => {
     expect(JSON.stringify(grants[0].Resource)).toMatch(/:channel\/\*"\]\]\}$/);
   });
 
-  test('every policy that grants UpdateMediaStorageConfiguration is a dependency of the link', () => {
-    const grantors = grantorsOf(template, 'kinesisvideo:UpdateMediaStorageConfiguration');
+  test('the function role\'s inline policy grants DescribeMappedResourceConfiguration, on streams only', () => {
+    const fn = onlyLogicalIdOfType(template, 'AWS::Lambda::Function');
+    const role = roleOf(template, fn);
+    const grants = identityPolicyStatements(template)
+      .filter(({ policy }) => policy.source === role)
+      .map(({ statement }) => statement)
+      .filter((s) => asArray(s.Action).includes('kinesisvideo:DescribeMappedResourceConfiguration'));
+    expect(grants).toHaveLength(1);
+    expect(grants[0].Effect).toBe('Allow');
+    expect(asArray(grants[0].Action)).toEqual(['kinesisvideo:DescribeMappedResourceConfiguration']);
+    expect(JSON.stringify(grants[0].Resource)).toMatch(/:stream\/\*"\]\]\}$/);
+  });
+
+  test.each([
+    'kinesisvideo:UpdateMediaStorageConfiguration',
+    'kinesisvideo:DescribeMediaStorageConfiguration',
+    'kinesisvideo:DescribeMappedResourceConfiguration',
+  ])('every policy that grants %s is a dependency of the link', (action) => {
+    const grantors = grantorsOf(template, action);
     expect(grantors.length).toBeGreaterThan(0);
     const dependencies = transitiveDependencies(graph, link);
     for (const grantor of grantors) {
@@ -153,26 +170,31 @@ describe('with several cameras and a link made by hand', () => {
 // ---------------------------------------------------------------------------------------------
 // the channel's scope tag
 
-describe('the channel carries the link scope tag, the stack id', () => {
-  function channelTags(stack: Stack): any[] {
-    const channels = Template.fromStack(stack).findResources('AWS::KinesisVideo::SignalingChannel');
-    return Object.values(channels).map((c: any) => c.Properties.Tags);
+describe('the channel and its stream (of the same stack) carry the link scope tag, the stack id', () => {
+  function tagsOf(stack: Stack, type: string): any[] {
+    const resources = Template.fromStack(stack).findResources(type);
+    return Object.values(resources).map((c: any) => c.Properties.Tags);
   }
+  const channelTags = (stack: Stack) => tagsOf(stack, 'AWS::KinesisVideo::SignalingChannel');
+  const streamTags = (stack: Stack) => tagsOf(stack, 'AWS::KinesisVideo::Stream');
 
   test('by default', () => {
     const stack = newStack('Camera');
     new WebRtcIngestion(stack, 'FrontDoor');
     expect(channelTags(stack)).toEqual([[{ Key: LINK_SCOPE_TAG_KEY, Value: { Ref: 'AWS::StackId' } }]]);
+    expect(streamTags(stack)).toEqual([[{ Key: LINK_SCOPE_TAG_KEY, Value: { Ref: 'AWS::StackId' } }]]);
   });
 
-  test('the key matches the condition of the provider role', () => {
+  test('the key matches the conditions of the provider role, on channels and on streams', () => {
     const stack = newStack('Camera');
     new WebRtcIngestion(stack, 'FrontDoor');
-    const conditions = identityPolicyStatements(Template.fromStack(stack))
+    const conditionOf = (action: string) => identityPolicyStatements(Template.fromStack(stack))
       .map(({ statement }) => statement)
-      .filter((s) => asArray(s.Action).includes('kinesisvideo:UpdateMediaStorageConfiguration'))
+      .filter((s) => asArray(s.Action).includes(action))
       .map((s) => s.Condition);
-    expect(conditions).toEqual([{ StringEquals: { [`aws:ResourceTag/${LINK_SCOPE_TAG_KEY}`]: { Ref: 'AWS::StackId' } } }]);
+    const scoped = [{ StringEquals: { [`aws:ResourceTag/${LINK_SCOPE_TAG_KEY}`]: { Ref: 'AWS::StackId' } } }];
+    expect(conditionOf('kinesisvideo:UpdateMediaStorageConfiguration')).toEqual(scoped);
+    expect(conditionOf('kinesisvideo:DescribeMappedResourceConfiguration')).toEqual(scoped);
   });
 
   test.each<[string, (stack: Stack, camera: WebRtcIngestion) => void]>([
@@ -180,26 +202,29 @@ describe('the channel carries the link scope tag, the stack id', () => {
     ['on the app', (stack) => Tags.of(stack.node.root).add(LINK_SCOPE_TAG_KEY, 'something-else')],
     ['on the camera', (_, camera) => Tags.of(camera).add(LINK_SCOPE_TAG_KEY, 'something-else')],
     ['on the channel itself', (_, camera) => Tags.of(camera.channel).add(LINK_SCOPE_TAG_KEY, 'something-else')],
+    ['on the stream itself', (_, camera) => Tags.of(camera.stream).add(LINK_SCOPE_TAG_KEY, 'something-else')],
   ])('even when the user tags the same key %s: the library\'s tag has priority', (_, tag) => {
     const stack = newStack('Camera');
     const camera = new WebRtcIngestion(stack, 'FrontDoor');
     tag(stack, camera);
     Tags.of(stack).add('team', 'video');
 
-    const [tags] = channelTags(stack);
-    expect(tags).toEqual(expect.arrayContaining([
-      { Key: LINK_SCOPE_TAG_KEY, Value: { Ref: 'AWS::StackId' } },
-      { Key: 'team', Value: 'video' },
-    ]));
-    expect(tags.filter((t: any) => t.Key === LINK_SCOPE_TAG_KEY)).toHaveLength(1);
+    for (const [tags] of [channelTags(stack), streamTags(stack)]) {
+      expect(tags).toEqual(expect.arrayContaining([
+        { Key: LINK_SCOPE_TAG_KEY, Value: { Ref: 'AWS::StackId' } },
+        { Key: 'team', Value: 'video' },
+      ]));
+      expect(tags.filter((t: any) => t.Key === LINK_SCOPE_TAG_KEY)).toHaveLength(1);
+    }
   });
 
-  test('a channel linked by hand is tagged too', () => {
+  test('a channel and stream linked by hand are tagged too', () => {
     const stack = newStack('Camera');
     Tags.of(stack).add(LINK_SCOPE_TAG_KEY, 'something-else');
     const channel = new SignalingChannel(stack, 'Channel');
     new MediaStorageLink(stack, 'Link', { channel, stream: new VideoStream(stack, 'Stream') });
     expect(channelTags(stack)).toEqual([[{ Key: LINK_SCOPE_TAG_KEY, Value: { Ref: 'AWS::StackId' } }]]);
+    expect(streamTags(stack)).toEqual([[{ Key: LINK_SCOPE_TAG_KEY, Value: { Ref: 'AWS::StackId' } }]]);
   });
 });
 
@@ -212,13 +237,15 @@ describe('a link and its channel share a stack', () => {
       .toThrow("invalid channel: a MediaStorageLink must be in the stack of its channel ('Channels'), got a link in stack 'Links'");
   });
 
-  test('the stream may live in another stack', () => {
+  test('the stream may live in another stack (untagged there: that stack\'s id would never match this provider)', () => {
     const app = new App();
-    const stream = new VideoStream(new Stack(app, 'Streams'), 'Stream');
+    const streams = new Stack(app, 'Streams');
+    const stream = new VideoStream(streams, 'Stream');
     const stack = new Stack(app, 'Camera');
     new MediaStorageLink(stack, 'Link', { channel: new SignalingChannel(stack, 'Channel'), stream });
     Template.fromStack(stack).hasResourceProperties(LINK_TYPE, {
       StreamArn: { 'Fn::ImportValue': Match.stringLikeRegexp('^Streams:') },
     });
+    Template.fromStack(streams).hasResourceProperties('AWS::KinesisVideo::Stream', { Tags: Match.absent() });
   });
 });

@@ -5,6 +5,7 @@ import { PassThrough } from 'stream';
 import {
   AccessDeniedException,
   ClientLimitExceededException,
+  DescribeMappedResourceConfigurationCommand,
   DescribeMediaStorageConfigurationCommand,
   InvalidArgumentException,
   KinesisVideoClient,
@@ -134,6 +135,11 @@ function describes(): (string | undefined)[] {
   return kvs.commandCalls(DescribeMediaStorageConfigurationCommand).map((call) => call.args[0].input.ChannelARN);
 }
 
+/** The stream ARNs of every DescribeMappedResourceConfiguration call, in order. */
+function mappedReads(): (string | undefined)[] {
+  return kvs.commandCalls(DescribeMappedResourceConfigurationCommand).map((call) => call.args[0].input.StreamARN);
+}
+
 const enabled = (channel: string, stream: string): UpdateMediaStorageConfigurationCommandInput => ({
   ChannelARN: channel,
   MediaStorageConfiguration: { Status: 'ENABLED', StreamARN: stream },
@@ -146,6 +152,9 @@ const disabled = (channel: string): UpdateMediaStorageConfigurationCommandInput 
 
 const linkedTo = (stream: string) => ({ MediaStorageConfiguration: { Status: 'ENABLED' as const, StreamARN: stream } });
 const unlinked = { MediaStorageConfiguration: { Status: 'DISABLED' as const } };
+/** The stream's mapped resource as the service reports it (the values of `Type` are undocumented). */
+const mappedTo = (channel: string) => ({ MappedResourceConfigurationList: [{ Type: 'SIGNALING_CHANNEL', ARN: channel }] });
+const mappedToNothing = { MappedResourceConfigurationList: [] };
 
 /**
  * A fake clock: sleeping advances it and nothing waits. `random` is the jitter (1 = the whole
@@ -271,6 +280,7 @@ describe('onEvent', () => {
     test('ResourceInUseException (not ACTIVE yet) is retried until the deadline, then a clear failure', async () => {
       kvs.on(UpdateMediaStorageConfigurationCommand).rejects(inUse('Channel is not in ACTIVE state'));
       kvs.on(DescribeMediaStorageConfigurationCommand).resolves(unlinked);
+      kvs.on(DescribeMappedResourceConfigurationCommand).resolves(mappedToNothing);
       const { delays, elapsed, opts } = options(1, 60_000);
 
       const error = await errorOf(onEvent(createEvent(), opts));
@@ -284,9 +294,11 @@ describe('onEvent', () => {
       expect(error.message).toContain('one-to-one');
       expect(error.message).toContain('Channel is not in ACTIVE state');
       expect(error.message).toContain('before its timeout');
-      // the channel's mapping is read at most once a second
+      // the channel's mapping is read at most once a second, and so is the stream's
       expect(describes().length).toBeGreaterThan(1);
       expect(describes().length).toBeLessThanOrEqual(61);
+      expect(mappedReads()).toHaveLength(describes().length);
+      expect(new Set(mappedReads())).toEqual(new Set([STREAM]));
     });
 
     test('already linked to the same stream (a redelivered event): success, one read, no further call', async () => {
@@ -313,6 +325,77 @@ describe('onEvent', () => {
       expect(delays).toEqual([]);
       expect(error.message).toBe(`could not link signaling channel ${CHANNEL} to video stream ${STREAM}: ` +
         `the channel is already linked to video stream ${NEW_STREAM} (the link is one-to-one); unlink it first`);
+    });
+
+    test('the stream mapped to another channel is a permanent conflict: fails at once, naming both and what to do', async () => {
+      kvs.on(UpdateMediaStorageConfigurationCommand).rejects(inUse('The stream is already mapped'));
+      kvs.on(DescribeMediaStorageConfigurationCommand).resolves(unlinked);
+      kvs.on(DescribeMappedResourceConfigurationCommand).resolves(mappedTo(NEW_CHANNEL));
+      const { delays, opts } = options();
+
+      const error = await errorOf(onEvent(createEvent(), opts));
+
+      expect(calls()).toEqual([enabled(CHANNEL, STREAM)]);
+      expect(describes()).toEqual([CHANNEL]);
+      expect(mappedReads()).toEqual([STREAM]);
+      expect(delays).toEqual([]);
+      expect(error.message).toBe(`could not link signaling channel ${CHANNEL} to video stream ${STREAM}: ` +
+        `the video stream is already linked to signaling channel ${NEW_CHANNEL} (a stream records one channel: ` +
+        'the link is one-to-one). Unlink that channel first (remove its MediaStorageLink, or disable its media ' +
+        'storage configuration), or choose another stream.');
+    });
+
+    test('the stream reports this very channel (the channel\'s read lagging behind): success, no further call', async () => {
+      kvs.on(UpdateMediaStorageConfigurationCommand).rejects(inUse());
+      kvs.on(DescribeMediaStorageConfigurationCommand).resolves(unlinked);
+      kvs.on(DescribeMappedResourceConfigurationCommand).resolves(mappedTo(CHANNEL));
+      const { delays, opts } = options();
+
+      await expect(onEvent(createEvent(), opts)).resolves.toEqual({ physicalResourceId: CHANNEL });
+
+      expect(calls()).toHaveLength(1);
+      expect(mappedReads()).toEqual([STREAM]);
+      expect(delays).toEqual([]);
+    });
+
+    test('the stream mapped to nothing yet (not ACTIVE): the link is retried until it goes through', async () => {
+      kvs.on(UpdateMediaStorageConfigurationCommand).rejectsOnce(inUse('Stream is not in ACTIVE state')).rejectsOnce(inUse()).resolves({});
+      kvs.on(DescribeMediaStorageConfigurationCommand).resolves(unlinked);
+      kvs.on(DescribeMappedResourceConfigurationCommand).resolves(mappedToNothing);
+      const { opts } = options(1);
+
+      await onEvent(createEvent(), opts);
+
+      expect(calls()).toHaveLength(3);
+      // 250 ms then 500 ms of backoff: the second in-use answer comes within the second, so no second read
+      expect(mappedReads()).toEqual([STREAM]);
+    });
+
+    test('reading the stream\'s mapping is denied (imported stream, untagged): retried as before, the read not asked again', async () => {
+      kvs.on(UpdateMediaStorageConfigurationCommand).rejects(inUse('The stream is already mapped'));
+      kvs.on(DescribeMediaStorageConfigurationCommand).resolves(unlinked);
+      kvs.on(DescribeMappedResourceConfigurationCommand).rejects(accessDenied('not authorized to perform kinesisvideo:DescribeMappedResourceConfiguration'));
+      const { elapsed, opts } = options(1, 30_000);
+
+      const error = await errorOf(onEvent(createEvent(), opts));
+
+      expect(elapsed()).toBeGreaterThan(25_000);
+      expect(error.message).toMatch(/still in use after \d+ attempts/);
+      expect(error.message).toContain('already linked to another channel');
+      expect(describes().length).toBeGreaterThan(5);
+      expect(mappedReads()).toEqual([STREAM]);
+    });
+
+    test('a throttled read of the stream\'s mapping is no verdict: the link is retried', async () => {
+      kvs.on(UpdateMediaStorageConfigurationCommand).rejectsOnce(inUse()).resolves({});
+      kvs.on(DescribeMediaStorageConfigurationCommand).resolves(unlinked);
+      kvs.on(DescribeMappedResourceConfigurationCommand).rejects(throttled());
+      const { opts } = options();
+
+      await onEvent(createEvent(), opts);
+
+      expect(calls()).toHaveLength(2);
+      expect(mappedReads()).toEqual([STREAM]);
     });
 
     test('a throttled read of the mapping is no verdict: the link is retried', async () => {
@@ -414,6 +497,40 @@ describe('onEvent', () => {
       expect(result).toEqual({ physicalResourceId: NEW_CHANNEL });
       expect(describes()).toEqual([CHANNEL]);
       expect(calls()).toEqual([disabled(CHANNEL), enabled(NEW_CHANNEL, STREAM)]);
+    });
+
+    test('channel replaced: the stream still reporting the channel just unlinked is no conflict; the link is retried', async () => {
+      kvs.on(DescribeMediaStorageConfigurationCommand).callsFake((input) => input.ChannelARN === CHANNEL ? linkedTo(STREAM) : unlinked);
+      kvs.on(UpdateMediaStorageConfigurationCommand).resolvesOnce({}).rejectsOnce(inUse()).resolves({});
+      kvs.on(DescribeMappedResourceConfigurationCommand).resolves(mappedTo(CHANNEL));
+      const { opts } = options();
+
+      const result = await onEvent(updateEvent(
+        { ChannelArn: NEW_CHANNEL, StreamArn: STREAM },
+        { ChannelArn: CHANNEL, StreamArn: STREAM },
+      ), opts);
+
+      expect(result).toEqual({ physicalResourceId: NEW_CHANNEL });
+      expect(calls()).toEqual([disabled(CHANNEL), enabled(NEW_CHANNEL, STREAM), enabled(NEW_CHANNEL, STREAM)]);
+      expect(mappedReads()).toEqual([STREAM]);
+    });
+
+    test('channel replaced, but the stream is linked to a third channel: a permanent conflict, and the old link restored', async () => {
+      const third = 'arn:aws:kinesisvideo:us-east-1:123456789012:channel/elsewhere/1700000000009';
+      kvs.on(DescribeMediaStorageConfigurationCommand).callsFake((input) => input.ChannelARN === CHANNEL ? linkedTo(STREAM) : unlinked);
+      kvs.on(UpdateMediaStorageConfigurationCommand).resolvesOnce({}).rejectsOnce(inUse()).resolves({});
+      kvs.on(DescribeMappedResourceConfigurationCommand).resolves(mappedTo(third));
+      const { delays, opts } = options();
+
+      const error = await errorOf(onEvent(updateEvent(
+        { ChannelArn: NEW_CHANNEL, StreamArn: STREAM },
+        { ChannelArn: CHANNEL, StreamArn: STREAM },
+      ), opts));
+
+      expect(delays).toEqual([]);
+      expect(error.message).toContain(`the video stream is already linked to signaling channel ${third}`);
+      expect(calls()[0]).toEqual(disabled(CHANNEL));
+      expect(calls()[1]).toEqual(enabled(NEW_CHANNEL, STREAM));
     });
 
     test('no change to ChannelArn/StreamArn: no call at all', async () => {

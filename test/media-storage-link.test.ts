@@ -1,8 +1,9 @@
 /**
- * The MediaStorageLink construct's own checks at synthesis: the link's ServiceTimeout, one link
- * per stream across the app, and the account quota of storage-enabled channels.
+ * The MediaStorageLink construct's own checks at synthesis: the link's ServiceTimeout, the tags it
+ * puts on its resources, one link per stream across the app, and the account quota of
+ * storage-enabled channels.
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { IVideoStream, MediaStorageLink, SignalingChannel, VideoStream } from '../src';
 
@@ -23,6 +24,42 @@ describe('ServiceTimeout', () => {
     const [fn] = Object.values(template.findResources('AWS::Lambda::Function'));
     expect(fn.Properties.Timeout).toBe(300);
     template.hasResourceProperties('Custom::KinesisVideoMediaStorageLink', { ServiceTimeout: '360' });
+  });
+});
+
+describe('the stack-id tag on the stream', () => {
+  const TAG = { Key: 'cdk-kinesis-video-webrtc:stack-id', Value: { Ref: 'AWS::StackId' } };
+
+  test('a stream of the link\'s stack is tagged like the channel, and a user tag of the key does not replace it', () => {
+    const stack = new Stack(new App(), 'Cameras');
+    link(stack, 'Door');
+    Tags.of(stack).add(TAG.Key, 'something-else');
+    const template = Template.fromStack(stack);
+
+    template.hasResourceProperties('AWS::KinesisVideo::Stream', { Tags: [TAG] });
+    template.hasResourceProperties('AWS::KinesisVideo::SignalingChannel', { Tags: [TAG] });
+  });
+
+  test('a stream of another stack is not tagged: AWS::StackId there would be the other stack\'s id', () => {
+    const app = new App();
+    const streams = new Stack(app, 'Streams');
+    const stream = new VideoStream(streams, 'Stream');
+    const cameras = new Stack(app, 'Cameras');
+    link(cameras, 'Door', stream);
+
+    Template.fromStack(streams).hasResourceProperties('AWS::KinesisVideo::Stream', { Tags: Match.absent() });
+    Template.fromStack(cameras).hasResourceProperties('AWS::KinesisVideo::SignalingChannel', { Tags: [TAG] });
+  });
+
+  test('an imported stream is left alone: nothing to tag, and the link still works', () => {
+    const stack = envStack(new App(), 'Cameras');
+    link(stack, 'Door', VideoStream.fromVideoStreamArn(stack, 'Imported', 'arn:aws:kinesisvideo:eu-west-1:123456789012:stream/front-door/1700000000000'));
+    const template = Template.fromStack(stack);
+
+    template.resourceCountIs('AWS::KinesisVideo::Stream', 0);
+    template.hasResourceProperties('Custom::KinesisVideoMediaStorageLink', {
+      StreamArn: 'arn:aws:kinesisvideo:eu-west-1:123456789012:stream/front-door/1700000000000',
+    });
   });
 });
 

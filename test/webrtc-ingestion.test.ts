@@ -102,6 +102,7 @@ describe('WebRtcIngestion defaults', () => {
       Properties: Match.objectEquals({
         DataRetentionInHours: 24,
         MediaType: 'video/h264,audio/aac',
+        Tags: [{ Key: TAG_KEY, Value: { Ref: 'AWS::StackId' } }],
       }),
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
@@ -120,8 +121,8 @@ describe('WebRtcIngestion defaults', () => {
     expect(logicalIdOf(camera.link.resource)).toBe(Object.keys(template.findResources('Custom::KinesisVideoMediaStorageLink'))[0]);
   });
 
-  test('the stream is not tagged for the link provider', () => {
-    template.hasResourceProperties('AWS::KinesisVideo::Stream', { Tags: Match.absent() });
+  test('the stream, of the link\'s stack, carries the stack-id tag too (the provider reads its mapping)', () => {
+    template.hasResourceProperties('AWS::KinesisVideo::Stream', { Tags: [{ Key: TAG_KEY, Value: { Ref: 'AWS::StackId' } }] });
   });
 
   test('no IAM policy is created for users of the camera until something is granted', () => {
@@ -143,7 +144,10 @@ describe('WebRtcIngestion tags', () => {
       ]),
     });
     template.hasResourceProperties('AWS::KinesisVideo::Stream', {
-      Tags: Match.arrayWith([{ Key: 'team', Value: 'video' }]),
+      Tags: Match.arrayEquals([
+        { Key: TAG_KEY, Value: { Ref: 'AWS::StackId' } },
+        { Key: 'team', Value: 'video' },
+      ]),
     });
   });
 });
@@ -230,6 +234,7 @@ describe('WebRtcIngestion props', () => {
         DataRetentionInHours: 48,
         KmsKeyId: getAttArn(logicalIdOf(key)),
         MediaType: 'video/h264,audio/opus',
+        Tags: [{ Key: TAG_KEY, Value: { Ref: 'AWS::StackId' } }],
       }),
       DeletionPolicy: 'Delete',
     });
@@ -598,21 +603,24 @@ describe('link provider', () => {
     });
   });
 
-  test('the provider role\'s policy: one tag-scoped statement (Describe/UpdateMediaStorageConfiguration) and one logs statement', () => {
+  test('the provider role\'s policy: two tag-scoped statements (channels: Describe/UpdateMediaStorageConfiguration; streams: DescribeMappedResourceConfiguration) and one logs statement', () => {
     const statements = statementsOfPrincipal(template, provider.role);
-    expect(statements).toHaveLength(2);
+    expect(statements).toHaveLength(3);
+    const pseudo = { 'AWS::Partition': 'aws-partition', 'AWS::Region': 'the-region', 'AWS::AccountId': 'the-account' };
 
-    const [link] = statementsForService(statements, 'kinesisvideo');
-    expect(statementsForService(statements, 'kinesisvideo')).toHaveLength(1);
+    const [link, mapped] = statementsForService(statements, 'kinesisvideo');
+    expect(statementsForService(statements, 'kinesisvideo')).toHaveLength(2);
     expect(link.effect).toBe('Allow');
     expect(link.actions).toEqual(['kinesisvideo:DescribeMediaStorageConfiguration', 'kinesisvideo:UpdateMediaStorageConfiguration']);
     expect(link.resources).toHaveLength(1);
-    expect(resolveWithParameters(link.resources[0], {
-      'AWS::Partition': 'aws-partition',
-      'AWS::Region': 'the-region',
-      'AWS::AccountId': 'the-account',
-    })).toBe('arn:aws-partition:kinesisvideo:the-region:the-account:channel/*');
+    expect(resolveWithParameters(link.resources[0], pseudo)).toBe('arn:aws-partition:kinesisvideo:the-region:the-account:channel/*');
     expect(link.condition).toEqual({ StringEquals: { [`aws:ResourceTag/${TAG_KEY}`]: { Ref: 'AWS::StackId' } } });
+
+    expect(mapped.effect).toBe('Allow');
+    expect(mapped.actions).toEqual(['kinesisvideo:DescribeMappedResourceConfiguration']);
+    expect(mapped.resources).toHaveLength(1);
+    expect(resolveWithParameters(mapped.resources[0], pseudo)).toBe('arn:aws-partition:kinesisvideo:the-region:the-account:stream/*');
+    expect(mapped.condition).toEqual({ StringEquals: { [`aws:ResourceTag/${TAG_KEY}`]: { Ref: 'AWS::StackId' } } });
 
     const [logs] = statementsForService(statements, 'logs');
     expect(statementsForService(statements, 'logs')).toHaveLength(1);
@@ -622,11 +630,13 @@ describe('link provider', () => {
     expect(logs.condition).toBeUndefined();
   });
 
-  test('in a stack with an explicit environment, the channel ARN names that account and region', () => {
+  test('in a stack with an explicit environment, the channel and stream ARNs name that account and region', () => {
     const envTemplate = Template.fromStack(stackWithCameras(1, { env: { account: '111111111111', region: 'eu-west-1' } }));
-    const [link] = statementsForService(statementsOfPrincipal(envTemplate, providerIds(envTemplate).role), 'kinesisvideo');
+    const [link, mapped] = statementsForService(statementsOfPrincipal(envTemplate, providerIds(envTemplate).role), 'kinesisvideo');
     expect(resolveWithParameters(link.resources[0], { 'AWS::Partition': 'aws' }))
       .toBe('arn:aws:kinesisvideo:eu-west-1:111111111111:channel/*');
+    expect(resolveWithParameters(mapped.resources[0], { 'AWS::Partition': 'aws' }))
+      .toBe('arn:aws:kinesisvideo:eu-west-1:111111111111:stream/*');
   });
 
   test('the provider role\'s policy is the same for 1 and for 20 cameras', () => {

@@ -8,7 +8,8 @@
  *
  * Built for fleets: CloudFormation creates (and deletes) the links of a 100-camera stack within
  * seconds, against hard quotas of 10 TPS per account and 5 TPS per channel for
- * UpdateMediaStorageConfiguration (DescribeMediaStorageConfiguration: 50 and 5), signalled by
+ * UpdateMediaStorageConfiguration (DescribeMediaStorageConfiguration: 50 and 5 per channel;
+ * DescribeMappedResourceConfiguration: 50 and 5 per stream), signalled by
  * `ClientLimitExceededException`, HTTP 400. Every call is retried by this module, not by the SDK:
  *
  * What the SDK v3 retries by itself (read in @smithy/core 3.41, `submodules/retry`, which
@@ -29,6 +30,8 @@
  * @see https://aws.amazon.com/builders-library/timeouts-retries-and-backoff-with-jitter/
  */
 import {
+  DescribeMappedResourceConfigurationCommand,
+  DescribeMappedResourceConfigurationCommandOutput,
   DescribeMediaStorageConfigurationCommand,
   DescribeMediaStorageConfigurationCommandOutput,
   KinesisVideoClient,
@@ -129,7 +132,7 @@ export async function onEvent(event: CloudFormationCustomResourceEvent, options:
         // and a channel keeps its old stream until told otherwise. Release first, then link.
         const released = await kvs.unlinkIfLinked(old, { channelMayBeGone: false });
         try {
-          await kvs.link(props);
+          await kvs.link(props, released ? old.ChannelArn : undefined);
         } catch (e) {
           // Do not leave the camera recording nowhere until the rollback (which may be disabled):
           // put the old pair back while there is time. The rollback's Update re-links it anyway.
@@ -194,10 +197,15 @@ class Kvs {
     private readonly random: () => number,
   ) {}
 
-  /** Links the pair; succeeds at once if it is already linked (a redelivered event). */
-  public async link(props: LinkProperties): Promise<void> {
+  /**
+   * Links the pair; succeeds at once if it is already linked (a redelivered event).
+   * @param justReleased a channel this invocation has just unlinked from the stream: a mapping to it
+   * that the stream still reports is on its way out, not a conflict
+   */
+  public async link(props: LinkProperties, justReleased?: string): Promise<void> {
     const what = `could not link signaling channel ${props.ChannelArn} to video stream ${props.StreamArn}`;
     let lastLook = -Infinity;
+    let streamReadable = true;
     await this.retrying(what, async () => {
       try {
         await this.call(new UpdateMediaStorageConfigurationCommand({
@@ -222,6 +230,27 @@ class Kvs {
         if (current?.Status === 'ENABLED') {
           throw new PermanentError(`${what}: the channel is already linked to video stream ${current.StreamARN} ` +
             '(the link is one-to-one); unlink it first');
+        }
+        // The channel is free (or its read failed), so the stream is not ACTIVE yet or is mapped to
+        // another channel; the stream's own mapping tells which (a read tag-scoped like the channel's:
+        // denied on an imported stream or one of another stack, which then keep being retried until
+        // the deadline). A mapping to the channel this Update just released is on its way out.
+        if (!streamReadable) {
+          throw e;
+        }
+        const mapped = await this.mappedChannelOnce(props.StreamArn);
+        if (mapped === 'denied') {
+          streamReadable = false; // the role's permissions do not change within an invocation
+          throw e;
+        }
+        if (mapped === props.ChannelArn) {
+          console.log('already linked (the stream reports this channel as its mapped resource)');
+          return true;
+        }
+        if (mapped !== undefined && mapped !== justReleased) {
+          throw new PermanentError(`${what}: the video stream is already linked to signaling channel ${mapped} ` +
+            '(a stream records one channel: the link is one-to-one). Unlink that channel first (remove its ' +
+            'MediaStorageLink, or disable its media storage configuration), or choose another stream.');
         }
         throw e;
       }
@@ -300,6 +329,24 @@ class Kvs {
     return answer.MediaStorageConfiguration ?? {};
   }
 
+  /**
+   * The channel the stream is mapped to, once: `undefined` when it is mapped to nothing (or the
+   * read failed for a reason worth retrying), `'denied'` when the role may not read it.
+   * The list holds at most one item (API reference: "Maximum number of 1 item"); the values of its
+   * `Type` are not documented, so the item is recognized by its ARN alone.
+   */
+  private async mappedChannelOnce(streamArn: string): Promise<string | 'denied' | undefined> {
+    try {
+      const command = new DescribeMappedResourceConfigurationCommand({ StreamARN: streamArn });
+      const answer = await this.call<DescribeMappedResourceConfigurationCommandOutput>(command);
+      return answer.MappedResourceConfigurationList?.find(item => item.ARN?.includes(':channel/'))?.ARN;
+    } catch (e) {
+      const name = errorName(e);
+      console.log(`could not read the stream's mapped resource (${name}); retrying the link`);
+      return name === 'AccessDeniedException' ? 'denied' : undefined;
+    }
+  }
+
   private async describeOnce(channelArn: string): Promise<{ Status?: string; StreamARN?: string } | undefined> {
     try {
       return await this.describe(channelArn);
@@ -345,7 +392,9 @@ class Kvs {
   }
 
   /** One SDK call, aborted after the request timeout or at the deadline, whichever comes first. */
-  private async call<O>(command: UpdateMediaStorageConfigurationCommand | DescribeMediaStorageConfigurationCommand): Promise<O> {
+  private async call<O>(
+    command: UpdateMediaStorageConfigurationCommand | DescribeMediaStorageConfigurationCommand | DescribeMappedResourceConfigurationCommand,
+  ): Promise<O> {
     const left = this.deadline - this.now();
     if (left <= 0) {
       throw Object.assign(new Error('no time left before the function must answer'), { name: 'DeadlineExceeded' });

@@ -6,9 +6,10 @@ import { acknowledgeRules, RuleAcknowledgement } from './rule-acknowledgements';
 import { MediaStorageLinkFunction } from '../link-handler/media-storage-link-function';
 
 /**
- * The tag the link puts on its channels. Its value is the id of the channel's stack, and the
- * provider's role may change only channels whose tag holds its own stack's id: the policy
- * stays one statement however many cameras the stack has, and reaches no other stack's channel.
+ * The tag the link puts on its channels (and on its streams, when they are of the link's stack).
+ * Its value is the id of the resource's stack, and the provider's role may act only on channels
+ * and streams whose tag holds its own stack's id: the policy stays two statements however many
+ * cameras the stack has, and reaches no other stack's channel or stream.
  */
 export const LINK_SCOPE_TAG_KEY = 'cdk-kinesis-video-webrtc:stack-id';
 
@@ -25,6 +26,13 @@ export const LINK_SCOPE_TAG_PRIORITY = 1_000;
  * replaced link's old physical id from undoing the new link.
  */
 const LINK_ACTIONS = ['kinesisvideo:DescribeMediaStorageConfiguration', 'kinesisvideo:UpdateMediaStorageConfiguration'];
+
+/**
+ * The one action the handler calls on the stream, authorized on the stream (Service Authorization
+ * Reference): which channel the stream is mapped to, so that a stream already mapped to another
+ * channel fails the link in seconds instead of being retried until the deadline.
+ */
+const STREAM_ACTIONS = ['kinesisvideo:DescribeMappedResourceConfiguration'];
 
 const LOG_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
 
@@ -65,8 +73,10 @@ export class MediaStorageLinkProvider extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
-    // every channel of the account and region: the tag condition below narrows it to this stack's
+    // every channel and stream of the account and region: the tag condition narrows them to this stack's
     const channelArns = Stack.of(this).formatArn({ service: 'kinesisvideo', resource: 'channel', resourceName: '*' });
+    const streamArns = Stack.of(this).formatArn({ service: 'kinesisvideo', resource: 'stream', resourceName: '*' });
+    const ownStackOnly = { StringEquals: { [`aws:ResourceTag/${LINK_SCOPE_TAG_KEY}`]: Aws.STACK_ID } };
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Links and unlinks the Kinesis Video signaling channels of this stack to their video streams',
@@ -76,9 +86,14 @@ export class MediaStorageLinkProvider extends Construct {
             new iam.PolicyStatement({
               actions: LINK_ACTIONS,
               resources: [channelArns],
-              conditions: {
-                StringEquals: { [`aws:ResourceTag/${LINK_SCOPE_TAG_KEY}`]: Aws.STACK_ID },
-              },
+              conditions: ownStackOnly,
+            }),
+            // Streams of other stacks and imported streams carry no such tag: the read is denied
+            // there, and the handler falls back to retrying the link as before.
+            new iam.PolicyStatement({
+              actions: STREAM_ACTIONS,
+              resources: [streamArns],
+              conditions: ownStackOnly,
             }),
             new iam.PolicyStatement({
               actions: LOG_ACTIONS,
@@ -89,15 +104,23 @@ export class MediaStorageLinkProvider extends Construct {
       },
     });
 
-    // cdk-nag's AwsSolutions-IAM5 flags the `channel/*` resource. It is deliberate: a channel's
-    // ARN ends in its creation time, and one statement per channel would grow the policy with
-    // every camera. The tag condition is what limits it to this stack's channels.
+    // cdk-nag's AwsSolutions-IAM5 flags the `channel/*` and `stream/*` resources. It is deliberate:
+    // an ARN ends in the resource's creation time, and one statement per camera would grow the
+    // policy with every camera. The tag condition is what limits them to this stack's resources.
     acknowledgeRules(role.node.defaultChild as CfnResource, [{
       id: 'AwsSolutions-IAM5',
-      reason: 'UpdateMediaStorageConfiguration is allowed on this account and region\'s channels only where the ' +
+      reason: 'DescribeMediaStorageConfiguration and UpdateMediaStorageConfiguration (the link and its read-back) are ' +
+        'allowed on this account and region\'s channels only where the ' +
         `tag ${LINK_SCOPE_TAG_KEY} equals this stack's id, which the library puts on the channels it links; ` +
         'a per-channel resource list would grow with every camera.',
       findings: [`Resource::${channelArns}`],
+    }, {
+      id: 'AwsSolutions-IAM5',
+      reason: 'DescribeMappedResourceConfiguration (read-only: which channel a stream is linked to, so that a stream ' +
+        'linked elsewhere fails in seconds) is allowed on this account and region\'s streams only where the ' +
+        `tag ${LINK_SCOPE_TAG_KEY} equals this stack's id, which the library puts on the streams of its stack that it links; ` +
+        'a per-stream resource list would grow with every camera.',
+      findings: [`Resource::${streamArns}`],
     }]);
 
     const fn = new MediaStorageLinkFunction(this, 'Function', {

@@ -36,6 +36,8 @@ export const FUNCTION_TIMEOUT_MS = 300_000;
 /** The shortened function timeout of the scenarios that wait for a call that never answers. */
 export const SHORT_FUNCTION_TIMEOUT_MS = 30_000;
 export const CREATING_MS = 3_000;
+/** The function timeout of the untagged-stream scenario: 5 s of retries before the answer margin. */
+export const UNTAGGED_FUNCTION_TIMEOUT_MS = 15_000;
 export const FLEET = 100;
 
 const ACCOUNT = '123456789012';
@@ -64,7 +66,7 @@ export interface ScenarioResult {
   readonly requests: number;
   /** From the first invocation to the last answer (or the last invocation's end). */
   readonly wallMs: number;
-  readonly kvsCalls: { update: number; describe: number; throttled: number; peakUpdatesPerSecond: number };
+  readonly kvsCalls: { update: number; describe: number; mapped: number; throttled: number; peakUpdatesPerSecond: number };
   readonly answers: { requestId: string; status?: string; physicalResourceId?: string; reason?: string; bytes: number; atMs: number }[];
 }
 
@@ -209,6 +211,7 @@ class Sim {
       kvsCalls: {
         update: calls.filter(c => c.operation === 'Update').length,
         describe: calls.filter(c => c.operation === 'Describe').length,
+        mapped: calls.filter(c => c.operation === 'Mapped').length,
         throttled: calls.filter(c => c.outcome === 'ClientLimitExceededException').length,
         peakUpdatesPerSecond: this.kvs.peakPerSecond('Update'),
       },
@@ -413,6 +416,57 @@ export const SCENARIOS: Record<string, ScenarioFn> = {
       sim.problems.push(`the failure took ${run.durationMs} ms; the conflict is permanent and should take seconds`);
     }
     sim.expectLinks({ [pair.channel]: other }, 'after the failed Create (the other link must stay)');
+  },
+
+  /**
+   * The stream is already linked to another channel (of another stack, say): a permanent conflict
+   * that only the stream's mapping reveals (the channel itself is free). FAILED in seconds, with the
+   * full function timeout: before the stream's mapping was read, this took the whole 4 min 50 s.
+   */
+  'stream-linked-elsewhere': async (sim) => {
+    const pair = { channel: channelArn('door'), stream: streamArn('door') };
+    const other = channelArn('other');
+    sim.kvs.addChannel(pair.channel);
+    sim.kvs.addChannel(other, { linkedTo: pair.stream });
+    sim.kvs.addStream(pair.stream);
+    const create = sim.event('Create', pair);
+    const [run] = await sim.invoke([create], { status: 'FAILED' });
+    if (run.durationMs > 5_000) {
+      sim.problems.push(`the failure took ${run.durationMs} ms; the conflict is permanent and should take seconds`);
+    }
+    const reason = sim.answerOf(create)?.body.Reason ?? '';
+    if (!reason.includes(pair.stream) || !reason.includes(`already linked to signaling channel ${other}`) || !/choose another stream/.test(reason)) {
+      sim.problems.push(`the reason does not name the stream, the channel it is linked to, and what to do: ${reason}`);
+    }
+    sim.expectLinks({ [pair.channel]: undefined, [other]: pair.stream }, 'after the failed Create (the other link must stay)');
+  },
+
+  /**
+   * The same conflict on a stream without the stack's tag (imported, or of another stack): the role
+   * may not read its mapping, so the link is retried as before, until the deadline, then FAILED
+   * before the function's timeout. A 15-second function timeout keeps it short (5 s of retries).
+   */
+  'untagged-stream-linked-elsewhere': async (sim) => {
+    const pair = { channel: channelArn('door'), stream: streamArn('door') };
+    const other = channelArn('other');
+    sim.kvs.addChannel(pair.channel);
+    sim.kvs.addChannel(other, { linkedTo: pair.stream });
+    sim.kvs.addStream(pair.stream, { tagged: false });
+    const create = sim.event('Create', pair);
+    await sim.invoke([create], { status: 'FAILED', timeoutMs: UNTAGGED_FUNCTION_TIMEOUT_MS });
+    const reason = sim.answerOf(create)?.body.Reason ?? '';
+    if (!/still in use after \d+ attempts/.test(reason)) {
+      sim.problems.push(`the reason is not the retried in-use one: ${reason}`);
+    }
+    const calls = sim.kvs.calls;
+    const mapped = calls.filter(c => c.operation === 'Mapped');
+    if (mapped.length !== 1 || mapped[0].outcome !== 'AccessDeniedException') {
+      sim.problems.push(`expected one denied read of the stream's mapping, got ${JSON.stringify(mapped.map(c => c.outcome))}`);
+    }
+    if (calls.filter(c => c.operation === 'Update').length < 3) {
+      sim.problems.push('the link was not retried after the denied read');
+    }
+    sim.expectLinks({ [pair.channel]: undefined, [other]: pair.stream }, 'after the failed Create (the other link must stay)');
   },
 
   /** The response URL answers 503 twice (S3 SlowDown) before it takes the answer. */

@@ -1,8 +1,10 @@
 /**
  * A loopback stand-in for the Kinesis Video Streams control plane, for the deployment simulation.
  * It speaks the wire format of the SDK's own service model (@aws-sdk/client-kinesis-video 3.1116,
- * protocol restJson1): `POST /updateMediaStorageConfiguration` and
- * `POST /describeMediaStorageConfiguration` with JSON bodies; errors as the HTTP status the model
+ * protocol restJson1): `POST /updateMediaStorageConfiguration`,
+ * `POST /describeMediaStorageConfiguration` and `POST /describeMappedResourceConfiguration` (input
+ * `StreamARN`; output `MappedResourceConfigurationList` of at most one `{ Type, ARN }`) with JSON
+ * bodies; errors as the HTTP status the model
  * gives each error shape, the shape name in the `x-amzn-ErrorType` header and `{"Message": ...}`
  * in the body (AccessDeniedException 401, ResourceNotFoundException 404, every other 400).
  * The real SDK client reaches it through `AWS_ENDPOINT_URL_KINESIS_VIDEO`; the signature is not
@@ -10,15 +12,22 @@
  *
  * It enforces what the link lives with (KVS WebRTC service quotas, control plane; "Ingest media"):
  * - UpdateMediaStorageConfiguration: 10 calls per second per account, 5 per channel;
- *   DescribeMediaStorageConfiguration: 50 and 5 (hard quotas). Sliding one-second windows of the
- *   calls the service accepted; a call over either answers ClientLimitExceededException, HTTP 400.
+ *   DescribeMediaStorageConfiguration: 50 and 5 (hard quotas). DescribeMappedResourceConfiguration:
+ *   50 per account and 5 per stream (hard; "Kinesis Video Streams service quotas", control plane
+ *   table, not the WebRTC one). Sliding one-second windows of the calls the service accepted, per
+ *   operation; a call over either answers ClientLimitExceededException, HTTP 400.
  * - a channel or stream is CREATING for `creatingMs` after it is made: ResourceInUseException;
  * - the one-to-one mapping: linking a channel that is linked, or a stream linked to another
  *   channel: ResourceInUseException;
  * - a stream with no retention: NoDataRetentionException;
  * - a channel that never existed, or a stream that does not exist: ResourceNotFoundException; a
  *   deleted channel: AccessDeniedException (the provider's role is scoped by the channel's tag,
- *   which goes with the channel, so IAM denies before the service looks).
+ *   which goes with the channel, so IAM denies before the service looks);
+ * - IAM's tag scope on streams: DescribeMappedResourceConfiguration on a stream added without the
+ *   stack's tag (`tagged: false`: imported, or of another stack) answers AccessDeniedException.
+ *   A stream not ACTIVE yet is mapped to nothing (the operation has no ResourceInUseException in
+ *   the model). The values of `Type` are not documented; the stand-in answers `SIGNALING_CHANNEL`,
+ *   and the handler does not read it.
  * Fault injection: throttle the next N calls; never answer calls on a given channel.
  */
 import * as http from 'http';
@@ -26,6 +35,10 @@ import { AddressInfo } from 'net';
 
 export const UPDATE_QUOTA = { account: 10, channel: 5 };
 export const DESCRIBE_QUOTA = { account: 50, channel: 5 };
+/** Per account, and per stream (the resource it is called on). */
+export const MAPPED_QUOTA = { account: 50, channel: 5 };
+
+type Operation = 'Update' | 'Describe' | 'Mapped';
 
 /** The HTTP status of each error shape in the SDK's service model. */
 const ERROR_STATUS: Record<string, number> = {
@@ -47,12 +60,15 @@ interface Channel {
 interface Stream {
   readonly createdAt: number;
   readonly retentionHours: number;
+  /** Carries the stack's tag, so that the provider's role may read its mapping. */
+  readonly tagged: boolean;
 }
 
 /** One call the stand-in answered (or held). */
 export interface CallRecord {
   readonly at: number;
-  readonly operation: 'Update' | 'Describe';
+  readonly operation: Operation;
+  /** The channel, or for `Mapped` the stream. */
   readonly channel: string;
   readonly status?: 'ENABLED' | 'DISABLED';
   /** 'OK' or the error shape name. */
@@ -63,7 +79,7 @@ export class KvsStandIn {
   public readonly calls: CallRecord[] = [];
   private readonly channels = new Map<string, Channel>();
   private readonly streams = new Map<string, Stream>();
-  private readonly accepted: Record<'Update' | 'Describe', { at: number; channel: string }[]> = { Update: [], Describe: [] };
+  private readonly accepted: Record<Operation, { at: number; channel: string }[]> = { Update: [], Describe: [], Mapped: [] };
   private throttleNext = 0;
   private readonly hanging = new Set<string>();
   private readonly held = new Set<http.ServerResponse>();
@@ -100,6 +116,7 @@ export class KvsStandIn {
     this.streams.clear();
     this.accepted.Update.length = 0;
     this.accepted.Describe.length = 0;
+    this.accepted.Mapped.length = 0;
     this.throttleNext = 0;
     this.hanging.clear();
   }
@@ -109,8 +126,13 @@ export class KvsStandIn {
     this.channels.set(arn, { createdAt: options.creating ? Date.now() : 0, deleted: false, link: options.linkedTo });
   }
 
-  public addStream(arn: string, options: { creating?: boolean; retentionHours?: number } = {}): void {
-    this.streams.set(arn, { createdAt: options.creating ? Date.now() : 0, retentionHours: options.retentionHours ?? 24 });
+  /** `tagged: false`: a stream without the stack's tag (imported, or of another stack). */
+  public addStream(arn: string, options: { creating?: boolean; retentionHours?: number; tagged?: boolean } = {}): void {
+    this.streams.set(arn, {
+      createdAt: options.creating ? Date.now() : 0,
+      retentionHours: options.retentionHours ?? 24,
+      tagged: options.tagged ?? true,
+    });
   }
 
   public deleteChannel(arn: string): void {
@@ -148,7 +170,7 @@ export class KvsStandIn {
   }
 
   /** The largest number of accepted calls of `operation` in any one-second window, account-wide. */
-  public peakPerSecond(operation: 'Update' | 'Describe'): number {
+  public peakPerSecond(operation: Operation): number {
     const times = this.calls.filter(c => c.operation === operation && c.outcome !== 'ClientLimitExceededException').map(c => c.at);
     let peak = 0;
     for (let i = 0, j = 0; i < times.length; i++) {
@@ -161,18 +183,19 @@ export class KvsStandIn {
   }
 
   private serve(path: string, body: string, res: http.ServerResponse): void {
-    const operation = path === '/updateMediaStorageConfiguration' ? 'Update'
-      : path === '/describeMediaStorageConfiguration' ? 'Describe' : undefined;
+    const operation: Operation | undefined = path === '/updateMediaStorageConfiguration' ? 'Update'
+      : path === '/describeMediaStorageConfiguration' ? 'Describe'
+        : path === '/describeMappedResourceConfiguration' ? 'Mapped' : undefined;
     if (!operation) {
       return this.fail(res, 'InvalidArgumentException', `the stand-in does not serve ${path}`);
     }
-    let input: { ChannelARN?: string; MediaStorageConfiguration?: { Status?: 'ENABLED' | 'DISABLED'; StreamARN?: string } };
+    let input: { ChannelARN?: string; StreamARN?: string; MediaStorageConfiguration?: { Status?: 'ENABLED' | 'DISABLED'; StreamARN?: string } };
     try {
       input = JSON.parse(body);
     } catch {
       return this.fail(res, 'InvalidArgumentException', 'the body is not JSON');
     }
-    const channelArn = input.ChannelARN ?? '';
+    const channelArn = (operation === 'Mapped' ? input.StreamARN : input.ChannelARN) ?? '';
     const status = input.MediaStorageConfiguration?.Status;
     if (this.hanging.has(channelArn)) {
       this.held.add(res);
@@ -192,12 +215,12 @@ export class KvsStandIn {
 
   private decide(
     now: number,
-    operation: 'Update' | 'Describe',
+    operation: Operation,
     channelArn: string,
     configuration: { Status?: string; StreamARN?: string } | undefined,
   ): { error?: string; message?: string; body?: unknown } {
     // quotas first: the service throttles before it looks at the request
-    const quota = operation === 'Update' ? UPDATE_QUOTA : DESCRIBE_QUOTA;
+    const quota = operation === 'Update' ? UPDATE_QUOTA : operation === 'Describe' ? DESCRIBE_QUOTA : MAPPED_QUOTA;
     const window = this.accepted[operation];
     while (window.length > 0 && now - window[0].at >= 1_000) {
       window.shift();
@@ -214,6 +237,9 @@ export class KvsStandIn {
     }
     window.push({ at: now, channel: channelArn });
 
+    if (operation === 'Mapped') {
+      return this.mapped(now, channelArn);
+    }
     const channel = this.channels.get(channelArn);
     if (!channel) {
       return { error: 'ResourceNotFoundException', message: `The channel ${channelArn} does not exist.` };
@@ -255,6 +281,22 @@ export class KvsStandIn {
     }
     channel.link = configuration.StreamARN;
     return {};
+  }
+
+  /** DescribeMappedResourceConfiguration on `streamArn`. */
+  private mapped(now: number, streamArn: string): { error?: string; message?: string; body?: unknown } {
+    const stream = this.streams.get(streamArn);
+    // IAM first: the provider's role may read only streams that carry its stack's tag
+    if (stream && !stream.tagged) {
+      return { error: 'AccessDeniedException', message: `User is not authorized to perform: kinesisvideo:DescribeMappedResourceConfiguration on resource: ${streamArn}` };
+    }
+    if (!stream) {
+      return { error: 'ResourceNotFoundException', message: `The stream ${streamArn} does not exist.` };
+    }
+    const channel = now - stream.createdAt >= this.creatingMs
+      ? [...this.channels].find(([, c]) => c.link === streamArn)?.[0]
+      : undefined;
+    return { body: { MappedResourceConfigurationList: channel ? [{ Type: 'SIGNALING_CHANNEL', ARN: channel }] : [] } };
   }
 
   private fail(res: http.ServerResponse, error: string, message: string): void {

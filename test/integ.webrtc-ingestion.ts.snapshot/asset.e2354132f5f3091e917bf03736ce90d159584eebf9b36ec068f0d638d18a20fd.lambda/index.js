@@ -30749,7 +30749,7 @@ var require_dist_cjs16 = __commonJS({
     };
     var DescribeImageGenerationConfigurationCommand = class extends command5(_ep05, _mw05, "DescribeImageGenerationConfiguration", DescribeImageGenerationConfiguration$) {
     };
-    var DescribeMappedResourceConfigurationCommand = class extends command5(_ep05, _mw05, "DescribeMappedResourceConfiguration", DescribeMappedResourceConfiguration$) {
+    var DescribeMappedResourceConfigurationCommand2 = class extends command5(_ep05, _mw05, "DescribeMappedResourceConfiguration", DescribeMappedResourceConfiguration$) {
     };
     var DescribeMediaStorageConfigurationCommand2 = class extends command5(_ep05, _mw05, "DescribeMediaStorageConfiguration", DescribeMediaStorageConfiguration$) {
     };
@@ -30799,7 +30799,7 @@ var require_dist_cjs16 = __commonJS({
     };
     var UpdateStreamStorageConfigurationCommand = class extends command5(_ep05, _mw05, "UpdateStreamStorageConfiguration", UpdateStreamStorageConfiguration$) {
     };
-    var paginateDescribeMappedResourceConfiguration = createPaginator2(KinesisVideoClient2, DescribeMappedResourceConfigurationCommand, "NextToken", "NextToken", "MaxResults");
+    var paginateDescribeMappedResourceConfiguration = createPaginator2(KinesisVideoClient2, DescribeMappedResourceConfigurationCommand2, "NextToken", "NextToken", "MaxResults");
     var paginateListEdgeAgentConfigurations = createPaginator2(KinesisVideoClient2, ListEdgeAgentConfigurationsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateListSignalingChannels = createPaginator2(KinesisVideoClient2, ListSignalingChannelsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateListStreams = createPaginator2(KinesisVideoClient2, ListStreamsCommand, "NextToken", "NextToken", "MaxResults");
@@ -30811,7 +30811,7 @@ var require_dist_cjs16 = __commonJS({
       DeleteStreamCommand,
       DescribeEdgeConfigurationCommand,
       DescribeImageGenerationConfigurationCommand,
-      DescribeMappedResourceConfigurationCommand,
+      DescribeMappedResourceConfigurationCommand: DescribeMappedResourceConfigurationCommand2,
       DescribeMediaStorageConfigurationCommand: DescribeMediaStorageConfigurationCommand2,
       DescribeNotificationConfigurationCommand,
       DescribeSignalingChannelCommand,
@@ -30979,7 +30979,7 @@ var require_dist_cjs16 = __commonJS({
     exports2.DescribeImageGenerationConfigurationInput$ = DescribeImageGenerationConfigurationInput$;
     exports2.DescribeImageGenerationConfigurationOutput$ = DescribeImageGenerationConfigurationOutput$;
     exports2.DescribeMappedResourceConfiguration$ = DescribeMappedResourceConfiguration$;
-    exports2.DescribeMappedResourceConfigurationCommand = DescribeMappedResourceConfigurationCommand;
+    exports2.DescribeMappedResourceConfigurationCommand = DescribeMappedResourceConfigurationCommand2;
     exports2.DescribeMappedResourceConfigurationInput$ = DescribeMappedResourceConfigurationInput$;
     exports2.DescribeMappedResourceConfigurationOutput$ = DescribeMappedResourceConfigurationOutput$;
     exports2.DescribeMediaStorageConfiguration$ = DescribeMediaStorageConfiguration$;
@@ -31291,7 +31291,7 @@ async function onEvent(event, options = {}) {
       if (old.ChannelArn !== props.ChannelArn || old.StreamArn !== props.StreamArn) {
         const released = await kvs.unlinkIfLinked(old, { channelMayBeGone: false });
         try {
-          await kvs.link(props);
+          await kvs.link(props, released ? old.ChannelArn : void 0);
         } catch (e5) {
           throw new Error(`${e5.message}${released ? await kvs.restore(old) : ""}`);
         }
@@ -31346,10 +31346,15 @@ var Kvs = class {
   now;
   sleep;
   random;
-  /** Links the pair; succeeds at once if it is already linked (a redelivered event). */
-  async link(props) {
+  /**
+   * Links the pair; succeeds at once if it is already linked (a redelivered event).
+   * @param justReleased a channel this invocation has just unlinked from the stream: a mapping to it
+   * that the stream still reports is on its way out, not a conflict
+   */
+  async link(props, justReleased) {
     const what = `could not link signaling channel ${props.ChannelArn} to video stream ${props.StreamArn}`;
     let lastLook = -Infinity;
+    let streamReadable = true;
     await this.retrying(what, async () => {
       try {
         await this.call(new import_client_kinesis_video.UpdateMediaStorageConfigurationCommand({
@@ -31369,6 +31374,21 @@ var Kvs = class {
         }
         if (current?.Status === "ENABLED") {
           throw new PermanentError(`${what}: the channel is already linked to video stream ${current.StreamARN} (the link is one-to-one); unlink it first`);
+        }
+        if (!streamReadable) {
+          throw e5;
+        }
+        const mapped = await this.mappedChannelOnce(props.StreamArn);
+        if (mapped === "denied") {
+          streamReadable = false;
+          throw e5;
+        }
+        if (mapped === props.ChannelArn) {
+          console.log("already linked (the stream reports this channel as its mapped resource)");
+          return true;
+        }
+        if (mapped !== void 0 && mapped !== justReleased) {
+          throw new PermanentError(`${what}: the video stream is already linked to signaling channel ${mapped} (a stream records one channel: the link is one-to-one). Unlink that channel first (remove its MediaStorageLink, or disable its media storage configuration), or choose another stream.`);
         }
         throw e5;
       }
@@ -31441,6 +31461,23 @@ var Kvs = class {
     const command5 = new import_client_kinesis_video.DescribeMediaStorageConfigurationCommand({ ChannelARN: channelArn });
     const answer = await this.call(command5);
     return answer.MediaStorageConfiguration ?? {};
+  }
+  /**
+   * The channel the stream is mapped to, once: `undefined` when it is mapped to nothing (or the
+   * read failed for a reason worth retrying), `'denied'` when the role may not read it.
+   * The list holds at most one item (API reference: "Maximum number of 1 item"); the values of its
+   * `Type` are not documented, so the item is recognized by its ARN alone.
+   */
+  async mappedChannelOnce(streamArn) {
+    try {
+      const command5 = new import_client_kinesis_video.DescribeMappedResourceConfigurationCommand({ StreamARN: streamArn });
+      const answer = await this.call(command5);
+      return answer.MappedResourceConfigurationList?.find((item) => item.ARN?.includes(":channel/"))?.ARN;
+    } catch (e5) {
+      const name = errorName(e5);
+      console.log(`could not read the stream's mapped resource (${name}); retrying the link`);
+      return name === "AccessDeniedException" ? "denied" : void 0;
+    }
   }
   async describeOnce(channelArn) {
     try {
