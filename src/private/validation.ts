@@ -1,11 +1,13 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
-/** What CloudFormation and the KVS API accept for channel and stream names. */
-const RESOURCE_NAME_PATTERN = /^[a-zA-Z0-9_.-]{1,256}$/;
-
-/** What CloudFormation and the CreateStream API accept for a stream's DeviceName. */
-const DEVICE_NAME_PATTERN = /^[a-zA-Z0-9_.-]{1,128}$/;
+/**
+ * The characters of every Kinesis Video name that CloudFormation and the KVS API accept: channel
+ * and stream names (1 to 256 of them) and a stream's DeviceName (1 to 128).
+ */
+const KINESIS_VIDEO_NAME_CHARACTERS = 'a-zA-Z0-9_.-';
+const RESOURCE_NAME_MAX_LENGTH = 256;
+const DEVICE_NAME_MAX_LENGTH = 128;
 
 /** `type/subtype[,type/subtype…]`, the pattern of the stream's MediaType. */
 const MEDIA_TYPE_PATTERN = /^[\w\-.+]+\/[\w\-.+]+(,[\w\-.+]+\/[\w\-.+]+)*$/;
@@ -45,24 +47,21 @@ export function wholeDurationInRange(
 
 /** A channel or stream name: 1 to 256 of `[a-zA-Z0-9_.-]`. Tokens pass. */
 export function validateResourceName(property: string, value: string | undefined): void {
-  if (value === undefined || Token.isUnresolved(value)) {
-    return;
-  }
-  if (!RESOURCE_NAME_PATTERN.test(value)) {
-    throw new Error(
-      `invalid ${property}: expected 1 to 256 characters from a-z, A-Z, 0-9, '_', '.' and '-', got '${value}' (${value.length} characters)`,
-    );
-  }
+  validateKinesisVideoName(property, value, RESOURCE_NAME_MAX_LENGTH);
 }
 
 /** A stream's device name: 1 to 128 of `[a-zA-Z0-9_.-]`. Tokens pass. */
 export function validateDeviceName(property: string, value: string | undefined): void {
+  validateKinesisVideoName(property, value, DEVICE_NAME_MAX_LENGTH);
+}
+
+function validateKinesisVideoName(property: string, value: string | undefined, maxLength: number): void {
   if (value === undefined || Token.isUnresolved(value)) {
     return;
   }
-  if (!DEVICE_NAME_PATTERN.test(value)) {
+  if (!new RegExp(`^[${KINESIS_VIDEO_NAME_CHARACTERS}]{1,${maxLength}}$`).test(value)) {
     throw new Error(
-      `invalid ${property}: expected 1 to 128 characters from a-z, A-Z, 0-9, '_', '.' and '-', got '${value}' (${value.length} characters)`,
+      `invalid ${property}: expected 1 to ${maxLength} characters from a-z, A-Z, 0-9, '_', '.' and '-', got '${value}' (${value.length} characters)`,
     );
   }
 }
