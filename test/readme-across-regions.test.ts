@@ -2,31 +2,15 @@
  * The README's "Grantees: regions and accounts" example (a roles stack, two regional camera
  * stacks), run as written: rosetta only compiles it; this synthesizes it.
  */
-import { readFileSync } from 'fs';
-import { join } from 'path';
 import * as cdk from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as ts from 'typescript';
-import * as lib from '../src';
+import { readmeExamples, runExample } from './util/readme';
 
-/** The README's only code block that uses the `app` fixture. */
-function readmeAppExample(): string {
-  const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
-  const blocks = [...readme.matchAll(/```ts fixture=app\n([\s\S]*?)```/g)].map(m => m[1]);
+/** The README's only code block that uses the `app` fixture, run; returns its app. */
+function readmeApp(): cdk.App {
+  const blocks = readmeExamples('app').filter(e => e.source.includes('const app = new App()'));
   expect(blocks).toHaveLength(1);
-  return blocks[0];
-}
-
-/** Runs the example with what rosetta/app.ts-fixture imports, and returns its app. */
-function runExample(source: string): cdk.App {
-  const js = ts.transpileModule(`${source}\nreturn app;`, {
-    compilerOptions: { target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.None },
-    reportDiagnostics: false,
-  }).outputText;
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const run = new Function('App', 'Duration', 'Stack', 'iam', 'CameraFleet', 'SignalingChannel', 'StorageTier', 'VideoStream', 'WebRtcIngestion', js);
-  return run(cdk.App, cdk.Duration, cdk.Stack, iam, lib.CameraFleet, lib.SignalingChannel, lib.StorageTier, lib.VideoStream, lib.WebRtcIngestion);
+  return runExample(blocks[0].source, { returns: 'app' });
 }
 
 describe('README: a roles stack and two regional camera stacks', () => {
@@ -34,7 +18,7 @@ describe('README: a roles stack and two regional camera stacks', () => {
   let stacks: Record<string, cdk.Stack>;
 
   beforeAll(() => {
-    app = runExample(readmeAppExample());
+    app = readmeApp();
     stacks = Object.fromEntries(app.node.children.filter(cdk.Stack.isStack).map(s => [s.stackName, s]));
   });
 

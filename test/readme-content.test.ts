@@ -30,7 +30,8 @@ describe('README', () => {
     expect(readme).toContain('[CONTRIBUTING.md](CONTRIBUTING.md)');
   });
 
-  test('gives the test command that .ci/run runs, on a fresh clone', () => {
+  test('gives the two set-up commands of a fresh clone: the main job, and the tests as .ci/run runs them', () => {
+    expect(readme).toContain('```sh\nnpm ci && npx projen synth:example\n```');
     expect(readme).toContain('```sh\nnpm ci\nnpx projen test\n```');
     const ci = readFileSync(join(ROOT, '.ci', 'run'), 'utf8');
     expect(ci).toMatch(/^npm ci\b/m);
@@ -41,6 +42,29 @@ describe('README', () => {
   test('states the thing-name rule of fleets with a prefix', () => {
     expect(readme).toContain('**Thing names are full resource names.**');
     expect(readme).toMatch(/its thing is `shop-front-door`/);
+  });
+});
+
+describe('README: security', () => {
+  const security = readme.slice(readme.indexOf('### Security: the tags the grants trust'), readme.indexOf('### Design notes'));
+
+  test('names every tag the library\'s grants trust, and the actions that could defeat them', () => {
+    for (const key of ['cdk-kinesis-video-webrtc:fleet', 'cdk-kinesis-video-webrtc:stack-id']) {
+      expect(security).toContain(`\`${key}\``);
+    }
+    for (const action of ['TagResource', 'TagStream', 'UntagResource', 'UntagStream']) {
+      expect(security).toContain(`kinesisvideo:${action}`);
+    }
+  });
+
+  test('its policy is valid JSON that denies writing the library\'s tag keys', () => {
+    const json = /```json\n([\s\S]*?)```/.exec(security)?.[1];
+    const policy = JSON.parse(json!);
+    expect(policy.Statement).toHaveLength(1);
+    expect(policy.Statement[0]).toMatchObject({
+      Effect: 'Deny',
+      Condition: { 'ForAnyValue:StringLike': { 'aws:TagKeys': 'cdk-kinesis-video-webrtc:*' } },
+    });
   });
 });
 
