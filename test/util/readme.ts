@@ -41,7 +41,9 @@ export function runExample(source: string, options: { self?: unknown; declared?:
     compilerOptions: { target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.CommonJS, esModuleInterop: true },
     reportDiagnostics: false,
   }).outputText;
-  const load = (id: string) => id === 'cdk-kinesis-video-webrtc' ? require('../../src') : require(id);
+  // The example's own imports, resolved from here; the library is its source.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const load = (id: string) => require(id === 'cdk-kinesis-video-webrtc' ? '../../src' : id);
   const declared = options.declared ?? {};
   const exports: Record<string, unknown> = {};
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
