@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { ACCESS_GROUP_TAG_KEY, accessGroupCondition } from './private/access-group';
 import {
   CHANNEL_STORAGE_SESSION_MASTER_ACTIONS,
   CHANNEL_STORAGE_SESSION_VIEWER_ACTIONS,
@@ -10,7 +11,6 @@ import {
   STREAM_PLAYBACK_ACTIONS,
   STREAM_WRITE_ACTIONS,
 } from './private/actions';
-import { ACCESS_GROUP_TAG_KEY, accessGroupCondition } from './private/access-group';
 import { grantOnKinesisVideo } from './private/grants';
 import { thingNamePrefixProblem, thingNameProblem, validateResourceName, validateTagValue } from './private/validation';
 import { StorageTier } from './video-stream';

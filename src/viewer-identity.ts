@@ -220,7 +220,7 @@ function validateAttribute(attribute: string): void {
   const valid = attribute.startsWith('custom:') ? CUSTOM_ATTRIBUTE_PATTERN.test(attribute) : CLAIM_PATTERN.test(attribute);
   if (!valid) {
     throw new Error(
-      `invalid accessGroupAttribute: expected a user attribute, 'custom:' and 1 to 20 characters for a custom one (e.g. 'custom:accessGroup'), ` +
+      'invalid accessGroupAttribute: expected a user attribute, \'custom:\' and 1 to 20 characters for a custom one (e.g. \'custom:accessGroup\'), ' +
       `or a standard attribute's name without white space, got '${attribute}'`,
     );
   }

@@ -11,6 +11,7 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { SynthesisMessage } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
+import { ViewersStack } from '../example/viewers-stack';
 import { CameraFleet, ViewerIdentity, ViewerIdentityProps } from '../src';
 
 const ACCOUNT = '111111111111';
@@ -83,4 +84,13 @@ test('playback only: the acknowledgement names the stream resource alone', () =>
   const { viewers, stack } = nagged({ env: true, grants: { allowLiveView: false } });
   const policy = viewers.node.findChild('AccessGroupPolicy').node.defaultChild as CfnResource;
   expect(stack.resolve(policy.getMetadata('cdk_nag')).rules_to_suppress[0].applies_to).toEqual([findingOf('stream')]);
+});
+
+test('the example ViewersStack: no finding of any pack anywhere in it', () => {
+  const app = new App();
+  for (const pack of [new AwsSolutionsChecks(), new HIPAASecurityChecks(), new NIST80053R5Checks(), new PCIDSS321Checks()]) {
+    Aspects.of(app).add(pack);
+  }
+  const stack = new ViewersStack(app, 'HomeViewersExample', { userPoolId: 'eu-west-1_AbCdEf123', userPoolClientId: '1example23456789' });
+  expect(findings(stack)).toEqual([]);
 });

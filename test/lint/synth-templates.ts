@@ -11,6 +11,7 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { CameraStack } from '../../example/camera-stack';
+import { ViewersStack } from '../../example/viewers-stack';
 import { CameraFleet, DeviceIdentity, ViewerIdentity } from '../../src';
 
 const outdir = process.argv[2];
@@ -45,6 +46,7 @@ function fleetStack(app: App, id: string, cameras: number, props?: StackProps): 
 
 const app = new App({ outdir });
 new CameraStack(app, 'WebRtcIngestionExample');
+new ViewersStack(app, 'HomeViewersExample', { userPoolId: 'eu-west-1_AbCdEf123', userPoolClientId: '1example23456789' });
 fleetStack(app, 'Fleet', 3);
 fleetStack(app, 'FleetEu', 3, { env: { account: '111111111111', region: 'eu-west-1' } });
 fleetStack(app, 'Fleet100', 100);
