@@ -80,6 +80,16 @@ describe('access groups on cameras', () => {
     expect(tagsOf(stack, 'AWS::KinesisVideo::Stream', 'token')[GROUP_TAG]).toEqual({ Ref: 'Group' });
   });
 
+  test('an access-group grant to a principal of another account is refused, as every fleet grant', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Homes', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const fleet = new CameraFleet(stack, 'Fleet');
+    const foreign = iam.Role.fromRoleArn(stack, 'Foreign', 'arn:aws:iam::222222222222:role/viewers');
+    for (const grant of [fleet.grantViewerByAccessGroup, fleet.grantPlaybackByAccessGroup, fleet.grantMasterByAccessGroup]) {
+      expect(() => grant.call(fleet, foreign)).toThrow(/account 222222222222/);
+    }
+  });
+
   test('CameraFleet.ACCESS_GROUP_TAG_KEY is the key of the tag and of the principal tag', () => {
     const { stack, fleet } = setup();
     const role = new iam.Role(stack, 'Backend', { assumedBy: new iam.AccountRootPrincipal() });
