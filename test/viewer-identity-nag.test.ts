@@ -94,3 +94,21 @@ test('the example ViewersStack: no finding of any pack anywhere in it', () => {
   const stack = new ViewersStack(app, 'HomeViewersExample', { userPoolId: 'eu-west-1_AbCdEf123', userPoolClientId: '1example23456789' });
   expect(findings(stack)).toEqual([]);
 });
+
+test('in another stack than its fleet, still no finding of any pack on the identity', () => {
+  const app = new App();
+  for (const pack of [new AwsSolutionsChecks(), new HIPAASecurityChecks(), new NIST80053R5Checks(), new PCIDSS321Checks()]) {
+    Aspects.of(app).add(pack);
+  }
+  const env = { account: ACCOUNT, region: REGION };
+  const cameras = new Stack(app, 'Cameras', { env });
+  const fleet = new CameraFleet(cameras, 'Fleet', { namePrefix: 'home-' });
+  fleet.addCamera('smith-porch', { accessGroup: 'smith' });
+  const identities = new Stack(app, 'Identities', { env });
+  new ViewerIdentity(identities, 'Viewers', {
+    fleet,
+    userPool: cognito.UserPool.fromUserPoolId(identities, 'Users', `${REGION}_AbCdEf123`),
+    userPoolClient: cognito.UserPoolClient.fromUserPoolClientId(identities, 'App', '1example23456789'),
+  });
+  expect(findings(identities)).toEqual([]);
+});
