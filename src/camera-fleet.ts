@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { ACCESS_GROUP_TAG_KEY, accessGroupCondition } from './private/access-group';
 import {
   CHANNEL_STORAGE_SESSION_MASTER_ACTIONS,
   CHANNEL_STORAGE_SESSION_VIEWER_ACTIONS,
@@ -11,7 +12,7 @@ import {
   STREAM_WRITE_ACTIONS,
 } from './private/actions';
 import { grantOnKinesisVideo } from './private/grants';
-import { thingNamePrefixProblem, thingNameProblem, validateResourceName } from './private/validation';
+import { thingNamePrefixProblem, thingNameProblem, validateResourceName, validateTagValue } from './private/validation';
 import { StorageTier } from './video-stream';
 import { WebRtcIngestion } from './webrtc-ingestion';
 
@@ -71,6 +72,20 @@ export interface CameraOptions {
    * @default - the fleet's `removalPolicy`
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * The access group of the camera: a household, a shop, a site. It is written as the tag
+   * `cdk-kinesis-video-webrtc:access-group` (`CameraFleet.ACCESS_GROUP_TAG_KEY`) on the camera's
+   * channel and stream, and the fleet's `grant…ByAccessGroup` grants let a principal use the
+   * camera only when its principal tag of the same key has this value.
+   *
+   * 1 to 256 characters from letters, digits, spaces and `_ . : / = + - @` (the rules of tag
+   * values), compared case-sensitively.
+   *
+   * @default - the fleet's `accessGroup`; with none, the camera is in no access group, and no
+   * `grant…ByAccessGroup` grant reaches it
+   */
+  readonly accessGroup?: string;
 }
 
 /**
@@ -113,6 +128,14 @@ export interface CameraFleetProps extends CameraOptions {
  */
 export class CameraFleet extends Construct {
   /**
+   * The tag key of a camera's access group (on its channel and stream), and the principal tag key
+   * that the `grant…ByAccessGroup` grants compare with it: give it to a session with
+   * `sts:AssumeRole` session tags (the role's trust policy then allows `sts:TagSession`), or
+   * map a user attribute to it with `ViewerIdentity`.
+   */
+  public static readonly ACCESS_GROUP_TAG_KEY: string = ACCESS_GROUP_TAG_KEY;
+
+  /**
    * The value of the fleet tag on this fleet's channels and streams: the stack's name and a
    * hash of the fleet's construct path, unique in the account and region.
    */
@@ -136,6 +159,7 @@ export class CameraFleet extends Construct {
     if (this.namePrefix !== '') {
       validateResourceName('namePrefix', this.namePrefix);
     }
+    validateTagValue('accessGroup', props.accessGroup);
     this.encryptionKey = props.encryptionKey;
     this.defaults = props;
     this.fleetId = `${Stack.of(this).stackName}/${this.node.addr}`;
@@ -159,6 +183,7 @@ export class CameraFleet extends Construct {
   public addCamera(name: string, options: CameraOptions = {}): WebRtcIngestion {
     const resourceName = `${this.namePrefix}${name}`;
     validateResourceName('name', resourceName);
+    validateTagValue('accessGroup', options.accessGroup);
     const camera = new WebRtcIngestion(this, name, {
       channelName: resourceName,
       streamName: resourceName,
@@ -169,6 +194,11 @@ export class CameraFleet extends Construct {
       removalPolicy: options.removalPolicy ?? this.defaults.removalPolicy,
       encryptionKey: this.encryptionKey,
     });
+    const accessGroup = options.accessGroup ?? this.defaults.accessGroup;
+    if (accessGroup !== undefined) {
+      // as high as the fleet tag: a user's tag of the same key elsewhere cannot move the camera to another group
+      Tags.of(camera).add(ACCESS_GROUP_TAG_KEY, accessGroup, { priority: FLEET_TAG_PRIORITY });
+    }
     this._cameras.push(camera);
     this.cameraNames.push({ name, resourceName });
     return camera;
@@ -209,6 +239,54 @@ export class CameraFleet extends Construct {
       resourceName: this.everyCamera,
       streamActions: STREAM_PLAYBACK_ACTIONS,
       keyActions: KEY_READ_ACTIONS,
+    });
+  }
+
+  /**
+   * Permits an IAM principal to be the master of the cameras of this fleet whose access group is
+   * the principal's: `grantMaster`, limited to cameras whose `accessGroup` equals the principal
+   * tag `cdk-kinesis-video-webrtc:access-group` of the caller. Nothing on cameras without an
+   * access group, and nothing for a caller without the tag. Statements of constant size.
+   */
+  public grantMasterByAccessGroup(grantee: iam.IGrantable): iam.Grant {
+    return this.grantOnFleet(grantee, {
+      resourceName: this.everyCamera,
+      channelActions: CHANNEL_STORAGE_SESSION_MASTER_ACTIONS,
+      streamActions: STREAM_WRITE_ACTIONS,
+      keyActions: KEY_WRITE_ACTIONS,
+      conditions: accessGroupCondition(),
+    });
+  }
+
+  /**
+   * Permits an IAM principal to be a viewer of the cameras of this fleet whose access group is
+   * the principal's: `grantViewer`, limited to cameras whose `accessGroup` equals the principal
+   * tag `cdk-kinesis-video-webrtc:access-group` of the caller. Nothing on cameras without an
+   * access group, and nothing for a caller without the tag. Statements of constant size.
+   */
+  public grantViewerByAccessGroup(grantee: iam.IGrantable): iam.Grant {
+    return this.grantOnFleet(grantee, {
+      resourceName: this.everyCamera,
+      channelActions: CHANNEL_STORAGE_SESSION_VIEWER_ACTIONS,
+      streamActions: STREAM_WRITE_ACTIONS,
+      keyActions: KEY_WRITE_ACTIONS,
+      conditions: accessGroupCondition(),
+    });
+  }
+
+  /**
+   * Permits an IAM principal to play back the recordings of the cameras of this fleet whose
+   * access group is the principal's: `grantPlayback`, limited to cameras whose `accessGroup`
+   * equals the principal tag `cdk-kinesis-video-webrtc:access-group` of the caller. Nothing on
+   * cameras without an access group, and nothing for a caller without the tag. Statements of
+   * constant size.
+   */
+  public grantPlaybackByAccessGroup(grantee: iam.IGrantable): iam.Grant {
+    return this.grantOnFleet(grantee, {
+      resourceName: this.everyCamera,
+      streamActions: STREAM_PLAYBACK_ACTIONS,
+      keyActions: KEY_READ_ACTIONS,
+      conditions: accessGroupCondition(),
     });
   }
 
@@ -282,7 +360,7 @@ export class CameraFleet extends Construct {
       grantee,
       actions,
       resourceArns: [stack.formatArn({ service: 'kinesisvideo', resource, resourceName: spec.resourceName })],
-      conditions: { StringEquals: { [`aws:ResourceTag/${FLEET_TAG_KEY}`]: this.fleetId } },
+      conditions: { StringEquals: { [`aws:ResourceTag/${FLEET_TAG_KEY}`]: this.fleetId, ...spec.conditions } },
       resourceEnv: { account: stack.account, region: stack.region },
       description: `the ${resource}s of camera fleet '${this.node.path}'`,
     });
@@ -314,4 +392,6 @@ interface FleetGrantSpec {
   readonly streamActions: string[];
   /** The actions on the fleet's customer-managed key, if it has one. */
   readonly keyActions: string[];
+  /** More `StringEquals` conditions, beside the fleet tag's. */
+  readonly conditions?: Record<string, string>;
 }

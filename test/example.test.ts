@@ -7,6 +7,7 @@ import { sorted, statementsForService, statementsOfPrincipal } from './util/iam-
 import { getAttArn } from './util/intrinsics';
 import { maskAssetHashes, onlyLogicalIdOfType } from './util/templates';
 import { CameraStack } from '../example/camera-stack';
+import { ViewersStack } from '../example/viewers-stack';
 
 /** The feature flags the example app is synthesized with (example/cdk.json), so the snapshot is what `cdk synth` produces. */
 const exampleContext = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'example', 'cdk.json'), 'utf-8')).context;
@@ -108,4 +109,24 @@ test('outputs: the ARNs and names of the camera and the roles', () => {
 
 test('the example synthesizes identically twice', () => {
   expect(JSON.stringify(synthExample().toJSON())).toBe(JSON.stringify(template.toJSON()));
+});
+
+describe('example ViewersStack (given a user pool and app client)', () => {
+  const viewersTemplate = () => {
+    const app = new App({ context: exampleContext });
+    return Template.fromStack(new ViewersStack(app, 'HomeViewersExample', { userPoolId: 'eu-west-1_AbCdEf123', userPoolClientId: '1example23456789' }));
+  };
+
+  test('three cameras in two access groups, and one identity pool for the given user pool\'s authenticated users', () => {
+    const t = viewersTemplate();
+    const groups = Object.values(t.findResources('AWS::KinesisVideo::Stream'))
+      .map((r) => r.Properties.Tags.find((tag: { Key: string }) => tag.Key === 'cdk-kinesis-video-webrtc:access-group')?.Value).sort();
+    expect(groups).toEqual(['jones', 'smith', 'smith']);
+    t.resourceCountIs('AWS::Cognito::IdentityPool', 1);
+    t.hasResourceProperties('AWS::Cognito::IdentityPool', {
+      AllowUnauthenticatedIdentities: false,
+      CognitoIdentityProviders: [Match.objectLike({ ClientId: '1example23456789' })],
+    });
+    t.hasResourceProperties('AWS::Cognito::IdentityPoolPrincipalTag', { PrincipalTags: { 'cdk-kinesis-video-webrtc:access-group': 'custom:accessGroup' } });
+  });
 });

@@ -184,3 +184,27 @@ export function thingNamePrefixProblem(property: string, prefix: string, why: st
   return `invalid ${property}: ${why}, so expected at most 127 characters from a-z, A-Z, 0-9, '_' and '-' ` +
     `(a thing name has 1 to 128), got '${prefix}' (${prefix.length} characters)`;
 }
+
+/**
+ * The characters of a tag value on a Kinesis Video resource (TagResource, TagStream) and of a
+ * session tag value (STS `Tag`): letters, spaces, digits and `_ . : / = + - @`, at most 256.
+ */
+const TAG_VALUE_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const TAG_VALUE_MAX_LENGTH = 256;
+
+/**
+ * A tag value that is also a principal tag value: 1 to 256 characters of the tag rules. Empty is
+ * refused, since an empty access group would be everyone's whose attribute is empty. Tokens pass.
+ */
+export function validateTagValue(property: string, value: string | undefined): void {
+  if (value === undefined || Token.isUnresolved(value)) {
+    return;
+  }
+  const length = [...value].length;
+  if (length === 0 || length > TAG_VALUE_MAX_LENGTH || !TAG_VALUE_PATTERN.test(value)) {
+    throw new Error(
+      `invalid ${property}: expected 1 to ${TAG_VALUE_MAX_LENGTH} characters from letters, digits, spaces and '_', '.', ':', '/', '=', '+', '-', '@' ` +
+      `(the rules of tag values), got '${value}' (${length} characters)`,
+    );
+  }
+}

@@ -1,16 +1,18 @@
 /**
  * Synthesizes the templates the suite is about into one directory, for cfn-lint (test/lint/cfn-lint.sh):
- * the example app, a fleet with grants and a DeviceIdentity (environment-agnostic and with a literal environment)
+ * the example app, a fleet with grants, a DeviceIdentity and a ViewerIdentity (environment-agnostic and with a literal environment)
  * and a fleet of 100 cameras. The integration test's templates are its committed snapshot.
  *
  *   ts-node --project test/tsconfig.json test/lint/synth-templates.ts OUTDIR
  */
 import * as path from 'path';
 import { App, Stack, StackProps } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { CameraStack } from '../../example/camera-stack';
-import { CameraFleet, DeviceIdentity } from '../../src';
+import { ViewersStack } from '../../example/viewers-stack';
+import { CameraFleet, DeviceIdentity, ViewerIdentity } from '../../src';
 
 const outdir = process.argv[2];
 if (!outdir) {
@@ -24,7 +26,7 @@ function fleetStack(app: App, id: string, cameras: number, props?: StackProps): 
     encryptionKey: new kms.Key(stack, 'FleetKey', { enableKeyRotation: true }),
   });
   for (let i = 0; i < cameras; i++) {
-    fleet.addCamera(`camera-${i}`);
+    fleet.addCamera(`camera-${i}`, { accessGroup: `site-${i % 3}` });
   }
   const ops = new iam.Role(stack, 'Ops', { assumedBy: new iam.AccountRootPrincipal() });
   const devices = new iam.Role(stack, 'Devices', { assumedBy: new iam.ServicePrincipal('credentials.iot.amazonaws.com') });
@@ -33,10 +35,18 @@ function fleetStack(app: App, id: string, cameras: number, props?: StackProps): 
   fleet.grantPlayback(ops);
   fleet.grantDeviceMaster(devices);
   new DeviceIdentity(stack, 'DeviceIdentity', { fleet }); // the IoT role alias and policy, and their role
+  const userPool = new cognito.UserPool(stack, 'Users', { customAttributes: { accessGroup: new cognito.StringAttribute({ mutable: true }) } });
+  const userPoolClient = userPool.addClient('App', {
+    readAttributes: new cognito.ClientAttributes().withCustomAttributes('accessGroup'),
+    writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ fullname: true }),
+  });
+  // the identity pool, its principal tags, role attachment and authenticated role
+  new ViewerIdentity(stack, 'ViewerIdentity', { fleet, userPool, userPoolClient, allowMaster: true });
 }
 
 const app = new App({ outdir });
 new CameraStack(app, 'WebRtcIngestionExample');
+new ViewersStack(app, 'HomeViewersExample', { userPoolId: 'eu-west-1_AbCdEf123', userPoolClientId: '1example23456789' });
 fleetStack(app, 'Fleet', 3);
 fleetStack(app, 'FleetEu', 3, { env: { account: '111111111111', region: 'eu-west-1' } });
 fleetStack(app, 'Fleet100', 100);

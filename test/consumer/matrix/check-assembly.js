@@ -1,5 +1,5 @@
 // Checks the matrix app's cloud assembly (argument: its cdk.out): both stacks, each with the
-// library's channels, streams, links, device identity and one nodejs24.x link handler, with the library's rule
+// library's channels, streams, links, device and viewer identities and one nodejs24.x link handler, with the library's rule
 // acknowledgements for cdk-nag 2 in the template (cdk-nag 3 reads them from the construct tree,
 // which nag/check.ts proves) and cfn-lint's W3005 ignored on the handler.
 const fs = require('fs');
@@ -18,6 +18,8 @@ for (const stack of ['CamerasAgnostic', 'CamerasEu']) {
   check(ofType('AWS::KinesisVideo::Stream').length === 3, `${stack}: three video streams`);
   check(ofType('Custom::KinesisVideoMediaStorageLink').length === 3, `${stack}: three links`);
   check(ofType('AWS::IoT::RoleAlias').length === 1 && ofType('AWS::IoT::Policy').length === 1, `${stack}: the device identity's role alias and IoT policy`);
+  check(ofType('AWS::Cognito::IdentityPool').length === 1 && ofType('AWS::Cognito::IdentityPoolPrincipalTag').length === 1
+    && ofType('AWS::Cognito::IdentityPoolRoleAttachment').length === 1, `${stack}: the viewer identity's identity pool, principal tags and role attachment`);
   check(ofType('AWS::KinesisVideo::Stream').some(([, r]) => r.Properties.DeviceName === 'front-door-camera'
     && r.Properties.StreamStorageConfiguration?.DefaultStorageTier === 'WARM'), `${stack}: a stream with a device name and the WARM tier`);
   const handlers = ofType('AWS::Lambda::Function').filter(([, r]) => r.Properties.Runtime === 'nodejs24.x');

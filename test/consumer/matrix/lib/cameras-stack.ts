@@ -1,9 +1,10 @@
 import { Duration, RemovalPolicy, Stack, StackProps, Token, Validations } from 'aws-cdk-lib/core';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { NagSuppressions } from 'cdk-nag-v2';
 import { Construct } from 'constructs';
-import { CameraFleet, DeviceIdentity, SignalingChannel, StorageTier, VideoStream, WebRtcIngestion } from 'cdk-kinesis-video-webrtc';
+import { CameraFleet, DeviceIdentity, SignalingChannel, StorageTier, VideoStream, ViewerIdentity, WebRtcIngestion } from 'cdk-kinesis-video-webrtc';
 
 /** The name prefix of the fleet, and the account and region of the environment-specific stack. */
 export const FLEET_PREFIX = 'shop-';
@@ -44,13 +45,19 @@ export class CamerasStack extends Stack {
     frontDoor.grantPlayback(viewerRole);
 
     const fleet = new CameraFleet(this, 'Shop', { namePrefix: FLEET_PREFIX, encryptionKey: key });
-    fleet.addCamera('entrance');
-    fleet.addCamera('till', { retention: Duration.days(30) });
+    fleet.addCamera('entrance', { accessGroup: 'front-of-house' });
+    fleet.addCamera('till', { retention: Duration.days(30), accessGroup: 'staff' });
     fleet.grantDeviceMaster(deviceRole);
     fleet.grantViewer(viewerRole);
     fleet.grantPlayback(viewerRole);
     // the library's own device role, role alias and IoT policy: no finding, no action from the user
     new DeviceIdentity(this, 'ShopDevices', { fleet, credentialDuration: Duration.hours(2) });
+    // the app's end users, each with the cameras of their own access group: the user pool is the user's (imported)
+    new ViewerIdentity(this, 'ShopViewers', {
+      fleet,
+      userPool: cognito.UserPool.fromUserPoolId(this, 'Users', 'eu-west-1_AbCdEf123'),
+      userPoolClient: cognito.UserPoolClient.fromUserPoolClientId(this, 'AppClient', '1example23456789'),
+    });
 
     const garage = WebRtcIngestion.fromWebRtcIngestionAttributes(this, 'Garage', {
       channelArn: this.formatArn({ service: 'kinesisvideo', resource: 'channel', resourceName: 'garage/1700000000000' }),

@@ -1,0 +1,44 @@
+import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import { Construct } from 'constructs';
+import { CameraFleet, ViewerIdentity } from '../src';
+
+/**
+ * Properties of the `ViewersStack` example: the user pool the app's users sign in to, made and
+ * run elsewhere (sign-up, passwords and MFA are not this library's business).
+ */
+export interface ViewersStackProps extends StackProps {
+  /** The id of the user pool, e.g. `eu-west-1_AbCdEf123`. */
+  readonly userPoolId: string;
+  /**
+   * The id of its app client. Its users must not be able to write `custom:accessGroup`, and its
+   * ID tokens must carry it (read attributes).
+   */
+  readonly userPoolClientId: string;
+}
+
+/**
+ * Cameras of several homes, each user of the app watching the cameras of their own home and no
+ * other: access groups on the cameras, and the users' identity pool.
+ */
+export class ViewersStack extends Stack {
+  constructor(scope: Construct, id: string, props: ViewersStackProps) {
+    super(scope, id, props);
+
+    const fleet = new CameraFleet(this, 'Homes', { namePrefix: 'home-' });
+    fleet.addCamera('smith-porch', { accessGroup: 'smith' });
+    fleet.addCamera('smith-garden', { accessGroup: 'smith' });
+    fleet.addCamera('jones-porch', { accessGroup: 'jones' });
+
+    // Users get their group from the attribute custom:accessGroup, which an administrator sets
+    // (AdminUpdateUserAttributes); they may watch live and play back, not be a master.
+    const viewers = new ViewerIdentity(this, 'HomeViewers', {
+      fleet,
+      userPool: cognito.UserPool.fromUserPoolId(this, 'Users', props.userPoolId),
+      userPoolClient: cognito.UserPoolClient.fromUserPoolClientId(this, 'AppClient', props.userPoolClientId),
+    });
+
+    new CfnOutput(this, 'IdentityPoolId', { value: viewers.identityPoolId });
+    new CfnOutput(this, 'ViewerRoleArn', { value: viewers.role.roleArn });
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * Access groups: which of a fleet's cameras a principal may use, decided by IAM from one tag on
+ * the camera's channel and stream and the principal tag of the same key (a Cognito identity's
+ * mapped user attribute, or a session tag of `sts:AssumeRole`).
+ */
+
+/**
+ * The tag key of a camera's access group, on its channel and stream, and the principal tag key
+ * the access-group grants compare it with. Tag keys allow `[\p{L}\p{Z}\p{N}_.:/=+\-@]`, 1 to 128
+ * characters, for resources (KVS TagResource), sessions (STS Tag) and Cognito principal tags alike.
+ */
+export const ACCESS_GROUP_TAG_KEY = 'cdk-kinesis-video-webrtc:access-group';
+
+/**
+ * The condition of every access-group grant: the resource's access group equals the caller's.
+ *
+ * IAM compares with `StringEquals`: a resource without the tag has no value to equal anything,
+ * and a principal without the tag leaves the policy variable unresolved, which makes the
+ * condition false ("Policy variables with no value", IAM User Guide). Neither matches the other
+ * when both are missing. `test/viewer-identity-least-privilege.test.ts` proves both by simulation;
+ * docs/viewer-identity.md has the reasoning.
+ */
+export function accessGroupCondition(): Record<string, string> {
+  return { [`aws:ResourceTag/${ACCESS_GROUP_TAG_KEY}`]: `\${aws:PrincipalTag/${ACCESS_GROUP_TAG_KEY}}` };
+}
