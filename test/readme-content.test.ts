@@ -49,7 +49,7 @@ describe('README: security', () => {
   const security = readme.slice(readme.indexOf('### Security: the tags the grants trust'), readme.indexOf('### Design notes'));
 
   test('names every tag the library\'s grants trust, and the actions that could defeat them', () => {
-    for (const key of ['cdk-kinesis-video-webrtc:fleet', 'cdk-kinesis-video-webrtc:stack-id']) {
+    for (const key of ['cdk-kinesis-video-webrtc:fleet', 'cdk-kinesis-video-webrtc:stack-id', 'cdk-kinesis-video-webrtc:access-group']) {
       expect(security).toContain(`\`${key}\``);
     }
     for (const action of ['TagResource', 'TagStream', 'UntagResource', 'UntagStream']) {

@@ -4,6 +4,7 @@
  */
 import * as cdk from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { CameraFleet } from '../src';
@@ -15,6 +16,10 @@ function declaredValue(stack: cdk.Stack, name: string, type: string, line: numbe
     case 'iam.IRole':
     case 'iam.Role':
       return new iam.Role(stack, `Declared${line}${name}`, { assumedBy: new iam.AccountRootPrincipal() });
+    case 'cognito.UserPool':
+      return new cognito.UserPool(stack, `Declared${line}${name}`, {
+        customAttributes: { accessGroup: new cognito.StringAttribute({ mutable: true }) },
+      });
     case 'kms.IKey':
       return new kms.Key(stack, `Declared${line}${name}`);
     case 'CameraFleet': {
