@@ -2,36 +2,13 @@ import { Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import {
-  CHANNEL_STORAGE_SESSION_MASTER_ACTIONS,
-  CHANNEL_STORAGE_SESSION_VIEWER_ACTIONS,
-  KEY_READ_ACTIONS,
-  KEY_WRITE_ACTIONS,
-  STREAM_PLAYBACK_ACTIONS,
-  STREAM_WRITE_ACTIONS,
-} from './private/actions';
-import { grantOnKinesisVideo } from './private/grants';
+import { FLEET_TAG_KEY, fleetResources, grantRole, ROLES } from './private/permissions';
 import { thingNamePrefixProblem, thingNameProblem, validateResourceName } from './private/validation';
 import { StorageTier } from './video-stream';
 import { WebRtcIngestion } from './webrtc-ingestion';
 
-/**
- * The tag that marks a fleet's channels and streams. The fleet-wide grants allow their actions
- * only where this tag holds the fleet's id, so their size does not depend on the number of
- * cameras. Every action the grants hold is authorized against a channel or a stream, and both
- * resource types support `aws:ResourceTag/${TagKey}` (Service Authorization Reference).
- */
-const FLEET_TAG_KEY = 'cdk-kinesis-video-webrtc:fleet';
-
 /** Above the default priority (100) of `Tags.of(...).add`: a user's tag cannot move a camera out of its fleet. */
 const FLEET_TAG_PRIORITY = 1_000;
-
-/**
- * The policy variable the AWS IoT credentials provider sets to the name of the thing that
- * signed in (KVS developer guide, "Controlling access to Kinesis Video Streams resources using
- * AWS IoT").
- */
-const IOT_THING_NAME_VARIABLE = '${credentials-iot:ThingName}';
 
 /**
  * Settings of a camera that may differ from the fleet's defaults.
@@ -179,12 +156,7 @@ export class CameraFleet extends Construct {
    * future: the actions of `WebRtcIngestion.grantMaster`, in statements of constant size.
    */
   public grantMaster(grantee: iam.IGrantable): iam.Grant {
-    return this.grantOnFleet(grantee, {
-      resourceName: this.everyCamera,
-      channelActions: CHANNEL_STORAGE_SESSION_MASTER_ACTIONS,
-      streamActions: STREAM_WRITE_ACTIONS,
-      keyActions: KEY_WRITE_ACTIONS,
-    });
+    return grantRole(grantee, ROLES.master, fleetResources(this, 'every camera'));
   }
 
   /**
@@ -192,12 +164,7 @@ export class CameraFleet extends Construct {
    * `WebRtcIngestion.grantViewer`, in statements of constant size.
    */
   public grantViewer(grantee: iam.IGrantable): iam.Grant {
-    return this.grantOnFleet(grantee, {
-      resourceName: this.everyCamera,
-      channelActions: CHANNEL_STORAGE_SESSION_VIEWER_ACTIONS,
-      streamActions: STREAM_WRITE_ACTIONS,
-      keyActions: KEY_WRITE_ACTIONS,
-    });
+    return grantRole(grantee, ROLES.viewer, fleetResources(this, 'every camera'));
   }
 
   /**
@@ -205,11 +172,7 @@ export class CameraFleet extends Construct {
    * actions of `IVideoStream.grantPlayback`, in statements of constant size.
    */
   public grantPlayback(grantee: iam.IGrantable): iam.Grant {
-    return this.grantOnFleet(grantee, {
-      resourceName: this.everyCamera,
-      streamActions: STREAM_PLAYBACK_ACTIONS,
-      keyActions: KEY_READ_ACTIONS,
-    });
+    return grantRole(grantee, ROLES.playback, fleetResources(this, 'every camera'));
   }
 
   /**
@@ -224,21 +187,7 @@ export class CameraFleet extends Construct {
    * name, as in the official device samples, whose channel name is the thing name.
    */
   public grantDeviceMaster(grantee: iam.IGrantable): iam.Grant {
-    return this.grantOnFleet(grantee, {
-      // A Kinesis Video ARN is <type>/<name>/<creation-time>: '/*' spans the creation time only.
-      resourceName: `${IOT_THING_NAME_VARIABLE}/*`,
-      channelActions: CHANNEL_STORAGE_SESSION_MASTER_ACTIONS,
-      streamActions: STREAM_WRITE_ACTIONS,
-      keyActions: KEY_WRITE_ACTIONS,
-    });
-  }
-
-  /**
-   * The resource name that matches every camera of the fleet: with a prefix, '*' spans the rest
-   * of the name and the creation time.
-   */
-  private get everyCamera(): string {
-    return `${this.namePrefix}*`;
+    return grantRole(grantee, ROLES.deviceMaster, fleetResources(this, "the device's own camera"));
   }
 
   /**
@@ -271,47 +220,4 @@ export class CameraFleet extends Construct {
       }),
     });
   }
-
-  /**
-   * One statement on the fleet's channels, one on its streams, and the key actions on its key,
-   * all limited by the fleet tag.
-   */
-  private grantOnFleet(grantee: iam.IGrantable, spec: FleetGrantSpec): iam.Grant {
-    const stack = Stack.of(this);
-    const onResources = (resource: 'channel' | 'stream', actions: string[]) => grantOnKinesisVideo({
-      grantee,
-      actions,
-      resourceArns: [stack.formatArn({ service: 'kinesisvideo', resource, resourceName: spec.resourceName })],
-      conditions: { StringEquals: { [`aws:ResourceTag/${FLEET_TAG_KEY}`]: this.fleetId } },
-      resourceEnv: { account: stack.account, region: stack.region },
-      description: `the ${resource}s of camera fleet '${this.node.path}'`,
-    });
-
-    let grant = onResources('stream', spec.streamActions);
-    if (spec.channelActions) {
-      grant = onResources('channel', spec.channelActions).combine(grant);
-    }
-    if (this.encryptionKey) {
-      grant = grant.combine(this.encryptionKey.grant(grantee, ...spec.keyActions));
-    }
-    return grant;
-  }
-}
-
-/**
- * What one fleet-wide grant allows, and on which names.
- */
-interface FleetGrantSpec {
-  /**
-   * The resource part of the ARNs after `channel/` and `stream/`: a pattern that matches the
-   * fleet's cameras (`*` and policy variables allowed). The same for channels and streams,
-   * since a camera's channel and stream share its name.
-   */
-  readonly resourceName: string;
-  /** The actions on the fleet's channels; none: no channel statement. */
-  readonly channelActions?: string[];
-  /** The actions on the fleet's streams. */
-  readonly streamActions: string[];
-  /** The actions on the fleet's customer-managed key, if it has one. */
-  readonly keyActions: string[];
 }

@@ -1,8 +1,9 @@
-import { CfnResource, Duration, Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import { Construct } from 'constructs';
 import { CameraFleet } from './camera-fleet';
+import { fleetArns } from './private/permissions';
 import { acknowledgeRules } from './private/rule-acknowledgements';
 import { wholeDurationInRange } from './private/validation';
 
@@ -141,9 +142,7 @@ export class DeviceIdentity extends Construct {
       id: 'AwsSolutions-IAM5',
       reason: 'CameraFleet.grantDeviceMaster: a device may act only on the channel and the stream named after its own AWS IoT thing '
         + '(${credentials-iot:ThingName}) and tagged with the fleet id; the trailing * is the creation time that ends every Kinesis Video ARN.',
-      findings: ['channel', 'stream'].map(type => `Resource::${Stack.of(props.fleet).formatArn({
-        service: 'kinesisvideo', resource: type, resourceName: '${credentials-iot:ThingName}/*',
-      })}`),
+      findings: fleetArns(props.fleet, "the device's own camera").map(arn => `Resource::${arn}`),
     }]);
     this.role = role;
 

@@ -1,15 +1,9 @@
-import { ArnFormat, Duration, IResource, PhysicalName, RemovalPolicy, Resource } from 'aws-cdk-lib';
+import { Duration, IResource, PhysicalName, RemovalPolicy, Resource } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnSignalingChannel } from 'aws-cdk-lib/aws-kinesisvideo';
 import { Construct } from 'constructs';
-import {
-  CHANNEL_MASTER_ACTIONS,
-  CHANNEL_STORAGE_SESSION_MASTER_ACTIONS,
-  CHANNEL_STORAGE_SESSION_VIEWER_ACTIONS,
-  CHANNEL_VIEWER_ACTIONS,
-} from './private/actions';
 import { kinesisVideoResourceNameFromArn } from './private/arn';
-import { grantOnKinesisVideo } from './private/grants';
+import { arnForGrants, grantRole, oneResource, Permissions, ROLES } from './private/permissions';
 import { requireUniqueNameInStack, validateResourceName, wholeDurationInRange } from './private/validation';
 
 /** The signaling channel's message TTL limits, in seconds (CreateSignalingChannel API). */
@@ -130,40 +124,28 @@ abstract class SignalingChannelBase extends Resource implements ISignalingChanne
   public abstract readonly signalingChannelArn: string;
   public abstract readonly signalingChannelName: string;
 
-  /**
-   * The ARN the grants name. For a channel of this app, it is `signalingChannelArn` in its own
-   * environment and `channel/<name>/*` from another one (see `SignalingChannel`).
-   *
-   * @internal
-   */
-  protected get _grantArn(): string {
-    return this.signalingChannelArn;
-  }
-
   public grantMaster(grantee: iam.IGrantable): iam.Grant {
-    return this.grant(grantee, ...CHANNEL_MASTER_ACTIONS);
+    return this.grantOnChannel(grantee, ROLES.channelMaster);
   }
 
   public grantViewer(grantee: iam.IGrantable): iam.Grant {
-    return this.grant(grantee, ...CHANNEL_VIEWER_ACTIONS);
+    return this.grantOnChannel(grantee, ROLES.channelViewer);
   }
 
   public grantStorageSessionMaster(grantee: iam.IGrantable): iam.Grant {
-    return this.grant(grantee, ...CHANNEL_STORAGE_SESSION_MASTER_ACTIONS);
+    return this.grantOnChannel(grantee, ROLES.storageSessionMaster);
   }
 
   public grantStorageSessionViewer(grantee: iam.IGrantable): iam.Grant {
-    return this.grant(grantee, ...CHANNEL_STORAGE_SESSION_VIEWER_ACTIONS);
+    return this.grantOnChannel(grantee, ROLES.storageSessionViewer);
   }
 
   public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
-    return grantOnKinesisVideo({
-      grantee,
-      actions,
-      resourceArns: [this._grantArn],
-      resourceEnv: this.env,
-      description: `signaling channel '${this.node.path}'`,
-    });
+    return this.grantOnChannel(grantee, { channel: actions });
+  }
+
+  private grantOnChannel(grantee: iam.IGrantable, permissions: Permissions): iam.Grant {
+    return grantRole(grantee, permissions, { channel: oneResource(this, 'channel', this.signalingChannelArn) });
   }
 }
 
@@ -217,19 +199,16 @@ export class SignalingChannel extends SignalingChannelBase {
     // A Kinesis Video ARN ends in the creation time, so it can only come from CloudFormation.
     this.signalingChannelArn = resource.attrArn;
     this.signalingChannelName = this.getResourceNameAttribute(resource.ref);
-    // ... so a policy in another environment (a role stack of another region) names the
-    // channel by name, with '/*' for the creation time. The public ARN stays the real one:
-    // elsewhere, a cross-environment use of it must fail, as it cannot be known at synthesis.
-    this.grantArn = this.getResourceArnAttribute(resource.attrArn, {
-      service: 'kinesisvideo',
-      resource: 'channel',
-      resourceName: `${this.physicalName}/*`,
-      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-    });
+    this.grantArn = arnForGrants('channel', resource.attrArn, this.physicalName,
+      (arn, components) => this.getResourceArnAttribute(arn, components));
   }
 
-  /** @internal */
-  protected get _grantArn(): string {
+  /**
+   * The ARN the grants name (`arnForGrants`).
+   *
+   * @internal
+   */
+  public get _grantArn(): string {
     return this.grantArn;
   }
 }

@@ -1,18 +1,11 @@
-import { ArnFormat, Duration, IResource, PhysicalName, RemovalPolicy, Resource } from 'aws-cdk-lib';
+import { Duration, IResource, PhysicalName, RemovalPolicy, Resource } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnStream } from 'aws-cdk-lib/aws-kinesisvideo';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import {
-  KEY_READ_ACTIONS,
-  KEY_WRITE_ACTIONS,
-  STREAM_PLAYBACK_ACTIONS,
-  STREAM_READ_ACTIONS,
-  STREAM_WRITE_ACTIONS,
-} from './private/actions';
 import { kinesisVideoResourceNameFromArn } from './private/arn';
-import { grantOnKinesisVideo } from './private/grants';
+import { arnForGrants, grantRole, oneResource, Permissions, ROLES } from './private/permissions';
 import {
   requireUniqueNameInStack,
   validateDeviceName,
@@ -231,36 +224,20 @@ abstract class VideoStreamBase extends Resource implements IVideoStream {
   public abstract readonly videoStreamName: string;
   public abstract readonly encryptionKey?: kms.IKey;
 
-  /**
-   * The ARN the grants name. For a stream of this app, it is `videoStreamArn` in its own
-   * environment and `stream/<name>/*` from another one (see `VideoStream`).
-   *
-   * @internal
-   */
-  protected get _grantArn(): string {
-    return this.videoStreamArn;
-  }
-
   public grantWrite(grantee: iam.IGrantable): iam.Grant {
-    return this.grantWithKey(grantee, STREAM_WRITE_ACTIONS, KEY_WRITE_ACTIONS);
+    return this.grantOnStream(grantee, ROLES.write);
   }
 
   public grantRead(grantee: iam.IGrantable): iam.Grant {
-    return this.grantWithKey(grantee, STREAM_READ_ACTIONS, KEY_READ_ACTIONS);
+    return this.grantOnStream(grantee, ROLES.read);
   }
 
   public grantPlayback(grantee: iam.IGrantable): iam.Grant {
-    return this.grantWithKey(grantee, STREAM_PLAYBACK_ACTIONS, KEY_READ_ACTIONS);
+    return this.grantOnStream(grantee, ROLES.playback);
   }
 
   public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
-    return grantOnKinesisVideo({
-      grantee,
-      actions,
-      resourceArns: [this._grantArn],
-      resourceEnv: this.env,
-      description: `video stream '${this.node.path}'`,
-    });
+    return this.grantOnStream(grantee, { stream: actions });
   }
 
   public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
@@ -300,9 +277,11 @@ abstract class VideoStreamBase extends Resource implements IVideoStream {
     return this.metric('GetMedia.MillisBehindNow', { statistic: cloudwatch.Stats.MAXIMUM, ...props });
   }
 
-  private grantWithKey(grantee: iam.IGrantable, streamActions: string[], keyActions: string[]): iam.Grant {
-    const grant = this.grant(grantee, ...streamActions);
-    return this.encryptionKey ? grant.combine(this.encryptionKey.grant(grantee, ...keyActions)) : grant;
+  private grantOnStream(grantee: iam.IGrantable, permissions: Permissions): iam.Grant {
+    return grantRole(grantee, permissions, {
+      stream: oneResource(this, 'stream', this.videoStreamArn),
+      key: this.encryptionKey,
+    });
   }
 }
 
@@ -369,19 +348,16 @@ export class VideoStream extends VideoStreamBase {
     // A Kinesis Video ARN ends in the creation time, so it can only come from CloudFormation.
     this.videoStreamArn = resource.attrArn;
     this.videoStreamName = this.getResourceNameAttribute(resource.ref);
-    // ... so a policy in another environment (a role stack of another region) names the
-    // stream by name, with '/*' for the creation time. The public ARN stays the real one:
-    // elsewhere, a cross-environment use of it must fail, as it cannot be known at synthesis.
-    this.grantArn = this.getResourceArnAttribute(resource.attrArn, {
-      service: 'kinesisvideo',
-      resource: 'stream',
-      resourceName: `${this.physicalName}/*`,
-      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-    });
+    this.grantArn = arnForGrants('stream', resource.attrArn, this.physicalName,
+      (arn, components) => this.getResourceArnAttribute(arn, components));
   }
 
-  /** @internal */
-  protected get _grantArn(): string {
+  /**
+   * The ARN the grants name (`arnForGrants`).
+   *
+   * @internal
+   */
+  public get _grantArn(): string {
     return this.grantArn;
   }
 }

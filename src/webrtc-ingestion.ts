@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { MediaStorageLink } from './media-storage-link';
 import { kinesisVideoResourceNameFromArn } from './private/arn';
+import { grantRole, oneResource, Permissions, ROLES } from './private/permissions';
 import { nameGivenAs, validateResourceName, wholeDurationInRange } from './private/validation';
 import { ISignalingChannel, SignalingChannel } from './signaling-channel';
 import { IVideoStream, StorageTier, VideoStream } from './video-stream';
@@ -193,15 +194,23 @@ abstract class WebRtcIngestionBase extends Construct implements IWebRtcIngestion
   }
 
   public grantMaster(grantee: iam.IGrantable): iam.Grant {
-    return this.channel.grantStorageSessionMaster(grantee).combine(this.stream.grantWrite(grantee));
+    return this.grantOnCamera(grantee, ROLES.master);
   }
 
   public grantViewer(grantee: iam.IGrantable): iam.Grant {
-    return this.channel.grantStorageSessionViewer(grantee).combine(this.stream.grantWrite(grantee));
+    return this.grantOnCamera(grantee, ROLES.viewer);
   }
 
   public grantPlayback(grantee: iam.IGrantable): iam.Grant {
-    return this.stream.grantPlayback(grantee);
+    return this.grantOnCamera(grantee, ROLES.playback);
+  }
+
+  private grantOnCamera(grantee: iam.IGrantable, permissions: Permissions): iam.Grant {
+    return grantRole(grantee, permissions, {
+      channel: oneResource(this.channel, 'channel', this.channel.signalingChannelArn),
+      stream: oneResource(this.stream, 'stream', this.stream.videoStreamArn),
+      key: this.stream.encryptionKey,
+    });
   }
 }
 
