@@ -3,7 +3,18 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { FLEET_TAG_KEY, fleetResources, grantRole, ROLES } from './private/permissions';
-import { thingNamePrefixProblem, thingNameProblem, validateResourceName } from './private/validation';
+import {
+  handOver,
+  INGESTION_RETENTION,
+  MESSAGE_TTL,
+  requireUniqueNameInStack,
+  thingNamePrefixProblem,
+  thingNameProblem,
+  validateMediaType,
+  validateOneOf,
+  validateResourceName,
+  wholeDurationInRange,
+} from './private/validation';
 import { StorageTier } from './video-stream';
 import { WebRtcIngestion } from './webrtc-ingestion';
 
@@ -136,16 +147,33 @@ export class CameraFleet extends Construct {
   public addCamera(name: string, options: CameraOptions = {}): WebRtcIngestion {
     const resourceName = `${this.namePrefix}${name}`;
     validateResourceName('name', resourceName);
-    const camera = new WebRtcIngestion(this, name, {
-      channelName: resourceName,
-      streamName: resourceName,
+    const settings = {
       messageTtl: options.messageTtl ?? this.defaults.messageTtl,
       retention: options.retention ?? this.defaults.retention,
       mediaType: options.mediaType ?? this.defaults.mediaType,
       storageTier: options.storageTier ?? this.defaults.storageTier,
+    };
+    wholeDurationInRange('messageTtl', settings.messageTtl, MESSAGE_TTL);
+    wholeDurationInRange('retention', settings.retention, INGESTION_RETENTION);
+    validateMediaType('mediaType', settings.mediaType);
+    validateOneOf('storageTier', settings.storageTier, Object.values(StorageTier));
+    handOver(this, name, {
+      channelName: 'name',
+      streamName: 'name',
+      messageTtl: 'messageTtl',
+      retention: 'retention',
+      mediaType: 'mediaType',
+      storageTier: 'storageTier',
+    });
+    const camera = new WebRtcIngestion(this, name, {
+      channelName: resourceName,
+      streamName: resourceName,
+      ...settings,
       removalPolicy: options.removalPolicy ?? this.defaults.removalPolicy,
       encryptionKey: this.encryptionKey,
     });
+    requireUniqueNameInStack({ construct: camera, property: 'name' }, 'signaling channel', resourceName);
+    requireUniqueNameInStack({ construct: camera, property: 'name' }, 'video stream', resourceName);
     this._cameras.push(camera);
     this.cameraNames.push({ name, resourceName });
     return camera;

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { CameraFleet } from './camera-fleet';
 import { fleetArns } from './private/permissions';
 import { acknowledgeRules } from './private/rule-acknowledgements';
-import { wholeDurationInRange } from './private/validation';
+import { CREDENTIAL_DURATION, validateRoleAliasName, wholeDurationInRange } from './private/validation';
 
 /**
  * The service principal of the AWS IoT credentials provider, the only one that may assume the
@@ -16,15 +16,8 @@ const CREDENTIALS_PROVIDER_PRINCIPAL = 'credentials.iot.amazonaws.com';
 /** The action that exchanges a device certificate for the credentials of a role alias' role. */
 const ASSUME_ROLE_WITH_CERTIFICATE_ACTIONS = ['iot:AssumeRoleWithCertificate'];
 
-/** A role alias' credential duration (CreateRoleAlias, `AWS::IoT::RoleAlias`): 900 to 43,200 seconds. */
-const MIN_CREDENTIAL_SECONDS = 900;
-const MAX_CREDENTIAL_SECONDS = 43_200;
-
 /** The default maximum session duration of an IAM role, and the smallest one IAM accepts. */
 const MIN_ROLE_MAX_SESSION_SECONDS = 3_600;
-
-/** `AWS::IoT::RoleAlias` RoleAlias: `[\w=,@-]+`, 1 to 128 characters (CloudFormation resource reference). */
-const ROLE_ALIAS_NAME_PATTERN = /^[\w=,@-]{1,128}$/;
 
 /**
  * Properties of a `DeviceIdentity`.
@@ -106,12 +99,8 @@ export class DeviceIdentity extends Construct {
     super(scope, id);
 
     const credentialSeconds = wholeDurationInRange(
-      'credentialDuration', props.credentialDuration ?? Duration.hours(1), 'seconds', MIN_CREDENTIAL_SECONDS, MAX_CREDENTIAL_SECONDS)!;
-    if (props.roleAliasName !== undefined && !Token.isUnresolved(props.roleAliasName)
-      && !ROLE_ALIAS_NAME_PATTERN.test(props.roleAliasName)) {
-      const name = props.roleAliasName;
-      throw new Error(`invalid roleAliasName: expected 1 to 128 characters from a-z, A-Z, 0-9, '_', '=', ',', '@' and '-', got '${name}' (${name.length} characters)`);
-    }
+      'credentialDuration', props.credentialDuration ?? Duration.hours(1), CREDENTIAL_DURATION)!;
+    validateRoleAliasName('roleAliasName', props.roleAliasName);
     props.fleet._requireThingNames();
 
     // The trust policy of the AWS IoT developer guide, "Authorizing direct calls to AWS services
@@ -128,7 +117,7 @@ export class DeviceIdentity extends Construct {
       description: `Cameras of fleet ${props.fleet.node.path}, signed in through the AWS IoT credentials provider: each is master of its own camera only`,
       // The role alias' duration may not exceed the role's maximum session (CreateRoleAlias).
       maxSessionDuration: Duration.seconds(Token.isUnresolved(credentialSeconds)
-        ? MAX_CREDENTIAL_SECONDS
+        ? CREDENTIAL_DURATION.max
         : Math.max(MIN_ROLE_MAX_SESSION_SECONDS, credentialSeconds)),
     });
     // A customer-managed policy rather than the role's default (inline) policy: the HIPAA,

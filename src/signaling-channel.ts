@@ -4,11 +4,16 @@ import { CfnSignalingChannel } from 'aws-cdk-lib/aws-kinesisvideo';
 import { Construct } from 'constructs';
 import { kinesisVideoResourceNameFromArn } from './private/arn';
 import { arnForGrants, grantRole, oneResource, Permissions, ROLES } from './private/permissions';
-import { requireUniqueNameInStack, validateResourceName, wholeDurationInRange } from './private/validation';
-
-/** The signaling channel's message TTL limits, in seconds (CreateSignalingChannel API). */
-const MESSAGE_TTL_MIN_SECONDS = 5;
-const MESSAGE_TTL_MAX_SECONDS = 120;
+import {
+  asWritten,
+  propertyNameAsWritten,
+  MESSAGE_TTL,
+  requireUniqueNameInStack,
+  unlessHandedOver,
+  unnamedAcrossEnvironmentsError,
+  validateResourceName,
+  wholeDurationOf,
+} from './private/validation';
 
 /**
  * A Kinesis Video Streams signaling channel, where WebRTC peers meet.
@@ -68,7 +73,8 @@ export interface ISignalingChannel extends IResource {
    * no resource-based policies: a grantee of another account, or one that cannot hold an
    * identity policy (an `AccountPrincipal`, a `ServicePrincipal`), is an error. A grantee in
    * another region of the same account gets a statement naming the channel
-   * `channel/<name>/*`, with a name generated at synthesis if none was given.
+   * `channel/<name>/*`; it needs the channel's name at synthesis, so an unnamed channel is refused
+   * (see `signalingChannelName`).
    */
   grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant;
 }
@@ -81,11 +87,12 @@ export interface SignalingChannelProps {
    * The name of the signaling channel: 1 to 256 of `a-z`, `A-Z`, `0-9`, `_`, `.` and `-`,
    * unique in the account and region. Changing it replaces the channel.
    *
-   * `PhysicalName.GENERATE_IF_NEEDED` is accepted, and is what an unnamed channel does anyway:
-   * CloudFormation names it, unless a principal in another region is granted access to it,
-   * then CDK generates a name at synthesis (see the README's "Grantees: regions and accounts").
+   * A channel used from another environment (a grant to a principal in another region) needs
+   * a name known at synthesis: give one, or `PhysicalName.GENERATE_IF_NEEDED` to have CDK
+   * generate it. Without a name, such a use is refused at synthesis, since naming a deployed
+   * channel later replaces it (see the README's "Grantees: regions and accounts").
    *
-   * @default - CloudFormation generates a unique name
+   * @default - CloudFormation generates a unique name; use from another environment is refused
    */
   readonly signalingChannelName?: string;
 
@@ -167,7 +174,7 @@ export class SignalingChannel extends SignalingChannelBase {
    * Imports a signaling channel from its attributes.
    */
   public static fromSignalingChannelAttributes(scope: Construct, id: string, attrs: SignalingChannelAttributes): ISignalingChannel {
-    const signalingChannelName = kinesisVideoResourceNameFromArn(attrs.signalingChannelArn, 'channel', 'signalingChannelArn');
+    const signalingChannelName = kinesisVideoResourceNameFromArn(attrs.signalingChannelArn, 'channel', propertyNameAsWritten(scope, id, 'signalingChannelArn'));
     class Import extends SignalingChannelBase {
       public readonly signalingChannelArn = attrs.signalingChannelArn;
       public readonly signalingChannelName = signalingChannelName;
@@ -179,15 +186,18 @@ export class SignalingChannel extends SignalingChannelBase {
   public readonly signalingChannelName: string;
 
   private readonly grantArn: string;
+  private readonly named: boolean;
 
   constructor(scope: Construct, id: string, props: SignalingChannelProps = {}) {
-    // Unnamed, the channel is named by CloudFormation unless a grant from another environment
-    // needs a name known at synthesis (Resource's cross-environment mechanism).
+    // Unnamed, the channel is named by CloudFormation; GENERATE_IF_NEEDED keeps CDK's
+    // cross-environment mechanism, which `_enableCrossEnvironment` refuses without a name.
     super(scope, id, { physicalName: props.signalingChannelName ?? PhysicalName.GENERATE_IF_NEEDED });
-    validateResourceName('signalingChannelName', props.signalingChannelName);
-    const messageTtlSeconds = wholeDurationInRange(
-      'messageTtl', props.messageTtl, 'seconds', MESSAGE_TTL_MIN_SECONDS, MESSAGE_TTL_MAX_SECONDS);
-    requireUniqueNameInStack(this, 'signalingChannelName', 'signaling channel', props.signalingChannelName);
+    this.named = props.signalingChannelName !== undefined;
+    unlessHandedOver(this, 'signalingChannelName', () => {
+      validateResourceName('signalingChannelName', props.signalingChannelName);
+      requireUniqueNameInStack({ construct: this, property: 'signalingChannelName' }, 'signaling channel', props.signalingChannelName);
+    });
+    const messageTtlSeconds = wholeDurationOf(this, 'messageTtl', props.messageTtl, MESSAGE_TTL);
 
     const resource = new CfnSignalingChannel(this, 'Resource', {
       name: this.physicalName,
@@ -210,5 +220,27 @@ export class SignalingChannel extends SignalingChannelBase {
    */
   public get _grantArn(): string {
     return this.grantArn;
+  }
+
+  /**
+   * Refuses a use from another environment without a name given: CDK would generate one,
+   * which replaces a deployed channel.
+   *
+   * @internal
+   */
+  public _requireName(): void {
+    if (!this.named) {
+      throw unnamedAcrossEnvironmentsError(this, 'signaling channel', asWritten(this, 'signalingChannelName'));
+    }
+  }
+
+  /**
+   * Called by `Resource` when another environment uses the channel's name or ARN.
+   *
+   * @internal
+   */
+  public _enableCrossEnvironment(): void {
+    this._requireName();
+    super._enableCrossEnvironment();
   }
 }

@@ -7,16 +7,18 @@ import { Construct } from 'constructs';
 import { kinesisVideoResourceNameFromArn } from './private/arn';
 import { arnForGrants, grantRole, oneResource, Permissions, ROLES } from './private/permissions';
 import {
+  asWritten,
+  propertyNameAsWritten,
   requireUniqueNameInStack,
+  RETENTION,
+  unlessHandedOver,
+  unnamedAcrossEnvironmentsError,
   validateDeviceName,
   validateMediaType,
   validateOneOf,
   validateResourceName,
-  wholeDurationInRange,
+  wholeDurationOf,
 } from './private/validation';
-
-/** DataRetentionInHours limits (CloudFormation and the CreateStream API); 0 keeps nothing. */
-const RETENTION_MAX_HOURS = 87_600;
 
 const METRICS_NAMESPACE = 'AWS/KinesisVideo';
 
@@ -87,7 +89,8 @@ export interface IVideoStream extends IResource {
    * no resource-based policies: a grantee of another account, or one that cannot hold an
    * identity policy (an `AccountPrincipal`, a `ServicePrincipal`), is an error. A grantee in
    * another region of the same account gets a statement naming the stream
-   * `stream/<name>/*`, with a name generated at synthesis if none was given.
+   * `stream/<name>/*`; it needs the stream's name at synthesis, so an unnamed stream is refused
+   * (see `videoStreamName`).
    */
   grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant;
 
@@ -140,11 +143,12 @@ export interface VideoStreamProps {
    * The name of the video stream: 1 to 256 of `a-z`, `A-Z`, `0-9`, `_`, `.` and `-`, unique
    * in the account and region. Changing it replaces the stream.
    *
-   * `PhysicalName.GENERATE_IF_NEEDED` is accepted, and is what an unnamed stream does anyway:
-   * CloudFormation names it, unless a principal in another region is granted access to it,
-   * then CDK generates a name at synthesis (see the README's "Grantees: regions and accounts").
+   * A stream used from another environment (a grant to a principal in another region) needs
+   * a name known at synthesis: give one, or `PhysicalName.GENERATE_IF_NEEDED` to have CDK
+   * generate it. Without a name, such a use is refused at synthesis, since naming a deployed
+   * stream later replaces it (see the README's "Grantees: regions and accounts").
    *
-   * @default - CloudFormation generates a unique name
+   * @default - CloudFormation generates a unique name; use from another environment is refused
    */
   readonly videoStreamName?: string;
 
@@ -302,7 +306,7 @@ export class VideoStream extends VideoStreamBase {
    * Imports a video stream from its attributes.
    */
   public static fromVideoStreamAttributes(scope: Construct, id: string, attrs: VideoStreamAttributes): IVideoStream {
-    const videoStreamName = kinesisVideoResourceNameFromArn(attrs.videoStreamArn, 'stream', 'videoStreamArn');
+    const videoStreamName = kinesisVideoResourceNameFromArn(attrs.videoStreamArn, 'stream', propertyNameAsWritten(scope, id, 'videoStreamArn'));
     class Import extends VideoStreamBase {
       public readonly videoStreamArn = attrs.videoStreamArn;
       public readonly videoStreamName = videoStreamName;
@@ -316,17 +320,21 @@ export class VideoStream extends VideoStreamBase {
   public readonly encryptionKey?: kms.IKey;
 
   private readonly grantArn: string;
+  private readonly named: boolean;
 
   constructor(scope: Construct, id: string, props: VideoStreamProps = {}) {
-    // Unnamed, the stream is named by CloudFormation unless a grant from another environment
-    // needs a name known at synthesis (Resource's cross-environment mechanism).
+    // Unnamed, the stream is named by CloudFormation; GENERATE_IF_NEEDED keeps CDK's
+    // cross-environment mechanism, which `_enableCrossEnvironment` refuses without a name.
     super(scope, id, { physicalName: props.videoStreamName ?? PhysicalName.GENERATE_IF_NEEDED });
-    validateResourceName('videoStreamName', props.videoStreamName);
-    validateMediaType('mediaType', props.mediaType);
-    validateDeviceName('deviceName', props.deviceName);
-    validateOneOf('storageTier', props.storageTier, Object.values(StorageTier));
-    const retentionHours = wholeDurationInRange('retention', props.retention, 'hours', 0, RETENTION_MAX_HOURS);
-    requireUniqueNameInStack(this, 'videoStreamName', 'video stream', props.videoStreamName);
+    this.named = props.videoStreamName !== undefined;
+    unlessHandedOver(this, 'videoStreamName', () => {
+      validateResourceName('videoStreamName', props.videoStreamName);
+      requireUniqueNameInStack({ construct: this, property: 'videoStreamName' }, 'video stream', props.videoStreamName);
+    });
+    unlessHandedOver(this, 'mediaType', () => validateMediaType('mediaType', props.mediaType));
+    unlessHandedOver(this, 'deviceName', () => validateDeviceName('deviceName', props.deviceName));
+    unlessHandedOver(this, 'storageTier', () => validateOneOf('storageTier', props.storageTier, Object.values(StorageTier)));
+    const retentionHours = wholeDurationOf(this, 'retention', props.retention, RETENTION);
 
     const resource = new CfnStream(this, 'Resource', {
       name: this.physicalName,
@@ -359,5 +367,27 @@ export class VideoStream extends VideoStreamBase {
    */
   public get _grantArn(): string {
     return this.grantArn;
+  }
+
+  /**
+   * Refuses a use from another environment without a name given: CDK would generate one,
+   * which replaces a deployed stream.
+   *
+   * @internal
+   */
+  public _requireName(): void {
+    if (!this.named) {
+      throw unnamedAcrossEnvironmentsError(this, 'video stream', asWritten(this, 'videoStreamName'));
+    }
+  }
+
+  /**
+   * Called by `Resource` when another environment uses the stream's name or ARN.
+   *
+   * @internal
+   */
+  public _enableCrossEnvironment(): void {
+    this._requireName();
+    super._enableCrossEnvironment();
   }
 }

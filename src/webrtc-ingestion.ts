@@ -3,9 +3,20 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { MediaStorageLink } from './media-storage-link';
-import { kinesisVideoResourceNameFromArn } from './private/arn';
 import { grantRole, oneResource, Permissions, ROLES } from './private/permissions';
-import { nameGivenAs, validateResourceName, wholeDurationInRange } from './private/validation';
+import {
+  handOver,
+  INGESTION_RETENTION,
+  MESSAGE_TTL,
+  requireUniqueNameInStack,
+  asWritten,
+  unlessHandedOver,
+  validateDeviceName,
+  validateMediaType,
+  validateOneOf,
+  validateResourceName,
+  wholeDurationOf,
+} from './private/validation';
 import { ISignalingChannel, SignalingChannel } from './signaling-channel';
 import { IVideoStream, StorageTier, VideoStream } from './video-stream';
 
@@ -15,9 +26,6 @@ import { IVideoStream, StorageTier, VideoStream } from './video-stream';
  */
 const INGESTION_MEDIA_TYPE = 'video/h264,audio/aac';
 
-/** Ingestion records into the stream, so it needs retention: 1 hour up to 87,600 hours. */
-const RETENTION_MIN_HOURS = 1;
-const RETENTION_MAX_HOURS = 87_600;
 
 /**
  * A camera recorded through WebRTC ingestion: a signaling channel and the video stream that
@@ -234,17 +242,23 @@ export class WebRtcIngestion extends WebRtcIngestionBase {
    * Imports a camera whose channel and stream exist already, to grant access to them.
    */
   public static fromWebRtcIngestionAttributes(scope: Construct, id: string, attrs: WebRtcIngestionAttributes): IWebRtcIngestion {
-    // Checked here too so that errors name this method's attributes.
-    kinesisVideoResourceNameFromArn(attrs.channelArn, 'channel', 'channelArn');
-    kinesisVideoResourceNameFromArn(attrs.streamArn, 'stream', 'streamArn');
     class Import extends WebRtcIngestionBase {
-      public readonly channel = SignalingChannel.fromSignalingChannelArn(this, 'Channel', attrs.channelArn);
-      public readonly stream = VideoStream.fromVideoStreamAttributes(this, 'Stream', {
-        videoStreamArn: attrs.streamArn,
-        encryptionKey: attrs.encryptionKey,
-      });
+      public readonly channel: ISignalingChannel;
+      public readonly stream: IVideoStream;
+
+      constructor() {
+        super(scope, id);
+        // Errors name this method's attributes.
+        handOver(this, 'Channel', { signalingChannelArn: 'channelArn' });
+        handOver(this, 'Stream', { videoStreamArn: 'streamArn' });
+        this.channel = SignalingChannel.fromSignalingChannelArn(this, 'Channel', attrs.channelArn);
+        this.stream = VideoStream.fromVideoStreamAttributes(this, 'Stream', {
+          videoStreamArn: attrs.streamArn,
+          encryptionKey: attrs.encryptionKey,
+        });
+      }
     }
-    return new Import(scope, id);
+    return new Import();
   }
 
   public readonly channel: ISignalingChannel;
@@ -255,10 +269,27 @@ export class WebRtcIngestion extends WebRtcIngestionBase {
 
   constructor(scope: Construct, id: string, props: WebRtcIngestionProps = {}) {
     super(scope, id);
-    // Checked here too so that errors name this construct's properties.
-    validateResourceName('channelName', props.channelName);
-    validateResourceName('streamName', props.streamName);
-    wholeDurationInRange('retention', props.retention, 'hours', RETENTION_MIN_HOURS, RETENTION_MAX_HOURS);
+    // Checked here, under this construct's property names (or those of the construct that
+    // created it), and handed over: the channel and the stream do not check them again.
+    for (const [property, kind] of [['channelName', 'signaling channel'], ['streamName', 'video stream']] as const) {
+      unlessHandedOver(this, property, () => {
+        validateResourceName(property, props[property]);
+        requireUniqueNameInStack(asWritten(this, property), kind, props[property]);
+      });
+    }
+    wholeDurationOf(this, 'messageTtl', props.messageTtl, MESSAGE_TTL);
+    wholeDurationOf(this, 'retention', props.retention, INGESTION_RETENTION);
+    unlessHandedOver(this, 'mediaType', () => validateMediaType('mediaType', props.mediaType));
+    unlessHandedOver(this, 'deviceName', () => validateDeviceName('deviceName', props.deviceName));
+    unlessHandedOver(this, 'storageTier', () => validateOneOf('storageTier', props.storageTier, Object.values(StorageTier)));
+    handOver(this, 'Channel', { signalingChannelName: 'channelName', messageTtl: 'messageTtl' });
+    handOver(this, 'Stream', {
+      videoStreamName: 'streamName',
+      retention: 'retention',
+      mediaType: 'mediaType',
+      deviceName: 'deviceName',
+      storageTier: 'storageTier',
+    });
 
     const channel = new SignalingChannel(this, 'Channel', {
       signalingChannelName: props.channelName,
@@ -273,8 +304,6 @@ export class WebRtcIngestion extends WebRtcIngestionBase {
       storageTier: props.storageTier,
       removalPolicy: props.removalPolicy,
     });
-    nameGivenAs(channel, 'channelName');
-    nameGivenAs(stream, 'streamName');
     this.link = new MediaStorageLink(this, 'MediaStorageLink', { channel, stream });
     this.channel = channel;
     this.stream = stream;

@@ -1,7 +1,7 @@
 import { Annotations, ArnComponents, ArnFormat, IResource, ResourceEnvironment, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 
 /**
  * Who may do what: for each role a grant of the library gives, the actions on the signaling
@@ -140,9 +140,12 @@ export interface GrantResources {
   readonly streamFirst?: boolean;
 }
 
-/** A channel or stream of this library: the ARN its grants name (see `arnForGrants`). */
-interface HasGrantArn {
+/** What a channel or stream of this app adds to the grants. */
+interface GrantTargetInternals {
+  /** The ARN the grants name (`arnForGrants`). */
   readonly _grantArn?: string;
+  /** Throws if the resource has no name, which a use from another environment needs. */
+  _requireName?(): void;
 }
 
 /**
@@ -152,7 +155,7 @@ interface HasGrantArn {
 export function oneResource(resource: IResource, type: 'channel' | 'stream', arn: string): ResourceSelection {
   return {
     scope: resource,
-    arns: [(resource as HasGrantArn)._grantArn ?? arn],
+    arns: [(resource as GrantTargetInternals)._grantArn ?? arn],
     env: resource.env,
     description: `${type === 'channel' ? 'signaling channel' : 'video stream'} '${resource.node.path}'`,
   };
@@ -290,6 +293,8 @@ function grantOnKinesisVideo(grantee: iam.IGrantable, actions: string[], selecti
       'give both stacks an explicit env to have it checked.');
   }
 
+  requireNameIfUsedFromAnotherEnvironment(selection.scope, principal);
+
   const grant = iam.Grant.addToPrincipal({
     grantee,
     actions,
@@ -304,6 +309,24 @@ function grantOnKinesisVideo(grantee: iam.IGrantable, actions: string[], selecti
     );
   }
   return grant;
+}
+
+/**
+ * Refuses now, with a clear message, a grant that would make CDK generate the name of an unnamed
+ * channel or stream (`Resource.getResourceArnAttribute` does so at resolution, where the same
+ * check runs again for every other use): the statement lands in the principal's stack.
+ */
+function requireNameIfUsedFromAnotherEnvironment(scope: IConstruct, principal: iam.IPrincipal): void {
+  const target = scope as GrantTargetInternals;
+  if (target._requireName === undefined || !Construct.isConstruct(principal)) {
+    return;
+  }
+  const resourceStack = Stack.of(scope);
+  const consumingStack = Stack.of(principal);
+  if (resourceStack.account !== consumingStack.account
+    || (resourceStack.region !== consumingStack.region && !consumingStack._crossRegionReferences)) {
+    target._requireName();
+  }
 }
 
 function isLiteral(value: string | undefined): value is string {
