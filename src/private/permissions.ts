@@ -229,7 +229,7 @@ function fleetSelection(fleet: FleetOfCameras, type: 'channel' | 'stream', camer
     arns: [stack.formatArn({ service: 'kinesisvideo', resource: type, resourceName })],
     conditions: { StringEquals: { [`aws:ResourceTag/${FLEET_TAG_KEY}`]: fleet.fleetId } },
     env: { account: stack.account, region: stack.region },
-    description: `the ${type}s of camera fleet '${fleet.node.path}'`,
+    description: `camera fleet '${fleet.node.path}' (its ${type}s)`,
   };
 }
 
@@ -278,7 +278,7 @@ function grantOnKinesisVideo(grantee: iam.IGrantable, actions: string[], selecti
   const who = `grantee '${principal.toString()}'`;
   if (isLiteral(principalAccount) && isLiteral(resourceAccount) && principalAccount !== resourceAccount) {
     throw new Error(
-      `invalid grantee: ${who} is in account ${principalAccount}, but ${selection.description} belongs to ` +
+      `invalid grantee: ${who} is in account ${principalAccount}, but ${selection.description} is in ` +
       `account ${resourceAccount}. Kinesis Video Streams has no resource-based policies, so only an identity policy ` +
       `in account ${resourceAccount} can grant access to it: grant to a role of account ${resourceAccount} ` +
       `(in a stack of that account) whose trust policy lets the principals of account ${principalAccount} assume it`,
