@@ -122,7 +122,7 @@ export class CameraFleet extends Construct {
     super(scope, id);
     this.namePrefix = props.namePrefix ?? '';
     if (this.namePrefix !== '') {
-      validateResourceName('namePrefix', this.namePrefix);
+      validateResourceName(this, 'namePrefix', this.namePrefix);
     }
     this.encryptionKey = props.encryptionKey;
     this.defaults = props;
@@ -146,17 +146,17 @@ export class CameraFleet extends Construct {
    */
   public addCamera(name: string, options: CameraOptions = {}): WebRtcIngestion {
     const resourceName = `${this.namePrefix}${name}`;
-    validateResourceName('name', resourceName);
+    validateResourceName(this, 'name', resourceName);
     const settings = {
       messageTtl: options.messageTtl ?? this.defaults.messageTtl,
       retention: options.retention ?? this.defaults.retention,
       mediaType: options.mediaType ?? this.defaults.mediaType,
       storageTier: options.storageTier ?? this.defaults.storageTier,
     };
-    wholeDurationInRange('messageTtl', settings.messageTtl, MESSAGE_TTL);
-    wholeDurationInRange('retention', settings.retention, INGESTION_RETENTION);
-    validateMediaType('mediaType', settings.mediaType);
-    validateOneOf('storageTier', settings.storageTier, Object.values(StorageTier));
+    wholeDurationInRange(this, 'messageTtl', settings.messageTtl, MESSAGE_TTL);
+    wholeDurationInRange(this, 'retention', settings.retention, INGESTION_RETENTION);
+    validateMediaType(this, 'mediaType', settings.mediaType);
+    validateOneOf(this, 'storageTier', settings.storageTier, Object.values(StorageTier));
     handOver(this, name, {
       channelName: 'name',
       streamName: 'name',

@@ -98,20 +98,12 @@ export class DeviceIdentity extends Construct {
   constructor(scope: Construct, id: string, props: DeviceIdentityProps) {
     super(scope, id);
 
-    const credentialSeconds = wholeDurationInRange(
-      'credentialDuration', props.credentialDuration ?? Duration.hours(1), CREDENTIAL_DURATION)!;
-    validateRoleAliasName('roleAliasName', props.roleAliasName);
+    const credentialSeconds = wholeDurationInRange(this, 'credentialDuration', props.credentialDuration ?? Duration.hours(1), CREDENTIAL_DURATION)!;
+    validateRoleAliasName(this, 'roleAliasName', props.roleAliasName);
     props.fleet._requireThingNames();
 
-    // The trust policy of the AWS IoT developer guide, "Authorizing direct calls to AWS services
-    // using AWS IoT Core credential provider" (docs.aws.amazon.com/iot/latest/developerguide/
-    // authorizing-direct-aws.html): the credentials provider's principal, and no condition. The
-    // guide's "Cross-service confused deputy prevention" page documents aws:SourceArn and
-    // aws:SourceAccount for roles that iot.amazonaws.com assumes (rule actions), not for
-    // credentials.iot.amazonaws.com, and nowhere documents that the credentials provider sets
-    // them: a condition on a key it does not set would deny every device. What binds this role to
-    // this account's devices is the role alias (creating one requires iam:PassRole on the role,
-    // which only this account can give) and the IoT policy on each certificate.
+    // The credentials provider's principal and no condition, as the AWS IoT developer guide has it;
+    // why no aws:SourceArn condition: docs/permissions.md, "The device role's trust policy".
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal(CREDENTIALS_PROVIDER_PRINCIPAL),
       description: `Cameras of fleet ${props.fleet.node.path}, signed in through the AWS IoT credentials provider: each is master of its own camera only`,

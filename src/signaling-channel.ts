@@ -194,7 +194,7 @@ export class SignalingChannel extends SignalingChannelBase {
     super(scope, id, { physicalName: props.signalingChannelName ?? PhysicalName.GENERATE_IF_NEEDED });
     this.named = props.signalingChannelName !== undefined;
     unlessHandedOver(this, 'signalingChannelName', () => {
-      validateResourceName('signalingChannelName', props.signalingChannelName);
+      validateResourceName(this, 'signalingChannelName', props.signalingChannelName);
       requireUniqueNameInStack({ construct: this, property: 'signalingChannelName' }, 'signaling channel', props.signalingChannelName);
     });
     const messageTtlSeconds = wholeDurationOf(this, 'messageTtl', props.messageTtl, MESSAGE_TTL);

@@ -328,12 +328,12 @@ export class VideoStream extends VideoStreamBase {
     super(scope, id, { physicalName: props.videoStreamName ?? PhysicalName.GENERATE_IF_NEEDED });
     this.named = props.videoStreamName !== undefined;
     unlessHandedOver(this, 'videoStreamName', () => {
-      validateResourceName('videoStreamName', props.videoStreamName);
+      validateResourceName(this, 'videoStreamName', props.videoStreamName);
       requireUniqueNameInStack({ construct: this, property: 'videoStreamName' }, 'video stream', props.videoStreamName);
     });
-    unlessHandedOver(this, 'mediaType', () => validateMediaType('mediaType', props.mediaType));
-    unlessHandedOver(this, 'deviceName', () => validateDeviceName('deviceName', props.deviceName));
-    unlessHandedOver(this, 'storageTier', () => validateOneOf('storageTier', props.storageTier, Object.values(StorageTier)));
+    unlessHandedOver(this, 'mediaType', () => validateMediaType(this, 'mediaType', props.mediaType));
+    unlessHandedOver(this, 'deviceName', () => validateDeviceName(this, 'deviceName', props.deviceName));
+    unlessHandedOver(this, 'storageTier', () => validateOneOf(this, 'storageTier', props.storageTier, Object.values(StorageTier)));
     const retentionHours = wholeDurationOf(this, 'retention', props.retention, RETENTION);
 
     const resource = new CfnStream(this, 'Resource', {

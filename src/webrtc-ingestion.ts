@@ -273,15 +273,15 @@ export class WebRtcIngestion extends WebRtcIngestionBase {
     // created it), and handed over: the channel and the stream do not check them again.
     for (const [property, kind] of [['channelName', 'signaling channel'], ['streamName', 'video stream']] as const) {
       unlessHandedOver(this, property, () => {
-        validateResourceName(property, props[property]);
+        validateResourceName(this, property, props[property]);
         requireUniqueNameInStack(asWritten(this, property), kind, props[property]);
       });
     }
     wholeDurationOf(this, 'messageTtl', props.messageTtl, MESSAGE_TTL);
     wholeDurationOf(this, 'retention', props.retention, INGESTION_RETENTION);
-    unlessHandedOver(this, 'mediaType', () => validateMediaType('mediaType', props.mediaType));
-    unlessHandedOver(this, 'deviceName', () => validateDeviceName('deviceName', props.deviceName));
-    unlessHandedOver(this, 'storageTier', () => validateOneOf('storageTier', props.storageTier, Object.values(StorageTier)));
+    unlessHandedOver(this, 'mediaType', () => validateMediaType(this, 'mediaType', props.mediaType));
+    unlessHandedOver(this, 'deviceName', () => validateDeviceName(this, 'deviceName', props.deviceName));
+    unlessHandedOver(this, 'storageTier', () => validateOneOf(this, 'storageTier', props.storageTier, Object.values(StorageTier)));
     handOver(this, 'Channel', { signalingChannelName: 'channelName', messageTtl: 'messageTtl' });
     handOver(this, 'Stream', {
       videoStreamName: 'streamName',

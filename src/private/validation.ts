@@ -32,6 +32,14 @@ export const INGESTION_RETENTION: DurationRange = { unit: 'hours', min: 1, max: 
 /** A role alias' credential duration (CreateRoleAlias, `AWS::IoT::RoleAlias`). */
 export const CREDENTIAL_DURATION: DurationRange = { unit: 'seconds', min: 900, max: 43_200 };
 
+/**
+ * The library's bad-input error: `invalid <property>: <problem>, in '<construct path>'`, then
+ * any detail (e.g. aws-cdk's own message).
+ */
+function invalid(scope: IConstruct, property: string, problem: string, detail?: string): Error {
+  return new Error(`invalid ${property}: ${problem}, in '${scope.node.path}'${detail === undefined ? '' : `: ${detail}`}`);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Names
 
@@ -48,23 +56,22 @@ const MEDIA_TYPE_PATTERN = /^[\w\-.+]+\/[\w\-.+]+(,[\w\-.+]+\/[\w\-.+]+)*$/;
 const MEDIA_TYPE_MAX_LENGTH = 128;
 
 /** A channel or stream name: 1 to 256 of `[a-zA-Z0-9_.-]`. Tokens pass. */
-export function validateResourceName(property: string, value: string | undefined): void {
-  validateKinesisVideoName(property, value, RESOURCE_NAME_MAX_LENGTH);
+export function validateResourceName(scope: IConstruct, property: string, value: string | undefined): void {
+  validateKinesisVideoName(scope, property, value, RESOURCE_NAME_MAX_LENGTH);
 }
 
 /** A stream's device name: 1 to 128 of `[a-zA-Z0-9_.-]`. Tokens pass. */
-export function validateDeviceName(property: string, value: string | undefined): void {
-  validateKinesisVideoName(property, value, DEVICE_NAME_MAX_LENGTH);
+export function validateDeviceName(scope: IConstruct, property: string, value: string | undefined): void {
+  validateKinesisVideoName(scope, property, value, DEVICE_NAME_MAX_LENGTH);
 }
 
-function validateKinesisVideoName(property: string, value: string | undefined, maxLength: number): void {
+function validateKinesisVideoName(scope: IConstruct, property: string, value: string | undefined, maxLength: number): void {
   if (value === undefined || Token.isUnresolved(value)) {
     return;
   }
   if (!new RegExp(`^[${KINESIS_VIDEO_NAME_CHARACTERS}]{1,${maxLength}}$`).test(value)) {
-    throw new Error(
-      `invalid ${property}: expected 1 to ${maxLength} characters from a-z, A-Z, 0-9, '_', '.' and '-', got '${value}' (${value.length} characters)`,
-    );
+    throw invalid(scope, property,
+      `expected 1 to ${maxLength} characters from a-z, A-Z, 0-9, '_', '.' and '-', got '${value}' (${value.length} characters)`);
   }
 }
 
@@ -72,11 +79,12 @@ function validateKinesisVideoName(property: string, value: string | undefined, m
 const ROLE_ALIAS_NAME_PATTERN = /^[\w=,@-]{1,128}$/;
 
 /** An AWS IoT role alias name. Tokens pass. */
-export function validateRoleAliasName(property: string, value: string | undefined): void {
+export function validateRoleAliasName(scope: IConstruct, property: string, value: string | undefined): void {
   if (value === undefined || Token.isUnresolved(value) || ROLE_ALIAS_NAME_PATTERN.test(value)) {
     return;
   }
-  throw new Error(`invalid ${property}: expected 1 to 128 characters from a-z, A-Z, 0-9, '_', '=', ',', '@' and '-', got '${value}' (${value.length} characters)`);
+  throw invalid(scope, property,
+    `expected 1 to 128 characters from a-z, A-Z, 0-9, '_', '=', ',', '@' and '-', got '${value}' (${value.length} characters)`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -87,7 +95,7 @@ export function validateRoleAliasName(property: string, value: string | undefine
  *
  * @returns the number of units (a token when the duration is a token), or undefined
  */
-export function wholeDurationInRange(property: string, value: Duration | undefined, range: DurationRange): number | undefined {
+export function wholeDurationInRange(scope: IConstruct, property: string, value: Duration | undefined, range: DurationRange): number | undefined {
   if (value === undefined) {
     return undefined;
   }
@@ -96,17 +104,15 @@ export function wholeDurationInRange(property: string, value: Duration | undefin
     try {
       return durationIn(value, unit);
     } catch (e) {
-      throw new Error(`invalid ${property}: a duration from a token must be given in ${unit} (Duration.${unit}(token)): ${(e as Error).message}`);
+      throw invalid(scope, property, `a duration from a token must be given in ${unit} (Duration.${unit}(token))`, (e as Error).message);
     }
   }
   const amount = unit === 'seconds' ? value.toSeconds({ integral: false }) : value.toHours({ integral: false });
   if (!Number.isInteger(amount) || amount < min || amount > max) {
     const inUnit = `${Number(amount.toFixed(6))} ${unit}`;
     const asGiven = value.toHumanString();
-    throw new Error(
-      `invalid ${property}: expected a whole number of ${unit} from ${min} to ${max}, ` +
-      `got ${inUnit}${asGiven === inUnit ? '' : ` (${asGiven})`}`,
-    );
+    throw invalid(scope, property,
+      `expected a whole number of ${unit} from ${min} to ${max}, got ${inUnit}${asGiven === inUnit ? '' : ` (${asGiven})`}`);
   }
   return amount;
 }
@@ -116,7 +122,7 @@ export function wholeDurationInRange(property: string, value: Duration | undefin
  * already: then only the conversion.
  */
 export function wholeDurationOf(construct: IConstruct, property: string, value: Duration | undefined, range: DurationRange): number | undefined {
-  return isHandedOver(construct, property) ? durationIn(value, range.unit) : wholeDurationInRange(property, value, range);
+  return isHandedOver(construct, property) ? durationIn(value, range.unit) : wholeDurationInRange(construct, property, value, range);
 }
 
 /** A duration already checked (by `wholeDurationInRange`, in an enclosing construct), in `unit`. */
@@ -131,24 +137,23 @@ export function durationIn(value: Duration | undefined, unit: 'seconds' | 'hours
  * A value of a string enum, for callers that bypass the type (JavaScript, or other jsii
  * languages given a raw string). Tokens pass.
  */
-export function validateOneOf(property: string, value: string | undefined, allowed: readonly string[]): void {
+export function validateOneOf(scope: IConstruct, property: string, value: string | undefined, allowed: readonly string[]): void {
   if (value === undefined || Token.isUnresolved(value)) {
     return;
   }
   if (!allowed.includes(value)) {
-    throw new Error(`invalid ${property}: expected one of ${allowed.map(a => `'${a}'`).join(', ')}, got '${value}'`);
+    throw invalid(scope, property, `expected one of ${allowed.map(a => `'${a}'`).join(', ')}, got '${value}'`);
   }
 }
 
 /** A media type list such as `video/h264,audio/aac`, 1 to 128 characters. Tokens pass. */
-export function validateMediaType(property: string, value: string | undefined): void {
+export function validateMediaType(scope: IConstruct, property: string, value: string | undefined): void {
   if (value === undefined || Token.isUnresolved(value)) {
     return;
   }
   if (value.length > MEDIA_TYPE_MAX_LENGTH || !MEDIA_TYPE_PATTERN.test(value)) {
-    throw new Error(
-      `invalid ${property}: expected 'type/subtype' or a comma-separated list of them, 1 to ${MEDIA_TYPE_MAX_LENGTH} characters, got '${value}' (${value.length} characters)`,
-    );
+    throw invalid(scope, property,
+      `expected 'type/subtype' or a comma-separated list of them, 1 to ${MEDIA_TYPE_MAX_LENGTH} characters, got '${value}' (${value.length} characters)`);
   }
 }
 
