@@ -9,7 +9,6 @@ import {
   INGESTION_RETENTION,
   MESSAGE_TTL,
   requireUniqueNameInStack,
-  asWritten,
   unlessHandedOver,
   validateDeviceName,
   validateMediaType,
@@ -25,7 +24,6 @@ import { IVideoStream, StorageTier, VideoStream } from './video-stream';
  * Opus audio, and stores H.264 video and AAC audio (JoinStorageSession API reference).
  */
 const INGESTION_MEDIA_TYPE = 'video/h264,audio/aac';
-
 
 /**
  * A camera recorded through WebRTC ingestion: a signaling channel and the video stream that
@@ -274,7 +272,7 @@ export class WebRtcIngestion extends WebRtcIngestionBase {
     for (const [property, kind] of [['channelName', 'signaling channel'], ['streamName', 'video stream']] as const) {
       unlessHandedOver(this, property, () => {
         validateResourceName(this, property, props[property]);
-        requireUniqueNameInStack(asWritten(this, property), kind, props[property]);
+        requireUniqueNameInStack({ construct: this, property }, kind, props[property]);
       });
     }
     wholeDurationOf(this, 'messageTtl', props.messageTtl, MESSAGE_TTL);

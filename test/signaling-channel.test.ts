@@ -10,9 +10,9 @@ import {
   STORAGE_ACTIONS,
 } from './expected-grants';
 import { ISignalingChannel, SignalingChannel } from '../src';
+import { errorOf, expectValidationError } from './util/errors';
 import { allActions, sorted, statementsOfPrincipal } from './util/iam-statements';
 import { getAttArn, intrinsicOf, resolveWithParameters } from './util/intrinsics';
-import { errorOf, expectValidationError } from './util/errors';
 import { logicalIdOf, newRole, newStack } from './util/stacks';
 import { importedValue } from './util/templates';
 

@@ -6,9 +6,9 @@ import { CfnStream } from 'aws-cdk-lib/aws-kinesisvideo';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { KEY_READ_ACTIONS, KEY_WRITE_ACTIONS, STREAM_PLAYBACK_ACTIONS, STREAM_READ_ACTIONS, STREAM_WRITE_ACTIONS } from './expected-grants';
 import { IVideoStream, VideoStream } from '../src';
+import { errorOf, expectValidationError } from './util/errors';
 import { actionsOn, allActions, NormalizedStatement, sorted, statementsForService, statementsOfPrincipal } from './util/iam-statements';
 import { getAttArn, referencedLogicalIds, resolveWithParameters } from './util/intrinsics';
-import { errorOf, expectValidationError } from './util/errors';
 import { logicalIdOf, newRole, newStack } from './util/stacks';
 
 const STREAM_ARN = 'arn:aws:kinesisvideo:eu-west-1:123456789012:stream/front-door/1700000000000';

@@ -13,9 +13,9 @@ import {
   STREAM_WRITE_ACTIONS,
 } from './expected-grants';
 import { IWebRtcIngestion, WebRtcIngestion } from '../src';
+import { errorOf, expectValidationError } from './util/errors';
 import { actionsOn, allActions, NormalizedStatement, sorted, statementsForService, statementsOfPrincipal } from './util/iam-statements';
 import { getAttArn, referencedLogicalIds, resolveWithParameters } from './util/intrinsics';
-import { errorOf, expectValidationError } from './util/errors';
 import { logicalIdOf, newRole, newStack } from './util/stacks';
 import { importedValue, onlyLogicalIdOfType } from './util/templates';
 

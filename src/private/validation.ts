@@ -266,8 +266,8 @@ export function requireUniqueNameInStack(holder: PropertyAsWritten, kind: string
  */
 export function unnamedAcrossEnvironmentsError(resource: IConstruct, kind: string, nameProperty: PropertyAsWritten): Error {
   return new Error(
-    `invalid ${nameProperty.property}: ${kind} '${resource.node.path}' is used from another environment (a grant to a ` +
-    `principal of another region or account), which needs its name at synthesis, but it has none; set ` +
+    `invalid ${nameProperty.property}: ${kind} '${resource.node.path}' is used from another environment (e.g. granted to a ` +
+    'role of another region), which needs its name at synthesis, but it has none; set ' +
     `${nameProperty.property} of '${nameProperty.construct.node.path}' to a name, or to PhysicalName.GENERATE_IF_NEEDED. ` +
     `Naming a ${kind} that is already deployed replaces it: the old one is deleted${kind === 'video stream' ? ' (or orphaned, with its recordings, if retained)' : ''}, ` +
     'and devices configured with its old name stop working',
