@@ -69,8 +69,7 @@ export interface IWebRtcIngestion extends IConstruct {
    * - with a customer-managed key: `kms:GenerateDataKey` on that key.
    *
    * A viewer holds PutMedia because AWS's WebRTC ingestion documentation requires it of both
-   * roles ("Both Master and Viewer roles must also have DescribeStream, GetDataEndpoint, and
-   * PutMedia permissions"): a viewer may send audio into the recorded session.
+   * roles: a viewer may send audio into the recorded session.
    */
   grantViewer(grantee: iam.IGrantable): iam.Grant;
 
@@ -89,7 +88,11 @@ export interface WebRtcIngestionProps {
    * The name of the signaling channel: 1 to 256 of `a-z`, `A-Z`, `0-9`, `_`, `.` and `-`,
    * unique in the account and region. Changing it replaces the channel.
    *
-   * @default - CloudFormation generates a unique name
+   * A camera used from another environment (a grant to a principal in another region) needs
+   * its names at synthesis: give them, or `PhysicalName.GENERATE_IF_NEEDED`; without them,
+   * such a use is refused, since naming a deployed camera later replaces it.
+   *
+   * @default - CloudFormation generates a unique name; use from another environment is refused
    */
   readonly channelName?: string;
 
@@ -97,7 +100,11 @@ export interface WebRtcIngestionProps {
    * The name of the video stream: 1 to 256 of `a-z`, `A-Z`, `0-9`, `_`, `.` and `-`, unique
    * in the account and region. Changing it replaces the stream.
    *
-   * @default - CloudFormation generates a unique name
+   * A camera used from another environment (a grant to a principal in another region) needs
+   * its names at synthesis: give them, or `PhysicalName.GENERATE_IF_NEEDED`; without them,
+   * such a use is refused, since naming a deployed camera later replaces it.
+   *
+   * @default - CloudFormation generates a unique name; use from another environment is refused
    */
   readonly streamName?: string;
 
