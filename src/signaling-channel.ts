@@ -185,7 +185,13 @@ export class SignalingChannel extends SignalingChannelBase {
   public readonly signalingChannelArn: string;
   public readonly signalingChannelName: string;
 
-  private readonly grantArn: string;
+  /**
+   * The ARN the grants name (`arnForGrants`).
+   *
+   * @internal
+   */
+  public readonly _grantArn: string;
+
   private readonly named: boolean;
 
   constructor(scope: Construct, id: string, props: SignalingChannelProps = {}) {
@@ -209,22 +215,13 @@ export class SignalingChannel extends SignalingChannelBase {
     // A Kinesis Video ARN ends in the creation time, so it can only come from CloudFormation.
     this.signalingChannelArn = resource.attrArn;
     this.signalingChannelName = this.getResourceNameAttribute(resource.ref);
-    this.grantArn = arnForGrants('channel', resource.attrArn, this.physicalName,
+    this._grantArn = arnForGrants('channel', resource.attrArn, this.physicalName,
       (arn, components) => this.getResourceArnAttribute(arn, components));
   }
 
   /**
-   * The ARN the grants name (`arnForGrants`).
-   *
-   * @internal
-   */
-  public get _grantArn(): string {
-    return this.grantArn;
-  }
-
-  /**
-   * Refuses a use from another environment without a name given: CDK would generate one,
-   * which replaces a deployed channel.
+   * Refuses a use from another environment without a name given (CDK would generate one,
+   * which replaces a deployed channel). Called early by the grants, and by `Resource`.
    *
    * @internal
    */
@@ -234,11 +231,7 @@ export class SignalingChannel extends SignalingChannelBase {
     }
   }
 
-  /**
-   * Called by `Resource` when another environment uses the channel's name or ARN.
-   *
-   * @internal
-   */
+  /** @internal */
   public _enableCrossEnvironment(): void {
     this._requireName();
     super._enableCrossEnvironment();

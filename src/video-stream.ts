@@ -319,7 +319,13 @@ export class VideoStream extends VideoStreamBase {
   public readonly videoStreamName: string;
   public readonly encryptionKey?: kms.IKey;
 
-  private readonly grantArn: string;
+  /**
+   * The ARN the grants name (`arnForGrants`).
+   *
+   * @internal
+   */
+  public readonly _grantArn: string;
+
   private readonly named: boolean;
 
   constructor(scope: Construct, id: string, props: VideoStreamProps = {}) {
@@ -356,22 +362,13 @@ export class VideoStream extends VideoStreamBase {
     // A Kinesis Video ARN ends in the creation time, so it can only come from CloudFormation.
     this.videoStreamArn = resource.attrArn;
     this.videoStreamName = this.getResourceNameAttribute(resource.ref);
-    this.grantArn = arnForGrants('stream', resource.attrArn, this.physicalName,
+    this._grantArn = arnForGrants('stream', resource.attrArn, this.physicalName,
       (arn, components) => this.getResourceArnAttribute(arn, components));
   }
 
   /**
-   * The ARN the grants name (`arnForGrants`).
-   *
-   * @internal
-   */
-  public get _grantArn(): string {
-    return this.grantArn;
-  }
-
-  /**
-   * Refuses a use from another environment without a name given: CDK would generate one,
-   * which replaces a deployed stream.
+   * Refuses a use from another environment without a name given (CDK would generate one,
+   * which replaces a deployed stream). Called early by the grants, and by `Resource`.
    *
    * @internal
    */
@@ -381,11 +378,7 @@ export class VideoStream extends VideoStreamBase {
     }
   }
 
-  /**
-   * Called by `Resource` when another environment uses the stream's name or ARN.
-   *
-   * @internal
-   */
+  /** @internal */
   public _enableCrossEnvironment(): void {
     this._requireName();
     super._enableCrossEnvironment();
