@@ -21,6 +21,20 @@ describe('duration errors', () => {
   });
 });
 
+describe('errors name the construct path', () => {
+  test('a camera\'s bad storage tier names the camera', () => {
+    const error = errorOf(() => new WebRtcIngestion(newStack(), 'Camera', { storageTier: 'COLD' as any }));
+    expectValidationError(error, 'storageTier', "'COLD'");
+    expect(error.message).toContain("in 'Stack/Camera'");
+  });
+
+  test('a fleet camera\'s bad name names the fleet', () => {
+    const error = errorOf(() => new CameraFleet(newStack(), 'Fleet').addCamera('front door'));
+    expectValidationError(error, 'name', "'front door'");
+    expect(error.message).toContain("in 'Stack/Fleet'");
+  });
+});
+
 describe('each value checked by the outermost construct, under the name the user wrote', () => {
   test('a fleet camera\'s retention: the fleet refuses it, as retention', () => {
     const fleet = new CameraFleet(newStack(), 'Fleet', { retention: Duration.hours(0) });
