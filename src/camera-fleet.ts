@@ -2,37 +2,26 @@ import { Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { ACCESS_GROUP_TAG_KEY, accessGroupCondition } from './private/access-group';
+import { ACCESS_GROUP_TAG_KEY } from './private/access-group';
+import { FLEET_TAG_KEY, fleetResources, grantRole, ROLES } from './private/permissions';
 import {
-  CHANNEL_STORAGE_SESSION_MASTER_ACTIONS,
-  CHANNEL_STORAGE_SESSION_VIEWER_ACTIONS,
-  KEY_READ_ACTIONS,
-  KEY_WRITE_ACTIONS,
-  STREAM_PLAYBACK_ACTIONS,
-  STREAM_WRITE_ACTIONS,
-} from './private/actions';
-import { grantOnKinesisVideo } from './private/grants';
-import { thingNamePrefixProblem, thingNameProblem, validateResourceName, validateTagValue } from './private/validation';
+  handOver,
+  INGESTION_RETENTION,
+  MESSAGE_TTL,
+  requireUniqueNameInStack,
+  thingNamePrefixProblem,
+  thingNameProblem,
+  validateMediaType,
+  validateOneOf,
+  validateResourceName,
+  validateTagValue,
+  wholeDurationInRange,
+} from './private/validation';
 import { StorageTier } from './video-stream';
 import { WebRtcIngestion } from './webrtc-ingestion';
 
-/**
- * The tag that marks a fleet's channels and streams. The fleet-wide grants allow their actions
- * only where this tag holds the fleet's id, so their size does not depend on the number of
- * cameras. Every action the grants hold is authorized against a channel or a stream, and both
- * resource types support `aws:ResourceTag/${TagKey}` (Service Authorization Reference).
- */
-const FLEET_TAG_KEY = 'cdk-kinesis-video-webrtc:fleet';
-
 /** Above the default priority (100) of `Tags.of(...).add`: a user's tag cannot move a camera out of its fleet. */
 const FLEET_TAG_PRIORITY = 1_000;
-
-/**
- * The policy variable the AWS IoT credentials provider sets to the name of the thing that
- * signed in (KVS developer guide, "Controlling access to Kinesis Video Streams resources using
- * AWS IoT").
- */
-const IOT_THING_NAME_VARIABLE = '${credentials-iot:ThingName}';
 
 /**
  * Settings of a camera that may differ from the fleet's defaults.
@@ -157,9 +146,9 @@ export class CameraFleet extends Construct {
     super(scope, id);
     this.namePrefix = props.namePrefix ?? '';
     if (this.namePrefix !== '') {
-      validateResourceName('namePrefix', this.namePrefix);
+      validateResourceName(this, 'namePrefix', this.namePrefix);
     }
-    validateTagValue('accessGroup', props.accessGroup);
+    validateTagValue(this, 'accessGroup', props.accessGroup);
     this.encryptionKey = props.encryptionKey;
     this.defaults = props;
     this.fleetId = `${Stack.of(this).stackName}/${this.node.addr}`;
@@ -182,18 +171,35 @@ export class CameraFleet extends Construct {
    */
   public addCamera(name: string, options: CameraOptions = {}): WebRtcIngestion {
     const resourceName = `${this.namePrefix}${name}`;
-    validateResourceName('name', resourceName);
-    validateTagValue('accessGroup', options.accessGroup);
-    const camera = new WebRtcIngestion(this, name, {
-      channelName: resourceName,
-      streamName: resourceName,
+    validateResourceName(this, 'name', resourceName);
+    validateTagValue(this, 'accessGroup', options.accessGroup);
+    const settings = {
       messageTtl: options.messageTtl ?? this.defaults.messageTtl,
       retention: options.retention ?? this.defaults.retention,
       mediaType: options.mediaType ?? this.defaults.mediaType,
       storageTier: options.storageTier ?? this.defaults.storageTier,
+    };
+    wholeDurationInRange(this, 'messageTtl', settings.messageTtl, MESSAGE_TTL);
+    wholeDurationInRange(this, 'retention', settings.retention, INGESTION_RETENTION);
+    validateMediaType(this, 'mediaType', settings.mediaType);
+    validateOneOf(this, 'storageTier', settings.storageTier, Object.values(StorageTier));
+    handOver(this, name, {
+      channelName: 'name',
+      streamName: 'name',
+      messageTtl: 'messageTtl',
+      retention: 'retention',
+      mediaType: 'mediaType',
+      storageTier: 'storageTier',
+    });
+    const camera = new WebRtcIngestion(this, name, {
+      channelName: resourceName,
+      streamName: resourceName,
+      ...settings,
       removalPolicy: options.removalPolicy ?? this.defaults.removalPolicy,
       encryptionKey: this.encryptionKey,
     });
+    requireUniqueNameInStack({ construct: camera, property: 'name' }, 'signaling channel', resourceName);
+    requireUniqueNameInStack({ construct: camera, property: 'name' }, 'video stream', resourceName);
     const accessGroup = options.accessGroup ?? this.defaults.accessGroup;
     if (accessGroup !== undefined) {
       // as high as the fleet tag: a user's tag of the same key elsewhere cannot move the camera to another group
@@ -209,12 +215,7 @@ export class CameraFleet extends Construct {
    * future: the actions of `WebRtcIngestion.grantMaster`, in statements of constant size.
    */
   public grantMaster(grantee: iam.IGrantable): iam.Grant {
-    return this.grantOnFleet(grantee, {
-      resourceName: this.everyCamera,
-      channelActions: CHANNEL_STORAGE_SESSION_MASTER_ACTIONS,
-      streamActions: STREAM_WRITE_ACTIONS,
-      keyActions: KEY_WRITE_ACTIONS,
-    });
+    return grantRole(grantee, ROLES.master, fleetResources(this, 'every camera'));
   }
 
   /**
@@ -222,12 +223,7 @@ export class CameraFleet extends Construct {
    * `WebRtcIngestion.grantViewer`, in statements of constant size.
    */
   public grantViewer(grantee: iam.IGrantable): iam.Grant {
-    return this.grantOnFleet(grantee, {
-      resourceName: this.everyCamera,
-      channelActions: CHANNEL_STORAGE_SESSION_VIEWER_ACTIONS,
-      streamActions: STREAM_WRITE_ACTIONS,
-      keyActions: KEY_WRITE_ACTIONS,
-    });
+    return grantRole(grantee, ROLES.viewer, fleetResources(this, 'every camera'));
   }
 
   /**
@@ -235,11 +231,7 @@ export class CameraFleet extends Construct {
    * actions of `IVideoStream.grantPlayback`, in statements of constant size.
    */
   public grantPlayback(grantee: iam.IGrantable): iam.Grant {
-    return this.grantOnFleet(grantee, {
-      resourceName: this.everyCamera,
-      streamActions: STREAM_PLAYBACK_ACTIONS,
-      keyActions: KEY_READ_ACTIONS,
-    });
+    return grantRole(grantee, ROLES.playback, fleetResources(this, 'every camera'));
   }
 
   /**
@@ -249,13 +241,7 @@ export class CameraFleet extends Construct {
    * access group, and nothing for a caller without the tag. Statements of constant size.
    */
   public grantMasterByAccessGroup(grantee: iam.IGrantable): iam.Grant {
-    return this.grantOnFleet(grantee, {
-      resourceName: this.everyCamera,
-      channelActions: CHANNEL_STORAGE_SESSION_MASTER_ACTIONS,
-      streamActions: STREAM_WRITE_ACTIONS,
-      keyActions: KEY_WRITE_ACTIONS,
-      conditions: accessGroupCondition(),
-    });
+    return grantRole(grantee, ROLES.master, fleetResources(this, "the caller's access group"));
   }
 
   /**
@@ -265,13 +251,7 @@ export class CameraFleet extends Construct {
    * access group, and nothing for a caller without the tag. Statements of constant size.
    */
   public grantViewerByAccessGroup(grantee: iam.IGrantable): iam.Grant {
-    return this.grantOnFleet(grantee, {
-      resourceName: this.everyCamera,
-      channelActions: CHANNEL_STORAGE_SESSION_VIEWER_ACTIONS,
-      streamActions: STREAM_WRITE_ACTIONS,
-      keyActions: KEY_WRITE_ACTIONS,
-      conditions: accessGroupCondition(),
-    });
+    return grantRole(grantee, ROLES.viewer, fleetResources(this, "the caller's access group"));
   }
 
   /**
@@ -282,12 +262,7 @@ export class CameraFleet extends Construct {
    * constant size.
    */
   public grantPlaybackByAccessGroup(grantee: iam.IGrantable): iam.Grant {
-    return this.grantOnFleet(grantee, {
-      resourceName: this.everyCamera,
-      streamActions: STREAM_PLAYBACK_ACTIONS,
-      keyActions: KEY_READ_ACTIONS,
-      conditions: accessGroupCondition(),
-    });
+    return grantRole(grantee, ROLES.playback, fleetResources(this, "the caller's access group"));
   }
 
   /**
@@ -302,21 +277,7 @@ export class CameraFleet extends Construct {
    * name, as in the official device samples, whose channel name is the thing name.
    */
   public grantDeviceMaster(grantee: iam.IGrantable): iam.Grant {
-    return this.grantOnFleet(grantee, {
-      // A Kinesis Video ARN is <type>/<name>/<creation-time>: '/*' spans the creation time only.
-      resourceName: `${IOT_THING_NAME_VARIABLE}/*`,
-      channelActions: CHANNEL_STORAGE_SESSION_MASTER_ACTIONS,
-      streamActions: STREAM_WRITE_ACTIONS,
-      keyActions: KEY_WRITE_ACTIONS,
-    });
-  }
-
-  /**
-   * The resource name that matches every camera of the fleet: with a prefix, '*' spans the rest
-   * of the name and the creation time.
-   */
-  private get everyCamera(): string {
-    return `${this.namePrefix}*`;
+    return grantRole(grantee, ROLES.deviceMaster, fleetResources(this, "the device's own camera"));
   }
 
   /**
@@ -349,49 +310,4 @@ export class CameraFleet extends Construct {
       }),
     });
   }
-
-  /**
-   * One statement on the fleet's channels, one on its streams, and the key actions on its key,
-   * all limited by the fleet tag.
-   */
-  private grantOnFleet(grantee: iam.IGrantable, spec: FleetGrantSpec): iam.Grant {
-    const stack = Stack.of(this);
-    const onResources = (resource: 'channel' | 'stream', actions: string[]) => grantOnKinesisVideo({
-      grantee,
-      actions,
-      resourceArns: [stack.formatArn({ service: 'kinesisvideo', resource, resourceName: spec.resourceName })],
-      conditions: { StringEquals: { [`aws:ResourceTag/${FLEET_TAG_KEY}`]: this.fleetId, ...spec.conditions } },
-      resourceEnv: { account: stack.account, region: stack.region },
-      description: `the ${resource}s of camera fleet '${this.node.path}'`,
-    });
-
-    let grant = onResources('stream', spec.streamActions);
-    if (spec.channelActions) {
-      grant = onResources('channel', spec.channelActions).combine(grant);
-    }
-    if (this.encryptionKey) {
-      grant = grant.combine(this.encryptionKey.grant(grantee, ...spec.keyActions));
-    }
-    return grant;
-  }
-}
-
-/**
- * What one fleet-wide grant allows, and on which names.
- */
-interface FleetGrantSpec {
-  /**
-   * The resource part of the ARNs after `channel/` and `stream/`: a pattern that matches the
-   * fleet's cameras (`*` and policy variables allowed). The same for channels and streams,
-   * since a camera's channel and stream share its name.
-   */
-  readonly resourceName: string;
-  /** The actions on the fleet's channels; none: no channel statement. */
-  readonly channelActions?: string[];
-  /** The actions on the fleet's streams. */
-  readonly streamActions: string[];
-  /** The actions on the fleet's customer-managed key, if it has one. */
-  readonly keyActions: string[];
-  /** More `StringEquals` conditions, beside the fleet tag's. */
-  readonly conditions?: Record<string, string>;
 }

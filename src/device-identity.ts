@@ -1,10 +1,11 @@
-import { CfnResource, Duration, Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import { Construct } from 'constructs';
 import { CameraFleet } from './camera-fleet';
+import { fleetArns } from './private/permissions';
 import { acknowledgeRules } from './private/rule-acknowledgements';
-import { wholeDurationInRange } from './private/validation';
+import { CREDENTIAL_DURATION, validateRoleAliasName, wholeDurationInRange } from './private/validation';
 
 /**
  * The service principal of the AWS IoT credentials provider, the only one that may assume the
@@ -15,15 +16,8 @@ const CREDENTIALS_PROVIDER_PRINCIPAL = 'credentials.iot.amazonaws.com';
 /** The action that exchanges a device certificate for the credentials of a role alias' role. */
 const ASSUME_ROLE_WITH_CERTIFICATE_ACTIONS = ['iot:AssumeRoleWithCertificate'];
 
-/** A role alias' credential duration (CreateRoleAlias, `AWS::IoT::RoleAlias`): 900 to 43,200 seconds. */
-const MIN_CREDENTIAL_SECONDS = 900;
-const MAX_CREDENTIAL_SECONDS = 43_200;
-
 /** The default maximum session duration of an IAM role, and the smallest one IAM accepts. */
 const MIN_ROLE_MAX_SESSION_SECONDS = 3_600;
-
-/** `AWS::IoT::RoleAlias` RoleAlias: `[\w=,@-]+`, 1 to 128 characters (CloudFormation resource reference). */
-const ROLE_ALIAS_NAME_PATTERN = /^[\w=,@-]{1,128}$/;
 
 /**
  * Properties of a `DeviceIdentity`.
@@ -104,30 +98,18 @@ export class DeviceIdentity extends Construct {
   constructor(scope: Construct, id: string, props: DeviceIdentityProps) {
     super(scope, id);
 
-    const credentialSeconds = wholeDurationInRange(
-      'credentialDuration', props.credentialDuration ?? Duration.hours(1), 'seconds', MIN_CREDENTIAL_SECONDS, MAX_CREDENTIAL_SECONDS)!;
-    if (props.roleAliasName !== undefined && !Token.isUnresolved(props.roleAliasName)
-      && !ROLE_ALIAS_NAME_PATTERN.test(props.roleAliasName)) {
-      const name = props.roleAliasName;
-      throw new Error(`invalid roleAliasName: expected 1 to 128 characters from a-z, A-Z, 0-9, '_', '=', ',', '@' and '-', got '${name}' (${name.length} characters)`);
-    }
+    const credentialSeconds = wholeDurationInRange(this, 'credentialDuration', props.credentialDuration ?? Duration.hours(1), CREDENTIAL_DURATION)!;
+    validateRoleAliasName(this, 'roleAliasName', props.roleAliasName);
     props.fleet._requireThingNames();
 
-    // The trust policy of the AWS IoT developer guide, "Authorizing direct calls to AWS services
-    // using AWS IoT Core credential provider" (docs.aws.amazon.com/iot/latest/developerguide/
-    // authorizing-direct-aws.html): the credentials provider's principal, and no condition. The
-    // guide's "Cross-service confused deputy prevention" page documents aws:SourceArn and
-    // aws:SourceAccount for roles that iot.amazonaws.com assumes (rule actions), not for
-    // credentials.iot.amazonaws.com, and nowhere documents that the credentials provider sets
-    // them: a condition on a key it does not set would deny every device. What binds this role to
-    // this account's devices is the role alias (creating one requires iam:PassRole on the role,
-    // which only this account can give) and the IoT policy on each certificate.
+    // The credentials provider's principal and no condition, as the AWS IoT developer guide has it;
+    // why no aws:SourceArn condition: docs/permissions.md, "The device role's trust policy".
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal(CREDENTIALS_PROVIDER_PRINCIPAL),
       description: `Cameras of fleet ${props.fleet.node.path}, signed in through the AWS IoT credentials provider: each is master of its own camera only`,
       // The role alias' duration may not exceed the role's maximum session (CreateRoleAlias).
       maxSessionDuration: Duration.seconds(Token.isUnresolved(credentialSeconds)
-        ? MAX_CREDENTIAL_SECONDS
+        ? CREDENTIAL_DURATION.max
         : Math.max(MIN_ROLE_MAX_SESSION_SECONDS, credentialSeconds)),
     });
     // A customer-managed policy rather than the role's default (inline) policy: the HIPAA,
@@ -141,9 +123,7 @@ export class DeviceIdentity extends Construct {
       id: 'AwsSolutions-IAM5',
       reason: 'CameraFleet.grantDeviceMaster: a device may act only on the channel and the stream named after its own AWS IoT thing '
         + '(${credentials-iot:ThingName}) and tagged with the fleet id; the trailing * is the creation time that ends every Kinesis Video ARN.',
-      findings: ['channel', 'stream'].map(type => `Resource::${Stack.of(props.fleet).formatArn({
-        service: 'kinesisvideo', resource: type, resourceName: '${credentials-iot:ThingName}/*',
-      })}`),
+      findings: fleetArns(props.fleet, "the device's own camera").map(arn => `Resource::${arn}`),
     }]);
     this.role = role;
 

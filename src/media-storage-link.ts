@@ -1,5 +1,6 @@
-import { Annotations, Aws, CustomResource, Duration, Resource, Stack, Tags, Token } from 'aws-cdk-lib';
-import { Construct, IConstruct } from 'constructs';
+import { Aws, CustomResource, Duration, Resource, Stack, Tags } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { registerLink } from './private/link-registry';
 import {
   LINK_FUNCTION_TIMEOUT,
   LINK_SCOPE_TAG_KEY,
@@ -8,6 +9,9 @@ import {
 } from './private/media-storage-link-provider';
 import { ISignalingChannel } from './signaling-channel';
 import { IVideoStream } from './video-stream';
+
+/** How long CloudFormation waits for the link's answer: just above the function's timeout. */
+const LINK_SERVICE_TIMEOUT = Duration.seconds(LINK_FUNCTION_TIMEOUT.toSeconds() + 60);
 
 /** Properties of a `MediaStorageLink`. */
 export interface MediaStorageLinkProps {
@@ -31,7 +35,8 @@ export interface MediaStorageLinkProps {
  * custom resource, served by one provider per stack.
  *
  * It references both resources, so CloudFormation creates it after them and deletes it
- * before them.
+ * before them. The mapping is one-to-one: a second link on the same channel or stream anywhere
+ * in the app is refused at synthesis.
  */
 export class MediaStorageLink extends Construct {
   /** The custom resource. */
@@ -53,7 +58,7 @@ export class MediaStorageLink extends Construct {
         `got a link in stack '${Stack.of(this).node.path}'`,
       );
     }
-    registerLink(this, props.stream);
+    registerLink(this, props.channel, props.stream);
     const provider = MediaStorageLinkProvider.getOrCreate(this);
     Tags.of(props.channel).add(LINK_SCOPE_TAG_KEY, Aws.STACK_ID, { priority: LINK_SCOPE_TAG_PRIORITY });
     // The same tag on the stream lets the provider read which channel the stream is mapped to, so
@@ -77,67 +82,3 @@ export class MediaStorageLink extends Construct {
   }
 }
 
-
-/** How long CloudFormation waits for the link's answer: just above the function's timeout. */
-const LINK_SERVICE_TIMEOUT = Duration.seconds(LINK_FUNCTION_TIMEOUT.toSeconds() + 60);
-
-/**
- * "Ingest media" (Kinesis Video Streams WebRTC developer guide): "Signaling channels: maximum of
- * 100 per account with storage configuration enabled".
- */
-const STORAGE_ENABLED_CHANNELS_PER_ACCOUNT = 100;
-
-interface AppLinks {
-  /** The first link of each stream: keyed by the stream construct, and by its ARN when literal. */
-  readonly byStream: Map<IConstruct | string, MediaStorageLink>;
-  /** Storage-enabled channels per account and region (`env-agnostic` where either is a token). */
-  readonly perEnvironment: Map<string, number>;
-}
-
-const LINKS_OF_APP = new WeakMap<IConstruct, AppLinks>();
-
-/**
- * The app-wide checks of a new link. The mapping is one-to-one, so a second link on a stream can
- * only fail at deployment (or worse, take the stream from the first channel on an update): an
- * error now, naming both links. Owned streams are compared by construct; imported ones also by
- * their ARN when it is literal (two imports of the same ARN are the same stream). The account
- * quota of storage-enabled channels is hard: a warning, since channels outside the app count too
- * and an env-agnostic stack may deploy anywhere (env-agnostic stacks are counted together).
- */
-function registerLink(link: MediaStorageLink, stream: IVideoStream): void {
-  const root = link.node.root;
-  let links = LINKS_OF_APP.get(root);
-  if (!links) {
-    links = { byStream: new Map(), perEnvironment: new Map() };
-    LINKS_OF_APP.set(root, links);
-  }
-  const keys: (IConstruct | string)[] = [stream];
-  if (!Token.isUnresolved(stream.videoStreamArn)) {
-    keys.push(stream.videoStreamArn);
-  }
-  for (const key of keys) {
-    const first = links.byStream.get(key);
-    if (first) {
-      throw new Error(
-        `invalid stream: video stream '${typeof key === 'string' ? key : stream.node.path}' is already linked by ` +
-        `'${first.node.path}'; a stream records exactly one signaling channel (the media storage link is one-to-one), ` +
-        `got a second link '${link.node.path}'`,
-      );
-    }
-  }
-  keys.forEach((key) => links!.byStream.set(key, link));
-
-  const stack = Stack.of(link);
-  const environment = Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region)
-    ? 'env-agnostic'
-    : `${stack.account}/${stack.region}`;
-  const count = (links.perEnvironment.get(environment) ?? 0) + 1;
-  links.perEnvironment.set(environment, count);
-  if (count === STORAGE_ENABLED_CHANNELS_PER_ACCOUNT + 1) {
-    const where = environment === 'env-agnostic' ? 'env-agnostic stacks (counted together)' : `account ${stack.account}, region ${stack.region}`;
-    Annotations.of(link).addWarningV2('cdk-kinesis-video-webrtc:storageEnabledChannelQuota',
-      `more than ${STORAGE_ENABLED_CHANNELS_PER_ACCOUNT} signaling channels with media storage enabled in ${where} across the app; ` +
-      'Kinesis Video Streams allows "Signaling channels: maximum of 100 per account with storage configuration enabled" ' +
-      '(developer guide, "Ingest media"), so links beyond it fail at deployment.');
-  }
-}

@@ -1,20 +1,19 @@
-import { ArnFormat, Duration, IResource, PhysicalName, RemovalPolicy, Resource } from 'aws-cdk-lib';
+import { Duration, IResource, PhysicalName, RemovalPolicy, Resource } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnSignalingChannel } from 'aws-cdk-lib/aws-kinesisvideo';
 import { Construct } from 'constructs';
-import {
-  CHANNEL_MASTER_ACTIONS,
-  CHANNEL_STORAGE_SESSION_MASTER_ACTIONS,
-  CHANNEL_STORAGE_SESSION_VIEWER_ACTIONS,
-  CHANNEL_VIEWER_ACTIONS,
-} from './private/actions';
 import { kinesisVideoResourceNameFromArn } from './private/arn';
-import { grantOnKinesisVideo } from './private/grants';
-import { requireUniqueNameInStack, validateResourceName, wholeDurationInRange } from './private/validation';
-
-/** The signaling channel's message TTL limits, in seconds (CreateSignalingChannel API). */
-const MESSAGE_TTL_MIN_SECONDS = 5;
-const MESSAGE_TTL_MAX_SECONDS = 120;
+import { arnForGrants, grantRole, oneResource, Permissions, ROLES } from './private/permissions';
+import {
+  asWritten,
+  propertyNameAsWritten,
+  MESSAGE_TTL,
+  requireUniqueNameInStack,
+  unlessHandedOver,
+  unnamedAcrossEnvironmentsError,
+  validateResourceName,
+  wholeDurationOf,
+} from './private/validation';
 
 /**
  * A Kinesis Video Streams signaling channel, where WebRTC peers meet.
@@ -74,7 +73,8 @@ export interface ISignalingChannel extends IResource {
    * no resource-based policies: a grantee of another account, or one that cannot hold an
    * identity policy (an `AccountPrincipal`, a `ServicePrincipal`), is an error. A grantee in
    * another region of the same account gets a statement naming the channel
-   * `channel/<name>/*`, with a name generated at synthesis if none was given.
+   * `channel/<name>/*`; it needs the channel's name at synthesis, so an unnamed channel is refused
+   * (see `signalingChannelName`).
    */
   grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant;
 }
@@ -87,11 +87,12 @@ export interface SignalingChannelProps {
    * The name of the signaling channel: 1 to 256 of `a-z`, `A-Z`, `0-9`, `_`, `.` and `-`,
    * unique in the account and region. Changing it replaces the channel.
    *
-   * `PhysicalName.GENERATE_IF_NEEDED` is accepted, and is what an unnamed channel does anyway:
-   * CloudFormation names it, unless a principal in another region is granted access to it,
-   * then CDK generates a name at synthesis (see the README's "Grantees: regions and accounts").
+   * A channel used from another environment (a grant to a principal in another region) needs
+   * a name known at synthesis: give one, or `PhysicalName.GENERATE_IF_NEEDED` to have CDK
+   * generate it. Without a name, such a use is refused at synthesis, since naming a deployed
+   * channel later replaces it (see the README's "Grantees: regions and accounts").
    *
-   * @default - CloudFormation generates a unique name
+   * @default - CloudFormation generates a unique name; use from another environment is refused
    */
   readonly signalingChannelName?: string;
 
@@ -130,40 +131,28 @@ abstract class SignalingChannelBase extends Resource implements ISignalingChanne
   public abstract readonly signalingChannelArn: string;
   public abstract readonly signalingChannelName: string;
 
-  /**
-   * The ARN the grants name. For a channel of this app, it is `signalingChannelArn` in its own
-   * environment and `channel/<name>/*` from another one (see `SignalingChannel`).
-   *
-   * @internal
-   */
-  protected get _grantArn(): string {
-    return this.signalingChannelArn;
-  }
-
   public grantMaster(grantee: iam.IGrantable): iam.Grant {
-    return this.grant(grantee, ...CHANNEL_MASTER_ACTIONS);
+    return this.grantOnChannel(grantee, ROLES.channelMaster);
   }
 
   public grantViewer(grantee: iam.IGrantable): iam.Grant {
-    return this.grant(grantee, ...CHANNEL_VIEWER_ACTIONS);
+    return this.grantOnChannel(grantee, ROLES.channelViewer);
   }
 
   public grantStorageSessionMaster(grantee: iam.IGrantable): iam.Grant {
-    return this.grant(grantee, ...CHANNEL_STORAGE_SESSION_MASTER_ACTIONS);
+    return this.grantOnChannel(grantee, ROLES.storageSessionMaster);
   }
 
   public grantStorageSessionViewer(grantee: iam.IGrantable): iam.Grant {
-    return this.grant(grantee, ...CHANNEL_STORAGE_SESSION_VIEWER_ACTIONS);
+    return this.grantOnChannel(grantee, ROLES.storageSessionViewer);
   }
 
   public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
-    return grantOnKinesisVideo({
-      grantee,
-      actions,
-      resourceArns: [this._grantArn],
-      resourceEnv: this.env,
-      description: `signaling channel '${this.node.path}'`,
-    });
+    return this.grantOnChannel(grantee, { channel: actions });
+  }
+
+  private grantOnChannel(grantee: iam.IGrantable, permissions: Permissions): iam.Grant {
+    return grantRole(grantee, permissions, { channel: oneResource(this, 'channel', this.signalingChannelArn) });
   }
 }
 
@@ -185,7 +174,7 @@ export class SignalingChannel extends SignalingChannelBase {
    * Imports a signaling channel from its attributes.
    */
   public static fromSignalingChannelAttributes(scope: Construct, id: string, attrs: SignalingChannelAttributes): ISignalingChannel {
-    const signalingChannelName = kinesisVideoResourceNameFromArn(attrs.signalingChannelArn, 'channel', 'signalingChannelArn');
+    const signalingChannelName = kinesisVideoResourceNameFromArn(attrs.signalingChannelArn, 'channel', propertyNameAsWritten(scope, id, 'signalingChannelArn'));
     class Import extends SignalingChannelBase {
       public readonly signalingChannelArn = attrs.signalingChannelArn;
       public readonly signalingChannelName = signalingChannelName;
@@ -196,16 +185,25 @@ export class SignalingChannel extends SignalingChannelBase {
   public readonly signalingChannelArn: string;
   public readonly signalingChannelName: string;
 
-  private readonly grantArn: string;
+  /**
+   * The ARN the grants name (`arnForGrants`).
+   *
+   * @internal
+   */
+  public readonly _grantArn: string;
+
+  private readonly named: boolean;
 
   constructor(scope: Construct, id: string, props: SignalingChannelProps = {}) {
-    // Unnamed, the channel is named by CloudFormation unless a grant from another environment
-    // needs a name known at synthesis (Resource's cross-environment mechanism).
+    // Unnamed, the channel is named by CloudFormation; GENERATE_IF_NEEDED keeps CDK's
+    // cross-environment mechanism, which `_enableCrossEnvironment` refuses without a name.
     super(scope, id, { physicalName: props.signalingChannelName ?? PhysicalName.GENERATE_IF_NEEDED });
-    validateResourceName('signalingChannelName', props.signalingChannelName);
-    const messageTtlSeconds = wholeDurationInRange(
-      'messageTtl', props.messageTtl, 'seconds', MESSAGE_TTL_MIN_SECONDS, MESSAGE_TTL_MAX_SECONDS);
-    requireUniqueNameInStack(this, 'signalingChannelName', 'signaling channel', props.signalingChannelName);
+    this.named = props.signalingChannelName !== undefined;
+    unlessHandedOver(this, 'signalingChannelName', () => {
+      validateResourceName(this, 'signalingChannelName', props.signalingChannelName);
+      requireUniqueNameInStack({ construct: this, property: 'signalingChannelName' }, 'signaling channel', props.signalingChannelName);
+    });
+    const messageTtlSeconds = wholeDurationOf(this, 'messageTtl', props.messageTtl, MESSAGE_TTL);
 
     const resource = new CfnSignalingChannel(this, 'Resource', {
       name: this.physicalName,
@@ -217,19 +215,25 @@ export class SignalingChannel extends SignalingChannelBase {
     // A Kinesis Video ARN ends in the creation time, so it can only come from CloudFormation.
     this.signalingChannelArn = resource.attrArn;
     this.signalingChannelName = this.getResourceNameAttribute(resource.ref);
-    // ... so a policy in another environment (a role stack of another region) names the
-    // channel by name, with '/*' for the creation time. The public ARN stays the real one:
-    // elsewhere, a cross-environment use of it must fail, as it cannot be known at synthesis.
-    this.grantArn = this.getResourceArnAttribute(resource.attrArn, {
-      service: 'kinesisvideo',
-      resource: 'channel',
-      resourceName: `${this.physicalName}/*`,
-      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-    });
+    this._grantArn = arnForGrants('channel', resource.attrArn, this.physicalName,
+      (arn, components) => this.getResourceArnAttribute(arn, components));
+  }
+
+  /**
+   * Refuses a use from another environment without a name given (CDK would generate one,
+   * which replaces a deployed channel). Called early by the grants, and by `Resource`.
+   *
+   * @internal
+   */
+  public _requireName(): void {
+    if (!this.named) {
+      throw unnamedAcrossEnvironmentsError(this, 'signaling channel', asWritten(this, 'signalingChannelName'));
+    }
   }
 
   /** @internal */
-  protected get _grantArn(): string {
-    return this.grantArn;
+  public _enableCrossEnvironment(): void {
+    this._requireName();
+    super._enableCrossEnvironment();
   }
 }

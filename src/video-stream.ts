@@ -1,29 +1,24 @@
-import { ArnFormat, Duration, IResource, PhysicalName, RemovalPolicy, Resource } from 'aws-cdk-lib';
+import { Duration, IResource, PhysicalName, RemovalPolicy, Resource } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnStream } from 'aws-cdk-lib/aws-kinesisvideo';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import {
-  KEY_READ_ACTIONS,
-  KEY_WRITE_ACTIONS,
-  STREAM_PLAYBACK_ACTIONS,
-  STREAM_READ_ACTIONS,
-  STREAM_WRITE_ACTIONS,
-} from './private/actions';
 import { kinesisVideoResourceNameFromArn } from './private/arn';
-import { grantOnKinesisVideo } from './private/grants';
+import { arnForGrants, grantRole, oneResource, Permissions, ROLES } from './private/permissions';
 import {
+  asWritten,
+  propertyNameAsWritten,
   requireUniqueNameInStack,
+  RETENTION,
+  unlessHandedOver,
+  unnamedAcrossEnvironmentsError,
   validateDeviceName,
   validateMediaType,
   validateOneOf,
   validateResourceName,
-  wholeDurationInRange,
+  wholeDurationOf,
 } from './private/validation';
-
-/** DataRetentionInHours limits (CloudFormation and the CreateStream API); 0 keeps nothing. */
-const RETENTION_MAX_HOURS = 87_600;
 
 const METRICS_NAMESPACE = 'AWS/KinesisVideo';
 
@@ -94,7 +89,8 @@ export interface IVideoStream extends IResource {
    * no resource-based policies: a grantee of another account, or one that cannot hold an
    * identity policy (an `AccountPrincipal`, a `ServicePrincipal`), is an error. A grantee in
    * another region of the same account gets a statement naming the stream
-   * `stream/<name>/*`, with a name generated at synthesis if none was given.
+   * `stream/<name>/*`; it needs the stream's name at synthesis, so an unnamed stream is refused
+   * (see `videoStreamName`).
    */
   grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant;
 
@@ -147,11 +143,12 @@ export interface VideoStreamProps {
    * The name of the video stream: 1 to 256 of `a-z`, `A-Z`, `0-9`, `_`, `.` and `-`, unique
    * in the account and region. Changing it replaces the stream.
    *
-   * `PhysicalName.GENERATE_IF_NEEDED` is accepted, and is what an unnamed stream does anyway:
-   * CloudFormation names it, unless a principal in another region is granted access to it,
-   * then CDK generates a name at synthesis (see the README's "Grantees: regions and accounts").
+   * A stream used from another environment (a grant to a principal in another region) needs
+   * a name known at synthesis: give one, or `PhysicalName.GENERATE_IF_NEEDED` to have CDK
+   * generate it. Without a name, such a use is refused at synthesis, since naming a deployed
+   * stream later replaces it (see the README's "Grantees: regions and accounts").
    *
-   * @default - CloudFormation generates a unique name
+   * @default - CloudFormation generates a unique name; use from another environment is refused
    */
   readonly videoStreamName?: string;
 
@@ -231,36 +228,20 @@ abstract class VideoStreamBase extends Resource implements IVideoStream {
   public abstract readonly videoStreamName: string;
   public abstract readonly encryptionKey?: kms.IKey;
 
-  /**
-   * The ARN the grants name. For a stream of this app, it is `videoStreamArn` in its own
-   * environment and `stream/<name>/*` from another one (see `VideoStream`).
-   *
-   * @internal
-   */
-  protected get _grantArn(): string {
-    return this.videoStreamArn;
-  }
-
   public grantWrite(grantee: iam.IGrantable): iam.Grant {
-    return this.grantWithKey(grantee, STREAM_WRITE_ACTIONS, KEY_WRITE_ACTIONS);
+    return this.grantOnStream(grantee, ROLES.write);
   }
 
   public grantRead(grantee: iam.IGrantable): iam.Grant {
-    return this.grantWithKey(grantee, STREAM_READ_ACTIONS, KEY_READ_ACTIONS);
+    return this.grantOnStream(grantee, ROLES.read);
   }
 
   public grantPlayback(grantee: iam.IGrantable): iam.Grant {
-    return this.grantWithKey(grantee, STREAM_PLAYBACK_ACTIONS, KEY_READ_ACTIONS);
+    return this.grantOnStream(grantee, ROLES.playback);
   }
 
   public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
-    return grantOnKinesisVideo({
-      grantee,
-      actions,
-      resourceArns: [this._grantArn],
-      resourceEnv: this.env,
-      description: `video stream '${this.node.path}'`,
-    });
+    return this.grantOnStream(grantee, { stream: actions });
   }
 
   public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
@@ -300,9 +281,11 @@ abstract class VideoStreamBase extends Resource implements IVideoStream {
     return this.metric('GetMedia.MillisBehindNow', { statistic: cloudwatch.Stats.MAXIMUM, ...props });
   }
 
-  private grantWithKey(grantee: iam.IGrantable, streamActions: string[], keyActions: string[]): iam.Grant {
-    const grant = this.grant(grantee, ...streamActions);
-    return this.encryptionKey ? grant.combine(this.encryptionKey.grant(grantee, ...keyActions)) : grant;
+  private grantOnStream(grantee: iam.IGrantable, permissions: Permissions): iam.Grant {
+    return grantRole(grantee, permissions, {
+      stream: oneResource(this, 'stream', this.videoStreamArn),
+      key: this.encryptionKey,
+    });
   }
 }
 
@@ -323,7 +306,7 @@ export class VideoStream extends VideoStreamBase {
    * Imports a video stream from its attributes.
    */
   public static fromVideoStreamAttributes(scope: Construct, id: string, attrs: VideoStreamAttributes): IVideoStream {
-    const videoStreamName = kinesisVideoResourceNameFromArn(attrs.videoStreamArn, 'stream', 'videoStreamArn');
+    const videoStreamName = kinesisVideoResourceNameFromArn(attrs.videoStreamArn, 'stream', propertyNameAsWritten(scope, id, 'videoStreamArn'));
     class Import extends VideoStreamBase {
       public readonly videoStreamArn = attrs.videoStreamArn;
       public readonly videoStreamName = videoStreamName;
@@ -336,18 +319,28 @@ export class VideoStream extends VideoStreamBase {
   public readonly videoStreamName: string;
   public readonly encryptionKey?: kms.IKey;
 
-  private readonly grantArn: string;
+  /**
+   * The ARN the grants name (`arnForGrants`).
+   *
+   * @internal
+   */
+  public readonly _grantArn: string;
+
+  private readonly named: boolean;
 
   constructor(scope: Construct, id: string, props: VideoStreamProps = {}) {
-    // Unnamed, the stream is named by CloudFormation unless a grant from another environment
-    // needs a name known at synthesis (Resource's cross-environment mechanism).
+    // Unnamed, the stream is named by CloudFormation; GENERATE_IF_NEEDED keeps CDK's
+    // cross-environment mechanism, which `_enableCrossEnvironment` refuses without a name.
     super(scope, id, { physicalName: props.videoStreamName ?? PhysicalName.GENERATE_IF_NEEDED });
-    validateResourceName('videoStreamName', props.videoStreamName);
-    validateMediaType('mediaType', props.mediaType);
-    validateDeviceName('deviceName', props.deviceName);
-    validateOneOf('storageTier', props.storageTier, Object.values(StorageTier));
-    const retentionHours = wholeDurationInRange('retention', props.retention, 'hours', 0, RETENTION_MAX_HOURS);
-    requireUniqueNameInStack(this, 'videoStreamName', 'video stream', props.videoStreamName);
+    this.named = props.videoStreamName !== undefined;
+    unlessHandedOver(this, 'videoStreamName', () => {
+      validateResourceName(this, 'videoStreamName', props.videoStreamName);
+      requireUniqueNameInStack({ construct: this, property: 'videoStreamName' }, 'video stream', props.videoStreamName);
+    });
+    unlessHandedOver(this, 'mediaType', () => validateMediaType(this, 'mediaType', props.mediaType));
+    unlessHandedOver(this, 'deviceName', () => validateDeviceName(this, 'deviceName', props.deviceName));
+    unlessHandedOver(this, 'storageTier', () => validateOneOf(this, 'storageTier', props.storageTier, Object.values(StorageTier)));
+    const retentionHours = wholeDurationOf(this, 'retention', props.retention, RETENTION);
 
     const resource = new CfnStream(this, 'Resource', {
       name: this.physicalName,
@@ -369,19 +362,25 @@ export class VideoStream extends VideoStreamBase {
     // A Kinesis Video ARN ends in the creation time, so it can only come from CloudFormation.
     this.videoStreamArn = resource.attrArn;
     this.videoStreamName = this.getResourceNameAttribute(resource.ref);
-    // ... so a policy in another environment (a role stack of another region) names the
-    // stream by name, with '/*' for the creation time. The public ARN stays the real one:
-    // elsewhere, a cross-environment use of it must fail, as it cannot be known at synthesis.
-    this.grantArn = this.getResourceArnAttribute(resource.attrArn, {
-      service: 'kinesisvideo',
-      resource: 'stream',
-      resourceName: `${this.physicalName}/*`,
-      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-    });
+    this._grantArn = arnForGrants('stream', resource.attrArn, this.physicalName,
+      (arn, components) => this.getResourceArnAttribute(arn, components));
+  }
+
+  /**
+   * Refuses a use from another environment without a name given (CDK would generate one,
+   * which replaces a deployed stream). Called early by the grants, and by `Resource`.
+   *
+   * @internal
+   */
+  public _requireName(): void {
+    if (!this.named) {
+      throw unnamedAcrossEnvironmentsError(this, 'video stream', asWritten(this, 'videoStreamName'));
+    }
   }
 
   /** @internal */
-  protected get _grantArn(): string {
-    return this.grantArn;
+  public _enableCrossEnvironment(): void {
+    this._requireName();
+    super._enableCrossEnvironment();
   }
 }

@@ -3,8 +3,19 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { MediaStorageLink } from './media-storage-link';
-import { kinesisVideoResourceNameFromArn } from './private/arn';
-import { nameGivenAs, validateResourceName, wholeDurationInRange } from './private/validation';
+import { grantRole, oneResource, Permissions, ROLES } from './private/permissions';
+import {
+  handOver,
+  INGESTION_RETENTION,
+  MESSAGE_TTL,
+  requireUniqueNameInStack,
+  unlessHandedOver,
+  validateDeviceName,
+  validateMediaType,
+  validateOneOf,
+  validateResourceName,
+  wholeDurationOf,
+} from './private/validation';
 import { ISignalingChannel, SignalingChannel } from './signaling-channel';
 import { IVideoStream, StorageTier, VideoStream } from './video-stream';
 
@@ -13,10 +24,6 @@ import { IVideoStream, StorageTier, VideoStream } from './video-stream';
  * Opus audio, and stores H.264 video and AAC audio (JoinStorageSession API reference).
  */
 const INGESTION_MEDIA_TYPE = 'video/h264,audio/aac';
-
-/** Ingestion records into the stream, so it needs retention: 1 hour up to 87,600 hours. */
-const RETENTION_MIN_HOURS = 1;
-const RETENTION_MAX_HOURS = 87_600;
 
 /**
  * A camera recorded through WebRTC ingestion: a signaling channel and the video stream that
@@ -62,8 +69,7 @@ export interface IWebRtcIngestion extends IConstruct {
    * - with a customer-managed key: `kms:GenerateDataKey` on that key.
    *
    * A viewer holds PutMedia because AWS's WebRTC ingestion documentation requires it of both
-   * roles ("Both Master and Viewer roles must also have DescribeStream, GetDataEndpoint, and
-   * PutMedia permissions"): a viewer may send audio into the recorded session.
+   * roles: a viewer may send audio into the recorded session.
    */
   grantViewer(grantee: iam.IGrantable): iam.Grant;
 
@@ -82,7 +88,11 @@ export interface WebRtcIngestionProps {
    * The name of the signaling channel: 1 to 256 of `a-z`, `A-Z`, `0-9`, `_`, `.` and `-`,
    * unique in the account and region. Changing it replaces the channel.
    *
-   * @default - CloudFormation generates a unique name
+   * A camera used from another environment (a grant to a principal in another region) needs
+   * its names at synthesis: give them, or `PhysicalName.GENERATE_IF_NEEDED`; without them,
+   * such a use is refused, since naming a deployed camera later replaces it.
+   *
+   * @default - CloudFormation generates a unique name; use from another environment is refused
    */
   readonly channelName?: string;
 
@@ -90,7 +100,11 @@ export interface WebRtcIngestionProps {
    * The name of the video stream: 1 to 256 of `a-z`, `A-Z`, `0-9`, `_`, `.` and `-`, unique
    * in the account and region. Changing it replaces the stream.
    *
-   * @default - CloudFormation generates a unique name
+   * A camera used from another environment (a grant to a principal in another region) needs
+   * its names at synthesis: give them, or `PhysicalName.GENERATE_IF_NEEDED`; without them,
+   * such a use is refused, since naming a deployed camera later replaces it.
+   *
+   * @default - CloudFormation generates a unique name; use from another environment is refused
    */
   readonly streamName?: string;
 
@@ -193,15 +207,23 @@ abstract class WebRtcIngestionBase extends Construct implements IWebRtcIngestion
   }
 
   public grantMaster(grantee: iam.IGrantable): iam.Grant {
-    return this.channel.grantStorageSessionMaster(grantee).combine(this.stream.grantWrite(grantee));
+    return this.grantOnCamera(grantee, ROLES.master);
   }
 
   public grantViewer(grantee: iam.IGrantable): iam.Grant {
-    return this.channel.grantStorageSessionViewer(grantee).combine(this.stream.grantWrite(grantee));
+    return this.grantOnCamera(grantee, ROLES.viewer);
   }
 
   public grantPlayback(grantee: iam.IGrantable): iam.Grant {
-    return this.stream.grantPlayback(grantee);
+    return this.grantOnCamera(grantee, ROLES.playback);
+  }
+
+  private grantOnCamera(grantee: iam.IGrantable, permissions: Permissions): iam.Grant {
+    return grantRole(grantee, permissions, {
+      channel: oneResource(this.channel, 'channel', this.channel.signalingChannelArn),
+      stream: oneResource(this.stream, 'stream', this.stream.videoStreamArn),
+      key: this.stream.encryptionKey,
+    });
   }
 }
 
@@ -225,17 +247,23 @@ export class WebRtcIngestion extends WebRtcIngestionBase {
    * Imports a camera whose channel and stream exist already, to grant access to them.
    */
   public static fromWebRtcIngestionAttributes(scope: Construct, id: string, attrs: WebRtcIngestionAttributes): IWebRtcIngestion {
-    // Checked here too so that errors name this method's attributes.
-    kinesisVideoResourceNameFromArn(attrs.channelArn, 'channel', 'channelArn');
-    kinesisVideoResourceNameFromArn(attrs.streamArn, 'stream', 'streamArn');
     class Import extends WebRtcIngestionBase {
-      public readonly channel = SignalingChannel.fromSignalingChannelArn(this, 'Channel', attrs.channelArn);
-      public readonly stream = VideoStream.fromVideoStreamAttributes(this, 'Stream', {
-        videoStreamArn: attrs.streamArn,
-        encryptionKey: attrs.encryptionKey,
-      });
+      public readonly channel: ISignalingChannel;
+      public readonly stream: IVideoStream;
+
+      constructor() {
+        super(scope, id);
+        // Errors name this method's attributes.
+        handOver(this, 'Channel', { signalingChannelArn: 'channelArn' });
+        handOver(this, 'Stream', { videoStreamArn: 'streamArn' });
+        this.channel = SignalingChannel.fromSignalingChannelArn(this, 'Channel', attrs.channelArn);
+        this.stream = VideoStream.fromVideoStreamAttributes(this, 'Stream', {
+          videoStreamArn: attrs.streamArn,
+          encryptionKey: attrs.encryptionKey,
+        });
+      }
     }
-    return new Import(scope, id);
+    return new Import();
   }
 
   public readonly channel: ISignalingChannel;
@@ -246,10 +274,27 @@ export class WebRtcIngestion extends WebRtcIngestionBase {
 
   constructor(scope: Construct, id: string, props: WebRtcIngestionProps = {}) {
     super(scope, id);
-    // Checked here too so that errors name this construct's properties.
-    validateResourceName('channelName', props.channelName);
-    validateResourceName('streamName', props.streamName);
-    wholeDurationInRange('retention', props.retention, 'hours', RETENTION_MIN_HOURS, RETENTION_MAX_HOURS);
+    // Checked here, under this construct's property names (or those of the construct that
+    // created it), and handed over: the channel and the stream do not check them again.
+    for (const [property, kind] of [['channelName', 'signaling channel'], ['streamName', 'video stream']] as const) {
+      unlessHandedOver(this, property, () => {
+        validateResourceName(this, property, props[property]);
+        requireUniqueNameInStack({ construct: this, property }, kind, props[property]);
+      });
+    }
+    wholeDurationOf(this, 'messageTtl', props.messageTtl, MESSAGE_TTL);
+    wholeDurationOf(this, 'retention', props.retention, INGESTION_RETENTION);
+    unlessHandedOver(this, 'mediaType', () => validateMediaType(this, 'mediaType', props.mediaType));
+    unlessHandedOver(this, 'deviceName', () => validateDeviceName(this, 'deviceName', props.deviceName));
+    unlessHandedOver(this, 'storageTier', () => validateOneOf(this, 'storageTier', props.storageTier, Object.values(StorageTier)));
+    handOver(this, 'Channel', { signalingChannelName: 'channelName', messageTtl: 'messageTtl' });
+    handOver(this, 'Stream', {
+      videoStreamName: 'streamName',
+      retention: 'retention',
+      mediaType: 'mediaType',
+      deviceName: 'deviceName',
+      storageTier: 'storageTier',
+    });
 
     const channel = new SignalingChannel(this, 'Channel', {
       signalingChannelName: props.channelName,
@@ -264,8 +309,6 @@ export class WebRtcIngestion extends WebRtcIngestionBase {
       storageTier: props.storageTier,
       removalPolicy: props.removalPolicy,
     });
-    nameGivenAs(channel, 'channelName');
-    nameGivenAs(stream, 'streamName');
     this.link = new MediaStorageLink(this, 'MediaStorageLink', { channel, stream });
     this.channel = channel;
     this.stream = stream;

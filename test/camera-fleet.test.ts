@@ -112,7 +112,7 @@ describe('addCamera', () => {
     const { app, fleet } = fleetStack(0);
     fleet.addCamera('door');
     expect(() => new CameraFleet(fleet.node.scope!, 'Fleet2').addCamera('door')).not.toThrow();
-    expect(() => app.synth()).toThrow(/duplicate channelName 'door'/);
+    expect(() => app.synth()).toThrow(/duplicate name 'door'/);
   });
 });
 

@@ -2,9 +2,10 @@
  * Grants across regions of one account: IAM roles are global, so a common layout keeps them in
  * one stack and the cameras in regional stacks. A Kinesis Video ARN ends in the resource's
  * creation time, which no one knows at synthesis, so a policy in another environment names the
- * resources `channel/<name>/*` and `stream/<name>/*`, generating the names when none was given
- * (aws-cdk's cross-environment mechanism, `PhysicalName.GENERATE_IF_NEEDED`). Proven by the
- * synthesized templates and by IAM policy simulation.
+ * resources `channel/<name>/*` and `stream/<name>/*`, with the names given, or generated when
+ * the name is `PhysicalName.GENERATE_IF_NEEDED` (aws-cdk's cross-environment mechanism; an
+ * unnamed resource is refused, see test/signaling-channel.test.ts). Proven by the synthesized
+ * templates and by IAM policy simulation.
  */
 import { App, CfnElement, PhysicalName, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -45,7 +46,7 @@ describe('a roles stack and a camera stack in another region of the same account
   let rolesStack: Stack;
   let camerasStack: Stack;
   let localStack: Stack;
-  let unnamed: WebRtcIngestion;
+  let generated: WebRtcIngestion;
   let local: WebRtcIngestion;
   let sim: PolicySimulator;
   let device: PrincipalRef;
@@ -64,13 +65,16 @@ describe('a roles stack and a camera stack in another region of the same account
     const playerRole = new iam.Role(rolesStack, 'Player', { assumedBy: new iam.AccountRootPrincipal() });
 
     const gate = new WebRtcIngestion(camerasStack, 'Gate', { channelName: 'gate', streamName: 'gate' });
-    unnamed = new WebRtcIngestion(camerasStack, 'Door');
+    generated = new WebRtcIngestion(camerasStack, 'Door', {
+      channelName: PhysicalName.GENERATE_IF_NEEDED,
+      streamName: PhysicalName.GENERATE_IF_NEEDED,
+    });
     const fleet = new CameraFleet(camerasStack, 'Shop', { namePrefix: 'shop-' });
     fleet.addCamera('till');
     local = new WebRtcIngestion(localStack, 'Porch');
 
     gate.grantMaster(deviceRole);
-    unnamed.grantMaster(deviceRole);
+    generated.grantMaster(deviceRole);
     local.grantMaster(deviceRole);
     gate.grantViewer(viewerRole);
     fleet.grantPlayback(playerRole);
@@ -86,9 +90,9 @@ describe('a roles stack and a camera stack in another region of the same account
     player = principal(playerRole);
   });
 
-  test('an unnamed channel and stream get names generated at synthesis, in their template', () => {
-    const channelName = nameOf(camerasStack, unnamed.channel);
-    const streamName = nameOf(camerasStack, unnamed.stream);
+  test('a channel and stream named PhysicalName.GENERATE_IF_NEEDED get names generated at synthesis, in their template', () => {
+    const channelName = nameOf(camerasStack, generated.channel);
+    const streamName = nameOf(camerasStack, generated.stream);
     expect(typeof channelName).toBe('string');
     expect(channelName).toMatch(/^[a-z0-9_.-]{1,256}$/);
     expect(typeof streamName).toBe('string');
@@ -100,8 +104,8 @@ describe('a roles stack and a camera stack in another region of the same account
     const resources = JSON.stringify(statements);
     expect(resources).toContain(`arn:aws:kinesisvideo:${FOREIGN_REGION}:${ACCOUNT}:channel/gate/*`);
     expect(resources).toContain(`arn:aws:kinesisvideo:${FOREIGN_REGION}:${ACCOUNT}:stream/gate/*`);
-    expect(resources).toContain(`arn:aws:kinesisvideo:${FOREIGN_REGION}:${ACCOUNT}:channel/${nameOf(camerasStack, unnamed.channel)}/*`);
-    expect(resources).toContain(`arn:aws:kinesisvideo:${FOREIGN_REGION}:${ACCOUNT}:stream/${nameOf(camerasStack, unnamed.stream)}/*`);
+    expect(resources).toContain(`arn:aws:kinesisvideo:${FOREIGN_REGION}:${ACCOUNT}:channel/${nameOf(camerasStack, generated.channel)}/*`);
+    expect(resources).toContain(`arn:aws:kinesisvideo:${FOREIGN_REGION}:${ACCOUNT}:stream/${nameOf(camerasStack, generated.stream)}/*`);
   });
 
   test('the cameras stack exports nothing to the roles stack and the roles stack imports nothing from it', () => {
@@ -117,8 +121,8 @@ describe('a roles stack and a camera stack in another region of the same account
 
   test('simulated: the device role is master of both remote cameras, exactly, and of nothing else', async () => {
     const door = {
-      channel: channelArn(FOREIGN_REGION, nameOf(camerasStack, unnamed.channel) as string),
-      stream: streamArn(FOREIGN_REGION, nameOf(camerasStack, unnamed.stream) as string),
+      channel: channelArn(FOREIGN_REGION, nameOf(camerasStack, generated.channel) as string),
+      stream: streamArn(FOREIGN_REGION, nameOf(camerasStack, generated.stream) as string),
     };
     const gate = { channel: channelArn(FOREIGN_REGION, 'gate'), stream: streamArn(FOREIGN_REGION, 'gate') };
     for (const camera of [door, gate]) {
@@ -152,7 +156,7 @@ describe('a roles stack and a camera stack in another region of the same account
     expect(await sim.evaluate({
       principal: viewer,
       action: 'kinesisvideo:ConnectAsViewer',
-      resource: channelArn(FOREIGN_REGION, nameOf(camerasStack, unnamed.channel) as string),
+      resource: channelArn(FOREIGN_REGION, nameOf(camerasStack, generated.channel) as string),
     })).toMatchObject({ allowed: false });
   });
 

@@ -1,11 +1,12 @@
 /**
  * The MediaStorageLink construct's own checks at synthesis: the link's ServiceTimeout, the tags it
- * puts on its resources, one link per stream across the app, and the account quota of
+ * puts on its resources, one link per channel and per stream across the app, and the account quota of
  * storage-enabled channels.
  */
 import { App, Stack, Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { IVideoStream, MediaStorageLink, SignalingChannel, VideoStream } from '../src';
+import { errorOf, expectValidationError } from './util/errors';
 
 const QUOTA_WARNING = /more than 100 signaling channels with media storage enabled in account 123456789012, region eu-west-1 across the app; Kinesis Video Streams allows "Signaling channels: maximum of 100 per account with storage configuration enabled" \(developer guide, "Ingest media"\)/;
 
@@ -153,5 +154,24 @@ describe('the account quota of storage-enabled channels', () => {
     const warnings = warningsOf(second);
     expect(warnings).toHaveLength(1);
     expect(warnings[0].entry.data).toMatch(/in env-agnostic stacks \(counted together\) across the app/);
+  });
+});
+
+describe('one link per channel across the app', () => {
+  test('a second link on the same channel is refused at synthesis, naming the channel and both links', () => {
+    const stack = new Stack(new App(), 'Cameras');
+    const channel = new SignalingChannel(stack, 'Channel');
+    new MediaStorageLink(stack, 'First', { channel, stream: new VideoStream(stack, 'One') });
+    const error = errorOf(() => new MediaStorageLink(stack, 'Second', { channel, stream: new VideoStream(stack, 'Two') }));
+    expectValidationError(error, 'channel', "'Cameras/Channel'");
+    expect(error.message).toContain("'Cameras/First'");
+    expect(error.message).toContain("'Cameras/Second'");
+  });
+
+  test('two channels, each with its own stream, are fine', () => {
+    const stack = new Stack(new App(), 'Cameras');
+    link(stack, 'Front');
+    link(stack, 'Back');
+    Template.fromStack(stack).resourceCountIs('Custom::KinesisVideoMediaStorageLink', 2);
   });
 });

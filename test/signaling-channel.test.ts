@@ -1,4 +1,4 @@
-import { App, CfnParameter, Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import { App, CfnOutput, CfnParameter, Duration, PhysicalName, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnSignalingChannel } from 'aws-cdk-lib/aws-kinesisvideo';
@@ -10,6 +10,7 @@ import {
   STORAGE_ACTIONS,
 } from './expected-grants';
 import { ISignalingChannel, SignalingChannel } from '../src';
+import { errorOf, expectValidationError } from './util/errors';
 import { allActions, sorted, statementsOfPrincipal } from './util/iam-statements';
 import { getAttArn, intrinsicOf, resolveWithParameters } from './util/intrinsics';
 import { logicalIdOf, newRole, newStack } from './util/stacks';
@@ -293,5 +294,58 @@ describe('SignalingChannel imports', () => {
     expect(() => SignalingChannel.fromSignalingChannelArn(stack, 'Imported', arn)).toThrow(/invalid signalingChannelArn/);
     expect(() => SignalingChannel.fromSignalingChannelAttributes(stack, 'Imported2', { signalingChannelArn: arn }))
       .toThrow(/invalid signalingChannelArn/);
+  });
+});
+
+describe('SignalingChannel used from another environment', () => {
+  const ACCOUNT = '111111111111';
+  function stacks(consumerProps: { crossRegionReferences?: boolean } = {}) {
+    const app = new App();
+    const roles = new Stack(app, 'Roles', { env: { account: ACCOUNT, region: 'us-east-1' }, ...consumerProps });
+    const media = new Stack(app, 'Media', { env: { account: ACCOUNT, region: 'eu-west-1' } });
+    return { app, roles, media, role: newRole(roles) };
+  }
+
+  test('unnamed, granted to a role of another region: refused at the grant, naming signalingChannelName and warning of the replacement', () => {
+    const { media, role } = stacks();
+    const channel = new SignalingChannel(media, 'Intercom');
+    const error = errorOf(() => channel.grantMaster(role));
+    expectValidationError(error, 'signalingChannelName', "'Media/Intercom'");
+    expect(error.message).toMatch(/another environment/);
+    expect(error.message).toMatch(/replaces it/);
+  });
+
+  test('unnamed, its name used in a stack of another region: refused at synthesis', () => {
+    const { app, roles, media } = stacks();
+    const channel = new SignalingChannel(media, 'Intercom');
+    new CfnOutput(roles, 'Name', { value: channel.signalingChannelName });
+    expect(() => app.synth()).toThrow(/invalid signalingChannelName: signaling channel 'Media\/Intercom' is used from another environment/);
+  });
+
+  test('PhysicalName.GENERATE_IF_NEEDED still works: CDK generates the name, the grant names it', () => {
+    const { roles, media, role } = stacks();
+    const channel = new SignalingChannel(media, 'Intercom', { signalingChannelName: PhysicalName.GENERATE_IF_NEEDED });
+    channel.grantMaster(role);
+    const name = Template.fromStack(media).toJSON().Resources[logicalIdOf(channel)].Properties.Name;
+    expect(name).toMatch(/^[a-z0-9_.-]+$/);
+    expect(JSON.stringify(Template.fromStack(roles).toJSON())).toContain(`:kinesisvideo:eu-west-1:${ACCOUNT}:channel/${name}/*`);
+  });
+
+  test('unnamed, granted to a role of another stack of the same environment: fine, still named by CloudFormation', () => {
+    const app = new App();
+    const env = { account: ACCOUNT, region: 'eu-west-1' };
+    const roles = new Stack(app, 'Roles', { env });
+    const media = new Stack(app, 'Media', { env });
+    const channel = new SignalingChannel(media, 'Intercom');
+    channel.grantMaster(newRole(roles));
+    expect(() => app.synth()).not.toThrow();
+    Template.fromStack(media).hasResourceProperties('AWS::KinesisVideo::SignalingChannel', { Name: Match.absent() });
+  });
+
+  test('unnamed, granted across regions through crossRegionReferences: fine, the real ARN travels', () => {
+    const { media, role } = stacks({ crossRegionReferences: true });
+    const channel = new SignalingChannel(media, 'Intercom');
+    expect(() => channel.grantMaster(role)).not.toThrow();
+    Template.fromStack(media).hasResourceProperties('AWS::KinesisVideo::SignalingChannel', { Name: Match.absent() });
   });
 });

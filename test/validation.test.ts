@@ -191,8 +191,8 @@ describe('WebRtcIngestion: literal names unique per stack', () => {
       const error = errorOf(() => synth(stack));
       expect(error.message).toContain("'porch'");
       expect(error.message).toContain(kind);
-      expect(error.message).toContain('TestStack/Front/');
-      expect(error.message).toContain('TestStack/Back/');
+      expect(error.message).toContain('TestStack/Front');
+      expect(error.message).toContain('TestStack/Back');
       // each construct's own message (after "[path] ") starts lowercase
       const messages = [...error.message.matchAll(/\[[^\]]+\] (.*)/g)].map((m) => m[1]);
       expect(messages.length).toBeGreaterThanOrEqual(2);

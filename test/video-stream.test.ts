@@ -1,4 +1,4 @@
-import { CfnParameter, Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, PhysicalName, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,6 +6,7 @@ import { CfnStream } from 'aws-cdk-lib/aws-kinesisvideo';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { KEY_READ_ACTIONS, KEY_WRITE_ACTIONS, STREAM_PLAYBACK_ACTIONS, STREAM_READ_ACTIONS, STREAM_WRITE_ACTIONS } from './expected-grants';
 import { IVideoStream, VideoStream } from '../src';
+import { errorOf, expectValidationError } from './util/errors';
 import { actionsOn, allActions, NormalizedStatement, sorted, statementsForService, statementsOfPrincipal } from './util/iam-statements';
 import { getAttArn, referencedLogicalIds, resolveWithParameters } from './util/intrinsics';
 import { logicalIdOf, newRole, newStack } from './util/stacks';
@@ -326,5 +327,32 @@ describe('VideoStream metrics', () => {
       Period: 300,
       Dimensions: [{ Name: 'StreamName', Value: { Ref: logicalIdOf(stream) } }],
     });
+  });
+});
+
+describe('VideoStream used from another environment', () => {
+  const ACCOUNT = '111111111111';
+  function stacks() {
+    const app = new App();
+    const roles = new Stack(app, 'Roles', { env: { account: ACCOUNT, region: 'us-east-1' } });
+    const media = new Stack(app, 'Media', { env: { account: ACCOUNT, region: 'eu-west-1' } });
+    return { roles, media, role: newRole(roles) };
+  }
+
+  test('unnamed, granted to a role of another region: refused, naming videoStreamName and warning of the replacement', () => {
+    const { media, role } = stacks();
+    const stream = new VideoStream(media, 'Lobby');
+    const error = errorOf(() => stream.grantPlayback(role));
+    expectValidationError(error, 'videoStreamName', "'Media/Lobby'");
+    expect(error.message).toMatch(/replaces it/);
+  });
+
+  test('PhysicalName.GENERATE_IF_NEEDED still works: CDK generates the name, the grant names it', () => {
+    const { roles, media, role } = stacks();
+    const stream = new VideoStream(media, 'Lobby', { videoStreamName: PhysicalName.GENERATE_IF_NEEDED });
+    stream.grantPlayback(role);
+    const name = Template.fromStack(media).toJSON().Resources[logicalIdOf(stream)].Properties.Name;
+    expect(name).toMatch(/^[a-z0-9_.-]+$/);
+    expect(JSON.stringify(Template.fromStack(roles).toJSON())).toContain(`:kinesisvideo:eu-west-1:${ACCOUNT}:stream/${name}/*`);
   });
 });

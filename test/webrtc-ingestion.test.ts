@@ -1,4 +1,4 @@
-import { App, CfnParameter, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, PhysicalName, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -13,6 +13,7 @@ import {
   STREAM_WRITE_ACTIONS,
 } from './expected-grants';
 import { IWebRtcIngestion, WebRtcIngestion } from '../src';
+import { errorOf, expectValidationError } from './util/errors';
 import { actionsOn, allActions, NormalizedStatement, sorted, statementsForService, statementsOfPrincipal } from './util/iam-statements';
 import { getAttArn, referencedLogicalIds, resolveWithParameters } from './util/intrinsics';
 import { logicalIdOf, newRole, newStack } from './util/stacks';
@@ -825,5 +826,41 @@ describe('WebRtcIngestion.fromWebRtcIngestionAttributes', () => {
       .toThrow(`'${STREAM_ARN}'`);
     expect(() => WebRtcIngestion.fromWebRtcIngestionAttributes(stack, 'Imported2', { channelArn: STREAM_ARN, streamArn: STREAM_ARN }))
       .toThrow(/channel\/<name>\/<creation-time>/);
+  });
+});
+
+describe('WebRtcIngestion used from another environment', () => {
+  const ACCOUNT = '111111111111';
+  function stacks() {
+    const app = new App();
+    const roles = new Stack(app, 'Roles', { env: { account: ACCOUNT, region: 'us-east-1' } });
+    const cameras = new Stack(app, 'Cameras', { env: { account: ACCOUNT, region: 'eu-west-1' } });
+    return { roles, cameras, role: newRole(roles) };
+  }
+
+  test('an unnamed camera granted to a role of another region is refused, naming channelName of the camera', () => {
+    const { cameras, role } = stacks();
+    const camera = new WebRtcIngestion(cameras, 'Door');
+    const error = errorOf(() => camera.grantMaster(role));
+    expectValidationError(error, 'channelName', "'Cameras/Door'");
+    expect(error.message).not.toMatch(/signalingChannelName/);
+    expect(error.message).toMatch(/replaces it/);
+  });
+
+  test('a camera with a channel name but no stream name is refused, naming streamName', () => {
+    const { cameras, role } = stacks();
+    const camera = new WebRtcIngestion(cameras, 'Door', { channelName: 'door' });
+    const error = errorOf(() => camera.grantPlayback(role));
+    expectValidationError(error, 'streamName', "'Cameras/Door'");
+    expect(error.message).not.toMatch(/videoStreamName/);
+  });
+
+  test('named, or PhysicalName.GENERATE_IF_NEEDED: granted across regions', () => {
+    const { roles, cameras, role } = stacks();
+    new WebRtcIngestion(cameras, 'Door', { channelName: 'door', streamName: 'door' }).grantMaster(role);
+    new WebRtcIngestion(cameras, 'Gate', { channelName: PhysicalName.GENERATE_IF_NEEDED, streamName: PhysicalName.GENERATE_IF_NEEDED }).grantViewer(role);
+    const policies = JSON.stringify(Template.fromStack(roles).findResources('AWS::IAM::Policy'));
+    expect(policies).toContain(`:kinesisvideo:eu-west-1:${ACCOUNT}:channel/door/*`);
+    expect(policies).toMatch(new RegExp(`:kinesisvideo:eu-west-1:${ACCOUNT}:stream/(?!door/)[a-zA-Z0-9_.-]+/\\*`));
   });
 });
