@@ -4,3 +4,4 @@ export * from './webrtc-ingestion';
 export * from './media-storage-link';
 export * from './camera-fleet';
 export * from './device-identity';
+export * from './camera-onboarding';
