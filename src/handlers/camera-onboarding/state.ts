@@ -43,6 +43,9 @@ export interface CameraRecord {
 /** The item of the budget: a name no camera can have ('#' is not allowed in channel names). */
 export const BUDGET_ITEM = '#storage-budget';
 
+/** The condition of a status change: the record does not have that status yet. */
+const STATUS_CHANGES = 'attribute_not_exists(#status) OR #status <> :status';
+
 export class StateTable {
   constructor(
     private readonly client: DynamoDBClient,
@@ -56,8 +59,11 @@ export class StateTable {
     return out.Item ? fromItem(out.Item) : undefined;
   }
 
-  /** Sets the fields given; `reason: undefined` removes the reason. */
-  public async set(name: string, fields: Partial<Omit<CameraRecord, 'name' | 'updatedAt'>>, now: number): Promise<void> {
+  /**
+   * Sets the fields given; `reason: undefined` removes the reason. With `status`, returns whether
+   * this call changed the status (concurrent deliveries of one name: exactly one of them did).
+   */
+  public async set(name: string, fields: Partial<Omit<CameraRecord, 'name' | 'updatedAt'>>, now: number): Promise<boolean> {
     const sets: string[] = ['#updatedAt = :updatedAt'];
     const removes: string[] = [];
     const names: Record<string, string> = { '#updatedAt': 'updatedAt' };
@@ -72,14 +78,29 @@ export class StateTable {
       }
     }
     const expression = `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`;
-    await this.caller.retrying(`could not write the record of camera ${name}`, () =>
-      this.caller.call(this.client, new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: { name: { S: name } },
-        UpdateExpression: expression,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      })));
+    const changesStatus = fields.status !== undefined;
+    try {
+      await this.caller.retrying(`could not write the record of camera ${name}`, () =>
+        this.caller.call(this.client, new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: { name: { S: name } },
+          UpdateExpression: expression,
+          ConditionExpression: changesStatus ? STATUS_CHANGES : undefined,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        })));
+      return changesStatus;
+    } catch (e) {
+      if (changesStatus && errorName((e as { cause?: unknown }).cause) === 'ConditionalCheckFailedException') {
+        // The status is already the one given: write the other fields without the condition.
+        const { status: _, ...rest } = fields;
+        if (Object.keys(rest).length > 0) {
+          await this.set(name, rest, now);
+        }
+        return false;
+      }
+      throw e;
+    }
   }
 
   /** Every camera record (not the budget item). */

@@ -109,7 +109,7 @@ class Worker {
       const now = Date.now();
       if (hint.provisioning) {
         // The backend announces a device before its thing exists: make the camera now, keep it a while.
-        await this.state.set(name, { expectThingUntil: now + this.cfg.provisioningGraceMs, status: record?.status ?? 'PENDING' }, now);
+        await this.state.set(name, { expectThingUntil: now + this.cfg.provisioningGraceMs, ...(record ? {} : { status: 'PENDING' as const }) }, now);
         record = await this.state.get(name);
       }
       const wanted = await this.thingExists(name) || (record?.expectThingUntil ?? 0) > now;
@@ -146,11 +146,12 @@ class Worker {
       }
       throw e;
     }
-    await this.state.set(name, { status: 'ONBOARDED', reason: undefined, ...made }, Date.now());
-    if (record?.status !== 'ONBOARDED') {
+    // Counted once per camera: of concurrent deliveries of one name, one changes the status.
+    if (await this.state.set(name, { status: 'ONBOARDED', reason: undefined, ...made }, Date.now())) {
       this.telemetry.metric('Onboarded', 1, { camera: name, step: 'onboard', ...made });
+      return 'onboarded';
     }
-    return record?.status === 'ONBOARDED' ? 'unchanged' : 'onboarded';
+    return 'unchanged';
   }
 
   private async retire(name: string, record: CameraRecord | undefined): Promise<Outcome> {
@@ -161,9 +162,11 @@ class Worker {
     }
     const { streamKept } = await this.cameras.retire(name);
     await this.state.releaseSlot(name);
-    await this.state.set(name, { status: 'RETIRED', reason: streamKept ? 'recordings kept in the video stream' : undefined, expectThingUntil: undefined }, Date.now());
-    this.telemetry.metric('Retired', 1, { camera: name, step: 'retire', streamKept });
-    return 'retired';
+    if (await this.state.set(name, { status: 'RETIRED', reason: streamKept ? 'recordings kept in the video stream' : undefined, expectThingUntil: undefined }, Date.now())) {
+      this.telemetry.metric('Retired', 1, { camera: name, step: 'retire', streamKept });
+      return 'retired';
+    }
+    return 'unchanged';
   }
 
   private async deadLetter(name: string, status: 'OVER_BUDGET' | 'FAILED' | 'REFUSED', reason: string, metric: 'Failed' | 'OverBudget'): Promise<Outcome> {
@@ -173,6 +176,7 @@ class Worker {
       this.telemetry.log({ level: 'error', camera: name, step: 'dead-letter', message: `could not record: ${(e as Error).message}` });
       return 'retry';
     }
+    // Every report counts (not only the first): the alarm stays in ALARM while cameras keep being turned away.
     this.telemetry.metric(metric, 1, { level: 'error', camera: name, step: 'dead-letter', status, reason });
     return status === 'OVER_BUDGET' ? 'over-budget' : status === 'REFUSED' ? 'refused' : 'failed';
   }
