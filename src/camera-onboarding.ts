@@ -12,6 +12,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { CameraFleet } from './camera-fleet';
+import { acknowledgeAwsCustomResourceFunction, acknowledgeOnboardingFindings } from './private/camera-onboarding-acknowledgements';
 import { CameraOnboardingFunction } from './private/camera-onboarding-function';
 import { thingNamePrefixProblem } from './private/validation';
 
@@ -31,6 +32,9 @@ const WORKER_TIMEOUT = Duration.minutes(2);
 const DEFAULT_MESSAGE_TTL_SECONDS = 60;
 const DEFAULT_RETENTION_HOURS = 24;
 const DEFAULT_MEDIA_TYPE = 'video/h264,audio/aac';
+
+/** The construct id of aws-cdk-lib's AwsCustomResource singleton function (its `PROVIDER_FUNCTION_UUID`). */
+const AWS_CUSTOM_RESOURCE_SINGLETON_ID = 'AWS679f53fac002430cb0da5b7982bd2287';
 
 /** Worker actions, by what they may touch. */
 const CREATE_CHANNEL_ACTIONS = ['kinesisvideo:CreateSignalingChannel'];
@@ -203,6 +207,7 @@ export class CameraOnboarding extends Construct {
 
     const channels = stack.formatArn({ service: 'kinesisvideo', resource: 'channel', resourceName: `${prefix}*` });
     const streams = stack.formatArn({ service: 'kinesisvideo', resource: 'stream', resourceName: `${prefix}*` });
+    const things = stack.formatArn({ service: 'iot', resource: 'thing', resourceName: `${prefix}*` });
     const withOurTagsOnly = {
       'StringEquals': {
         [`aws:RequestTag/${fleetTagKey}`]: fleet.fleetId,
@@ -222,7 +227,7 @@ export class CameraOnboarding extends Construct {
       new iam.PolicyStatement({ actions: LIST_ACTIONS, resources: ['*'] }),
       new iam.PolicyStatement({
         actions: REGISTRY_READ_ACTIONS,
-        resources: [stack.formatArn({ service: 'iot', resource: 'thing', resourceName: `${prefix}*` })],
+        resources: [things],
       }),
       new iam.PolicyStatement({ actions: REGISTRY_LIST_ACTIONS, resources: ['*'] }),
       new iam.PolicyStatement({ actions: STATE_ACTIONS, resources: [table.tableArn] }),
@@ -273,9 +278,7 @@ export class CameraOnboarding extends Construct {
       targets: [new targets.LambdaFunction(fn, { event: events.RuleTargetInput.fromObject({ action: 'reconcile' }) })],
     });
 
-    if (props.registryEvents ?? true) {
-      this.addRegistryEvents(queue, prefix);
-    }
+    const registry = props.registryEvents ?? true ? this.addRegistryEvents(queue, prefix) : undefined;
 
     this.failureAlarm = this.metricFailed({ period: Duration.minutes(5) }).createAlarm(this, 'FailureAlarm', {
       alarmDescription: `A run-time camera of fleet ${fleet.node.path} failed or was refused: see the records with status FAILED or REFUSED`,
@@ -290,6 +293,19 @@ export class CameraOnboarding extends Construct {
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    acknowledgeOnboardingFindings({
+      workerRole: role,
+      worker: fn,
+      logGroup,
+      table,
+      alarms: [this.failureAlarm, this.overBudgetAlarm],
+      channels,
+      streams,
+      things,
+      registryEventsRole: registry?.role,
+      registryEventsPolicy: registry?.enabler.node.tryFindChild('CustomResourcePolicy'),
     });
   }
 
@@ -344,7 +360,7 @@ export class CameraOnboarding extends Construct {
    * The rule that sends the fleet's thing events to the queue, and the custom resource that turns
    * registry events on (account-wide; never off: other workloads may rely on them).
    */
-  private addRegistryEvents(queue: sqs.Queue, prefix: string): void {
+  private addRegistryEvents(queue: sqs.Queue, prefix: string): { role: iam.Role; enabler: cr.AwsCustomResource } {
     const ruleRole = new iam.Role(this, 'RegistryEventsRole', {
       assumedBy: new iam.ServicePrincipal('iot.amazonaws.com'),
       description: 'Sends the AWS IoT registry events of a camera fleet\'s things to its onboarding queue',
@@ -366,7 +382,7 @@ export class CameraOnboarding extends Construct {
       parameters: { eventConfigurations: { THING: { Enabled: true } } },
       physicalResourceId: cr.PhysicalResourceId.of(`${Aws.ACCOUNT_ID}-${Aws.REGION}-thing-registry-events`),
     };
-    new cr.AwsCustomResource(this, 'EnableRegistryEvents', {
+    const enabler = new cr.AwsCustomResource(this, 'EnableRegistryEvents', {
       onCreate: enable,
       onUpdate: enable,
       // no onDelete: registry events are account-wide, and other workloads may rely on them
@@ -375,5 +391,7 @@ export class CameraOnboarding extends Construct {
       ]),
       installLatestAwsSdk: false,
     });
+    acknowledgeAwsCustomResourceFunction(Stack.of(this), AWS_CUSTOM_RESOURCE_SINGLETON_ID);
+    return { role: ruleRole, enabler };
   }
 }
