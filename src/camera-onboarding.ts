@@ -1,4 +1,4 @@
-import { Aws, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -9,10 +9,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { CameraFleet } from './camera-fleet';
-import { acknowledgeAwsCustomResourceFunction, acknowledgeOnboardingFindings } from './private/camera-onboarding-acknowledgements';
+import { acknowledgeOnboardingFindings } from './private/camera-onboarding-acknowledgements';
 import { CameraOnboardingFunction } from './private/camera-onboarding-function';
 import { thingNamePrefixProblem } from './private/validation';
 
@@ -32,9 +31,6 @@ const WORKER_TIMEOUT = Duration.minutes(2);
 const DEFAULT_MESSAGE_TTL_SECONDS = 60;
 const DEFAULT_RETENTION_HOURS = 24;
 const DEFAULT_MEDIA_TYPE = 'video/h264,audio/aac';
-
-/** The construct id of aws-cdk-lib's AwsCustomResource singleton function (its `PROVIDER_FUNCTION_UUID`). */
-const AWS_CUSTOM_RESOURCE_SINGLETON_ID = 'AWS679f53fac002430cb0da5b7982bd2287';
 
 /** Worker actions, by what they may touch. */
 const CREATE_CHANNEL_ACTIONS = ['kinesisvideo:CreateSignalingChannel'];
@@ -305,7 +301,7 @@ export class CameraOnboarding extends Construct {
       streams,
       things,
       registryEventsRole: registry?.role,
-      registryEventsPolicy: registry?.enabler.node.tryFindChild('CustomResourcePolicy'),
+      enabler: registry && { fn: registry.enabler, role: registry.enablerRole, logGroup: registry.enablerLogGroup },
     });
   }
 
@@ -360,7 +356,7 @@ export class CameraOnboarding extends Construct {
    * The rule that sends the fleet's thing events to the queue, and the custom resource that turns
    * registry events on (account-wide; never off: other workloads may rely on them).
    */
-  private addRegistryEvents(queue: sqs.Queue, prefix: string): { role: iam.Role; enabler: cr.AwsCustomResource } {
+  private addRegistryEvents(queue: sqs.Queue, prefix: string) {
     const ruleRole = new iam.Role(this, 'RegistryEventsRole', {
       assumedBy: new iam.ServicePrincipal('iot.amazonaws.com'),
       description: 'Sends the AWS IoT registry events of a camera fleet\'s things to its onboarding queue',
@@ -376,22 +372,35 @@ export class CameraOnboarding extends Construct {
         actions: [{ sqs: { queueUrl: queue.queueUrl, roleArn: ruleRole.roleArn, useBase64: false } }],
       },
     });
-    const enable = {
-      service: 'Iot',
-      action: 'updateEventConfigurations',
-      parameters: { eventConfigurations: { THING: { Enabled: true } } },
-      physicalResourceId: cr.PhysicalResourceId.of(`${Aws.ACCOUNT_ID}-${Aws.REGION}-thing-registry-events`),
-    };
-    const enabler = new cr.AwsCustomResource(this, 'EnableRegistryEvents', {
-      onCreate: enable,
-      onUpdate: enable,
-      // no onDelete: registry events are account-wide, and other workloads may rely on them
-      policy: cr.AwsCustomResourcePolicy.fromStatements([
-        new iam.PolicyStatement({ actions: ['iot:UpdateEventConfigurations'], resources: ['*'] }),
-      ]),
-      installLatestAwsSdk: false,
+    // Registry events are off by default and have no CloudFormation resource: a custom resource
+    // turns them on (the worker's bundle, in a function of its own whose role may do only that).
+    const enablerLogGroup = new logs.LogGroup(this, 'RegistryEventsLogGroup', {
+      retention: logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.DESTROY,
     });
-    acknowledgeAwsCustomResourceFunction(Stack.of(this), AWS_CUSTOM_RESOURCE_SINGLETON_ID);
-    return { role: ruleRole, enabler };
+    const enablerRole = new iam.Role(this, 'RegistryEventsEnablerRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Turns AWS IoT registry events on (never off: other workloads of the account may rely on them)',
+      inlinePolicies: {
+        RegistryEvents: new iam.PolicyDocument({
+          statements: [
+            new iam.PolicyStatement({ actions: ['iot:UpdateEventConfigurations'], resources: ['*'] }),
+            new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [enablerLogGroup.logGroupArn] }),
+          ],
+        }),
+      },
+    });
+    const enabler = new CameraOnboardingFunction(this, 'RegistryEventsEnabler', {
+      description: 'Turns AWS IoT thing registry events on (cdk-kinesis-video-webrtc)',
+      role: enablerRole,
+      logGroup: enablerLogGroup,
+      timeout: Duration.minutes(1),
+    });
+    new CustomResource(this, 'RegistryEventsOn', {
+      serviceToken: enabler.functionArn,
+      resourceType: 'Custom::AwsIotThingRegistryEvents',
+      serviceTimeout: Duration.minutes(2),
+    });
+    return { role: ruleRole, enabler, enablerRole, enablerLogGroup };
   }
 }

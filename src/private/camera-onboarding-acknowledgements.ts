@@ -1,4 +1,4 @@
-import { CfnResource, Stack } from 'aws-cdk-lib';
+import { CfnResource } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { acknowledgeRules, RuleAcknowledgement } from './rule-acknowledgements';
 
@@ -28,7 +28,8 @@ export interface OnboardingParts {
   readonly streams: string;
   readonly things: string;
   readonly registryEventsRole?: IConstruct;
-  readonly registryEventsPolicy?: IConstruct;
+  /** The function (and its role and log group) of the custom resource that turns registry events on. */
+  readonly enabler?: { readonly fn: IConstruct; readonly role: IConstruct; readonly logGroup: IConstruct };
 }
 
 export function acknowledgeOnboardingFindings(parts: OnboardingParts): void {
@@ -72,43 +73,30 @@ export function acknowledgeOnboardingFindings(parts: OnboardingParts): void {
     acknowledgeRules(cfn(parts.registryEventsRole.node.findChild('DefaultPolicy'))!, forPacks(COMPLIANCE_PACKS, 'IAMNoInlinePolicy',
       `${INLINE_POLICY} It allows the topic rule to send to the onboarding's queue only.`));
   }
-  if (parts.registryEventsPolicy) {
-    acknowledgeRules(cfn(parts.registryEventsPolicy)!, [
+  if (parts.enabler) {
+    acknowledgeRules(cfn(parts.enabler.role)!, [
       {
         id: 'AwsSolutions-IAM5',
         reason: 'iot:UpdateEventConfigurations is a wildcard-only action (Service Authorization Reference): the account\'s ' +
-          'registry event settings are not a resource.',
+          'registry event settings are not a resource. The role belongs to the custom resource\'s function alone.',
         findings: ['Resource::*'],
       },
-      ...forPacks(COMPLIANCE_PACKS, 'IAMNoInlinePolicy', `${INLINE_POLICY} aws-cdk-lib's AwsCustomResource makes it.`),
+      ...forPacks(COMPLIANCE_PACKS, 'IAMNoInlinePolicy', INLINE_POLICY),
     ]);
+    acknowledgeRules(cfn(parts.enabler.fn)!, [
+      ...forPacks(['HIPAA.Security', 'NIST.800.53.R5'], 'LambdaConcurrency',
+        'The function runs only when CloudFormation creates or updates the custom resource that turns registry events on.'),
+      ...forPacks(['HIPAA.Security', 'NIST.800.53.R5'], 'LambdaDLQ',
+        'CloudFormation invokes the function and waits for its answer, which the handler always sends; an event that never ' +
+        'reaches it fails the stack operation at the custom resource timeout. There is nothing to dead-letter.'),
+      ...forPacks(COMPLIANCE_PACKS, 'LambdaInsideVPC', NOT_IN_VPC),
+    ]);
+    acknowledgeRules(cfn(parts.enabler.logGroup)!, forPacks(COMPLIANCE_PACKS, 'CloudWatchLogGroupEncrypted',
+      'The function logs whether registry events were turned on: no media, no credentials. CloudWatch Logs encrypts every ' +
+      'log group at rest with AWS owned keys.'));
   }
-}
-
-/**
- * The findings on aws-cdk-lib's AwsCustomResource singleton function (one per stack, shared by
- * every AwsCustomResource of the stack), which the library does not configure.
- */
-export function acknowledgeAwsCustomResourceFunction(stack: Stack, id: string): void {
-  const fn = stack.node.tryFindChild(id);
-  const fnResource = fn?.node.tryFindChild('Resource') as CfnResource | undefined;
-  if (!fn || !fnResource || fnResource.getMetadata('cdk_nag')?.rules_to_suppress?.some((r: { id: string }) => r.id === 'AwsSolutions-L1')) {
-    return;
-  }
-  const why = 'aws-cdk-lib\'s AwsCustomResource singleton function, which runs only when CloudFormation creates or updates ' +
-    'the custom resource (here: turning AWS IoT registry events on); its runtime, role and settings are aws-cdk-lib\'s.';
-  acknowledgeRules(fnResource, [
-    { id: 'AwsSolutions-L1', reason: `${why} Its runtime is chosen by the aws-cdk-lib release the app uses.` },
-    ...forPacks(['HIPAA.Security', 'NIST.800.53.R5'], 'LambdaConcurrency', why),
-    ...forPacks(['HIPAA.Security', 'NIST.800.53.R5'], 'LambdaDLQ', `${why} CloudFormation waits for its answer; there is nothing to dead-letter.`),
-    ...forPacks(COMPLIANCE_PACKS, 'LambdaInsideVPC', `${why} It calls the public AWS IoT endpoint only.`),
-  ]);
-  const role = fn.node.tryFindChild('ServiceRole')?.node.defaultChild as CfnResource | undefined;
-  if (role) {
-    acknowledgeRules(role, [{
-      id: 'AwsSolutions-IAM4',
-      reason: `${why} The managed policy AWSLambdaBasicExecutionRole only lets it write its logs.`,
-      findings: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
-    }]);
+  // cfn-lint W3005: aws-cdk-lib's Function adds a DependsOn on its role, which the Role GetAtt already implies.
+  for (const fn of [parts.worker, parts.enabler?.fn]) {
+    cfn(fn)?.addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Synthesizes the templates the suite is about into one directory, for cfn-lint (test/lint/cfn-lint.sh):
- * the example app, a fleet with grants and a DeviceIdentity (environment-agnostic and with a literal environment)
+ * the example app (its camera and its doorbells, which come and go), a fleet with grants and a DeviceIdentity (environment-agnostic and with a literal environment)
  * and a fleet of 100 cameras. The integration test's templates are its committed snapshot.
  *
  *   ts-node --project test/tsconfig.json test/lint/synth-templates.ts OUTDIR
@@ -10,6 +10,7 @@ import { App, Stack, StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { CameraStack } from '../../example/camera-stack';
+import { DoorbellStack } from '../../example/doorbell-stack';
 import { CameraFleet, DeviceIdentity } from '../../src';
 
 const outdir = process.argv[2];
@@ -37,6 +38,8 @@ function fleetStack(app: App, id: string, cameras: number, props?: StackProps): 
 
 const app = new App({ outdir });
 new CameraStack(app, 'WebRtcIngestionExample');
+new DoorbellStack(app, 'DoorbellsExample');
+new DoorbellStack(app, 'DoorbellsExampleEu', { env: { account: '111111111111', region: 'eu-west-1' } });
 fleetStack(app, 'Fleet', 3);
 fleetStack(app, 'FleetEu', 3, { env: { account: '111111111111', region: 'eu-west-1' } });
 fleetStack(app, 'Fleet100', 100);

@@ -7,7 +7,9 @@
  *   user's backend (`{ name }`, or `{ name, provisioning: true }` from a pre-provisioning hook);
  * - the schedule (EventBridge): reconciliation, which enqueues every name whose cameras differ
  *   from the source of truth;
- * - directly, `{ "action": "list" }`: the run-time cameras and their state.
+ * - directly, `{ "action": "list" }`: the run-time cameras and their state;
+ * - CloudFormation (another function of the same bundle, with its own role): the custom resource
+ *   that turns registry events on (./registry-events).
  *
  * A message is a reason to look, never an instruction: the worker reads the AWS IoT registry (the
  * source of truth) and converges the name to it, so duplicated, reordered and stale events are
@@ -19,6 +21,7 @@ import { KinesisVideoClient, ListSignalingChannelsCommand, ListSignalingChannels
 import { SendMessageBatchCommand, SendMessageBatchCommandOutput, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { Cameras, CameraSettings, RefusedError } from './cameras';
+import { isCfnRequest, onRegistryEventsResource } from './registry-events';
 import { Telemetry } from './log';
 import { CameraRecord, StateTable } from './state';
 import { DeadlineBoundCaller, errorName, PermanentError, RetryTiming } from '../shared/retry';
@@ -287,6 +290,9 @@ function nameOf(body: string): { name?: string; provisioning?: boolean } {
 let sharedClients: ReturnType<typeof clients> | undefined;
 
 export async function handler(event: SQSEvent | { action?: string; source?: string }, context: Context): Promise<unknown> {
+  if (isCfnRequest(event)) {
+    return onRegistryEventsResource(event, context, TIMING);
+  }
   const cfg = config();
   const c = sharedClients ??= clients();
   const worker = new Worker(cfg, c, Date.now() + context.getRemainingTimeInMillis() - MARGIN_MS);
