@@ -277,8 +277,8 @@ export class KvsControlPlaneStandIn {
         }
         const status = this.statusOf(r, now);
         return kind === 'channel'
-          ? { body: { ChannelInfo: { ChannelName: r.name, ChannelARN: r.arn, ChannelType: 'SINGLE_MASTER', ChannelStatus: status, Version: String(r.version) } } }
-          : { body: { StreamInfo: { StreamName: r.name, StreamARN: r.arn, Status: status, Version: String(r.version), DataRetentionInHours: r.retentionHours } } };
+          ? { body: { ChannelInfo: { ChannelName: r.name, ChannelARN: r.arn, ChannelType: 'SINGLE_MASTER', ChannelStatus: status, Version: `${r.version}` } } }
+          : { body: { StreamInfo: { StreamName: r.name, StreamARN: r.arn, Status: status, Version: `${r.version}`, DataRetentionInHours: r.retentionHours } } };
       }
       case 'DeleteSignalingChannel':
       case 'DeleteStream': {

@@ -86,7 +86,8 @@ export class Cameras {
         if (!current || current.status === 'DELETING') {
           return;
         }
-        await this.ignoreGone(() => this.caller.call(this.kvs, new DeleteSignalingChannelCommand({ ChannelARN: current.arn, CurrentVersion: current.version })));
+        await this.ignoreGone(() => this.caller.call(this.kvs,
+          new DeleteSignalingChannelCommand({ ChannelARN: current.arn, CurrentVersion: current.version })));
       });
     } else if (channel) {
       found = true;
@@ -101,7 +102,8 @@ export class Cameras {
           if (!current || current.status === 'DELETING') {
             return;
           }
-          await this.ignoreGone(() => this.caller.call(this.kvs, new DeleteStreamCommand({ StreamARN: current.arn, CurrentVersion: current.version })));
+          await this.ignoreGone(() => this.caller.call(this.kvs,
+            new DeleteStreamCommand({ StreamARN: current.arn, CurrentVersion: current.version })));
         });
       } else {
         streamKept = stream.status !== 'DELETING';
@@ -224,12 +226,14 @@ export class Cameras {
       if (current.Status !== 'ENABLED') {
         return;
       }
-      await this.caller.call(this.kvs, new UpdateMediaStorageConfigurationCommand({ ChannelARN: channelArn, MediaStorageConfiguration: { Status: 'DISABLED' } }));
+      await this.caller.call(this.kvs,
+        new UpdateMediaStorageConfigurationCommand({ ChannelARN: channelArn, MediaStorageConfiguration: { Status: 'DISABLED' } }));
     });
   }
 
   private async storageOf(channelArn: string): Promise<{ Status?: string; StreamARN?: string }> {
-    const out = await this.caller.call<DescribeMediaStorageConfigurationCommandOutput>(this.kvs, new DescribeMediaStorageConfigurationCommand({ ChannelARN: channelArn }));
+    const out = await this.caller.call<DescribeMediaStorageConfigurationCommandOutput>(this.kvs,
+      new DescribeMediaStorageConfigurationCommand({ ChannelARN: channelArn }));
     return out.MediaStorageConfiguration ?? {};
   }
 
@@ -240,7 +244,8 @@ export class Cameras {
   private async describeChannel(name: string): Promise<Found | undefined> {
     return this.caller.retrying(`could not read signaling channel ${name}`, async () => {
       try {
-        const out = await this.caller.call<DescribeSignalingChannelCommandOutput>(this.kvs, new DescribeSignalingChannelCommand({ ChannelName: name }));
+        const out = await this.caller.call<DescribeSignalingChannelCommandOutput>(this.kvs,
+          new DescribeSignalingChannelCommand({ ChannelName: name }));
         const info = out.ChannelInfo!;
         return { arn: info.ChannelARN!, status: info.ChannelStatus, version: info.Version };
       } catch (e) {

@@ -8,7 +8,11 @@
 export type MetricName = 'Onboarded' | 'Retired' | 'Failed' | 'OverBudget' | 'Pending';
 
 export class Telemetry {
-  constructor(private readonly namespace: string, private readonly onboardingId: string, private readonly out: (line: string) => void = console.log) {}
+  constructor(
+    private readonly namespace: string,
+    private readonly onboardingId: string,
+    private readonly out: (line: string) => void = console.log,
+  ) {}
 
   /** One structured log line about one camera (or the whole onboarding). */
   public log(fields: { level?: 'info' | 'warn' | 'error'; camera?: string; step: string; message?: string; [key: string]: unknown }): void {

@@ -55,7 +55,8 @@ export class StateTable {
 
   public async get(name: string): Promise<CameraRecord | undefined> {
     const out = await this.caller.retrying(`could not read the record of camera ${name}`, () =>
-      this.caller.call<GetItemCommandOutput>(this.client, new GetItemCommand({ TableName: this.tableName, Key: { name: { S: name } }, ConsistentRead: true })));
+      this.caller.call<GetItemCommandOutput>(this.client,
+        new GetItemCommand({ TableName: this.tableName, Key: { name: { S: name } }, ConsistentRead: true })));
     return out.Item ? fromItem(out.Item) : undefined;
   }
 
@@ -109,7 +110,8 @@ export class StateTable {
     let start: Record<string, AttributeValue> | undefined;
     do {
       const page = await this.caller.retrying('could not scan the camera records', () =>
-        this.caller.call<ScanCommandOutput>(this.client, new ScanCommand({ TableName: this.tableName, ExclusiveStartKey: start, ConsistentRead: true })));
+        this.caller.call<ScanCommandOutput>(this.client,
+          new ScanCommand({ TableName: this.tableName, ExclusiveStartKey: start, ConsistentRead: true })));
       for (const item of page.Items ?? []) {
         if (item.name?.S !== BUDGET_ITEM) {
           records.push(fromItem(item));

@@ -21,8 +21,8 @@ import { KinesisVideoClient, ListSignalingChannelsCommand, ListSignalingChannels
 import { SendMessageBatchCommand, SendMessageBatchCommandOutput, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { Cameras, CameraSettings, RefusedError } from './cameras';
-import { isCfnRequest, onRegistryEventsResource } from './registry-events';
 import { Telemetry } from './log';
+import { isCfnRequest, onRegistryEventsResource } from './registry-events';
 import { CameraRecord, StateTable } from './state';
 import { DeadlineBoundCaller, errorName, PermanentError, RetryTiming } from '../shared/retry';
 
