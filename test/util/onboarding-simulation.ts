@@ -270,8 +270,8 @@ function parse(line: string): any {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** The simulation, in this process (the child's side). */
-async function runHere(bundle: string): Promise<OnboardingSimulationResult> {
+/** Stand-ins started, the worker's environment set, its log lines captured. */
+async function setUp(bundle: string, budget = BUDGET): Promise<World> {
   const kvs = new KvsControlPlaneStandIn({ prefix: PREFIX, fleetTag: FLEET_TAG, onboardingTag: ONBOARDING_TAG }, 1_000, 2_000);
   const iot = new IotRegistryStandIn();
   const ddb = new DynamoDbStandIn();
@@ -299,7 +299,7 @@ async function runHere(bundle: string): Promise<OnboardingSimulationResult> {
     STORAGE_TIER: '',
     KMS_KEY_ARN: '',
     DELETE_STREAM: 'false',
-    STORAGE_BUDGET: String(BUDGET),
+    STORAGE_BUDGET: String(budget),
     TABLE_NAME: 'State',
     QUEUE_URL,
     METRICS_NAMESPACE: 'CdkKinesisVideoWebrtc/CameraOnboarding',
@@ -310,6 +310,13 @@ async function runHere(bundle: string): Promise<OnboardingSimulationResult> {
   console.log = capture;
   console.error = capture;
   console.warn = capture;
+  return world;
+}
+
+/** The simulation, in this process (the child's side). */
+async function runHere(bundle: string): Promise<OnboardingSimulationResult> {
+  const world = await setUp(bundle);
+  const { kvs, iot, ddb, sqs } = world;
 
   // Resources the onboarding does not own, with their links.
   const foreign: Record<string, { channel: string; stream: string }> = {};
@@ -414,10 +421,57 @@ async function runHere(bundle: string): Promise<OnboardingSimulationResult> {
   };
 }
 
+/** The bench: the quota floor of 100 cameras, and the measured times. */
+export interface OnboardingBenchResult {
+  readonly cameras: number;
+  /** Seconds the quotas impose at least: the link's 10 calls per second (creates allow 50). */
+  readonly onboardFloorS: number;
+  readonly retireFloorS: number;
+  /** From the first registry event to the last camera linked (or retired). */
+  readonly onboardS: number;
+  readonly retireS: number;
+  readonly onboarded: number;
+  readonly retired: number;
+  readonly problems: string[];
+}
+
+/** 100 things registered at once, then deleted at once: wall time against the quota floor. */
+async function benchHere(bundle: string, cameras = 100): Promise<OnboardingBenchResult> {
+  const world = await setUp(bundle, cameras);
+  const { kvs, iot, ddb, sqs } = world;
+  world.startPolling();
+  const names = Array.from({ length: cameras }, (_, i) => cameraName(i));
+  let started = Date.now();
+  world.deliver(names.map((name) => iot.register(name)), { duplicates: false, shuffle: false });
+  await world.idle();
+  const onboardS = (Date.now() - started) / 1000;
+  const onboarded = world.figures('onboard', started).linked;
+  started = Date.now();
+  world.deliver(names.map((name) => iot.deregister(name)), { duplicates: false, shuffle: false });
+  await world.idle();
+  const retireS = (Date.now() - started) / 1000;
+  const retired = [...ddb.items.values()].filter((i) => i.status?.S === 'RETIRED').length;
+  world.stopPolling();
+  await sleep(100);
+  await Promise.all([kvs.stop(), iot.stop(), ddb.stop(), sqs.stop()]);
+  // Each onboarding links once (10 per second); each retirement unlinks once (10 per second).
+  const floor = cameras / 10;
+  return { cameras, onboardFloorS: floor, retireFloorS: floor, onboardS, retireS, onboarded, retired, problems: world.problems };
+}
+
+/** Runs the bench in a child process. */
+export async function runOnboardingBench(bundle = SHIPPED_WORKER_BUNDLE): Promise<OnboardingBenchResult> {
+  return JSON.parse(await runChild(['--bundle', bundle, '--bench']));
+}
+
 /** Runs the simulation in a child process and returns its result. */
 export async function runOnboardingSimulation(bundle = SHIPPED_WORKER_BUNDLE): Promise<OnboardingSimulationResult> {
+  return JSON.parse(await runChild(['--bundle', bundle]));
+}
+
+async function runChild(args: string[]): Promise<string> {
   const output = await new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', 'ts-node/register', __filename, '--bundle', bundle], {
+    const child = spawn(process.execPath, ['-r', 'ts-node/register', __filename, ...args], {
       cwd: path.join(__dirname, '..', '..'),
       env: {
         PATH: process.env.PATH,
@@ -438,13 +492,15 @@ export async function runOnboardingSimulation(bundle = SHIPPED_WORKER_BUNDLE): P
   if (!line) {
     throw new Error(`no result from the simulation: ${output.slice(-2_000)}`);
   }
-  return JSON.parse(line.slice('SIMULATION_RESULT '.length));
+  return line.slice('SIMULATION_RESULT '.length);
 }
 
 if (require.main === module) {
   const i = process.argv.indexOf('--bundle');
   const out = process.stdout.write.bind(process.stdout);
-  runHere(path.resolve(i >= 0 ? process.argv[i + 1] : SHIPPED_WORKER_BUNDLE)).then((result) => {
+  const bundle = path.resolve(i >= 0 ? process.argv[i + 1] : SHIPPED_WORKER_BUNDLE);
+  const run: Promise<unknown> = process.argv.includes('--bench') ? benchHere(bundle) : runHere(bundle);
+  run.then((result) => {
     out(`SIMULATION_RESULT ${JSON.stringify(result)}\n`, () => process.exit(0));
   }, (e) => {
     process.stderr.write(`${(e as Error).stack}\n`);
