@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { NagSuppressions } from 'cdk-nag-v2';
 import { Construct } from 'constructs';
-import { CameraFleet, DeviceIdentity, SignalingChannel, StorageTier, VideoStream, WebRtcIngestion } from 'cdk-kinesis-video-webrtc';
+import { CameraFleet, CameraOnboarding, DeviceIdentity, SignalingChannel, StorageTier, VideoStream, WebRtcIngestion } from 'cdk-kinesis-video-webrtc';
 
 /** The name prefix of the fleet, and the account and region of the environment-specific stack. */
 export const FLEET_PREFIX = 'shop-';
@@ -51,6 +51,14 @@ export class CamerasStack extends Stack {
     fleet.grantPlayback(viewerRole);
     // the library's own device role, role alias and IoT policy: no finding, no action from the user
     new DeviceIdentity(this, 'ShopDevices', { fleet, credentialDuration: Duration.hours(2) });
+    // run-time cameras of the fleet (one per AWS IoT thing named shop-...), announced by the backend too
+    const onboarding = new CameraOnboarding(this, 'ShopOnboarding', { fleet, storageBudget: 90 });
+    const backendRole = new iam.Role(this, 'BackendRole', {
+      assumedBy: new iam.AccountRootPrincipal(),
+      description: 'Assumed by the backend that provisions cameras',
+    });
+    onboarding.grantSendCameraNames(backendRole);
+    onboarding.grantListCameras(backendRole);
 
     const garage = WebRtcIngestion.fromWebRtcIngestionAttributes(this, 'Garage', {
       channelArn: this.formatArn({ service: 'kinesisvideo', resource: 'channel', resourceName: 'garage/1700000000000' }),
@@ -69,7 +77,7 @@ export class CamerasStack extends Stack {
     ]);
     acknowledgeFleetWildcards(viewerRole, [`channel/${FLEET_PREFIX}*`, `stream/${FLEET_PREFIX}*`]);
     // and CDK puts every grant in the role's default policy, an inline policy
-    for (const role of [deviceRole, viewerRole]) acknowledgeDefaultPolicy(role);
+    for (const role of [deviceRole, viewerRole, backendRole]) acknowledgeDefaultPolicy(role);
   }
 }
 
