@@ -234,10 +234,8 @@ export class CameraOnboarding extends Construct {
       description: `Makes and retires the run-time cameras of camera fleet ${fleet.node.path}`,
       inlinePolicies: { CameraOnboarding: new iam.PolicyDocument({ statements }) },
     });
-    if (fleet.encryptionKey) {
-      // CreateStream with a customer-managed key: the key must be usable by the creator.
-      fleet.encryptionKey.grant(role, 'kms:DescribeKey', 'kms:CreateGrant');
-    }
+    // No KMS permission: the Service Authorization Reference lists no dependent action for
+    // CreateStream, and the worker never reads or writes media (the fleet's key is only named).
 
     const removal = defaults.removalPolicy ?? RemovalPolicy.RETAIN;
     const fn = new CameraOnboardingFunction(this, 'Worker', {

@@ -107,16 +107,16 @@ test('defaults: the stack cameras\' defaults, recordings kept, a budget of 100',
   }));
 });
 
-test('a fleet key is given to the worker, which may use it to create streams', () => {
+test('a fleet key is named to the worker for CreateStream, and the worker gets no KMS permission', () => {
   const stack = new Stack(new App(), 'Shop');
   const key = new kms.Key(stack, 'Key');
   const fleet = new CameraFleet(stack, 'Fleet', { namePrefix: 'shop-', encryptionKey: key });
   new CameraOnboarding(stack, 'Onboarding', { fleet });
   const template = Template.fromStack(stack);
   expect(workerEnv(template).KMS_KEY_ARN).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] });
-  template.hasResourceProperties('AWS::IAM::Policy', {
-    PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: ['kms:DescribeKey', 'kms:CreateGrant'] })]) },
-  });
+  expect(JSON.stringify(template.findResources('AWS::IAM::Role', { Properties: { Description: Match.stringLikeRegexp('run-time cameras') } })))
+    .not.toContain('kms:');
+  expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toContain('kms:');
 });
 
 test('alarms on failures and on the budget, and metrics in the onboarding\'s namespace and dimension', () => {
