@@ -18,7 +18,7 @@ beforeAll(async () => {
 
 test('no problem found (every invocation ran, the queue drained, foreign cameras unchanged)', () => {
   expect(result.problems).toEqual([]);
-  expect(result.phases.map((p) => p.deadLetters)).toEqual([0, 0, 0, 0]);
+  expect(result.phases.map((p) => p.deadLetters)).toEqual([0, 0, 0, 0, 0, 0]);
 });
 
 describe(`${THINGS} things registered in bursts, events duplicated and reordered`, () => {
@@ -77,6 +77,17 @@ test('a name reused while its channel is DELETING waits, then records into its k
   expect(result.reuseCreatesWhileDeleting).toBeGreaterThan(0);
   expect(p.linked).toBe(BUDGET);
   expect(result.reusedStreamsKept).toBe(REUSED);
+});
+
+test('a camera refused by the service gets a FAILED record with the reason, and a reconciliation completes it', () => {
+  expect(result.serviceRefusal.status).toBe('FAILED');
+  expect(result.serviceRefusal.reason).toMatch(/AccountChannelLimitExceededException/);
+  expect(result.serviceRefusal.afterReconciliation).toBe('ONBOARDED');
+  expect(phase('refused').metrics.Failed).toBeGreaterThanOrEqual(1);
+});
+
+test('a camera announced by the backend before its thing exists is made at once, and retired after the grace', () => {
+  expect(result.announced).toEqual({ atOnce: 'ONBOARDED', withinGrace: 'ONBOARDED', afterGrace: 'RETIRED' });
 });
 
 test('nothing outside the onboarding is touched, and it never tries what its role forbids', () => {

@@ -16,6 +16,7 @@
  * - CREATING for `creatingMs` after creation, DELETING for `deletingMs` after deletion; a name is
  *   free again only after that (create answers ResourceInUseException meanwhile);
  * - DeleteSignalingChannel on a linked channel: ResourceInUseException;
+ * - the account's channel quota, when set (`channelLimit`): AccountChannelLimitExceededException;
  * - the caller's IAM policy, as the onboarding's worker role allows (proved separately by IAM
  *   simulation in test/camera-onboarding-least-privilege.test.ts): create only with the prefix
  *   and exactly the fleet and onboarding tags; read only the fleet's resources; change or delete
@@ -94,6 +95,8 @@ export class KvsControlPlaneStandIn {
   private server?: http.Server;
   private linksUrl = '';
   private generation = 0;
+  /** The account's channel quota (AccountChannelLimitExceededException beyond it). */
+  public channelLimit = Infinity;
 
   constructor(private readonly policy: CallerPolicy, private readonly creatingMs = 1_000, private readonly deletingMs = 2_000) {
     this.links = new KvsStandIn(creatingMs);
@@ -258,6 +261,9 @@ export class KvsControlPlaneStandIn {
         const name: string = input.ChannelName ?? input.StreamName;
         if (this.resources.has(`${kind}/${name}`)) {
           return { error: 'ResourceInUseException', message: `The ${kind} ${name} already exists (or is DELETING).` };
+        }
+        if (kind === 'channel' && [...this.resources.values()].filter((r) => r.kind === 'channel').length >= this.channelLimit) {
+          return { error: 'AccountChannelLimitExceededException', message: `You have reached the maximum limit of ${this.channelLimit} channels.` };
         }
         const tags = kind === 'stream' ? input.Tags ?? {} : Object.fromEntries((input.Tags ?? []).map((t: any) => [t.Key, t.Value]));
         const r = this.make(kind, name, tags, input.DataRetentionInHours ?? 0, now);

@@ -23,7 +23,11 @@
  *    named after a stack camera and another fleet's camera: 100 linked (budget 100), 50 over budget;
  * 2. 50 things deleted: 50 cameras retired (recordings kept);
  * 3. reconciliation: the 50 over budget complete; a second reconciliation finds nothing to do;
- * 4. name reuse: 5 things deleted and registered again while their channels are DELETING.
+ * 4. name reuse: 5 things deleted and registered again while their channels are DELETING;
+ * 5. a camera refused by the service (the account's channel quota): FAILED with the reason, then
+ *    completed by a reconciliation once the quota allows it;
+ * 6. a camera announced by the backend (`provisioning: true`) before its thing exists: made at
+ *    once, retired by a reconciliation after the grace (shortened to 3 s) without a thing.
  */
 import { spawn } from 'child_process';
 import * as path from 'path';
@@ -50,6 +54,8 @@ export const STACK_CAMERAS = ['shop-stack-1', 'shop-stack-2', 'shop-stack-3'];
 export const OTHER_FLEET_CAMERAS = ['shop-annex-1', 'shop-annex-2'];
 export const OUTSIDE_CAMERAS = ['plain-1'];
 export const GHOST = 'shop-ghost';
+export const REFUSED_BY_SERVICE = 'shop-over-quota';
+export const ANNOUNCED = 'shop-announced';
 
 /** A snapshot of the world after a phase. */
 export interface PhaseFigures {
@@ -93,6 +99,10 @@ export interface OnboardingSimulationResult {
   /** Creates of a reused name answered ResourceInUseException while the old channel was DELETING. */
   readonly reuseCreatesWhileDeleting: number;
   readonly ghostHasCamera: boolean;
+  /** The camera refused by the service (the account's channel quota): its record, then its status after a reconciliation. */
+  readonly serviceRefusal: { status?: string; reason?: string; afterReconciliation?: string };
+  /** The camera announced by the backend: its status at once, within the grace, and after it. */
+  readonly announced: { atOnce?: string; withinGrace?: string; afterGrace?: string };
   readonly logLines: number;
   readonly structuredLogLines: number;
 }
@@ -377,6 +387,36 @@ async function runHere(bundle: string): Promise<OnboardingSimulationResult> {
     && c.outcome === 'ResourceInUseException' && c.at >= started).length;
   const reusedStreamsKept = reused.filter((name) => kvs.find('stream', name)?.arn === streamsBefore[name]).length;
 
+  // Phase 5: refused by the service (the account's channel quota): a FAILED record with the reason,
+  // completed by a reconciliation once the quota allows it.
+  started = Date.now();
+  process.env.STORAGE_BUDGET = String(BUDGET + 2);
+  kvs.channelLimit = kvs.live('channel').length;
+  world.deliver([iot.register(REFUSED_BY_SERVICE)], { duplicates: false });
+  await world.idle();
+  const serviceRefusal = { status: ddb.items.get(REFUSED_BY_SERVICE)?.status?.S, reason: ddb.items.get(REFUSED_BY_SERVICE)?.reason?.S };
+  kvs.channelLimit = Infinity;
+  reconciliations.push(await world.invoke({ action: 'reconcile' }));
+  await world.idle();
+  const afterQuota = ddb.items.get(REFUSED_BY_SERVICE)?.status?.S;
+  phases.push(world.figures('refused by the service, then completed', started));
+
+  // Phase 6: a camera announced by a pre-provisioning hook before its thing exists is made at once,
+  // and retired by a reconciliation once the grace is over without a thing.
+  started = Date.now();
+  process.env.PROVISIONING_GRACE_SECONDS = '3';
+  sqs.send(JSON.stringify({ name: ANNOUNCED, provisioning: true }));
+  await world.idle();
+  const announced = ddb.items.get(ANNOUNCED)?.status?.S;
+  reconciliations.push(await world.invoke({ action: 'reconcile' }));
+  await world.idle();
+  const announcedWithinGrace = ddb.items.get(ANNOUNCED)?.status?.S;
+  await sleep(3_100);
+  reconciliations.push(await world.invoke({ action: 'reconcile' }));
+  await world.idle();
+  const announcedAfterGrace = ddb.items.get(ANNOUNCED)?.status?.S;
+  phases.push(world.figures('announced by the backend', started));
+
   world.stopPolling();
   await sleep(100);
 
@@ -415,6 +455,8 @@ async function runHere(bundle: string): Promise<OnboardingSimulationResult> {
     reconciliations: reconciliations.map((r) => ({ enqueued: r.enqueued.length, pending: r.pending, overBudget: r.overBudget })),
     reusedStreamsKept,
     reuseCreatesWhileDeleting,
+    serviceRefusal: { ...serviceRefusal, afterReconciliation: afterQuota },
+    announced: { atOnce: announced, withinGrace: announcedWithinGrace, afterGrace: announcedAfterGrace },
     ghostHasCamera: kvs.find('channel', GHOST) !== undefined || kvs.find('stream', GHOST) !== undefined,
     logLines: world.logs.length,
     structuredLogLines: world.logs.filter((l) => parse(l)?.onboarding || parse(l)?.Onboarding).length,
