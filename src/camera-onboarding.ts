@@ -313,7 +313,8 @@ export class CameraOnboarding extends Construct {
 
   /** Permits an IAM principal to list the run-time cameras (invoke the worker with `{"action": "list"}`). */
   public grantListCameras(grantee: iam.IGrantable): iam.Grant {
-    return this.worker.grantInvoke(grantee);
+    // The function itself, not `grantInvoke`'s `<arn>:*` (versions and aliases), which it has none of.
+    return iam.Grant.addToPrincipal({ grantee, actions: ['lambda:InvokeFunction'], resourceArns: [this.worker.functionArn] });
   }
 
   /** Cameras onboarded (made, ACTIVE and linked). */

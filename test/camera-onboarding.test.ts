@@ -139,6 +139,11 @@ test('grantSendCameraNames and grantListCameras', () => {
     .filter((p) => JSON.stringify(p.Properties.Roles).includes('Backend'))
     .flatMap((p) => p.Properties.PolicyDocument.Statement.map((s: { Action: unknown }) => s.Action));
   expect(statements).toEqual([['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], 'lambda:InvokeFunction']);
+  // the worker itself, not `<arn>:*` (it has no versions or aliases)
+  const invoke = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement)
+    .find((s: { Action: unknown }) => s.Action === 'lambda:InvokeFunction');
+  expect(invoke.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^OnboardingWorker/), 'Arn'] });
 });
 
 describe('bad input', () => {
