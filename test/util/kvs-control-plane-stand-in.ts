@@ -24,8 +24,8 @@
  * Every call is recorded, so that a test can prove what was touched.
  */
 import * as http from 'http';
-import { AddressInfo } from 'net';
 import { KvsStandIn } from './kvs-stand-in';
+import { LoopbackServer } from './onboarding-stand-ins';
 
 const ACCOUNT = '123456789012';
 
@@ -87,37 +87,28 @@ export interface ControlPlaneCall {
   readonly outcome: string;
 }
 
-export class KvsControlPlaneStandIn {
+export class KvsControlPlaneStandIn extends LoopbackServer {
   public readonly calls: ControlPlaneCall[] = [];
   public readonly links: KvsStandIn;
   private readonly resources = new Map<string, Resource>(); // by `${kind}/${name}`, the live or DELETING one
   private readonly windows = new Map<string, { at: number; resource: string }[]>();
-  private server?: http.Server;
   private linksUrl = '';
   private generation = 0;
   /** The account's channel quota (AccountChannelLimitExceededException beyond it). */
   public channelLimit = Infinity;
 
   constructor(private readonly policy: CallerPolicy, private readonly creatingMs = 1_000, private readonly deletingMs = 2_000) {
+    super();
     this.links = new KvsStandIn(creatingMs);
   }
 
   public async start(): Promise<string> {
     this.linksUrl = await this.links.start();
-    this.server = http.createServer((req, res) => {
-      let body = '';
-      req.setEncoding('utf8');
-      req.on('data', (chunk) => body += chunk);
-      req.on('end', () => this.serve(req.url ?? '', body, res));
-    });
-    this.server.keepAliveTimeout = 60_000;
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return super.start();
   }
 
   public async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => this.server ? this.server.close(() => resolve()) : resolve());
+    await super.stop();
     await this.links.stop();
   }
 
@@ -169,7 +160,8 @@ export class KvsControlPlaneStandIn {
     return [...this.resources.values()].find((r) => r.arn === arn);
   }
 
-  private serve(path: string, body: string, res: http.ServerResponse): void {
+  protected serve(req: http.IncomingMessage, body: string, res: http.ServerResponse): void {
+    const path = req.url ?? '';
     const operation = PATHS[path.split('?')[0]];
     let input: any = {};
     try {

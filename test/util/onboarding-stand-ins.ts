@@ -18,7 +18,8 @@ import { createHash } from 'crypto';
 import * as http from 'http';
 import { AddressInfo } from 'net';
 
-abstract class LoopbackServer {
+/** An HTTP server on loopback that hands each request, body read, to `serve`. */
+export abstract class LoopbackServer {
   private server?: http.Server;
 
   public async start(): Promise<string> {
