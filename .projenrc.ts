@@ -39,7 +39,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   workflowNodeVersion: '24.x',
   // The link handler is bundled into assets/ by esbuild; jsii has no business compiling it into lib/.
   // cfn-response.ts is the handler's CloudFormation protocol module, bundled with it and nothing else.
-  excludeTypescript: ['src/**/*.lambda.ts', 'src/link-handler/cfn-response.ts'],
+  excludeTypescript: ['src/**/*.lambda.ts', 'src/link-handler/cfn-response.ts', 'src/handlers/**'],
+  // Handlers are registered below (projen's auto-discovery would put the generated construct beside
+  // the handler, in src/handlers/, which jsii does not compile).
+  lambdaAutoDiscover: false,
 
   // jsii targets: the names the README's Install table gives. Bindings are packaged (with
   // each language's toolchain) by the release workflow's package-* jobs; CI builds only the
@@ -64,6 +67,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   devDeps: [
     // bundled into the link handler's asset, never a runtime dependency of the library
     '@aws-sdk/client-kinesis-video@3.1116.0',
+    // bundled into the camera onboarding worker's asset, same release as the Kinesis Video client
+    '@aws-sdk/client-iot@3.1116.0',
+    '@aws-sdk/client-dynamodb@3.1116.0',
+    '@aws-sdk/client-sqs@3.1116.0',
     '@types/aws-lambda',
     'aws-sdk-client-mock@4.1.0',
     'cdk-nag@2.38.2',
@@ -105,6 +112,23 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // integ-runner's working directories, left behind only by an interrupted run
     'cdk-integ.out.*/',
   ],
+});
+
+// The Lambda handlers. The link handler keeps its generated construct beside it (as before auto-discovery
+// was turned off); the onboarding worker's construct goes to src/private/, compiled by jsii.
+new awscdk.LambdaFunction(project, {
+  entrypoint: 'src/link-handler/media-storage-link.lambda.ts',
+  cdkDeps: project.cdkDeps,
+  runtime: awscdk.LambdaRuntime.NODEJS_24_X,
+  bundlingOptions: { externals: [] },
+});
+new awscdk.LambdaFunction(project, {
+  entrypoint: 'src/handlers/camera-onboarding/worker.lambda.ts',
+  constructFile: 'src/private/camera-onboarding-function.ts',
+  constructName: 'CameraOnboardingFunction',
+  cdkDeps: project.cdkDeps,
+  runtime: awscdk.LambdaRuntime.NODEJS_24_X,
+  bundlingOptions: { externals: [] },
 });
 
 // integ-runner and integ-tests are added at `@latest` by `experimentalIntegRunner`; pin them.
@@ -179,6 +203,9 @@ project.eslint?.addIgnorePattern('test/consumer/matrix/');
 // Outside jsii's tsconfig (excludeTypescript), the handler is still linted, in ESLint's default project.
 project.eslint?.allowDefaultProjectFiles('src/link-handler/*.lambda.ts');
 project.eslint?.allowDefaultProjectFiles('src/link-handler/cfn-response.ts');
+project.eslint?.allowDefaultProjectFiles('src/handlers/*/*.ts');
+// Handler code is bundled by esbuild with its SDK clients (dev dependencies, never the library's).
+project.eslint?.allowDevDeps('src/handlers/**');
 
 // The tests synthesize the link handler's asset: `npx projen test` on a fresh clone bundles it first.
 project.testTask.prependSpawn(project.tasks.tryFind('bundle')!);
@@ -190,8 +217,22 @@ project.packageTask.spawn(project.tasks.tryFind('package:js')!);
 
 // The synthesis benchmark of issue "camera fleets": 1, 10, 100 cameras, library vs hand-written.
 project.addTask('bench', {
-  description: 'Synthesize 1, 10 and 100 cameras with the library and by hand, and print a table (RUNS=n per cell)',
-  exec: 'ts-node --project test/tsconfig.json bench/synth-bench.ts',
+  description: 'Synthesize 1, 10 and 100 cameras with the library and by hand, and print a table (RUNS=n per cell); ' +
+    'then onboard and retire 100 run-time cameras and print each time as a ratio to the quota floor',
+  steps: [
+    { exec: 'ts-node --project test/tsconfig.json bench/synth-bench.ts' },
+    { spawn: 'bundle' },
+    { exec: 'ts-node --project test/tsconfig.json bench/onboarding-bench.ts' },
+  ],
+});
+
+// The run-time onboarding simulation (issue 17): the shipped worker bundle against loopback stand-ins.
+project.addTask('test:onboarding-simulation', {
+  description: 'Run the camera onboarding simulation (150 things, budget 100) against the shipped worker bundle',
+  steps: [
+    { spawn: 'bundle' },
+    { exec: 'jest test/camera-onboarding.simulation.test.ts' },
+  ],
 });
 
 // The example app imports the library from source; its bundle must exist before synthesis.

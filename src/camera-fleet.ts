@@ -155,6 +155,16 @@ export class CameraFleet extends Construct {
     Tags.of(this).add(FLEET_TAG_KEY, this.fleetId, { priority: FLEET_TAG_PRIORITY });
   }
 
+  /**
+   * The key of the fleet tag, and the fleet's camera defaults, for run-time cameras
+   * (`CameraOnboarding`), which must be made exactly like the stack's.
+   *
+   * @internal
+   */
+  public get _runTimeCameraSettings(): { readonly tagKey: string; readonly defaults: CameraOptions } {
+    return { tagKey: FLEET_TAG_KEY, defaults: this.defaults };
+  }
+
   /** The cameras added so far. */
   public get cameras(): WebRtcIngestion[] {
     return [...this._cameras];

@@ -4,4 +4,5 @@ export * from './webrtc-ingestion';
 export * from './media-storage-link';
 export * from './camera-fleet';
 export * from './device-identity';
+export * from './camera-onboarding';
 export * from './viewer-identity';

@@ -1,6 +1,6 @@
 /**
  * Synthesizes the templates the suite is about into one directory, for cfn-lint (test/lint/cfn-lint.sh):
- * the example app, a fleet with grants, a DeviceIdentity and a ViewerIdentity (environment-agnostic and with a literal environment)
+ * the example app (its camera and its doorbells, which come and go), a fleet with grants, a DeviceIdentity and a ViewerIdentity (environment-agnostic and with a literal environment)
  * and a fleet of 100 cameras. The integration test's templates are its committed snapshot.
  *
  *   ts-node --project test/tsconfig.json test/lint/synth-templates.ts OUTDIR
@@ -11,6 +11,7 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { CameraStack } from '../../example/camera-stack';
+import { DoorbellStack } from '../../example/doorbell-stack';
 import { ViewersStack } from '../../example/viewers-stack';
 import { CameraFleet, DeviceIdentity, ViewerIdentity } from '../../src';
 
@@ -47,6 +48,8 @@ function fleetStack(app: App, id: string, cameras: number, props?: StackProps): 
 const app = new App({ outdir });
 new CameraStack(app, 'WebRtcIngestionExample');
 new ViewersStack(app, 'HomeViewersExample', { userPoolId: 'eu-west-1_AbCdEf123', userPoolClientId: '1example23456789' });
+new DoorbellStack(app, 'DoorbellsExample');
+new DoorbellStack(app, 'DoorbellsExampleEu', { env: { account: '111111111111', region: 'eu-west-1' } });
 fleetStack(app, 'Fleet', 3);
 fleetStack(app, 'FleetEu', 3, { env: { account: '111111111111', region: 'eu-west-1' } });
 fleetStack(app, 'Fleet100', 100);

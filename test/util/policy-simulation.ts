@@ -16,6 +16,8 @@
  * - `AWS::IAM::Role` / `AWS::IAM::User`: `arn:aws:iam::<account>:role/<path><RoleName or <stack>-<logical id>>`
  * - `AWS::IAM::ManagedPolicy`: `arn:aws:iam::<account>:policy/<path><ManagedPolicyName or <stack>-<logical id>>`
  * - `AWS::Lambda::Function`: `arn:aws:lambda:<region>:<account>:function:<FunctionName or logical id>`
+ * - `AWS::DynamoDB::Table`: `arn:aws:dynamodb:<region>:<account>:table/<TableName or logical id>`
+ * - `AWS::SQS::Queue`: `arn:aws:sqs:<region>:<account>:<QueueName or logical id>` (Ref: its URL)
  *
  * A generated physical name is stood in for by the logical id (by `<stack>-<logical id>` for IAM,
  * whose names attach policies across stacks). Anything the resolver does not
@@ -245,6 +247,17 @@ const RESOURCE_KINDS: Record<string, ResourceKind> = {
     nameProperty: 'ManagedPolicyName',
     // Ref of a managed policy is its ARN.
     ref: (name, resource) => `arn:${PARTITION}:iam::${ACCOUNT}:policy/${iamPath(resource)}${name}`,
+  },
+  'AWS::DynamoDB::Table': {
+    nameProperty: 'TableName',
+    ref: (name) => name,
+    arn: (name) => `arn:${PARTITION}:dynamodb:${REGION}:${ACCOUNT}:table/${name}`,
+  },
+  'AWS::SQS::Queue': {
+    nameProperty: 'QueueName',
+    // Ref of a queue is its URL.
+    ref: (name) => `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${name}`,
+    arn: (name) => `arn:${PARTITION}:sqs:${REGION}:${ACCOUNT}:${name}`,
   },
   'AWS::Lambda::Function': {
     nameProperty: 'FunctionName',

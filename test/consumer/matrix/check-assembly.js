@@ -1,5 +1,5 @@
 // Checks the matrix app's cloud assembly (argument: its cdk.out): both stacks, each with the
-// library's channels, streams, links, device and viewer identities and one nodejs24.x link handler, with the library's rule
+// library's channels, streams, links, device and viewer identities, camera onboarding and nodejs24.x functions, with the library's rule
 // acknowledgements for cdk-nag 2 in the template (cdk-nag 3 reads them from the construct tree,
 // which nag/check.ts proves) and cfn-lint's W3005 ignored on the handler.
 const fs = require('fs');
@@ -23,7 +23,11 @@ for (const stack of ['CamerasAgnostic', 'CamerasEu']) {
   check(ofType('AWS::KinesisVideo::Stream').some(([, r]) => r.Properties.DeviceName === 'front-door-camera'
     && r.Properties.StreamStorageConfiguration?.DefaultStorageTier === 'WARM'), `${stack}: a stream with a device name and the WARM tier`);
   const handlers = ofType('AWS::Lambda::Function').filter(([, r]) => r.Properties.Runtime === 'nodejs24.x');
-  check(handlers.length === 1, `${stack}: one nodejs24.x link handler`);
+  // the link handler, and the onboarding's worker and registry-events custom resource
+  check(handlers.length === 3, `${stack}: three nodejs24.x functions (link handler, onboarding worker, registry events)`);
+  check(ofType('AWS::Lambda::EventSourceMapping').length === 1 && ofType('AWS::IoT::TopicRule').length === 1
+    && ofType('Custom::AwsIotThingRegistryEvents').length === 1 && ofType('AWS::DynamoDB::Table').length === 1,
+  `${stack}: the camera onboarding's event source mapping, topic rule, registry events and state table`);
   for (const [id, r] of handlers) {
     check(JSON.stringify(r.Metadata?.['cfn-lint']) === JSON.stringify({ config: { ignore_checks: ['W3005'] } }), `${stack}/${id}: cfn-lint ignores W3005 only`);
     check((r.Metadata?.cdk_nag?.rules_to_suppress ?? []).length > 0, `${stack}/${id}: cdk_nag acknowledgements`);

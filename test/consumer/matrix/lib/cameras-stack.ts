@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { NagSuppressions } from 'cdk-nag-v2';
 import { Construct } from 'constructs';
-import { CameraFleet, DeviceIdentity, SignalingChannel, StorageTier, VideoStream, ViewerIdentity, WebRtcIngestion } from 'cdk-kinesis-video-webrtc';
+import { CameraFleet, CameraOnboarding, DeviceIdentity, SignalingChannel, StorageTier, VideoStream, ViewerIdentity, WebRtcIngestion } from 'cdk-kinesis-video-webrtc';
 
 /** The name prefix of the fleet, and the account and region of the environment-specific stack. */
 export const FLEET_PREFIX = 'shop-';
@@ -58,6 +58,14 @@ export class CamerasStack extends Stack {
       userPool: cognito.UserPool.fromUserPoolId(this, 'Users', 'eu-west-1_AbCdEf123'),
       userPoolClient: cognito.UserPoolClient.fromUserPoolClientId(this, 'AppClient', '1example23456789'),
     });
+    // run-time cameras of the fleet (one per AWS IoT thing named shop-...), announced by the backend too
+    const onboarding = new CameraOnboarding(this, 'ShopOnboarding', { fleet, storageBudget: 90 });
+    const backendRole = new iam.Role(this, 'BackendRole', {
+      assumedBy: new iam.AccountRootPrincipal(),
+      description: 'Assumed by the backend that provisions cameras',
+    });
+    onboarding.grantSendCameraNames(backendRole);
+    onboarding.grantListCameras(backendRole);
 
     const garage = WebRtcIngestion.fromWebRtcIngestionAttributes(this, 'Garage', {
       channelArn: this.formatArn({ service: 'kinesisvideo', resource: 'channel', resourceName: 'garage/1700000000000' }),
@@ -76,7 +84,7 @@ export class CamerasStack extends Stack {
     ]);
     acknowledgeFleetWildcards(viewerRole, [`channel/${FLEET_PREFIX}*`, `stream/${FLEET_PREFIX}*`]);
     // and CDK puts every grant in the role's default policy, an inline policy
-    for (const role of [deviceRole, viewerRole]) acknowledgeDefaultPolicy(role);
+    for (const role of [deviceRole, viewerRole, backendRole]) acknowledgeDefaultPolicy(role);
   }
 }
 

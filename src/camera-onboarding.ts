@@ -1,0 +1,405 @@
+import { CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as iot from 'aws-cdk-lib/aws-iot';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { CameraFleet } from './camera-fleet';
+import { acknowledgeOnboardingFindings } from './private/camera-onboarding-acknowledgements';
+import { CameraOnboardingFunction } from './private/camera-onboarding-function';
+import { thingNamePrefixProblem } from './private/validation';
+
+/** The tag that marks the channels and streams an onboarding made: the only ones its worker may change or delete. */
+const ONBOARDING_TAG_KEY = 'cdk-kinesis-video-webrtc:onboarding';
+
+/** The namespace of the onboarding's metrics (dimension `Onboarding`: the onboarding's id). */
+const METRICS_NAMESPACE = 'CdkKinesisVideoWebrtc/CameraOnboarding';
+
+/** "Ingest media" page: at most 100 signaling channels per account and region with storage enabled. */
+const STORAGE_CHANNELS_PER_ACCOUNT = 100;
+
+/** The worker's timeout: a camera waits seconds for ACTIVE; an unfinished one goes back to the queue. */
+const WORKER_TIMEOUT = Duration.minutes(2);
+
+/** The defaults of a WebRtcIngestion camera, which a run-time camera must match. */
+const DEFAULT_MESSAGE_TTL_SECONDS = 60;
+const DEFAULT_RETENTION_HOURS = 24;
+const DEFAULT_MEDIA_TYPE = 'video/h264,audio/aac';
+
+/** Worker actions, by what they may touch. */
+const CREATE_CHANNEL_ACTIONS = ['kinesisvideo:CreateSignalingChannel'];
+const CREATE_STREAM_ACTIONS = ['kinesisvideo:CreateStream'];
+const READ_FLEET_CHANNEL_ACTIONS = ['kinesisvideo:DescribeSignalingChannel', 'kinesisvideo:ListTagsForResource'];
+const READ_FLEET_STREAM_ACTIONS = ['kinesisvideo:DescribeStream', 'kinesisvideo:ListTagsForStream'];
+const CHANGE_OWN_CHANNEL_ACTIONS = [
+  'kinesisvideo:DeleteSignalingChannel',
+  'kinesisvideo:DescribeMediaStorageConfiguration',
+  'kinesisvideo:UpdateMediaStorageConfiguration',
+];
+const CHANGE_OWN_STREAM_ACTIONS = ['kinesisvideo:DeleteStream'];
+const LIST_ACTIONS = ['kinesisvideo:ListSignalingChannels'];
+const REGISTRY_READ_ACTIONS = ['iot:DescribeThing'];
+const REGISTRY_LIST_ACTIONS = ['iot:ListThings'];
+const STATE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Scan'];
+
+/**
+ * Properties of a `CameraOnboarding`.
+ */
+export interface CameraOnboardingProps {
+  /**
+   * The fleet whose cameras come and go. Run-time cameras get its name prefix, settings and tag,
+   * so its grants and `DeviceIdentity` cover them unchanged. The fleet must have a `namePrefix`:
+   * a thing belongs to the fleet when its name starts with it.
+   */
+  readonly fleet: CameraFleet;
+
+  /**
+   * How many run-time cameras (each a storage-enabled channel) this onboarding may keep at once.
+   * An account has at most 100 storage-enabled channels per region, the stack's cameras and
+   * other fleets' included: leave room for them. A camera over budget gets a dead-letter record,
+   * the `OverBudget` metric and alarm, and is completed by a later reconciliation once a camera retires.
+   *
+   * @default 100
+   */
+  readonly storageBudget?: number;
+
+  /**
+   * Turn AWS IoT registry events on (account-wide, never turned off again) and send the fleet's
+   * thing `created` and `deleted` events to the worker. Without them, cameras follow the
+   * registry at each reconciliation, or when the backend sends their names.
+   *
+   * @default true
+   */
+  readonly registryEvents?: boolean;
+
+  /**
+   * How often the reconciliation compares the registry with the run-time cameras and repairs
+   * what events missed (lost, duplicated, reordered).
+   *
+   * @default Duration.minutes(15)
+   */
+  readonly reconciliationInterval?: Duration;
+
+  /**
+   * The most worker invocations at once (the event source mapping's maximum concurrency,
+   * 2 to 1,000), each converging up to 10 cameras. The quotas (link: 10 calls per second per
+   * account) are what limits throughput; the worker retries throttling.
+   *
+   * @default 5
+   */
+  readonly maxConcurrency?: number;
+
+  /**
+   * How long a camera announced by the backend with `provisioning: true` (e.g. by a fleet
+   * provisioning pre-provisioning hook, before its thing exists) is kept while its thing does
+   * not exist yet.
+   *
+   * @default Duration.hours(1)
+   */
+  readonly provisioningGrace?: Duration;
+}
+
+/**
+ * Run-time cameras for a `CameraFleet`: each AWS IoT thing whose name starts with the fleet's
+ * `namePrefix` gets a camera (a signaling channel recorded into a video stream, both named
+ * after the thing, with the fleet's settings and tag), made when the thing is registered and
+ * retired when it is deleted.
+ *
+ * Triggers (at least once, in any order): the registry's thing events, names sent to `queue` by
+ * the user's backend, and a scheduled reconciliation. The worker reads the registry for each name
+ * and converges to it, under the service quotas and a storage budget. Its role may create only
+ * with the fleet's prefix and tags, and change or delete only the cameras it made.
+ *
+ * @example
+ * const fleet = new CameraFleet(this, 'Doorbells', { namePrefix: 'doorbell-' });
+ * const onboarding = new CameraOnboarding(this, 'Onboarding', { fleet, storageBudget: 80 });
+ * declare const backend: iam.IRole;
+ * onboarding.grantSendCameraNames(backend);
+ */
+export class CameraOnboarding extends Construct {
+  /** The value of the onboarding tag on the channels and streams this onboarding made. */
+  public readonly onboardingId: string;
+
+  /** The queue the backend sends camera names to (`{"name": "doorbell-42"}`). */
+  public readonly queue: sqs.IQueue;
+
+  /** Messages the worker could not process after 10 deliveries. */
+  public readonly deadLetterQueue: sqs.IQueue;
+
+  /** The state: a record per camera (status, reason) and the storage budget's slots. */
+  public readonly table: dynamodb.ITable;
+
+  /** The worker. Invoke it with `{"action": "list"}` to list the run-time cameras and their state. */
+  public readonly worker: lambda.IFunction;
+
+  /** In alarm when a camera failed or was refused in the last 5 minutes. */
+  public readonly failureAlarm: cloudwatch.Alarm;
+
+  /** In alarm when a camera could not be made for lack of storage budget in the last 5 minutes. */
+  public readonly overBudgetAlarm: cloudwatch.Alarm;
+
+  /** The storage budget. */
+  public readonly storageBudget: number;
+
+  constructor(scope: Construct, id: string, props: CameraOnboardingProps) {
+    super(scope, id);
+    const fleet = props.fleet;
+    const stack = Stack.of(this);
+    const prefix = fleet.namePrefix;
+    if (prefix === '') {
+      throw new Error(`invalid fleet: camera fleet '${fleet.node.path}' has no namePrefix, got ''. ` +
+        'The run-time cameras are the AWS IoT things whose name starts with the prefix, and the worker\'s role is limited to it');
+    }
+    const prefixProblem = thingNamePrefixProblem('namePrefix', prefix,
+      `the run-time cameras of fleet '${fleet.node.path}' are the AWS IoT things whose name starts with it`);
+    if (prefixProblem) {
+      throw new Error(prefixProblem);
+    }
+    this.storageBudget = props.storageBudget ?? STORAGE_CHANNELS_PER_ACCOUNT;
+    if (!Token.isUnresolved(this.storageBudget) && (!Number.isInteger(this.storageBudget) || this.storageBudget < 0)) {
+      throw new Error(`invalid storageBudget: expected a whole number of cameras, 0 or more, got ${this.storageBudget}`);
+    }
+    const maxConcurrency = props.maxConcurrency ?? 5;
+    if (!Token.isUnresolved(maxConcurrency) && (!Number.isInteger(maxConcurrency) || maxConcurrency < 2 || maxConcurrency > 1000)) {
+      throw new Error(`invalid maxConcurrency: expected a whole number from 2 to 1000 (the event source mapping's range), got ${maxConcurrency}`);
+    }
+    this.onboardingId = `${stack.stackName}/${this.node.addr}`;
+    const { tagKey: fleetTagKey, defaults } = fleet._runTimeCameraSettings;
+
+    const table = new dynamodb.Table(this, 'State', {
+      partitionKey: { name: 'name', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecovery: true,
+      // The cameras themselves outlive the stack; their records are rebuilt from the registry and the tags.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.table = table;
+
+    const deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.deadLetterQueue = deadLetterQueue;
+    const queue = new sqs.Queue(this, 'Queue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // Lambda's advice for event source mappings: six times the function's timeout.
+      visibilityTimeout: Duration.seconds(WORKER_TIMEOUT.toSeconds() * 6),
+      deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: 10 },
+    });
+    this.queue = queue;
+
+    const logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    const channels = stack.formatArn({ service: 'kinesisvideo', resource: 'channel', resourceName: `${prefix}*` });
+    const streams = stack.formatArn({ service: 'kinesisvideo', resource: 'stream', resourceName: `${prefix}*` });
+    const things = stack.formatArn({ service: 'iot', resource: 'thing', resourceName: `${prefix}*` });
+    const withOurTagsOnly = {
+      'StringEquals': {
+        [`aws:RequestTag/${fleetTagKey}`]: fleet.fleetId,
+        [`aws:RequestTag/${ONBOARDING_TAG_KEY}`]: this.onboardingId,
+      },
+      'ForAllValues:StringEquals': { 'aws:TagKeys': [fleetTagKey, ONBOARDING_TAG_KEY] },
+    };
+    const fleetOnly = { StringEquals: { [`aws:ResourceTag/${fleetTagKey}`]: fleet.fleetId } };
+    const ownOnly = { StringEquals: { [`aws:ResourceTag/${ONBOARDING_TAG_KEY}`]: this.onboardingId } };
+    const statements = [
+      new iam.PolicyStatement({ actions: CREATE_CHANNEL_ACTIONS, resources: [channels], conditions: withOurTagsOnly }),
+      new iam.PolicyStatement({ actions: CREATE_STREAM_ACTIONS, resources: [streams], conditions: withOurTagsOnly }),
+      new iam.PolicyStatement({ actions: READ_FLEET_CHANNEL_ACTIONS, resources: [channels], conditions: fleetOnly }),
+      new iam.PolicyStatement({ actions: READ_FLEET_STREAM_ACTIONS, resources: [streams], conditions: fleetOnly }),
+      new iam.PolicyStatement({ actions: CHANGE_OWN_CHANNEL_ACTIONS, resources: [channels], conditions: ownOnly }),
+      new iam.PolicyStatement({ actions: CHANGE_OWN_STREAM_ACTIONS, resources: [streams], conditions: ownOnly }),
+      new iam.PolicyStatement({ actions: LIST_ACTIONS, resources: ['*'] }),
+      new iam.PolicyStatement({
+        actions: REGISTRY_READ_ACTIONS,
+        resources: [things],
+      }),
+      new iam.PolicyStatement({ actions: REGISTRY_LIST_ACTIONS, resources: ['*'] }),
+      new iam.PolicyStatement({ actions: STATE_ACTIONS, resources: [table.tableArn] }),
+      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
+    ];
+    const role = new iam.Role(this, 'WorkerRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Makes and retires the run-time cameras of camera fleet ${fleet.node.path}`,
+      inlinePolicies: { CameraOnboarding: new iam.PolicyDocument({ statements }) },
+    });
+    // No KMS permission: the Service Authorization Reference lists no dependent action for
+    // CreateStream, and the worker never reads or writes media (the fleet's key is only named).
+
+    const removal = defaults.removalPolicy ?? RemovalPolicy.RETAIN;
+    const fn = new CameraOnboardingFunction(this, 'Worker', {
+      description: `Makes and retires the run-time cameras of camera fleet ${fleet.node.path} (cdk-kinesis-video-webrtc)`,
+      role,
+      logGroup,
+      timeout: WORKER_TIMEOUT,
+      environment: {
+        NAME_PREFIX: prefix,
+        FLEET_TAG_KEY: fleetTagKey,
+        FLEET_ID: fleet.fleetId,
+        ONBOARDING_TAG_KEY,
+        ONBOARDING_ID: this.onboardingId,
+        MESSAGE_TTL_SECONDS: String(defaults.messageTtl?.toSeconds() ?? DEFAULT_MESSAGE_TTL_SECONDS),
+        RETENTION_HOURS: String(defaults.retention?.toHours() ?? DEFAULT_RETENTION_HOURS),
+        MEDIA_TYPE: defaults.mediaType ?? DEFAULT_MEDIA_TYPE,
+        STORAGE_TIER: defaults.storageTier ?? '',
+        KMS_KEY_ARN: fleet.encryptionKey?.keyArn ?? '',
+        DELETE_STREAM: String(removal === RemovalPolicy.DESTROY),
+        STORAGE_BUDGET: String(this.storageBudget),
+        TABLE_NAME: table.tableName,
+        QUEUE_URL: queue.queueUrl,
+        METRICS_NAMESPACE,
+        PROVISIONING_GRACE_SECONDS: String((props.provisioningGrace ?? Duration.hours(1)).toSeconds()),
+      },
+    });
+    this.worker = fn;
+    fn.addEventSource(new SqsEventSource(queue, { batchSize: 10, maxConcurrency, reportBatchItemFailures: true }));
+    queue.grantSendMessages(role);
+
+    new events.Rule(this, 'Reconciliation', {
+      description: `Reconciles the run-time cameras of camera fleet ${fleet.node.path} with the AWS IoT registry`,
+      schedule: events.Schedule.rate(props.reconciliationInterval ?? Duration.minutes(15)),
+      targets: [new targets.LambdaFunction(fn, { event: events.RuleTargetInput.fromObject({ action: 'reconcile' }) })],
+    });
+
+    const registry = props.registryEvents ?? true ? this.addRegistryEvents(queue, prefix) : undefined;
+
+    this.failureAlarm = this.metricFailed({ period: Duration.minutes(5) }).createAlarm(this, 'FailureAlarm', {
+      alarmDescription: `A run-time camera of fleet ${fleet.node.path} failed or was refused: see the records with status FAILED or REFUSED`,
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.overBudgetAlarm = this.metricOverBudget({ period: Duration.minutes(5) }).createAlarm(this, 'OverBudgetAlarm', {
+      alarmDescription: `A run-time camera of fleet ${fleet.node.path} is waiting for storage budget (${this.storageBudget}): retire cameras or raise the budget`,
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    acknowledgeOnboardingFindings({
+      workerRole: role,
+      worker: fn,
+      logGroup,
+      table,
+      alarms: [this.failureAlarm, this.overBudgetAlarm],
+      channels,
+      streams,
+      things,
+      registryEventsRole: registry?.role,
+      enabler: registry && { fn: registry.enabler, role: registry.enablerRole, logGroup: registry.enablerLogGroup },
+    });
+  }
+
+  /**
+   * Permits an IAM principal (the user's backend, a pre-provisioning hook) to send camera names
+   * to the onboarding's queue.
+   */
+  public grantSendCameraNames(grantee: iam.IGrantable): iam.Grant {
+    return this.queue.grantSendMessages(grantee);
+  }
+
+  /** Permits an IAM principal to list the run-time cameras (invoke the worker with `{"action": "list"}`). */
+  public grantListCameras(grantee: iam.IGrantable): iam.Grant {
+    // The function itself, not `grantInvoke`'s `<arn>:*` (versions and aliases), which it has none of.
+    return iam.Grant.addToPrincipal({ grantee, actions: ['lambda:InvokeFunction'], resourceArns: [this.worker.functionArn] });
+  }
+
+  /** Cameras onboarded (made, ACTIVE and linked). */
+  public metricOnboarded(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('Onboarded', { statistic: 'Sum', ...props });
+  }
+
+  /** Cameras retired. */
+  public metricRetired(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('Retired', { statistic: 'Sum', ...props });
+  }
+
+  /** Cameras that failed (refused by the service, or a name taken by another resource). */
+  public metricFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('Failed', { statistic: 'Sum', ...props });
+  }
+
+  /** Cameras not made for lack of storage budget. */
+  public metricOverBudget(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('OverBudget', { statistic: 'Sum', ...props });
+  }
+
+  /** Cameras wanted but not onboarded yet, as counted by the last reconciliation. */
+  public metricPending(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('Pending', { statistic: 'Maximum', ...props });
+  }
+
+  private metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName,
+      dimensionsMap: { Onboarding: this.onboardingId },
+      ...props,
+    });
+  }
+
+  /**
+   * The rule that sends the fleet's thing events to the queue, and the custom resource that turns
+   * registry events on (account-wide; never off: other workloads may rely on them).
+   */
+  private addRegistryEvents(queue: sqs.Queue, prefix: string) {
+    const ruleRole = new iam.Role(this, 'RegistryEventsRole', {
+      assumedBy: new iam.ServicePrincipal('iot.amazonaws.com'),
+      description: 'Sends the AWS IoT registry events of a camera fleet\'s things to its onboarding queue',
+    });
+    queue.grantSendMessages(ruleRole);
+    new iot.CfnTopicRule(this, 'RegistryEvents', {
+      topicRulePayload: {
+        description: `Thing created and deleted events of the things whose name starts with '${prefix}'`,
+        sql: "SELECT thingName, operation, timestamp FROM '$aws/events/thing/+/+' " +
+          `WHERE startswith(thingName, '${prefix}') AND (operation = 'CREATED' OR operation = 'DELETED')`,
+        awsIotSqlVersion: '2016-03-23',
+        ruleDisabled: false,
+        actions: [{ sqs: { queueUrl: queue.queueUrl, roleArn: ruleRole.roleArn, useBase64: false } }],
+      },
+    });
+    // Registry events are off by default and have no CloudFormation resource: a custom resource
+    // turns them on (the worker's bundle, in a function of its own whose role may do only that).
+    const enablerLogGroup = new logs.LogGroup(this, 'RegistryEventsLogGroup', {
+      retention: logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const enablerRole = new iam.Role(this, 'RegistryEventsEnablerRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Turns AWS IoT registry events on (never off: other workloads of the account may rely on them)',
+      inlinePolicies: {
+        RegistryEvents: new iam.PolicyDocument({
+          statements: [
+            new iam.PolicyStatement({ actions: ['iot:UpdateEventConfigurations'], resources: ['*'] }),
+            new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [enablerLogGroup.logGroupArn] }),
+          ],
+        }),
+      },
+    });
+    const enabler = new CameraOnboardingFunction(this, 'RegistryEventsEnabler', {
+      description: 'Turns AWS IoT thing registry events on (cdk-kinesis-video-webrtc)',
+      role: enablerRole,
+      logGroup: enablerLogGroup,
+      timeout: Duration.minutes(1),
+    });
+    new CustomResource(this, 'RegistryEventsOn', {
+      serviceToken: enabler.functionArn,
+      resourceType: 'Custom::AwsIotThingRegistryEvents',
+      serviceTimeout: Duration.minutes(2),
+    });
+    return { role: ruleRole, enabler, enablerRole, enablerLogGroup };
+  }
+}

@@ -1,0 +1,325 @@
+/**
+ * The Kinesis Video side of a run-time camera: make it (channel and stream with the fleet's
+ * settings and tags, both ACTIVE, linked) and retire it (unlink, delete the channel, keep or
+ * delete the stream). Every step is idempotent: a step finds its work done and goes on.
+ *
+ * Ownership is read from the tags, never assumed: the worker changes only channels and streams
+ * that carry its onboarding tag (its IAM policy allows no other), and a name taken by anything
+ * else is refused with the reason.
+ */
+import {
+  CreateSignalingChannelCommand,
+  CreateSignalingChannelCommandOutput,
+  CreateStreamCommand,
+  CreateStreamCommandOutput,
+  DeleteSignalingChannelCommand,
+  DeleteStreamCommand,
+  DescribeMediaStorageConfigurationCommand,
+  DescribeMediaStorageConfigurationCommandOutput,
+  DescribeSignalingChannelCommand,
+  DescribeSignalingChannelCommandOutput,
+  DescribeStreamCommand,
+  DescribeStreamCommandOutput,
+  KinesisVideoClient,
+  ListTagsForResourceCommand,
+  ListTagsForResourceCommandOutput,
+  ListTagsForStreamCommand,
+  ListTagsForStreamCommandOutput,
+  UpdateMediaStorageConfigurationCommand,
+} from '@aws-sdk/client-kinesis-video';
+import { DeadlineBoundCaller, errorName, PermanentError } from '../shared/retry';
+
+/** The settings every run-time camera of the fleet gets (the fleet's defaults). */
+export interface CameraSettings {
+  readonly fleetTagKey: string;
+  readonly fleetId: string;
+  readonly onboardingTagKey: string;
+  readonly onboardingId: string;
+  readonly messageTtlSeconds: number;
+  readonly retentionHours: number;
+  readonly mediaType: string;
+  readonly storageTier?: string;
+  readonly kmsKeyArn?: string;
+  /** Retire deletes the stream too (the fleet's removal policy DESTROY); default: recordings kept. */
+  readonly deleteStream: boolean;
+}
+
+/** A name the onboarding may not use: the reason is for the dead-letter record. */
+export class RefusedError extends PermanentError {}
+
+interface Found { readonly arn: string; readonly status?: string; readonly version?: string }
+
+/** A resource that is not ACTIVE yet (or DELETING): retried by the retry core, like the service's own ResourceInUseException. */
+function notActive(what: string): Error {
+  return Object.assign(new Error(what), { name: 'ResourceInUseException' });
+}
+
+export class Cameras {
+  constructor(
+    private readonly kvs: KinesisVideoClient,
+    private readonly caller: DeadlineBoundCaller,
+    private readonly settings: CameraSettings,
+  ) {}
+
+  /** Channel and stream made (or found, ours), ACTIVE and linked. */
+  public async onboard(name: string): Promise<{ channelArn: string; streamArn: string }> {
+    const channelArn = await this.ensureChannel(name);
+    const streamArn = await this.ensureStream(name);
+    await this.waitActive(`signaling channel ${name}`, () => this.describeChannel(name));
+    await this.waitActive(`video stream ${name}`, () => this.describeStream(name));
+    await this.link(channelArn, streamArn);
+    return { channelArn, streamArn };
+  }
+
+  /**
+   * Unlinks and deletes the channel, and deletes the stream if the removal policy says so; leaves
+   * alone what is not ours. Returns whether there was anything of ours.
+   */
+  public async retire(name: string): Promise<{ found: boolean; streamKept: boolean }> {
+    let found = false;
+    const channel = await this.owned(name, 'channel');
+    if (channel && channel.status !== 'DELETING') {
+      found = true;
+      await this.unlink(channel.arn);
+      await this.caller.retrying(`could not delete signaling channel ${name}`, async () => {
+        const current = await this.describeChannel(name);
+        if (!current || current.status === 'DELETING') {
+          return;
+        }
+        await this.ignoreGone(() => this.caller.call(this.kvs,
+          new DeleteSignalingChannelCommand({ ChannelARN: current.arn, CurrentVersion: current.version })));
+      });
+    } else if (channel) {
+      found = true;
+    }
+    let streamKept = false;
+    const stream = await this.owned(name, 'stream');
+    if (stream) {
+      found = true;
+      if (this.settings.deleteStream && stream.status !== 'DELETING') {
+        await this.caller.retrying(`could not delete video stream ${name}`, async () => {
+          const current = await this.describeStream(name);
+          if (!current || current.status === 'DELETING') {
+            return;
+          }
+          await this.ignoreGone(() => this.caller.call(this.kvs,
+            new DeleteStreamCommand({ StreamARN: current.arn, CurrentVersion: current.version })));
+        });
+      } else {
+        streamKept = stream.status !== 'DELETING';
+      }
+    }
+    return { found, streamKept };
+  }
+
+  private get tags(): Record<string, string> {
+    return { [this.settings.fleetTagKey]: this.settings.fleetId, [this.settings.onboardingTagKey]: this.settings.onboardingId };
+  }
+
+  private async ensureChannel(name: string): Promise<string> {
+    return this.caller.retrying(`could not create signaling channel ${name}`, async () => {
+      try {
+        const out = await this.caller.call<CreateSignalingChannelCommandOutput>(this.kvs, new CreateSignalingChannelCommand({
+          ChannelName: name,
+          ChannelType: 'SINGLE_MASTER',
+          SingleMasterConfiguration: { MessageTtlSeconds: this.settings.messageTtlSeconds },
+          Tags: Object.entries(this.tags).map(([Key, Value]) => ({ Key, Value })),
+        }));
+        return out.ChannelARN!;
+      } catch (e) {
+        if (errorName(e) !== 'ResourceInUseException') {
+          throw this.serviceRefusal(e, `signaling channel ${name}`);
+        }
+        // The name exists: ours from an earlier delivery, one being deleted, or someone else's.
+        return this.adopt(name, 'channel');
+      }
+    });
+  }
+
+  private async ensureStream(name: string): Promise<string> {
+    return this.caller.retrying(`could not create video stream ${name}`, async () => {
+      try {
+        const out = await this.caller.call<CreateStreamCommandOutput>(this.kvs, new CreateStreamCommand({
+          StreamName: name,
+          DataRetentionInHours: this.settings.retentionHours,
+          MediaType: this.settings.mediaType,
+          KmsKeyId: this.settings.kmsKeyArn,
+          ...(this.settings.storageTier ? { StreamStorageConfiguration: { DefaultStorageTier: this.settings.storageTier as any } } : {}),
+          Tags: this.tags,
+        }));
+        return out.StreamARN!;
+      } catch (e) {
+        if (errorName(e) !== 'ResourceInUseException') {
+          throw this.serviceRefusal(e, `video stream ${name}`);
+        }
+        // A stream kept by an earlier retirement of this name is ours: the camera records into it again.
+        return this.adopt(name, 'stream');
+      }
+    });
+  }
+
+  /** The existing resource named `name` if it is ours and usable; DELETING: retried; someone else's: refused. */
+  private async adopt(name: string, kind: 'channel' | 'stream'): Promise<string> {
+    const found = kind === 'channel' ? await this.describeChannel(name) : await this.describeStream(name);
+    if (!found) {
+      // Gone since the create, or not readable: the read is allowed on the fleet's own resources only.
+      const readable = await this.exists(name, kind);
+      if (readable === 'denied') {
+        throw new RefusedError(`the name ${name} is taken by a ${kind === 'channel' ? 'signaling channel' : 'video stream'} outside this fleet`);
+      }
+      throw notActive(`${kind} ${name} is gone since it was created; creating it again`);
+    }
+    if (found.status === 'DELETING') {
+      throw notActive(`${kind} ${name} is DELETING; its name can be used again once it is gone`);
+    }
+    const tags = await this.tagsOf(found.arn, kind);
+    if (tags[this.settings.onboardingTagKey] === this.settings.onboardingId) {
+      return found.arn;
+    }
+    throw new RefusedError(tags[this.settings.fleetTagKey] === this.settings.fleetId
+      ? `the name ${name} is a camera of the fleet's stack (or of another onboarding of the fleet); run-time onboarding leaves it alone`
+      : `the name ${name} is taken by a ${kind === 'channel' ? 'signaling channel' : 'video stream'} of another fleet`);
+  }
+
+  /** The resource named `name` if it carries our onboarding tag; undefined when absent or not ours. */
+  private async owned(name: string, kind: 'channel' | 'stream'): Promise<Found | undefined> {
+    const found = kind === 'channel' ? await this.describeChannel(name) : await this.describeStream(name);
+    if (!found) {
+      return undefined;
+    }
+    const tags = await this.tagsOf(found.arn, kind);
+    return tags[this.settings.onboardingTagKey] === this.settings.onboardingId ? found : undefined;
+  }
+
+  private async waitActive(what: string, describe: () => Promise<Found | undefined>): Promise<void> {
+    await this.caller.retrying(`${what} did not become ACTIVE`, async () => {
+      const found = await describe();
+      if (found?.status !== 'ACTIVE') {
+        throw notActive(`${what} is ${found?.status ?? 'not found'}`);
+      }
+    });
+  }
+
+  private async link(channelArn: string, streamArn: string): Promise<void> {
+    await this.caller.retrying(`could not link signaling channel ${channelArn} to video stream ${streamArn}`, async () => {
+      const current = await this.storageOf(channelArn);
+      if (current.Status === 'ENABLED' && current.StreamARN === streamArn) {
+        return;
+      }
+      if (current.Status === 'ENABLED') {
+        throw new PermanentError(`signaling channel ${channelArn} is linked to another video stream (${current.StreamARN})`);
+      }
+      try {
+        await this.caller.call(this.kvs, new UpdateMediaStorageConfigurationCommand({
+          ChannelARN: channelArn,
+          MediaStorageConfiguration: { Status: 'ENABLED', StreamARN: streamArn },
+        }));
+      } catch (e) {
+        throw this.serviceRefusal(e, `the link of ${channelArn}`);
+      }
+    });
+  }
+
+  private async unlink(channelArn: string): Promise<void> {
+    await this.caller.retrying(`could not unlink signaling channel ${channelArn}`, async () => {
+      const current = await this.storageOf(channelArn);
+      if (current.Status !== 'ENABLED') {
+        return;
+      }
+      await this.caller.call(this.kvs,
+        new UpdateMediaStorageConfigurationCommand({ ChannelARN: channelArn, MediaStorageConfiguration: { Status: 'DISABLED' } }));
+    });
+  }
+
+  private async storageOf(channelArn: string): Promise<{ Status?: string; StreamARN?: string }> {
+    const out = await this.caller.call<DescribeMediaStorageConfigurationCommandOutput>(this.kvs,
+      new DescribeMediaStorageConfigurationCommand({ ChannelARN: channelArn }));
+    return out.MediaStorageConfiguration ?? {};
+  }
+
+  /**
+   * The channel named `name`; undefined when there is none, or when it is not the fleet's (the
+   * role may read only the fleet's channels: IAM denies before the service looks).
+   */
+  private async describeChannel(name: string): Promise<Found | undefined> {
+    return this.caller.retrying(`could not read signaling channel ${name}`, async () => {
+      try {
+        const out = await this.caller.call<DescribeSignalingChannelCommandOutput>(this.kvs,
+          new DescribeSignalingChannelCommand({ ChannelName: name }));
+        const info = out.ChannelInfo!;
+        return { arn: info.ChannelARN!, status: info.ChannelStatus, version: info.Version };
+      } catch (e) {
+        if (errorName(e) === 'ResourceNotFoundException' || errorName(e) === 'AccessDeniedException') {
+          return undefined;
+        }
+        throw e;
+      }
+    });
+  }
+
+  private async describeStream(name: string): Promise<Found | undefined> {
+    return this.caller.retrying(`could not read video stream ${name}`, async () => {
+      try {
+        const out = await this.caller.call<DescribeStreamCommandOutput>(this.kvs, new DescribeStreamCommand({ StreamName: name }));
+        const info = out.StreamInfo!;
+        return { arn: info.StreamARN!, status: info.Status, version: info.Version };
+      } catch (e) {
+        if (errorName(e) === 'ResourceNotFoundException' || errorName(e) === 'AccessDeniedException') {
+          return undefined;
+        }
+        throw e;
+      }
+    });
+  }
+
+  /** Whether a name the role cannot describe exists at all: 'denied' means it does, outside the fleet. */
+  private async exists(name: string, kind: 'channel' | 'stream'): Promise<'denied' | 'absent'> {
+    try {
+      if (kind === 'channel') {
+        await this.caller.call(this.kvs, new DescribeSignalingChannelCommand({ ChannelName: name }));
+      } else {
+        await this.caller.call(this.kvs, new DescribeStreamCommand({ StreamName: name }));
+      }
+      return 'absent';
+    } catch (e) {
+      return errorName(e) === 'AccessDeniedException' ? 'denied' : 'absent';
+    }
+  }
+
+  private async tagsOf(arn: string, kind: 'channel' | 'stream'): Promise<Record<string, string>> {
+    return this.caller.retrying(`could not read the tags of ${arn}`, async () => {
+      try {
+        if (kind === 'channel') {
+          const out = await this.caller.call<ListTagsForResourceCommandOutput>(this.kvs, new ListTagsForResourceCommand({ ResourceARN: arn }));
+          return out.Tags ?? {};
+        }
+        const out = await this.caller.call<ListTagsForStreamCommandOutput>(this.kvs, new ListTagsForStreamCommand({ StreamARN: arn }));
+        return out.Tags ?? {};
+      } catch (e) {
+        if (errorName(e) === 'AccessDeniedException') {
+          return {}; // not the fleet's: the read is allowed on the fleet's resources only
+        }
+        throw e;
+      }
+    });
+  }
+
+  private async ignoreGone(call: () => Promise<unknown>): Promise<void> {
+    try {
+      await call();
+    } catch (e) {
+      if (errorName(e) !== 'ResourceNotFoundException') {
+        throw e;
+      }
+    }
+  }
+
+  /** A refusal by the service that waiting will not cure (a quota of channels or streams, a bad setting). */
+  private serviceRefusal(e: unknown, what: string): unknown {
+    const name = errorName(e);
+    if (/LimitExceeded/.test(name) && name !== 'ClientLimitExceededException') {
+      return new PermanentError(`Kinesis Video refused ${what}: ${name}: ${(e as Error).message}`);
+    }
+    return e;
+  }
+}

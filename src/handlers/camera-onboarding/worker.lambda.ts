@@ -1,0 +1,317 @@
+/**
+ * The camera onboarding worker: makes and retires the run-time cameras of one fleet.
+ *
+ * Invoked by
+ * - the queue's event source mapping (SQS): each message names a camera, as an AWS IoT registry
+ *   event (`{ thingName, operation }`, sent by the onboarding's topic rule) or a message of the
+ *   user's backend (`{ name }`, or `{ name, provisioning: true }` from a pre-provisioning hook);
+ * - the schedule (EventBridge): reconciliation, which enqueues every name whose cameras differ
+ *   from the source of truth;
+ * - directly, `{ "action": "list" }`: the run-time cameras and their state;
+ * - CloudFormation (another function of the same bundle, with its own role): the custom resource
+ *   that turns registry events on (./registry-events).
+ *
+ * A message is a reason to look, never an instruction: the worker reads the AWS IoT registry (the
+ * source of truth) and converges the name to it, so duplicated, reordered and stale events are
+ * harmless: a thing deleted before its creation was processed ends with no camera.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeThingCommand, IoTClient, ListThingsCommand, ListThingsCommandOutput } from '@aws-sdk/client-iot';
+import { KinesisVideoClient, ListSignalingChannelsCommand, ListSignalingChannelsCommandOutput } from '@aws-sdk/client-kinesis-video';
+import { SendMessageBatchCommand, SendMessageBatchCommandOutput, SQSClient } from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { Cameras, CameraSettings, RefusedError } from './cameras';
+import { Telemetry } from './log';
+import { isCfnRequest, onRegistryEventsResource } from './registry-events';
+import { CameraRecord, StateTable } from './state';
+import { DeadlineBoundCaller, errorName, PermanentError, RetryTiming } from '../shared/retry';
+
+/** Base 250 ms, ceiling 4 s, 5 s per call: the link handler's timing, for the same quotas. */
+export const TIMING: RetryTiming = { baseDelayMs: 250, maxDelayMs: 4_000, requestTimeoutMs: 5_000 };
+/** Kept free before the function's timeout: an unfinished camera goes back to the queue. */
+const MARGIN_MS = 10_000;
+/** KVS channel and stream names. */
+const KVS_NAME = /^[a-zA-Z0-9_.-]{1,256}$/;
+
+interface Config extends CameraSettings {
+  readonly namePrefix: string;
+  readonly storageBudget: number;
+  readonly tableName: string;
+  readonly queueUrl: string;
+  readonly metricsNamespace: string;
+  readonly provisioningGraceMs: number;
+}
+
+function config(env: NodeJS.ProcessEnv = process.env): Config {
+  const need = (key: string) => {
+    const value = env[key];
+    if (value === undefined) {
+      throw new Error(`the worker's environment has no ${key}`);
+    }
+    return value;
+  };
+  return {
+    namePrefix: need('NAME_PREFIX'),
+    fleetTagKey: need('FLEET_TAG_KEY'),
+    fleetId: need('FLEET_ID'),
+    onboardingTagKey: need('ONBOARDING_TAG_KEY'),
+    onboardingId: need('ONBOARDING_ID'),
+    messageTtlSeconds: Number(need('MESSAGE_TTL_SECONDS')),
+    retentionHours: Number(need('RETENTION_HOURS')),
+    mediaType: need('MEDIA_TYPE'),
+    storageTier: env.STORAGE_TIER || undefined,
+    kmsKeyArn: env.KMS_KEY_ARN || undefined,
+    deleteStream: need('DELETE_STREAM') === 'true',
+    storageBudget: Number(need('STORAGE_BUDGET')),
+    tableName: need('TABLE_NAME'),
+    queueUrl: need('QUEUE_URL'),
+    metricsNamespace: need('METRICS_NAMESPACE'),
+    provisioningGraceMs: Number(need('PROVISIONING_GRACE_SECONDS')) * 1000,
+  };
+}
+
+type Outcome = 'onboarded' | 'retired' | 'unchanged' | 'over-budget' | 'refused' | 'failed' | 'retry';
+
+/** The SDK clients: one retry layer (the shared core), so the SDK makes one attempt per call. */
+function clients() {
+  const options = { maxAttempts: 1, requestHandler: { connectionTimeout: 2_000, requestTimeout: TIMING.requestTimeoutMs } };
+  return {
+    kvs: new KinesisVideoClient(options),
+    iot: new IoTClient(options),
+    ddb: new DynamoDBClient(options),
+    sqs: new SQSClient(options),
+  };
+}
+
+class Worker {
+  private readonly caller: DeadlineBoundCaller;
+  private readonly state: StateTable;
+  private readonly cameras: Cameras;
+  private readonly telemetry: Telemetry;
+
+  constructor(private readonly cfg: Config, private readonly c: ReturnType<typeof clients>, deadline: number) {
+    this.caller = new DeadlineBoundCaller({ timing: TIMING, deadline });
+    this.state = new StateTable(c.ddb, cfg.tableName, this.caller);
+    this.cameras = new Cameras(c.kvs, this.caller, cfg);
+    this.telemetry = new Telemetry(cfg.metricsNamespace, cfg.onboardingId);
+  }
+
+  /** Converges one name to the registry; never throws. 'retry': the message goes back to the queue. */
+  public async converge(name: string, hint: { provisioning?: boolean } = {}): Promise<Outcome> {
+    const log = this.telemetry;
+    if (!name.startsWith(this.cfg.namePrefix)) {
+      log.log({ camera: name, step: 'ignore', message: `not a camera of this fleet: the name does not start with '${this.cfg.namePrefix}'` });
+      return 'unchanged';
+    }
+    try {
+      if (!KVS_NAME.test(name)) {
+        const reason = `the thing name ${name} is not a valid Kinesis Video channel and stream name ([a-zA-Z0-9_.-], 1 to 256 characters)`;
+        return await this.deadLetter(name, 'REFUSED', reason, 'Failed');
+      }
+      let record = await this.state.get(name);
+      const now = Date.now();
+      if (hint.provisioning) {
+        // The backend announces a device before its thing exists: make the camera now, keep it a while.
+        await this.state.set(name, { expectThingUntil: now + this.cfg.provisioningGraceMs, ...(record ? {} : { status: 'PENDING' as const }) }, now);
+        record = await this.state.get(name);
+      }
+      const wanted = await this.thingExists(name) || (record?.expectThingUntil ?? 0) > now;
+      return wanted ? await this.onboard(name, record) : await this.retire(name, record);
+    } catch (e) {
+      const message = (e as Error).message;
+      if (e instanceof PermanentError) {
+        return this.deadLetter(name, e instanceof RefusedError ? 'REFUSED' : 'FAILED', message, 'Failed');
+      }
+      log.log({ level: 'warn', camera: name, step: 'retry', message, error: errorName((e as { cause?: unknown }).cause ?? e) });
+      return 'retry';
+    }
+  }
+
+  private async onboard(name: string, record: CameraRecord | undefined): Promise<Outcome> {
+    if (record?.status === 'REFUSED') {
+      return 'unchanged';
+    }
+    if (!record || record.status === 'RETIRED') {
+      // Recorded before anything is made, so that reconciliation always knows what the worker may have made.
+      await this.state.set(name, { status: 'PENDING', reason: undefined }, Date.now());
+    }
+    if (!await this.state.takeSlot(name, this.cfg.storageBudget)) {
+      return this.deadLetter(name, 'OVER_BUDGET',
+        `the storage budget of ${this.cfg.storageBudget} storage-enabled channels is used up; a later reconciliation completes it once a camera retires`,
+        'OverBudget');
+    }
+    let made: { channelArn: string; streamArn: string };
+    try {
+      made = await this.cameras.onboard(name);
+    } catch (e) {
+      if (e instanceof RefusedError) {
+        await this.state.releaseSlot(name);
+      }
+      throw e;
+    }
+    // Counted once per camera: of concurrent deliveries of one name, one changes the status.
+    if (await this.state.set(name, { status: 'ONBOARDED', reason: undefined, ...made }, Date.now())) {
+      this.telemetry.metric('Onboarded', 1, { camera: name, step: 'onboard', ...made });
+      return 'onboarded';
+    }
+    return 'unchanged';
+  }
+
+  private async retire(name: string, record: CameraRecord | undefined): Promise<Outcome> {
+    if (!record || record.status === 'RETIRED' || record.status === 'REFUSED') {
+      // Never made by this onboarding (a delete before its create was processed), or already retired.
+      this.telemetry.log({ camera: name, step: 'retire', message: 'nothing to retire' });
+      return 'unchanged';
+    }
+    const { streamKept } = await this.cameras.retire(name);
+    await this.state.releaseSlot(name);
+    if (await this.state.set(name, { status: 'RETIRED', reason: streamKept ? 'recordings kept in the video stream' : undefined, expectThingUntil: undefined }, Date.now())) {
+      this.telemetry.metric('Retired', 1, { camera: name, step: 'retire', streamKept });
+      return 'retired';
+    }
+    return 'unchanged';
+  }
+
+  private async deadLetter(name: string, status: 'OVER_BUDGET' | 'FAILED' | 'REFUSED', reason: string, metric: 'Failed' | 'OverBudget'): Promise<Outcome> {
+    try {
+      await this.state.set(name, { status, reason }, Date.now());
+    } catch (e) {
+      this.telemetry.log({ level: 'error', camera: name, step: 'dead-letter', message: `could not record: ${(e as Error).message}` });
+      return 'retry';
+    }
+    // Every report counts (not only the first): the alarm stays in ALARM while cameras keep being turned away.
+    this.telemetry.metric(metric, 1, { level: 'error', camera: name, step: 'dead-letter', status, reason });
+    return status === 'OVER_BUDGET' ? 'over-budget' : status === 'REFUSED' ? 'refused' : 'failed';
+  }
+
+  private async thingExists(name: string): Promise<boolean> {
+    return this.caller.retrying(`could not read thing ${name} in the AWS IoT registry`, async () => {
+      try {
+        await this.caller.call(this.c.iot, new DescribeThingCommand({ thingName: name }));
+        return true;
+      } catch (e) {
+        if (errorName(e) === 'ResourceNotFoundException') {
+          return false;
+        }
+        throw e;
+      }
+    });
+  }
+
+  /** Compares the registry, the records and the channels, and enqueues every name that differs. */
+  public async reconcile(): Promise<{ enqueued: string[]; pending: number; overBudget: number }> {
+    const prefix = this.cfg.namePrefix;
+    const things = new Set<string>();
+    let nextToken: string | undefined;
+    do {
+      const page = await this.caller.retrying('could not list the things of the AWS IoT registry', () =>
+        this.caller.call<ListThingsCommandOutput>(this.c.iot, new ListThingsCommand({ maxResults: 250, nextToken })));
+      for (const thing of page.things ?? []) {
+        if (thing.thingName?.startsWith(prefix)) {
+          things.add(thing.thingName);
+        }
+      }
+      nextToken = page.nextToken;
+    } while (nextToken);
+
+    const channels = new Set<string>();
+    nextToken = undefined;
+    do {
+      const page = await this.caller.retrying('could not list the signaling channels', () =>
+        this.caller.call<ListSignalingChannelsCommandOutput>(this.c.kvs, new ListSignalingChannelsCommand({
+          MaxResults: 10_000,
+          NextToken: nextToken,
+          ChannelNameCondition: { ComparisonOperator: 'BEGINS_WITH', ComparisonValue: prefix },
+        })));
+      for (const channel of page.ChannelInfoList ?? []) {
+        if (channel.ChannelStatus !== 'DELETING' && channel.ChannelName) {
+          channels.add(channel.ChannelName);
+        }
+      }
+      nextToken = page.NextToken;
+    } while (nextToken);
+
+    const records = new Map((await this.state.all()).map((r) => [r.name, r]));
+    const now = Date.now();
+    const enqueued: string[] = [];
+    let pending = 0;
+    let overBudget = 0;
+    for (const name of new Set([...things, ...records.keys()])) {
+      const record = records.get(name);
+      const wanted = things.has(name) || (record?.expectThingUntil ?? 0) > now;
+      const status = record?.status;
+      if (status === 'REFUSED') {
+        continue;
+      }
+      const converged = wanted
+        ? status === 'ONBOARDED' && channels.has(name)
+        : status === undefined || status === 'RETIRED';
+      if (wanted && !converged) {
+        pending++;
+        overBudget += status === 'OVER_BUDGET' ? 1 : 0;
+      }
+      if (!converged) {
+        enqueued.push(name);
+      }
+    }
+    for (let i = 0; i < enqueued.length; i += 10) {
+      const batch = enqueued.slice(i, i + 10);
+      await this.caller.retrying('could not enqueue the cameras to converge', async () => {
+        const out = await this.caller.call<SendMessageBatchCommandOutput>(this.c.sqs, new SendMessageBatchCommand({
+          QueueUrl: this.cfg.queueUrl,
+          Entries: batch.map((name, j) => ({ Id: String(j), MessageBody: JSON.stringify({ name, source: 'reconciliation' }) })),
+        }));
+        if (out.Failed?.length) {
+          batch.splice(0, batch.length, ...out.Failed.map((f) => batch[Number(f.Id)]));
+          throw Object.assign(new Error(`${out.Failed.length} message(s) not sent`), { name: 'TimeoutError' });
+        }
+      });
+    }
+    this.telemetry.metric('Pending', pending, { step: 'reconcile', enqueued: enqueued.length, overBudget, things: things.size, records: records.size });
+    return { enqueued, pending, overBudget };
+  }
+
+  public async list(): Promise<CameraRecord[]> {
+    return (await this.state.all()).sort((a, b) => a.name.localeCompare(b.name));
+  }
+}
+
+/** The camera a message names: a registry event's thing, or a backend's `name`. */
+function nameOf(body: string): { name?: string; provisioning?: boolean } {
+  try {
+    const message = JSON.parse(body);
+    const name = typeof message.thingName === 'string' ? message.thingName : typeof message.name === 'string' ? message.name : undefined;
+    return { name, provisioning: message.provisioning === true };
+  } catch {
+    return {};
+  }
+}
+
+let sharedClients: ReturnType<typeof clients> | undefined;
+
+export async function handler(event: SQSEvent | { action?: string; source?: string }, context: Context): Promise<unknown> {
+  if (isCfnRequest(event)) {
+    return onRegistryEventsResource(event, context, TIMING);
+  }
+  const cfg = config();
+  const c = sharedClients ??= clients();
+  const worker = new Worker(cfg, c, Date.now() + context.getRemainingTimeInMillis() - MARGIN_MS);
+  if ('Records' in event && Array.isArray(event.Records)) {
+    const outcomes = await Promise.all(event.Records.map(async (record) => {
+      const { name, provisioning } = nameOf(record.body);
+      if (!name) {
+        console.log(JSON.stringify({ level: 'warn', step: 'ignore', message: 'a message that names no camera', body: record.body.slice(0, 500) }));
+        return { id: record.messageId, outcome: 'unchanged' as Outcome };
+      }
+      return { id: record.messageId, outcome: await worker.converge(name, { provisioning }) };
+    }));
+    const response: SQSBatchResponse = { batchItemFailures: outcomes.filter((o) => o.outcome === 'retry').map((o) => ({ itemIdentifier: o.id })) };
+    return response;
+  }
+  const action = (event as { action?: string }).action;
+  if (action === 'list') {
+    return worker.list();
+  }
+  // The schedule's event (or `{ "action": "reconcile" }`).
+  return worker.reconcile();
+}
