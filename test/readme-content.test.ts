@@ -18,7 +18,7 @@ describe('README', () => {
 
   test('does not claim "never `*`, never a hand-built ARN", and names where wildcards are', () => {
     expect(readme).not.toContain('never `*`, never a hand-built ARN');
-    expect(readme).toContain('Wildcards appear in three places only');
+    expect(readme).toContain('Wildcards appear only where the resources cannot be known at');
     expect(readme).toContain('`Stack.formatArn`');
   });
 
@@ -49,7 +49,7 @@ describe('README: security', () => {
   const security = readme.slice(readme.indexOf('### Security: the tags the grants trust'), readme.indexOf('### Design notes'));
 
   test('names every tag the library\'s grants trust, and the actions that could defeat them', () => {
-    for (const key of ['cdk-kinesis-video-webrtc:fleet', 'cdk-kinesis-video-webrtc:stack-id', 'cdk-kinesis-video-webrtc:access-group']) {
+    for (const key of ['cdk-kinesis-video-webrtc:fleet', 'cdk-kinesis-video-webrtc:stack-id', 'cdk-kinesis-video-webrtc:onboarding', 'cdk-kinesis-video-webrtc:access-group']) {
       expect(security).toContain(`\`${key}\``);
     }
     for (const action of ['TagResource', 'TagStream', 'UntagResource', 'UntagStream']) {

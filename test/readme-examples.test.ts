@@ -11,7 +11,7 @@ import { CameraFleet } from '../src';
 import { README, declaredNames, readmeExamples, runExample } from './util/readme';
 
 /** Stands in for what an example declares: a role, a key, or the fleet an earlier example made. */
-function declaredValue(stack: cdk.Stack, name: string, type: string, line: number): unknown {
+function declaredValue(stack: cdk.Stack, name: string, type: string, line: number, source: string): unknown {
   switch (type) {
     case 'iam.IRole':
     case 'iam.Role':
@@ -23,9 +23,10 @@ function declaredValue(stack: cdk.Stack, name: string, type: string, line: numbe
     case 'kms.IKey':
       return new kms.Key(stack, `Declared${line}${name}`);
     case 'CameraFleet': {
-      const fleets = stack.node.findAll().filter((c): c is CameraFleet => c instanceof CameraFleet);
+      // the fleet of an earlier example, which the example names in quotes
+      const fleets = stack.node.findAll().filter((c): c is CameraFleet => c instanceof CameraFleet && source.includes(`'${c.node.id}'`));
       if (fleets.length !== 1) {
-        throw new Error(`README line ${line}: 'declare const ${name}: CameraFleet' refers to the fleet of an earlier example; found ${fleets.length}`);
+        throw new Error(`README line ${line}: 'declare const ${name}: CameraFleet' must name one fleet of an earlier example; found ${fleets.length}`);
       }
       return fleets[0];
     }
@@ -51,7 +52,7 @@ describe('README examples', () => {
     const examples = readmeExamples('stack');
     for (const example of examples) {
       const declared = Object.fromEntries(declaredNames(example.source)
-        .map(({ name, type }) => [name, declaredValue(stack, name, type, example.line)]));
+        .map(({ name, type }) => [name, declaredValue(stack, name, type, example.line, example.source)]));
       try {
         runExample(example.source, { self: stack, declared });
       } catch (e) {
