@@ -5,7 +5,7 @@
  */
 import { App, Stack, Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { IVideoStream, MediaStorageLink, SignalingChannel, VideoStream } from '../src';
+import { ISignalingChannel, IVideoStream, MediaStorageLink, SignalingChannel, VideoStream } from '../src';
 import { errorOf, expectValidationError } from './util/errors';
 
 const QUOTA_WARNING = /more than 100 signaling channels with media storage enabled in account 123456789012, region eu-west-1 across the app; Kinesis Video Streams allows "Signaling channels: maximum of 100 per account with storage configuration enabled" \(developer guide, "Ingest media"\)/;
@@ -173,5 +173,33 @@ describe('one link per channel across the app', () => {
     link(stack, 'Front');
     link(stack, 'Back');
     Template.fromStack(stack).resourceCountIs('Custom::KinesisVideoMediaStorageLink', 2);
+  });
+});
+
+describe('MediaStorageLinkProps.channel: an ISignalingChannel, owned by the link\'s stack', () => {
+  const CHANNEL_ARN = 'arn:aws:kinesisvideo:us-east-1:111111111111:channel/gate/1700000000000';
+
+  test('a SignalingChannel of the link\'s stack is accepted through the interface type', () => {
+    const stack = new Stack();
+    const channel: ISignalingChannel = new SignalingChannel(stack, 'Channel');
+    const stream = new VideoStream(stack, 'Stream');
+    expect(() => new MediaStorageLink(stack, 'Link', { channel, stream })).not.toThrow();
+  });
+
+  test('an imported channel is refused, naming the property and the channel', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const channel = SignalingChannel.fromSignalingChannelArn(stack, 'Imported', CHANNEL_ARN);
+    const stream = new VideoStream(stack, 'Stream');
+    const error = errorOf(() => new MediaStorageLink(stack, 'Link', { channel, stream }));
+    expectValidationError(error, 'channel', "got 'Stack/Imported', an imported channel");
+  });
+
+  test('a channel of another stack is refused, naming the property and both stacks', () => {
+    const app = new App();
+    const channel = new SignalingChannel(new Stack(app, 'Channels'), 'Channel');
+    const links = new Stack(app, 'Links');
+    const stream = new VideoStream(links, 'Stream');
+    const error = errorOf(() => new MediaStorageLink(links, 'Link', { channel, stream }));
+    expectValidationError(error, 'channel', "in the stack of its channel ('Channels'), got a link in stack 'Links'");
   });
 });
