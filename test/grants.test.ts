@@ -19,7 +19,6 @@ import { asArray, identityPolicyStatements } from './util/iam-statements';
 import { buildFixture as buildIngestionApp, CAMERAS, catalogueActions, CONSUMERS, Fixture, FLAG_SETS, kinesisVideoResources as ingestionResources, kmsResources, RoleCase, ROLES } from './util/ingestion-app';
 import { intrinsicOf } from './util/intrinsics';
 import { ACCOUNT, cellKey, CfnTemplate, expectedCells, FOREIGN_ACCOUNT, FOREIGN_REGION, matchesIamPattern, PARTITION, PolicySimulator, PrincipalRef, readable, REGION, SIMULATED_ENV } from './util/policy-simulation';
-import { rolePolicySizes } from './util/policy-size';
 import { logicalIdOf, newRole, newStack } from './util/stacks';
 
 let kinesisVideoActions: string[];
@@ -301,7 +300,6 @@ function buildFixture(): Fixture {
 
 // ---------------------------------------------------------------------------------------------
 // Reading statements out of the templates.
-
 
 /** Every statement of every identity policy of the templates, with the roles it applies to. */
 function identityStatements(f: Fixture): FoundStatement[] {
@@ -1220,28 +1218,4 @@ describe('ViewerIdentity, simulated', () => {
     });
   });
 
-  test('the users\' policy has the same size for 1 camera and for 100, and for 1 and 100 access groups', () => {
-    const sizeWith = (cameras: number, groups: number) => {
-      const app = new App({ context: { ...CURRENTLY_RECOMMENDED_FLAGS } });
-      const stack = new Stack(app, STACK, { env: { account: ACCOUNT, region: REGION } });
-      const userPool = new cognito.UserPool(stack, 'Users', { customAttributes: { accessGroup: new cognito.StringAttribute({ mutable: true }) } });
-      const userPoolClient = userPool.addClient('App');
-      const fleet = new CameraFleet(stack, 'HomesFleet', { namePrefix: 'home-' });
-      for (let i = 0; i < cameras; i++) fleet.addCamera(`camera-${i}`, { accessGroup: `group-${i % groups}` });
-      const viewers = new ViewerIdentity(stack, 'Viewers', { fleet, userPool, userPoolClient });
-      const template = Template.fromStack(stack).toJSON();
-      const sizes = rolePolicySizes(template)[logicalIdOf(viewers.role)];
-      const statements = Object.values(template.Resources as Record<string, any>)
-        .filter(r => r.Type === 'AWS::IAM::ManagedPolicy').flatMap(r => r.Properties.PolicyDocument.Statement);
-      return { sizes, statements: statements.length };
-    };
-    const one = sizeWith(1, 1);
-    const hundred = sizeWith(100, 100);
-    expect(hundred).toEqual(one);
-    expect(one.statements).toBe(2);
-    // 1,219 characters at the floor: far below IAM's 6,144 per managed policy, and no inline policy
-    expect(one.sizes.inlineChars).toBe(0);
-    expect(Object.values(one.sizes.managedChars)).toEqual([expect.any(Number)]);
-    expect(Object.values(one.sizes.managedChars)[0]).toBeLessThan(1_500);
-  });
 });

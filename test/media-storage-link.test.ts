@@ -5,7 +5,7 @@
  */
 import { App, Stack, Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { ISignalingChannel, IVideoStream, MediaStorageLink, SignalingChannel, VideoStream } from '../src';
+import { ISignalingChannel, IVideoStream, MediaStorageLink, SignalingChannel, VideoStream, WebRtcIngestion } from '../src';
 import { errorOf, expectValidationError } from './util/errors';
 
 const QUOTA_WARNING = /more than 100 signaling channels with media storage enabled in account 123456789012, region eu-west-1 across the app; Kinesis Video Streams allows "Signaling channels: maximum of 100 per account with storage configuration enabled" \(developer guide, "Ingest media"\)/;
@@ -39,6 +39,26 @@ describe('the stack-id tag on the stream', () => {
 
     template.hasResourceProperties('AWS::KinesisVideo::Stream', { Tags: [TAG] });
     template.hasResourceProperties('AWS::KinesisVideo::SignalingChannel', { Tags: [TAG] });
+  });
+
+  test('WebRtcIngestion: a user tag of the same key on a parent scope replaces neither tag, and other user tags pass', () => {
+    const stack = new Stack(new App(), 'Cameras');
+    new WebRtcIngestion(stack, 'Camera');
+    Tags.of(stack).add(TAG.Key, 'something-else');
+    Tags.of(stack).add('team', 'video');
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::KinesisVideo::SignalingChannel', {
+      Tags: Match.arrayEquals([
+        { Key: TAG.Key, Value: { Ref: 'AWS::StackId' } },
+        { Key: 'team', Value: 'video' },
+      ]),
+    });
+    template.hasResourceProperties('AWS::KinesisVideo::Stream', {
+      Tags: Match.arrayEquals([
+        { Key: TAG.Key, Value: { Ref: 'AWS::StackId' } },
+        { Key: 'team', Value: 'video' },
+      ]),
+    });
   });
 
   test('a stream of another stack is not tagged: AWS::StackId there would be the other stack\'s id', () => {
