@@ -27,7 +27,8 @@ import { IConstruct } from 'constructs';
 import { CameraStack } from '../example/camera-stack';
 import { ViewersStack } from '../example/viewers-stack';
 import { CameraFleet, DeviceIdentity, MediaStorageLink, SignalingChannel, VideoStream, ViewerIdentity, ViewerIdentityProps, WebRtcIngestion } from '../src';
-import { ACKNOWLEDGED_RULES_METADATA_TYPE, acknowledgeRules } from '../src/private/rule-acknowledgements';
+import { acknowledgedIds, RuleSuppression, suppressedIds } from './util/nag';
+import { ACKNOWLEDGED_RULES_METADATA_TYPE } from '../src/private/rule-acknowledgements';
 
 const ACCOUNT = '111111111111';
 const REGION = 'eu-west-1';
@@ -163,18 +164,6 @@ function providerRoleResource(stack: Stack): CfnResource {
 }
 
 /** cdk-nag 3's reading of a construct: the ids of its `aws:cdk:acknowledged-rules` metadata, without the `Annotation::` qualifier. */
-function acknowledgedIds(c: CfnResource): string[] {
-  return c.node.metadata
-    .filter((e) => e.type === ACKNOWLEDGED_RULES_METADATA_TYPE)
-    .flatMap((e) => Object.keys(e.data as Record<string, string>))
-    .map((id) => id.replace(/^annotation::/i, ''));
-}
-
-/** cdk-nag 2's reading of a resource: its cdk_nag suppressions, expanded to `Rule[finding]` for granular ones. */
-function suppressedIds(c: CfnResource): string[] {
-  const rules: RuleSuppression[] = (c.getMetadata('cdk_nag') as any)?.rules_to_suppress ?? [];
-  return rules.flatMap((r) => r.applies_to ? r.applies_to.map((a) => `${r.id}[${a}]`) : [r.id]);
-}
 
 /** A role for a device, as cdk-nag accepts it (no managed policy, no wildcard). */
 function deviceRole(scope: Stack, id: string): iam.Role {
@@ -355,11 +344,6 @@ describe('the four packs find nothing', () => {
 // ---------------------------------------------------------------------------------------------
 // the library's acknowledgements
 
-interface RuleSuppression {
-  readonly id: string;
-  readonly reason: string;
-  readonly applies_to?: string[];
-}
 
 const ENVIRONMENTS: Array<[keyof typeof CHANNEL_WILDCARD, StackProps]> = [
   ['agnostic', {}],
@@ -501,49 +485,6 @@ describe('the library acknowledges findings on the link provider only, in the fo
       `AwsSolutions-IAM5[${CHANNEL_WILDCARD.agnostic}]`,
       `AwsSolutions-IAM5[${STREAM_WILDCARD.agnostic}]`,
     ]));
-  });
-});
-
-describe('acknowledgeRules', () => {
-  function resource(props?: StackProps): { stack: Stack; res: CfnResource } {
-    const stack = new Stack(new App(), 'Unit', props);
-    return { stack, res: new CfnResource(stack, 'Thing', { type: 'AWS::Test::Thing' }) };
-  }
-  const REASON = 'a reason that is long enough';
-
-  test('writes cdk-nag 2\'s cdk_nag metadata and cdk-nag 3\'s aws:cdk:acknowledged-rules, as Validations.acknowledge() qualifies them', () => {
-    const { stack, res } = resource();
-    acknowledgeRules(res, [{ id: 'HIPAA.Security-LambdaDLQ', reason: REASON }]);
-    expect(Template.fromStack(stack).toJSON().Resources.Thing.Metadata).toEqual({
-      cdk_nag: { rules_to_suppress: [{ id: 'HIPAA.Security-LambdaDLQ', reason: REASON }] },
-    });
-    expect(res.node.metadata.filter((e) => e.type === 'aws:cdk:acknowledged-rules').map((e) => e.data))
-      .toEqual([{ 'Annotation::HIPAA.Security-LambdaDLQ': REASON }]);
-  });
-
-  test.each<[string, StackProps, string]>([
-    ['environment-agnostic', {}, 'Resource::arn:<AWS::Partition>:kinesisvideo:<AWS::Region>:<AWS::AccountId>:channel/*'],
-    ['literal', { env: { account: ACCOUNT, region: REGION } }, `Resource::arn:<AWS::Partition>:kinesisvideo:${REGION}:${ACCOUNT}:channel/*`],
-  ])('renders tokens in findings as cdk-nag does (%s)', (_, props, expected) => {
-    const { stack, res } = resource(props);
-    const arn = stack.formatArn({ service: 'kinesisvideo', resource: 'channel', resourceName: '*' });
-    const other = new CfnResource(stack, 'Other', { type: 'AWS::Test::Other' });
-    acknowledgeRules(res, [{ id: 'AwsSolutions-IAM5', reason: REASON, findings: [`Resource::${arn}`, `Resource::${other.getAtt('Arn')}:*`] }]);
-    expect(acknowledgedIds(res)).toEqual([`AwsSolutions-IAM5[${expected}]`, 'AwsSolutions-IAM5[Resource::<Other.Arn>:*]']);
-    expect(suppressedIds(res)).toEqual(acknowledgedIds(res));
-  });
-
-  test('keeps the suppressions a resource already has', () => {
-    const { res } = resource();
-    NagSuppressions.addResourceSuppressions(res, [{ id: 'AwsSolutions-L1', reason: 'the user\'s own reason' }]);
-    acknowledgeRules(res, [{ id: 'HIPAA.Security-LambdaDLQ', reason: REASON }]);
-    expect((res.getMetadata('cdk_nag') as any).rules_to_suppress.map((r: RuleSuppression) => r.id)).toEqual(['AwsSolutions-L1', 'HIPAA.Security-LambdaDLQ']);
-  });
-
-  test('refuses a short reason and empty findings', () => {
-    const { res } = resource();
-    expect(() => acknowledgeRules(res, [{ id: 'X-Y', reason: 'short' }])).toThrow(/reason of X-Y must be at least 10 characters, got "short"/);
-    expect(() => acknowledgeRules(res, [{ id: 'X-Y', reason: REASON, findings: [] }])).toThrow(/findings of X-Y must not be empty/);
   });
 });
 
