@@ -318,6 +318,7 @@ describe('SignalingChannel used from another environment', () => {
     const { app, roles, media } = stacks();
     const channel = new SignalingChannel(media, 'Intercom');
     new CfnOutput(roles, 'Name', { value: channel.signalingChannelName });
+    // aws-cdk wraps the error at synthesis ("Resolution error: ..."): the library's message is inside
     expect(() => app.synth()).toThrow(/invalid signalingChannelName: signaling channel 'Media\/Intercom' is used from another environment/);
   });
 

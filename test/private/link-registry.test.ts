@@ -23,9 +23,9 @@ describe('one link per stream across the app', () => {
     link(cameras, 'Door', stream);
     const other = new Stack(app, 'Other');
 
-    expect(() => new MediaStorageLink(other, 'Yard', { channel: new SignalingChannel(other, 'YardChannel'), stream }))
-      .toThrow("invalid stream: video stream 'Cameras/Stream' is already linked by 'Cameras/Door'; a stream records exactly one " +
-        "signaling channel (the media storage link is one-to-one), got a second link 'Other/Yard'");
+    const error = errorOf(() => new MediaStorageLink(other, 'Yard', { channel: new SignalingChannel(other, 'YardChannel'), stream }));
+    expectValidationError(error, 'stream', "video stream 'Cameras/Stream' is already linked by 'Cameras/Door'");
+    expect(error.message).toContain("got a second link 'Other/Yard'");
   });
 
   test('two imports of the same literal ARN are the same stream', () => {
@@ -35,8 +35,8 @@ describe('one link per stream across the app', () => {
     link(stack, 'Door', VideoStream.fromVideoStreamArn(stack, 'Imported1', arn));
     const other = envStack(app, 'Other');
 
-    expect(() => link(other, 'Yard', VideoStream.fromVideoStreamArn(other, 'Imported2', arn)))
-      .toThrow(`invalid stream: video stream '${arn}' is already linked by 'Cameras/Door'`);
+    expectValidationError(errorOf(() => link(other, 'Yard', VideoStream.fromVideoStreamArn(other, 'Imported2', arn))),
+      'stream', `video stream '${arn}' is already linked by 'Cameras/Door'`);
   });
 
   test('different streams, and the same stream in two apps, are fine', () => {

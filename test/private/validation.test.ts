@@ -4,7 +4,8 @@
  */
 import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { CameraFleet, SignalingChannel, SignalingChannelProps, VideoStream, VideoStreamProps, WebRtcIngestion, WebRtcIngestionProps } from '../../src';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import { CameraFleet, SignalingChannel, SignalingChannelProps, VideoStream, VideoStreamProps, ViewerIdentity, ViewerIdentityProps, WebRtcIngestion, WebRtcIngestionProps } from '../../src';
 import { errorOf, expectValidationError, identifier } from '../util/errors';
 import { newStack } from '../util/stacks';
 
@@ -32,6 +33,20 @@ describe('errors name the construct path', () => {
     const error = errorOf(() => new CameraFleet(newStack('Stack'), 'Fleet').addCamera('front door'));
     expectValidationError(error, 'name', "'front door'");
     expect(error.message).toContain("in 'Stack/Fleet'");
+  });
+
+  test.each<[string, Partial<ViewerIdentityProps>, string, string]>([
+    ['identityPoolName', { identityPoolName: 'home/viewers' }, 'identityPoolName', "'home/viewers'"],
+    ['accessGroupAttribute', { accessGroupAttribute: 'access group' }, 'accessGroupAttribute', "'access group'"],
+    ['allowUnauthenticatedIdentities', { allowUnauthenticatedIdentities: true }, 'allowUnauthenticatedIdentities', 'got true'],
+    ['the allow flags', { allowLiveView: false, allowPlayback: false }, 'allowPlayback', 'all false'],
+  ])('a viewer identity\'s bad %s names the identity', (_, props, property, received) => {
+    const stack = newStack('Stack');
+    const userPool = cognito.UserPool.fromUserPoolId(stack, 'Users', 'eu-west-1_AbCdEf123');
+    const userPoolClient = cognito.UserPoolClient.fromUserPoolClientId(stack, 'App', '1example23456789');
+    const error = errorOf(() => new ViewerIdentity(stack, 'Viewers', { fleet: new CameraFleet(stack, 'Fleet'), userPool, userPoolClient, ...props }));
+    expectValidationError(error, property, received);
+    expect(error.message).toContain("in 'Stack/Viewers'");
   });
 });
 
