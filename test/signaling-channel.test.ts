@@ -7,11 +7,10 @@ import {
   INGESTION_VIEWER_CHANNEL_ACTIONS,
   P2P_MASTER_CHANNEL_ACTIONS,
   P2P_VIEWER_CHANNEL_ACTIONS,
-  STORAGE_ACTIONS,
 } from './expected-grants';
 import { ISignalingChannel, SignalingChannel } from '../src';
 import { errorOf, expectValidationError } from './util/errors';
-import { allActions, sorted, statementsOfPrincipal } from './util/iam-statements';
+import { sorted, statementsOfPrincipal } from './util/iam-statements';
 import { getAttArn, intrinsicOf, resolveWithParameters } from './util/intrinsics';
 import { logicalIdOf, newRole, newStack } from './util/stacks';
 import { importedValue } from './util/templates';
@@ -131,47 +130,6 @@ describe('SignalingChannel grants', () => {
     role = newRole(stack);
   });
 
-  test('grantMaster: exactly the three signaling actions, ConnectAsMaster and DescribeMediaStorageConfiguration, no storage session', () => {
-    channel.grantMaster(role);
-    const statement = onlyStatement(stack, role);
-    expect(statement.actions).toEqual(sorted(P2P_MASTER_CHANNEL_ACTIONS));
-    expect(statement.resources).toEqual([getAttArn(logicalIdOf(channel))]);
-    for (const action of STORAGE_ACTIONS) {
-      expect(statement.actions).not.toContain(action);
-    }
-    expect(statement.actions).not.toContain('kinesisvideo:ConnectAsViewer');
-  });
-
-  test('grantViewer: exactly the three signaling actions, ConnectAsViewer and DescribeMediaStorageConfiguration, no storage session', () => {
-    channel.grantViewer(role);
-    const statement = onlyStatement(stack, role);
-    expect(statement.actions).toEqual(sorted(P2P_VIEWER_CHANNEL_ACTIONS));
-    expect(statement.resources).toEqual([getAttArn(logicalIdOf(channel))]);
-    for (const action of STORAGE_ACTIONS) {
-      expect(statement.actions).not.toContain(action);
-    }
-    expect(statement.actions).not.toContain('kinesisvideo:ConnectAsMaster');
-  });
-
-  test('grantStorageSessionMaster: the master actions plus DescribeMediaStorageConfiguration and JoinStorageSession', () => {
-    channel.grantStorageSessionMaster(role);
-    const statement = onlyStatement(stack, role);
-    expect(statement.actions).toEqual(sorted(INGESTION_MASTER_CHANNEL_ACTIONS));
-    expect(statement.resources).toEqual([getAttArn(logicalIdOf(channel))]);
-    expect(statement.actions).not.toContain('kinesisvideo:JoinStorageSessionAsViewer');
-    expect(statement.actions).not.toContain('kinesisvideo:UpdateMediaStorageConfiguration');
-  });
-
-  test('grantStorageSessionViewer: the viewer actions plus DescribeMediaStorageConfiguration and JoinStorageSessionAsViewer', () => {
-    channel.grantStorageSessionViewer(role);
-    const statement = onlyStatement(stack, role);
-    expect(statement.actions).toEqual(sorted(INGESTION_VIEWER_CHANNEL_ACTIONS));
-    expect(statement.resources).toEqual([getAttArn(logicalIdOf(channel))]);
-    expect(statement.actions).not.toContain('kinesisvideo:JoinStorageSession');
-    expect(statement.actions).not.toContain('kinesisvideo:ConnectAsMaster');
-    expect(statement.actions).not.toContain('kinesisvideo:UpdateMediaStorageConfiguration');
-  });
-
   test('grant(grantee, ...actions): exactly the given actions on the channel', () => {
     channel.grant(role, 'kinesisvideo:UpdateSignalingChannel', 'kinesisvideo:TagResource');
     const statement = onlyStatement(stack, role);
@@ -192,18 +150,6 @@ describe('SignalingChannel grants', () => {
     });
   });
 
-  test('no grant touches anything but this channel', () => {
-    const other = new SignalingChannel(stack, 'Other');
-    channel.grantMaster(role);
-    channel.grantStorageSessionViewer(role);
-    const statements = statementsOfPrincipal(Template.fromStack(stack), logicalIdOf(role));
-    expect(statements).toHaveLength(2);
-    for (const s of statements) {
-      expect(s.resources).toEqual([getAttArn(logicalIdOf(channel))]);
-      expect(JSON.stringify(s.resources)).not.toContain(logicalIdOf(other));
-    }
-    expect(allActions(statements).every(a => a.startsWith('kinesisvideo:'))).toBe(true);
-  });
 });
 
 describe('SignalingChannel imports', () => {

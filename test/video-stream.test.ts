@@ -7,8 +7,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { KEY_READ_ACTIONS, KEY_WRITE_ACTIONS, STREAM_PLAYBACK_ACTIONS, STREAM_READ_ACTIONS, STREAM_WRITE_ACTIONS } from './expected-grants';
 import { CameraFleet, IVideoStream, StorageTier, VideoStream, WebRtcIngestion } from '../src';
 import { errorOf, expectValidationError } from './util/errors';
-import { actionsOn, allActions, NormalizedStatement, sorted, statementsForService, statementsOfPrincipal } from './util/iam-statements';
-import { getAttArn, referencedLogicalIds, resolveWithParameters } from './util/intrinsics';
+import { actionsOn, allActions, NormalizedStatement, sorted, statementsOfPrincipal } from './util/iam-statements';
+import { getAttArn, resolveWithParameters } from './util/intrinsics';
 import { logicalIdOf, newRole, newStack } from './util/stacks';
 
 const STREAM_ARN = 'arn:aws:kinesisvideo:eu-west-1:123456789012:stream/front-door/1700000000000';
@@ -114,18 +114,6 @@ describe('VideoStream', () => {
 });
 
 describe('VideoStream grants, AWS-managed key', () => {
-  test.each(GRANTS)('%s: exactly its actions on the stream, no KMS action', (method, actions) => {
-    const stack = newStack();
-    const stream = new VideoStream(stack, 'Stream');
-    new kms.Key(stack, 'UnrelatedKey');
-    const role = newRole(stack);
-    stream[method](role);
-    const statements = statementsOfRole(stack, role);
-    expect(statements).toHaveLength(1);
-    expect(sorted(statements[0].actions)).toEqual(actions);
-    expect(statements[0].resources).toEqual([getAttArn(logicalIdOf(stream))]);
-    expect(allActions(statements).filter(a => a.startsWith('kms:'))).toEqual([]);
-  });
 
   test('grant(grantee, ...actions): exactly the given actions on the stream', () => {
     const stack = newStack();
@@ -140,23 +128,6 @@ describe('VideoStream grants, AWS-managed key', () => {
 });
 
 describe('VideoStream grants, customer-managed key', () => {
-  test.each(GRANTS)('%s: its actions on the stream and exactly one KMS action on the stream\'s key only', (method, actions, keyActions) => {
-    const stack = newStack();
-    const key = new kms.Key(stack, 'Key');
-    const otherKey = new kms.Key(stack, 'OtherKey');
-    const stream = new VideoStream(stack, 'Stream', { encryptionKey: key });
-    const role = newRole(stack);
-    stream[method](role);
-    const statements = statementsOfRole(stack, role);
-    expect(statements).toHaveLength(2);
-    expect(actionsOn(statements, getAttArn(logicalIdOf(stream)))).toEqual(actions);
-    const kmsStatements = statementsForService(statements, 'kms');
-    expect(kmsStatements).toHaveLength(1);
-    expect(kmsStatements[0].actions).toEqual(keyActions);
-    expect(kmsStatements[0].resources).toEqual([getAttArn(logicalIdOf(key))]);
-    expect(referencedLogicalIds(statements.map(s => s.resources))).toEqual(sorted([logicalIdOf(stream), logicalIdOf(key)]));
-    expect(referencedLogicalIds(statements.map(s => s.resources))).not.toContain(logicalIdOf(otherKey));
-  });
 
   test('grant(...) adds nothing on the key', () => {
     const stack = newStack();
