@@ -102,6 +102,13 @@ function nagFindings(stack: Stack): { errors: string[]; warnings: string[] } {
   };
 }
 
+/** The paths of the constructs under `scope` that carry an acknowledgement of cdk-nag 2 or 3. */
+function acknowledgedPaths(scope: IConstruct): string[] {
+  return scope.node.findAll().filter(c =>
+    (CfnResource.isCfnResource(c) && c.getMetadata('cdk_nag') !== undefined) || c.node.metadata.some(m => m.type === ACKNOWLEDGED_RULES_METADATA_TYPE))
+    .map(c => c.node.path);
+}
+
 /** Every error and warning of the four packs under a path below the stack, as `path id: first line`. */
 function packFindings(stack: Stack, under = ''): string[] {
   const annotations = Annotations.fromStack(stack);
@@ -592,9 +599,7 @@ describe('DeviceIdentity', () => {
       `Annotation::AwsSolutions-IAM5[${findingsOf('stream')}]`,
     ]]);
     // nothing else of the identity carries an acknowledgement
-    const acknowledged = devices.node.findAll().filter(c =>
-      (CfnResource.isCfnResource(c) && c.getMetadata('cdk_nag') !== undefined) || c.node.metadata.some(m => m.type === 'aws:cdk:acknowledged-rules'));
-    expect(acknowledged.map(c => c.node.path)).toEqual([policy.node.path]);
+    expect(acknowledgedPaths(devices)).toEqual([policy.node.path]);
   });
 
   test('the acknowledgement is needed: without it, AwsSolutions-IAM5 reports those two resources', () => {
@@ -664,9 +669,7 @@ describe('ViewerIdentity', () => {
     const v3 = policy.node.metadata.filter(m => m.type === 'aws:cdk:acknowledged-rules').map(m => Object.keys(m.data as object));
     expect(v3).toEqual([[`Annotation::AwsSolutions-IAM5[${findingOf('channel')}]`, `Annotation::AwsSolutions-IAM5[${findingOf('stream')}]`]]);
     // nothing else of the identity carries an acknowledgement
-    const acknowledged = viewers.node.findAll().filter(c =>
-      (CfnResource.isCfnResource(c) && c.getMetadata('cdk_nag') !== undefined) || c.node.metadata.some(m => m.type === 'aws:cdk:acknowledged-rules'));
-    expect(acknowledged.map(c => c.node.path)).toEqual([policy.node.path]);
+    expect(acknowledgedPaths(viewers)).toEqual([policy.node.path]);
   });
 
   test('the acknowledgement is needed: without it, AwsSolutions-IAM5 reports exactly those resources', () => {

@@ -35,6 +35,22 @@ beforeAll(async () => {
   expect(kmsActions).toEqual(expect.arrayContaining(specs.flatMap((spec) => [...spec.key ?? []])));
 });
 
+/**
+ * The decision of a role's trust policy on `action` by `principal`; a principal of the account
+ * gets an identity policy that allows everything, so that the trust policy alone decides.
+ */
+async function trustDecision(role: { arn: string; trust: any }, principal: string, action: string, contextVariables: Record<string, any>) {
+  const administrator = { name: 'administrator', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } };
+  const response = await runSimulation({
+    request: { principal, action, resource: { resource: role.arn, accountId: ACCOUNT }, contextVariables },
+    identityPolicies: principal.startsWith(`arn:aws:iam::${ACCOUNT}:`) ? [administrator] : [],
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    resourcePolicy: role.trust,
+  }, { simulationMode: 'Strict' });
+  return response.resultType === 'error' ? response.errors : response.overallResult;
+}
+
 const ROLE_LABELS = ROLES.map(([stackName, id]) => `${stackName}/${id}`);
 
 describe.each(FLAG_SETS)('with %s', (_flags, flagContext) => {
@@ -940,16 +956,7 @@ describe('DeviceIdentity, simulated', () => {
     [`arn:aws:iam::${ACCOUNT}:role/Administrator`, 'ImplicitlyDenied'],
     [`arn:aws:iam::${FOREIGN_ACCOUNT}:root`, 'ImplicitlyDenied'],
   ])('sts:AssumeRole on the device role by %s: %s', async (principal, expected) => {
-    // even a principal of the account whose own policies allow everything: a role's trust policy decides
-    const administrator = { name: 'administrator', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } };
-    const response = await runSimulation({
-      request: { principal, action: 'sts:AssumeRole', resource: { resource: fixture.role.arn, accountId: ACCOUNT }, contextVariables: {} },
-      identityPolicies: principal.startsWith(`arn:aws:iam::${ACCOUNT}:`) ? [administrator] : [],
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-      resourcePolicy: fixture.role.trust,
-    }, { simulationMode: 'Strict' });
-    expect(response.resultType === 'error' ? response.errors : response.overallResult).toBe(expected);
+    expect(await trustDecision(fixture.role, principal, 'sts:AssumeRole', {})).toBe(expected);
   });
 });
 
@@ -1190,16 +1197,7 @@ describe('ViewerIdentity, simulated', () => {
       ['another service, TagSession', 'lambda.amazonaws.com', 'sts:TagSession', {}, 'ImplicitlyDenied'],
     ];
     test.each(cases)('%s: %s %s', async (_, principal, action, contextVariables, expected) => {
-      // even a principal of the account whose own policies allow everything: a role's trust policy decides
-      const administrator = { name: 'administrator', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } };
-      const response = await runSimulation({
-        request: { principal, action, resource: { resource: fixture.role.arn, accountId: ACCOUNT }, contextVariables },
-        identityPolicies: principal.startsWith(`arn:aws:iam::${ACCOUNT}:`) ? [administrator] : [],
-        serviceControlPolicies: [],
-        resourceControlPolicies: [],
-        resourcePolicy: fixture.role.trust,
-      }, { simulationMode: 'Strict' });
-      expect(response.resultType === 'error' ? response.errors : response.overallResult).toBe(expected);
+      expect(await trustDecision(fixture.role, principal, action, contextVariables)).toBe(expected);
     });
 
     test('sts:TagSession is allowed only in the statement of AssumeRoleWithWebIdentity, under the same principal and conditions', () => {
