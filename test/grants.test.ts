@@ -13,7 +13,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { IConstruct } from 'constructs';
-import { CHANNEL_GRANTS, GrantSpec, INGESTION_GRANTS, INGESTION_MASTER_CHANNEL_ACTIONS, INGESTION_VIEWER_CHANNEL_ACTIONS, KEY_READ_ACTIONS, KEY_WRITE_ACTIONS, STREAM_GRANTS, STREAM_PLAYBACK_ACTIONS, STREAM_WRITE_ACTIONS } from './expected-grants';
+import { CHANNEL_GRANTS, FLEET_GRANTS, GrantSpec, INGESTION_GRANTS, STREAM_GRANTS } from './expected-grants';
 import { CameraFleet, DeviceIdentity, ISignalingChannel, IVideoStream, IWebRtcIngestion, SignalingChannel, VideoStream, ViewerIdentity, WebRtcIngestion } from '../src';
 import { asArray, identityPolicyStatements } from './util/iam-statements';
 import { buildFixture as buildIngestionApp, CAMERAS, catalogueActions, CONSUMERS, Fixture, FLAG_SETS, kinesisVideoResources as ingestionResources, kmsResources, RoleCase, ROLES } from './util/ingestion-app';
@@ -745,21 +745,22 @@ describe('CameraFleet, simulated', () => {
     return allowed;
   }
 
-  function expectedOn(cameras: Camera[], channelActions: readonly string[], streamActions: readonly string[]) {
+  /** The Kinesis Video cells of a grant on the given cameras. */
+  function expectedOn(cameras: Camera[], spec: GrantSpec) {
     return new Set(cameras.flatMap(c => [
-      ...channelActions.map(a => cellKey(a, c.channel)),
-      ...streamActions.map(a => cellKey(a, c.stream)),
+      ...(spec.channel ?? []).map(a => cellKey(a, c.channel)),
+      ...(spec.stream ?? []).map(a => cellKey(a, c.stream)),
     ]));
   }
 
   test('grantMaster: the master set on every camera of the fleet, nothing on other cameras', async () => {
     const allowed = await allowedOn(fixture.ops, everyCamera);
-    expect([...allowed].sort()).toEqual([...expectedOn([frontDoor, till], INGESTION_MASTER_CHANNEL_ACTIONS, STREAM_WRITE_ACTIONS)].sort());
+    expect([...allowed].sort()).toEqual([...expectedOn([frontDoor, till], FLEET_GRANTS.grantMaster)].sort());
   });
 
   test('grantViewer: the viewer set on every camera of the fleet, nothing on other cameras', async () => {
     const allowed = await allowedOn(fixture.viewers, everyCamera);
-    expect([...allowed].sort()).toEqual([...expectedOn([frontDoor, till], INGESTION_VIEWER_CHANNEL_ACTIONS, STREAM_WRITE_ACTIONS)].sort());
+    expect([...allowed].sort()).toEqual([...expectedOn([frontDoor, till], FLEET_GRANTS.grantViewer)].sort());
   });
 
   test.each([
@@ -768,7 +769,7 @@ describe('CameraFleet, simulated', () => {
   ] as const)('grantDeviceMaster: a device signed in as thing %s is master of its own camera only', async (thing, camera) => {
     const own = fixture.cameras[camera];
     const allowed = await allowedOn(fixture.things, everyCamera, fixture.simulatorForThing(thing));
-    expect([...allowed].sort()).toEqual([...expectedOn([own], INGESTION_MASTER_CHANNEL_ACTIONS, STREAM_WRITE_ACTIONS)].sort());
+    expect([...allowed].sort()).toEqual([...expectedOn([own], FLEET_GRANTS.grantDeviceMaster)].sort());
   });
 
   test('grantDeviceMaster: a thing named like a camera outside the fleet gets nothing', async () => {
@@ -901,8 +902,8 @@ describe('DeviceIdentity, simulated', () => {
   }
 
   const masterCellsOn = (camera: typeof frontDoor) => new Set([
-    ...INGESTION_MASTER_CHANNEL_ACTIONS.map(a => cellKey(a, camera.channel.arn)),
-    ...STREAM_WRITE_ACTIONS.map(a => cellKey(a, camera.stream.arn)),
+    ...FLEET_GRANTS.grantDeviceMaster.channel!.map(a => cellKey(a, camera.channel.arn)),
+    ...FLEET_GRANTS.grantDeviceMaster.stream!.map(a => cellKey(a, camera.stream.arn)),
   ]);
 
   const sortedCells = (cells: Set<string>) => [...cells].sort();
@@ -944,7 +945,7 @@ describe('DeviceIdentity, simulated', () => {
     const sim = fixture.simulatorForThing('shop-front-door');
     const actions = await KMS_ACTIONS;
     const allowed = await sim.allowedCells(fixture.device, actions, [fixture.keys.fleet, fixture.keys.other], {}, { strictContext: false });
-    expect(sortedCells(allowed)).toEqual(KEY_WRITE_ACTIONS.map(a => cellKey(a, fixture.keys.fleet)).sort());
+    expect(sortedCells(allowed)).toEqual(FLEET_GRANTS.grantDeviceMaster.key!.map(a => cellKey(a, fixture.keys.fleet)).sort());
   });
 
   test.each([
@@ -1106,8 +1107,8 @@ describe('ViewerIdentity, simulated', () => {
   }
 
   const viewerCellsOn = (cameras: Camera[]) => new Set(cameras.flatMap(c => [
-    ...INGESTION_VIEWER_CHANNEL_ACTIONS.map(a => cellKey(a, c.channel.arn)),
-    ...[...STREAM_WRITE_ACTIONS, ...STREAM_PLAYBACK_ACTIONS].map(a => cellKey(a, c.stream.arn)),
+    ...FLEET_GRANTS.grantViewerByAccessGroup.channel!.map(a => cellKey(a, c.channel.arn)),
+    ...[...FLEET_GRANTS.grantViewerByAccessGroup.stream!, ...FLEET_GRANTS.grantPlaybackByAccessGroup.stream!].map(a => cellKey(a, c.stream.arn)),
   ]));
 
   const sorted = (cells: Iterable<string>) => [...new Set(cells)].sort();
@@ -1160,7 +1161,8 @@ describe('ViewerIdentity, simulated', () => {
   test('KMS: on the fleet key the producer and the consumer action, nothing else of KMS on it or on another key', async () => {
     const actions = await KMS_ACTIONS;
     const allowed = await fixture.sim.allowedCells(fixture.user, actions, [fixture.keys.fleet, fixture.keys.other], sessionOf('smith'), { strictContext: false });
-    expect(sorted(allowed)).toEqual(sorted([...KEY_WRITE_ACTIONS, ...KEY_READ_ACTIONS].map(a => cellKey(a, fixture.keys.fleet))));
+    const keyActions = [...FLEET_GRANTS.grantViewerByAccessGroup.key!, ...FLEET_GRANTS.grantPlaybackByAccessGroup.key!];
+    expect(sorted(allowed)).toEqual(sorted(keyActions.map(a => cellKey(a, fixture.keys.fleet))));
   });
 
   test('allowMaster: the master set on the group\'s cameras too, still nothing elsewhere', async () => {
@@ -1170,7 +1172,7 @@ describe('ViewerIdentity, simulated', () => {
     const { allowed } = await allowedFor('smith', everyResource, withMaster.sim);
     const expected = new Set([
       ...viewerCellsOn(own),
-      ...own.flatMap(c => INGESTION_MASTER_CHANNEL_ACTIONS.map(a => cellKey(a, c.channel.arn))),
+      ...own.flatMap(c => FLEET_GRANTS.grantMasterByAccessGroup.channel!.map(a => cellKey(a, c.channel.arn))),
     ]);
     expect(sorted(allowed)).toEqual(sorted(expected));
     expect(sorted((await allowedFor(undefined, everyResource, withMaster.sim)).allowed)).toEqual([]);
