@@ -69,6 +69,16 @@ describe('SignalingChannel', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::KinesisVideo::SignalingChannel', { MessageTtlSeconds: seconds });
   });
 
+  test('PhysicalName.GENERATE_IF_NEEDED in one environment: synthesizes, and CloudFormation names the channel', () => {
+    const stack = newStack('Stack', { env: { account: '111111111111', region: 'us-east-1' } });
+    const channel = new SignalingChannel(stack, 'Channel', { signalingChannelName: PhysicalName.GENERATE_IF_NEEDED });
+    channel.grantMaster(new iam.Role(stack, 'Role', { assumedBy: new iam.AccountRootPrincipal() }));
+    Template.fromStack(stack).hasResourceProperties('AWS::KinesisVideo::SignalingChannel', {
+      Name: Match.absent(),
+      Type: 'SINGLE_MASTER',
+    });
+  });
+
   test('removalPolicy RETAIN', () => {
     const stack = newStack();
     new SignalingChannel(stack, 'Channel', { removalPolicy: RemovalPolicy.RETAIN });

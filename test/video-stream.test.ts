@@ -87,6 +87,16 @@ describe('VideoStream', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::KinesisVideo::Stream', { MediaType: 'video/h264,audio/aac' });
   });
 
+  test('PhysicalName.GENERATE_IF_NEEDED in one environment: synthesizes, and CloudFormation names the stream', () => {
+    const stack = newStack('Stack', { env: { account: '111111111111', region: 'us-east-1' } });
+    const stream = new VideoStream(stack, 'Stream', { videoStreamName: PhysicalName.GENERATE_IF_NEEDED });
+    stream.grantWrite(new iam.Role(stack, 'Role', { assumedBy: new iam.AccountRootPrincipal() }));
+    Template.fromStack(stack).hasResourceProperties('AWS::KinesisVideo::Stream', {
+      Name: Match.absent(),
+      DataRetentionInHours: 24,
+    });
+  });
+
   test('removalPolicy RETAIN given explicitly', () => {
     const stack = newStack();
     new VideoStream(stack, 'Stream', { removalPolicy: RemovalPolicy.RETAIN });

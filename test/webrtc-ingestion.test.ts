@@ -672,25 +672,6 @@ describe('physical names', () => {
   const ENV = { account: '111111111111', region: 'us-east-1' };
 
   describe('PhysicalName.GENERATE_IF_NEEDED, used in one environment', () => {
-    test('SignalingChannel: synthesizes, and CloudFormation names the channel', () => {
-      const stack = newStack('Stack', { env: ENV });
-      const channel = new SignalingChannel(stack, 'Channel', { signalingChannelName: PhysicalName.GENERATE_IF_NEEDED });
-      channel.grantMaster(new iam.Role(stack, 'Role', { assumedBy: new iam.AccountRootPrincipal() }));
-      Template.fromStack(stack).hasResourceProperties('AWS::KinesisVideo::SignalingChannel', {
-        Name: Match.absent(),
-        Type: 'SINGLE_MASTER',
-      });
-    });
-
-    test('VideoStream: synthesizes, and CloudFormation names the stream', () => {
-      const stack = newStack('Stack', { env: ENV });
-      const stream = new VideoStream(stack, 'Stream', { videoStreamName: PhysicalName.GENERATE_IF_NEEDED });
-      stream.grantWrite(new iam.Role(stack, 'Role', { assumedBy: new iam.AccountRootPrincipal() }));
-      Template.fromStack(stack).hasResourceProperties('AWS::KinesisVideo::Stream', {
-        Name: Match.absent(),
-        DataRetentionInHours: 24,
-      });
-    });
 
     test('WebRtcIngestion passes it on to both resources', () => {
       const stack = newStack('Stack', { env: ENV });
