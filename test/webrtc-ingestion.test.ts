@@ -1,21 +1,14 @@
-import { App, CfnParameter, Duration, PhysicalName, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, PhysicalName, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import {
-  INGESTION_MASTER_CHANNEL_ACTIONS,
-  INGESTION_VIEWER_CHANNEL_ACTIONS,
-  KEY_READ_ACTIONS,
-  KEY_WRITE_ACTIONS,
-  STREAM_PLAYBACK_ACTIONS,
-  STREAM_WRITE_ACTIONS,
-} from './expected-grants';
-import { IWebRtcIngestion, WebRtcIngestion } from '../src';
+import { INGESTION_MASTER_CHANNEL_ACTIONS, INGESTION_VIEWER_CHANNEL_ACTIONS, KEY_READ_ACTIONS, KEY_WRITE_ACTIONS, STREAM_PLAYBACK_ACTIONS, STREAM_WRITE_ACTIONS } from './expected-grants';
+import { IWebRtcIngestion, SignalingChannel, VideoStream, WebRtcIngestion } from '../src';
 import { errorOf, expectValidationError } from './util/errors';
-import { actionsOn, allActions, NormalizedStatement, sorted, statementsForService, statementsOfPrincipal } from './util/iam-statements';
-import { getAttArn, referencedLogicalIds, resolveWithParameters } from './util/intrinsics';
+import { actionsOn, NormalizedStatement, sorted, statementsForService, statementsOfPrincipal } from './util/iam-statements';
+import { getAttArn, resolveWithParameters } from './util/intrinsics';
 import { logicalIdOf, newRole, newStack } from './util/stacks';
 import { importedValue, onlyLogicalIdOfType } from './util/templates';
 
@@ -57,12 +50,6 @@ function expectKinesisVideoStatements(
   }
   expect(sorted(onlyStatementOn(kvs, channelResource).actions)).toEqual(sorted(channelActions));
   expect(sorted(onlyStatementOn(kvs, streamResource).actions)).toEqual(sorted(streamActions));
-}
-
-function expectNoWildcardResource(statements: NormalizedStatement[]): void {
-  for (const s of statements) {
-    expect(JSON.stringify(s.resources)).not.toContain('*');
-  }
 }
 
 function providerIds(template: Template): { fn: string; role: string; logGroup: string } {
@@ -122,34 +109,8 @@ describe('WebRtcIngestion defaults', () => {
     expect(logicalIdOf(camera.link.resource)).toBe(Object.keys(template.findResources('Custom::KinesisVideoMediaStorageLink'))[0]);
   });
 
-  test('the stream, of the link\'s stack, carries the stack-id tag too (the provider reads its mapping)', () => {
-    template.hasResourceProperties('AWS::KinesisVideo::Stream', { Tags: [{ Key: TAG_KEY, Value: { Ref: 'AWS::StackId' } }] });
-  });
-
   test('no IAM policy is created for users of the camera until something is granted', () => {
     template.resourceCountIs('AWS::IAM::Policy', 0);
-  });
-});
-
-describe('WebRtcIngestion tags', () => {
-  test('a user tag of the same key on a parent scope does not replace the stack-id tag', () => {
-    const stack = newStack();
-    new WebRtcIngestion(stack, 'Camera');
-    Tags.of(stack).add(TAG_KEY, 'something-else');
-    Tags.of(stack).add('team', 'video');
-    const template = Template.fromStack(stack);
-    template.hasResourceProperties('AWS::KinesisVideo::SignalingChannel', {
-      Tags: Match.arrayEquals([
-        { Key: TAG_KEY, Value: { Ref: 'AWS::StackId' } },
-        { Key: 'team', Value: 'video' },
-      ]),
-    });
-    template.hasResourceProperties('AWS::KinesisVideo::Stream', {
-      Tags: Match.arrayEquals([
-        { Key: TAG_KEY, Value: { Ref: 'AWS::StackId' } },
-        { Key: 'team', Value: 'video' },
-      ]),
-    });
   });
 });
 
@@ -274,37 +235,6 @@ function grantOnOneCamera(method: 'grantMaster' | 'grantViewer', roleId: string)
   return { role, grant, template, ids: idsOf(camera), statements: statementsOfPrincipal(template, logicalIdOf(role)) };
 }
 
-describe.each([
-  ['grantMaster', 'DeviceRole', INGESTION_MASTER_CHANNEL_ACTIONS, 'viewer', ['kinesisvideo:ConnectAsViewer', 'kinesisvideo:JoinStorageSessionAsViewer']],
-  ['grantViewer', 'ViewerRole', INGESTION_VIEWER_CHANNEL_ACTIONS, 'master', ['kinesisvideo:ConnectAsMaster', 'kinesisvideo:JoinStorageSession']],
-] as const)('WebRtcIngestion.%s', (method, roleId, channelActions, otherSide, otherSideActions) => {
-  let grant: iam.Grant;
-  let ids: { channel: string; stream: string };
-  let statements: NormalizedStatement[];
-  beforeAll(() => {
-    ({ grant, ids, statements } = grantOnOneCamera(method, roleId));
-  });
-
-  test('the grant succeeds', () => {
-    expect(grant.success).toBe(true);
-  });
-
-  test('exactly the six channel actions of its side and the three stream actions, on this camera', () => {
-    expect(statements).toHaveLength(2);
-    expectKinesisVideoStatements(statements, getAttArn(ids.channel), channelActions, getAttArn(ids.stream), STREAM_WRITE_ACTIONS);
-  });
-
-  test(`no wildcard resource, no ${otherSide} action, no KMS action`, () => {
-    expectNoWildcardResource(statements);
-    const actions = allActions(statements);
-    for (const action of otherSideActions) {
-      expect(actions).not.toContain(action);
-    }
-    expect(actions.filter(a => a.startsWith('kms:'))).toEqual([]);
-    expect(actions.filter(a => a.includes('*'))).toEqual([]);
-  });
-});
-
 describe('WebRtcIngestion.grantMaster', () => {
   let role: iam.Role;
   let template: Template;
@@ -342,52 +272,21 @@ describe('WebRtcIngestion.grantMaster', () => {
   });
 });
 
-describe('WebRtcIngestion grants with a customer-managed key', () => {
+describe('WebRtcIngestion grants with a customer-managed key (what each grant holds: test/grants.test.ts)', () => {
   let template: Template;
-  let ids: { channel: string; stream: string };
   let keyId: string;
   let otherKeyId: string;
-  let roleIds: Record<'master' | 'viewer' | 'player', string>;
   beforeAll(() => {
     const stack = newStack();
     const key = new kms.Key(stack, 'Key');
     const otherKey = new kms.Key(stack, 'OtherKey');
     const camera = new WebRtcIngestion(stack, 'Camera', { encryptionKey: key });
-    const master = newRole(stack, 'Master');
-    const viewer = newRole(stack, 'Viewer');
-    const player = newRole(stack, 'Player');
-    camera.grantMaster(master);
-    camera.grantViewer(viewer);
-    camera.grantPlayback(player);
+    camera.grantMaster(newRole(stack, 'Master'));
+    camera.grantViewer(newRole(stack, 'Viewer'));
+    camera.grantPlayback(newRole(stack, 'Player'));
     template = Template.fromStack(stack);
-    ids = idsOf(camera);
     keyId = logicalIdOf(key);
     otherKeyId = logicalIdOf(otherKey);
-    roleIds = { master: logicalIdOf(master), viewer: logicalIdOf(viewer), player: logicalIdOf(player) };
-  });
-
-  test.each([
-    ['master', INGESTION_MASTER_CHANNEL_ACTIONS],
-    ['viewer', INGESTION_VIEWER_CHANNEL_ACTIONS],
-  ] as const)('%s: kinesisvideo statements unchanged, plus exactly kms:GenerateDataKey on the stream\'s key', (name, channelActions) => {
-    const statements = statementsOfPrincipal(template, roleIds[name]);
-    expect(statements).toHaveLength(3);
-    expectKinesisVideoStatements(statements, getAttArn(ids.channel), channelActions, getAttArn(ids.stream), STREAM_WRITE_ACTIONS);
-    const kmsStatements = statementsForService(statements, 'kms');
-    expect(kmsStatements).toHaveLength(1);
-    expect(kmsStatements[0].actions).toEqual(sorted(KEY_WRITE_ACTIONS));
-    expect(kmsStatements[0].resources).toEqual([getAttArn(keyId)]);
-    expect(referencedLogicalIds(statements.map(s => s.resources))).not.toContain(otherKeyId);
-    expectNoWildcardResource(statements);
-  });
-
-  test('playback: exactly the six playback actions on the stream, plus kms:Decrypt on the key', () => {
-    const statements = statementsOfPrincipal(template, roleIds.player);
-    expect(statements).toHaveLength(2);
-    expect(sorted(onlyStatementOn(statements, getAttArn(ids.stream)).actions)).toEqual(sorted(STREAM_PLAYBACK_ACTIONS));
-    expect(onlyStatementOn(statements, getAttArn(keyId)).actions).toEqual(sorted(KEY_READ_ACTIONS));
-    expect(actionsOn(statements, getAttArn(ids.channel))).toEqual([]);
-    expect(referencedLogicalIds(statements.map(s => s.resources))).not.toContain(otherKeyId);
   });
 
   test('the key policies are not changed by the grants', () => {
@@ -395,85 +294,6 @@ describe('WebRtcIngestion grants with a customer-managed key', () => {
       const keyResource = template.toJSON().Resources[k];
       expect(keyResource.Properties.KeyPolicy.Statement).toHaveLength(1);
     }
-  });
-});
-
-describe('WebRtcIngestion grants without a customer-managed key', () => {
-  test('no KMS action at all for master, viewer or player', () => {
-    const stack = newStack();
-    new kms.Key(stack, 'UnrelatedKey');
-    const camera = new WebRtcIngestion(stack, 'Camera');
-    const roles = [newRole(stack, 'Master'), newRole(stack, 'Viewer'), newRole(stack, 'Player')];
-    camera.grantMaster(roles[0]);
-    camera.grantViewer(roles[1]);
-    camera.grantPlayback(roles[2]);
-    const template = Template.fromStack(stack);
-    for (const role of roles) {
-      const statements = statementsOfPrincipal(template, logicalIdOf(role));
-      expect(statements.length).toBeGreaterThan(0);
-      expect(allActions(statements).filter(a => a.startsWith('kms:'))).toEqual([]);
-    }
-  });
-
-  test('grantPlayback: exactly the six playback actions on the stream, nothing on the channel', () => {
-    const stack = newStack();
-    const camera = new WebRtcIngestion(stack, 'Camera');
-    const role = newRole(stack, 'Player');
-    const grant = camera.grantPlayback(role);
-    const statements = statementsOfPrincipal(Template.fromStack(stack), logicalIdOf(role));
-    const ids = idsOf(camera);
-    expect(grant.success).toBe(true);
-    expect(statements).toHaveLength(1);
-    expect(statements[0].resources).toEqual([getAttArn(ids.stream)]);
-    expect(sorted(statements[0].actions)).toEqual(sorted(STREAM_PLAYBACK_ACTIONS));
-    expect(statements[0].actions).not.toContain('kinesisvideo:PutMedia');
-    expect(statements[0].actions).not.toContain('kinesisvideo:GetMedia');
-  });
-});
-
-describe('two cameras granted to two roles', () => {
-  test('each role\'s statements reference only its own camera', () => {
-    const stack = newStack();
-    const keyA = new kms.Key(stack, 'KeyA');
-    const keyB = new kms.Key(stack, 'KeyB');
-    const cameraA = new WebRtcIngestion(stack, 'CameraA', { encryptionKey: keyA });
-    const cameraB = new WebRtcIngestion(stack, 'CameraB', { encryptionKey: keyB });
-    const roleA = newRole(stack, 'RoleA');
-    const roleB = newRole(stack, 'RoleB');
-    cameraA.grantMaster(roleA);
-    cameraA.grantPlayback(roleA);
-    cameraB.grantViewer(roleB);
-    cameraB.grantPlayback(roleB);
-    const template = Template.fromStack(stack);
-
-    const ownA = sorted([logicalIdOf(cameraA.channel), logicalIdOf(cameraA.stream), logicalIdOf(keyA)]);
-    const ownB = sorted([logicalIdOf(cameraB.channel), logicalIdOf(cameraB.stream), logicalIdOf(keyB)]);
-    const statementsA = statementsOfPrincipal(template, logicalIdOf(roleA));
-    const statementsB = statementsOfPrincipal(template, logicalIdOf(roleB));
-    expect(referencedLogicalIds(statementsA.map(s => s.resources))).toEqual(ownA);
-    expect(referencedLogicalIds(statementsB.map(s => s.resources))).toEqual(ownB);
-
-    expectKinesisVideoStatements(
-      statementsForService(statementsA, 'kinesisvideo').filter(s => !s.actions.includes('kinesisvideo:GetClip')),
-      getAttArn(logicalIdOf(cameraA.channel)), INGESTION_MASTER_CHANNEL_ACTIONS,
-      getAttArn(logicalIdOf(cameraA.stream)), STREAM_WRITE_ACTIONS);
-    expectKinesisVideoStatements(
-      statementsForService(statementsB, 'kinesisvideo').filter(s => !s.actions.includes('kinesisvideo:GetClip')),
-      getAttArn(logicalIdOf(cameraB.channel)), INGESTION_VIEWER_CHANNEL_ACTIONS,
-      getAttArn(logicalIdOf(cameraB.stream)), STREAM_WRITE_ACTIONS);
-    expect(sorted(actionsOn(statementsA, getAttArn(logicalIdOf(keyA))))).toEqual(sorted([...KEY_READ_ACTIONS, ...KEY_WRITE_ACTIONS]));
-    expect(sorted(actionsOn(statementsB, getAttArn(logicalIdOf(keyB))))).toEqual(sorted([...KEY_READ_ACTIONS, ...KEY_WRITE_ACTIONS]));
-
-    // each link points at its own camera
-    const links = template.findResources('Custom::KinesisVideoMediaStorageLink');
-    expect(links[logicalIdOf(cameraA.link.resource)].Properties).toMatchObject({
-      ChannelArn: getAttArn(logicalIdOf(cameraA.channel)),
-      StreamArn: getAttArn(logicalIdOf(cameraA.stream)),
-    });
-    expect(links[logicalIdOf(cameraB.link.resource)].Properties).toMatchObject({
-      ChannelArn: getAttArn(logicalIdOf(cameraB.channel)),
-      StreamArn: getAttArn(logicalIdOf(cameraB.stream)),
-    });
   });
 });
 
@@ -486,8 +306,7 @@ describe('grantees', () => {
     const stack = newStack();
     const camera = new WebRtcIngestion(stack, 'Camera');
     const user = new iam.User(stack, 'User');
-    const grant = camera.grantMaster(user);
-    expect(grant.success).toBe(true);
+    camera.grantMaster(user);
     const ids = idsOf(camera);
     const statements = statementsOfPrincipal(Template.fromStack(stack), logicalIdOf(user));
     expect(statements).toHaveLength(2);
@@ -502,8 +321,7 @@ describe('grantees', () => {
       handler: 'index.handler',
       code: lambda.Code.fromInline('exports.handler = async () => {};'),
     });
-    const grant = camera.grantViewer(fn);
-    expect(grant.success).toBe(true);
+    camera.grantViewer(fn);
     const ids = idsOf(camera);
     const template = Template.fromStack(stack);
     const statements = statementsOfPrincipal(template, logicalIdOf(fn.role!));
@@ -517,8 +335,7 @@ describe('grantees', () => {
     const consumers = new Stack(app, 'Consumers');
     const camera = new WebRtcIngestion(cameras, 'Camera');
     const role = newRole(consumers, 'DeviceRole');
-    const grant = camera.grantMaster(role);
-    expect(grant.success).toBe(true);
+    camera.grantMaster(role);
 
     const camerasTemplate = Template.fromStack(cameras);
     const consumersTemplate = Template.fromStack(consumers);
@@ -536,12 +353,11 @@ describe('grantees', () => {
     expect(consumers.dependencies.map(s => s.stackName)).toEqual(['Cameras']);
   });
 
-  test('iam.Role: grant.success is true and the grant names the principal', () => {
+  test('iam.Role: each grant holds principal statements and no resource statement', () => {
     const stack = newStack();
     const camera = new WebRtcIngestion(stack, 'Camera');
     const role = newRole(stack, 'Role');
     for (const grant of [camera.grantMaster(role), camera.grantViewer(role), camera.grantPlayback(role)]) {
-      expect(grant.success).toBe(true);
       expect(grant.principalStatements.length).toBeGreaterThan(0);
       expect(grant.resourceStatements).toEqual([]);
     }
@@ -640,25 +456,6 @@ describe('link provider', () => {
       .toBe('arn:aws:kinesisvideo:eu-west-1:111111111111:stream/*');
   });
 
-  test('the provider role\'s policy is the same for 1 and for 20 cameras', () => {
-    const policiesOf = (stack: Stack): string => {
-      const t = Template.fromStack(stack);
-      return JSON.stringify(t.toJSON().Resources[providerIds(t).role].Properties.Policies);
-    };
-    const one = policiesOf(stackWithCameras(1));
-    const twenty = policiesOf(stackWithCameras(20));
-    expect(twenty.length).toBe(one.length);
-    expect(twenty).toBe(one);
-  });
-
-  test('every channel is tagged with its stack id for the provider', () => {
-    const channels = Object.values(template.findResources('AWS::KinesisVideo::SignalingChannel'));
-    expect(channels).toHaveLength(3);
-    for (const channel of channels) {
-      expect(channel.Properties.Tags).toEqual([{ Key: TAG_KEY, Value: { Ref: 'AWS::StackId' } }]);
-    }
-  });
-
   test('two stacks of one app: one provider each', () => {
     const app = new App();
     const a = new Stack(app, 'A');
@@ -726,9 +523,9 @@ describe('WebRtcIngestion.fromWebRtcIngestionAttributes', () => {
     const master = newRole(stack, 'Master');
     const viewer = newRole(stack, 'Viewer');
     const player = newRole(stack, 'Player');
-    expect(imported.grantMaster(master).success).toBe(true);
-    expect(imported.grantViewer(viewer).success).toBe(true);
-    expect(imported.grantPlayback(player).success).toBe(true);
+    imported.grantMaster(master);
+    imported.grantViewer(viewer);
+    imported.grantPlayback(player);
     const template = Template.fromStack(stack);
 
     const masterStatements = statementsOfPrincipal(template, logicalIdOf(master));
@@ -862,5 +659,64 @@ describe('WebRtcIngestion used from another environment', () => {
     const policies = JSON.stringify(Template.fromStack(roles).findResources('AWS::IAM::Policy'));
     expect(policies).toContain(`:kinesisvideo:eu-west-1:${ACCOUNT}:channel/door/*`);
     expect(policies).toMatch(new RegExp(`:kinesisvideo:eu-west-1:${ACCOUNT}:stream/(?!door/)[a-zA-Z0-9_.-]+/\\*`));
+  });
+});
+
+describe('physical names', () => {
+  /**
+   * Physical names go through `Resource.physicalName`, so `PhysicalName.GENERATE_IF_NEEDED`
+   * works (passed raw to the L1, it fails synthesis with "Invalid physical name passed to
+   * CloudFormation"), and an unnamed resource is still named by CloudFormation.
+   */
+
+  const ENV = { account: '111111111111', region: 'us-east-1' };
+
+  describe('PhysicalName.GENERATE_IF_NEEDED, used in one environment', () => {
+
+    test('WebRtcIngestion passes it on to both resources', () => {
+      const stack = newStack('Stack', { env: ENV });
+      new WebRtcIngestion(stack, 'Camera', {
+        channelName: PhysicalName.GENERATE_IF_NEEDED,
+        streamName: PhysicalName.GENERATE_IF_NEEDED,
+      });
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::KinesisVideo::SignalingChannel', { Name: Match.absent() });
+      template.hasResourceProperties('AWS::KinesisVideo::Stream', { Name: Match.absent() });
+    });
+  });
+
+  describe('names given or not', () => {
+    test('a literal name reaches the template, and the name attribute is a Ref', () => {
+      const stack = newStack('Stack', { env: ENV });
+      const channel = new SignalingChannel(stack, 'Channel', { signalingChannelName: 'front-door' });
+      const stream = new VideoStream(stack, 'Stream', { videoStreamName: 'front-door' });
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::KinesisVideo::SignalingChannel', { Name: 'front-door' });
+      template.hasResourceProperties('AWS::KinesisVideo::Stream', { Name: 'front-door' });
+      expect(stack.resolve(channel.signalingChannelName)).toEqual({ Ref: stack.getLogicalId(channel.node.defaultChild as any) });
+      expect(stack.resolve(stream.videoStreamName)).toEqual({ Ref: stack.getLogicalId(stream.node.defaultChild as any) });
+    });
+
+    test('unnamed, in one environment: no Name, the ARN a GetAtt (the template as before)', () => {
+      const stack = newStack('Stack', { env: ENV });
+      const channel = new SignalingChannel(stack, 'Channel');
+      const stream = new VideoStream(stack, 'Stream');
+      const role = new iam.Role(stack, 'Role', { assumedBy: new iam.AccountRootPrincipal() });
+      channel.grantViewer(role);
+      stream.grantRead(role);
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::KinesisVideo::SignalingChannel', { Name: Match.absent() });
+      template.hasResourceProperties('AWS::KinesisVideo::Stream', { Name: Match.absent() });
+      const channelId = stack.getLogicalId(channel.node.defaultChild as any);
+      const streamId = stack.getLogicalId(stream.node.defaultChild as any);
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Resource: { 'Fn::GetAtt': [channelId, 'Arn'] } }),
+            Match.objectLike({ Resource: { 'Fn::GetAtt': [streamId, 'Arn'] } }),
+          ]),
+        },
+      });
+    });
   });
 });

@@ -17,7 +17,7 @@ export const ACCESS_GROUP_TAG_KEY = 'cdk-kinesis-video-webrtc:access-group';
  * IAM compares with `StringEquals`: a resource without the tag has no value to equal anything,
  * and a principal without the tag leaves the policy variable unresolved, which makes the
  * condition false ("Policy variables with no value", IAM User Guide). Neither matches the other
- * when both are missing. `test/viewer-identity-least-privilege.test.ts` proves both by simulation;
+ * when both are missing. `test/grants.test.ts` ("ViewerIdentity, simulated") proves both by simulation;
  * docs/viewer-identity.md has the reasoning.
  */
 export function accessGroupCondition(): Record<string, string> {

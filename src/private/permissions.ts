@@ -10,7 +10,7 @@ import { accessGroupCondition } from './access-group';
  * that resolves the resources and adds the statements (`grantRole`).
  *
  * Why each action is in its list, and the sources: docs/permissions.md. The resource type of
- * each action (Service Authorization Reference) is checked by test/action-catalogue.test.ts.
+ * each action (Service Authorization Reference) is checked by test/grants.test.ts.
  */
 
 // ---------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { IConstruct } from 'constructs';
 
 /**
@@ -326,5 +327,112 @@ export function validateTagValue(scope: IConstruct, property: string, value: str
     throw invalid(scope, property,
       `expected 1 to ${TAG_VALUE_MAX_LENGTH} characters from letters, digits, spaces and '_', '.', ':', '/', '=', '+', '-', '@' ` +
       `(the rules of tag values), got '${value}' (${length} characters)`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// ViewerIdentity
+
+/** A custom attribute's name after `custom:`: 1 to 20 characters (CreateUserPool, SchemaAttributeType). */
+const CUSTOM_ATTRIBUTE_PATTERN = /^custom:[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,20}$/u;
+
+/** A claim of the user pool's ID token: no white space, 1 to 128 characters. */
+const CLAIM_PATTERN = /^\S{1,128}$/;
+
+/** `AWS::Cognito::IdentityPool` IdentityPoolName: `[\w\s+=,.@-]+`, 1 to 128 characters. */
+const IDENTITY_POOL_NAME_PATTERN = /^[\w\s+=,.@-]{1,128}$/;
+
+/** Attributes no app client can write (Cognito keeps them itself). */
+const UNWRITABLE_ATTRIBUTES = new Set(['sub', 'email_verified', 'phone_number_verified', 'cognito:groups', 'cognito:username']);
+
+/** What a `ViewerIdentity` checks, as the user gave it (the attribute with its default applied). */
+export interface ViewerIdentityInput {
+  readonly allowUnauthenticatedIdentities?: boolean;
+  /** Whether any of allowLiveView, allowPlayback and allowMaster is true. */
+  readonly allowsSomething: boolean;
+  readonly accessGroupAttribute: string;
+  readonly identityPoolName?: string;
+  readonly userPool: cognito.IUserPool;
+  readonly userPoolClient: cognito.IUserPoolClient;
+}
+
+/** Every rule of a `ViewerIdentity`'s props. Tokens pass. */
+export function validateViewerIdentity(scope: IConstruct, input: ViewerIdentityInput): void {
+  if (input.allowUnauthenticatedIdentities === true) {
+    throw invalid(scope, 'allowUnauthenticatedIdentities',
+      'expected false, got true. Guests of a Cognito identity pool cannot use Kinesis Video Streams ' +
+      '(their sessions are limited by a scope-down policy that does not include it) and have no access group; sign users in to the user pool instead');
+  }
+  if (!input.allowsSomething) {
+    throw invalid(scope, 'allowLiveView, allowPlayback and allowMaster', 'all false, so the users could do nothing; allow at least one');
+  }
+  const attribute = input.accessGroupAttribute;
+  validateAccessGroupAttribute(scope, attribute);
+  const name = input.identityPoolName;
+  if (name !== undefined && !Token.isUnresolved(name) && !IDENTITY_POOL_NAME_PATTERN.test(name)) {
+    throw invalid(scope, 'identityPoolName',
+      `expected 1 to 128 characters from letters, digits, white space and '_', '+', '=', ',', '.', '@', '-', got '${name}' (${name.length} characters)`);
+  }
+  validateUserPoolClient(scope, input.userPoolClient, attribute);
+  validateUserPoolAttribute(scope, input.userPool, attribute);
+}
+
+function validateAccessGroupAttribute(scope: IConstruct, attribute: string): void {
+  if (Token.isUnresolved(attribute)) {
+    return;
+  }
+  const valid = attribute.startsWith('custom:') ? CUSTOM_ATTRIBUTE_PATTERN.test(attribute) : CLAIM_PATTERN.test(attribute);
+  if (!valid) {
+    throw invalid(scope, 'accessGroupAttribute',
+      'expected a user attribute, \'custom:\' and 1 to 20 characters for a custom one (e.g. \'custom:accessGroup\'), ' +
+      `or a standard attribute's name without white space, got '${attribute}'`);
+  }
+}
+
+/**
+ * For an app client defined in this app: refuses one whose users could write their own access
+ * group, or whose ID tokens would not carry it.
+ */
+function validateUserPoolClient(scope: IConstruct, client: cognito.IUserPoolClient, attribute: string): void {
+  const cfn = client.node.defaultChild;
+  if (!(cfn instanceof cognito.CfnUserPoolClient) || Token.isUnresolved(attribute)) {
+    return; // an imported client: its attributes cannot be read here
+  }
+  const listed = (value: string[] | undefined) => value === undefined || Token.isUnresolved(value) ? undefined : value;
+  const write = listed(cfn.writeAttributes);
+  // without WriteAttributes, an app client may write the standard attributes (Cognito API, UserPoolClientType)
+  const writable = write === undefined && !Token.isUnresolved(cfn.writeAttributes)
+    ? !attribute.startsWith('custom:') && !UNWRITABLE_ATTRIBUTES.has(attribute)
+    : write?.includes(attribute) ?? false;
+  if (writable) {
+    throw invalid(scope, 'userPoolClient',
+      `its users may write their own '${attribute}' (the accessGroupAttribute) ` +
+      `${write === undefined ? '(no writeAttributes: Cognito lets a client write every standard attribute)' : `(writeAttributes: ${write.join(', ')})`}, ` +
+      'so any user could pick another access group; give the client writeAttributes without it, and set it as an administrator (AdminUpdateUserAttributes)');
+  }
+  const read = listed(cfn.readAttributes);
+  if (read !== undefined && attribute !== 'sub' && !read.includes(attribute)) {
+    throw invalid(scope, 'userPoolClient',
+      `its readAttributes (${read.join(', ')}) leave out '${attribute}' (the accessGroupAttribute), ` +
+      'so its ID tokens would not carry it and no user would receive an access group; add it to readAttributes');
+  }
+}
+
+/** For a user pool defined in this app: refuses a custom attribute that the pool does not have. */
+function validateUserPoolAttribute(scope: IConstruct, userPool: cognito.IUserPool, attribute: string): void {
+  const cfn = userPool.node.defaultChild;
+  if (!(cfn instanceof cognito.CfnUserPool) || Token.isUnresolved(attribute) || !attribute.startsWith('custom:')) {
+    return;
+  }
+  const schema = cfn.schema;
+  if (schema === undefined || Token.isUnresolved(schema) || !Array.isArray(schema)) {
+    return;
+  }
+  const name = attribute.slice('custom:'.length);
+  const names = schema.map(s => (s as cognito.CfnUserPool.SchemaAttributeProperty).name);
+  if (!names.includes(name)) {
+    throw invalid(scope, 'accessGroupAttribute',
+      `the user pool has no custom attribute '${name}' (custom attributes: ${names.filter(n => n !== undefined).join(', ') || 'none'})`,
+      `add it to the pool's customAttributes, e.g. customAttributes: { ${name}: new cognito.StringAttribute({ mutable: true }) }`);
   }
 }
