@@ -37,9 +37,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   minNodeVersion: '20.0.0',
   // The release tooling (commit-and-tag-version's conventional-commits parsers) needs Node.js 22+.
   workflowNodeVersion: '24.x',
-  // The link handler is bundled into assets/ by esbuild; jsii has no business compiling it into lib/.
-  // cfn-response.ts is the handler's CloudFormation protocol module, bundled with it and nothing else.
-  excludeTypescript: ['src/**/*.lambda.ts', 'src/link-handler/cfn-response.ts'],
+  // src/handlers/ is Lambda code, bundled into assets/ by esbuild; jsii has no business compiling it
+  // into lib/. The jsii-compiled wiring of each function lives in src/private/ (see LambdaFunction below).
+  excludeTypescript: ['src/handlers/**'],
 
   // jsii targets: the names the README's Install table gives. Bindings are packaged (with
   // each language's toolchain) by the release workflow's package-* jobs; CI builds only the
@@ -78,19 +78,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // The integration tests are test/integ.*.ts; see the README's "Integration test".
   experimentalIntegRunner: true,
 
-  lambdaOptions: {
-    runtime: awscdk.LambdaRuntime.NODEJS_24_X,
-    bundlingOptions: {
-      // Ship the SDK version pinned by our lock file instead of whatever the runtime carries,
-      // so the handler's behaviour (and its asset hash) changes only when we change it.
-      externals: [],
-    },
-  },
+  // The handlers are declared one by one below (awscdk.LambdaFunction), not discovered.
+  lambdaAutoDiscover: false,
 
   jestOptions: {
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/cdk.out/', '<rootDir>/example/cdk.out/', '<rootDir>/test/consumer/'],
+      // The deployment simulation runs in its own task (`test:simulation`, run by .ci/run).
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/cdk.out/', '<rootDir>/example/cdk.out/', '<rootDir>/test/consumer/',
+        '<rootDir>/test/deployment-simulation.test.ts'],
     },
   },
 
@@ -105,6 +101,21 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // integ-runner's working directories, left behind only by an interrupted run
     'cdk-integ.out.*/',
   ],
+});
+
+// The media storage link's handler: Lambda code in src/handlers/media-storage-link/, its
+// jsii-compiled function class in src/private/ (which the provider construct uses).
+new awscdk.LambdaFunction(project, {
+  entrypoint: 'src/handlers/media-storage-link/index.lambda.ts',
+  constructFile: 'src/private/media-storage-link-function.ts',
+  constructName: 'MediaStorageLinkFunction',
+  cdkDeps: project.cdkDeps,
+  runtime: awscdk.LambdaRuntime.NODEJS_24_X,
+  bundlingOptions: {
+    // Ship the SDK version pinned by our lock file instead of whatever the runtime carries,
+    // so the handler's behaviour (and its asset hash) changes only when we change it.
+    externals: [],
+  },
 });
 
 // integ-runner and integ-tests are added at `@latest` by `experimentalIntegRunner`; pin them.
@@ -176,9 +187,8 @@ project.addTask('lint:cfn', {
 // type-checked and run by smoke:consumer, in a copy outside the repository.
 project.eslint?.addIgnorePattern('test/consumer/matrix/');
 
-// Outside jsii's tsconfig (excludeTypescript), the handler is still linted, in ESLint's default project.
-project.eslint?.allowDefaultProjectFiles('src/link-handler/*.lambda.ts');
-project.eslint?.allowDefaultProjectFiles('src/link-handler/cfn-response.ts');
+// Outside jsii's tsconfig (excludeTypescript), the handlers are still linted, in ESLint's default project.
+project.eslint?.allowDefaultProjectFiles('src/handlers/*/*.ts');
 
 // The tests synthesize the link handler's asset: `npx projen test` on a fresh clone bundles it first.
 project.testTask.prependSpawn(project.tasks.tryFind('bundle')!);
@@ -187,6 +197,17 @@ project.testTask.prependSpawn(project.tasks.tryFind('bundle')!);
 // their toolchains (pip, Maven, dotnet, go), which the release workflow's package-* jobs have.
 project.packageTask.reset();
 project.packageTask.spawn(project.tasks.tryFind('package:js')!);
+
+// The deployment simulation (the shipped handler bundle against loopback stand-ins for Kinesis
+// Video and CloudFormation, real time: about two minutes): its own task, run by .ci/run, so that
+// `npx projen test` stays quick.
+project.addTask('test:simulation', {
+  description: 'Run the deployment simulation of the link handler (bundle, then test/deployment-simulation.test.ts)',
+  steps: [
+    { spawn: 'bundle' },
+    { exec: 'jest --ci --testPathIgnorePatterns=/node_modules/ --testPathPatterns test/deployment-simulation.test.ts' },
+  ],
+});
 
 // The synthesis benchmark of issue "camera fleets": 1, 10, 100 cameras, library vs hand-written.
 project.addTask('bench', {

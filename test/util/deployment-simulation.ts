@@ -2,7 +2,7 @@
  * The deployment simulation: CloudFormation driving the media-storage-link custom resource of a
  * camera fleet, with no AWS and no network beyond loopback.
  *
- * - the SHIPPED bundle (assets/link-handler/media-storage-link.lambda/index.js, or `bundle`) runs
+ * - the SHIPPED bundle (assets/handlers/media-storage-link/index.lambda/index.js, or `bundle`) runs
  *   as Lambda runs it: one fresh module instance per invocation, all invoked together
  *   (./lambda-runner);
  * - the real SDK client talks to a stand-in for the KVS control plane that enforces the quotas
@@ -29,7 +29,7 @@ import { CfnResponseServer, makeTestCertificate } from './cfn-response-server';
 import { DEFAULT_STACK, KvsStandIn } from './kvs-stand-in';
 import { Invocation, LambdaRunner } from './lambda-runner';
 
-export const SHIPPED_BUNDLE = path.join(__dirname, '..', '..', 'assets', 'link-handler', 'media-storage-link.lambda', 'index.js');
+export const SHIPPED_BUNDLE = path.join(__dirname, '..', '..', 'assets', 'handlers', 'media-storage-link', 'index.lambda', 'index.js');
 
 /** The provider function's timeout (src/private/media-storage-link-provider.ts). */
 export const FUNCTION_TIMEOUT_MS = 300_000;
