@@ -9,12 +9,11 @@
 import { App, Stack, Tags } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { MediaStorageLink, SignalingChannel, VideoStream, WebRtcIngestion } from '../src';
-import { LINK_OWNER_TAG_KEY, LINKS_IN_STACK_ENV } from '../src/private/media-storage-link-settings';
 import { asArray, identityPolicyStatements } from './util/iam-statements';
+import { getAttArn, referencedLogicalIds } from './util/intrinsics';
 import {
   ACCOUNT, CHANNEL_CREATION_TIME, fakeStackId, PARTITION, PolicySimulator, PrincipalRef, REGION, SIMULATED_ENV,
 } from './util/policy-simulation';
-import { getAttArn, referencedLogicalIds } from './util/intrinsics';
 import { logicalIdOf, newStack } from './util/stacks';
 import {
   CfnTemplate,
@@ -24,6 +23,7 @@ import {
   onlyLogicalIdOfType,
   transitiveDependencies,
 } from './util/templates';
+import { LINK_OWNER_TAG_KEY, LINKS_IN_STACK_ENV } from '../src/private/media-storage-link-settings';
 
 const LINK_TYPE = 'Custom::KinesisVideoMediaStorageLink';
 const LINK_SCOPE_TAG_KEY = 'cdk-kinesis-video-webrtc:stack-id';

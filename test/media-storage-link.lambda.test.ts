@@ -372,7 +372,8 @@ describe('onEvent', () => {
       }
       // the abandoned call, the link, the owner record
       expect(send.mock.calls.map(([command]) => command.constructor.name)).toEqual([
-        'UpdateMediaStorageConfigurationCommand', 'UpdateMediaStorageConfigurationCommand', 'TagResourceCommand']);
+        'UpdateMediaStorageConfigurationCommand', 'UpdateMediaStorageConfigurationCommand', 'TagResourceCommand',
+      ]);
       const [, sendOptions] = send.mock.calls[0] as unknown as [unknown, { abortSignal: AbortSignal }];
       expect(sendOptions.abortSignal.aborted).toBe(true);
     });

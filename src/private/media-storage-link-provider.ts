@@ -2,9 +2,9 @@ import { Aws, CfnResource, Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acknowledgeRules, RuleAcknowledgement } from './rule-acknowledgements';
 import { MediaStorageLinkFunction } from './media-storage-link-function';
 import { LINK_OWNER_TAG_KEY, LINK_RESOURCE_TYPE, LINKS_IN_STACK_ENV } from './media-storage-link-settings';
+import { acknowledgeRules, RuleAcknowledgement } from './rule-acknowledgements';
 
 /**
  * The tag the link puts on its channels (and on its streams, when they are of the link's stack).

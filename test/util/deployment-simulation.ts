@@ -75,8 +75,14 @@ export interface ScenarioResult {
   /** From the first invocation to the last answer (or the last invocation's end). */
   readonly wallMs: number;
   readonly kvsCalls: {
-    update: number; describe: number; mapped: number; tag: number; untag: number; listTags: number;
-    throttled: number; peakUpdatesPerSecond: number;
+    update: number;
+    describe: number;
+    mapped: number;
+    tag: number;
+    untag: number;
+    listTags: number;
+    throttled: number;
+    peakUpdatesPerSecond: number;
   };
   /** Whether refused calls counted against the quota windows (the strict reading). */
   readonly refusedCounted: boolean;

@@ -249,9 +249,12 @@ export class KvsStandIn {
       return this.fail(res, 'InvalidArgumentException', `the stand-in does not serve ${path}`);
     }
     let input: {
-      ChannelARN?: string; StreamARN?: string; ResourceARN?: string;
+      ChannelARN?: string;
+      StreamARN?: string;
+      ResourceARN?: string;
       MediaStorageConfiguration?: { Status?: 'ENABLED' | 'DISABLED'; StreamARN?: string };
-      Tags?: { Key: string; Value: string }[]; TagKeyList?: string[];
+      Tags?: { Key: string; Value: string }[];
+      TagKeyList?: string[];
     };
     try {
       input = JSON.parse(body);
@@ -311,8 +314,13 @@ export class KvsStandIn {
     if (operation === 'Mapped') {
       return this.mapped(now, channelArn);
     }
-    const action = { Update: 'UpdateMediaStorageConfiguration', Describe: 'DescribeMediaStorageConfiguration', Tag: 'TagResource',
-      Untag: 'UntagResource', ListTags: 'ListTagsForResource' }[operation];
+    const action = {
+      Update: 'UpdateMediaStorageConfiguration',
+      Describe: 'DescribeMediaStorageConfiguration',
+      Tag: 'TagResource',
+      Untag: 'UntagResource',
+      ListTags: 'ListTagsForResource',
+    }[operation];
     const denied = { error: 'AccessDeniedException', message: `User is not authorized to perform: kinesisvideo:${action} on resource: ${channelArn}` };
     const channel = this.channels.get(channelArn);
     if (!channel) {

@@ -3,6 +3,7 @@
  * owns a mapping (a tag on the channel). The CloudFormation protocol is in ./index.lambda and
  * ../shared/cfn-response; the design (ownership, quotas, retries) in docs/link-handler.md.
  */
+import { createHash } from 'crypto';
 import {
   DescribeMappedResourceConfigurationCommand,
   DescribeMappedResourceConfigurationCommandOutput,
@@ -15,7 +16,6 @@ import {
   UntagResourceCommand,
   UpdateMediaStorageConfigurationCommand,
 } from '@aws-sdk/client-kinesis-video';
-import { createHash } from 'crypto';
 import { LINK_OWNER_TAG_KEY } from '../../private/media-storage-link-settings';
 import { causeName, DeadlineBoundCaller, errorName, PermanentError } from '../shared/retry';
 

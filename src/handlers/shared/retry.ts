@@ -56,6 +56,8 @@ export class DeadlineBoundCaller {
   private readonly clock: Clock;
   /** When this caller was made (≈ when the invocation started): the spread window counts from it. */
   private readonly started: number;
+  /** The throttle count when the spread window ended (the exponential phase restarts from it). */
+  private afterSpread?: number;
 
   constructor(options: { timing: RetryTiming; deadline: number; clock?: Partial<Clock> }) {
     this.timing = options.timing;
@@ -163,9 +165,6 @@ export class DeadlineBoundCaller {
     const exponential = this.timing.baseDelayMs * 2 ** (throttles - this.afterSpread);
     return Math.min(Math.max(this.timing.maxDelayMs, 2 * spreadMs), Math.max(floor, exponential));
   }
-
-  /** The throttle count when the spread window ended (the exponential phase restarts from it). */
-  private afterSpread?: number;
 }
 
 /**
