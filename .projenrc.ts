@@ -207,7 +207,7 @@ project.addTask('test:simulation', {
   description: 'Run the deployment simulation of the link handler (bundle, then test/deployment-simulation.test.ts)',
   steps: [
     { spawn: 'bundle' },
-    { exec: 'jest --ci --testPathIgnorePatterns=/node_modules/ --testPathPatterns test/deployment-simulation.test.ts' },
+    { exec: 'jest --ci --coverage=false --testPathIgnorePatterns=/node_modules/ --testPathPatterns test/deployment-simulation.test.ts' },
   ],
 });
 

@@ -138,7 +138,7 @@ describe('failures are clear and in time', () => {
     expect(answer.reason).toMatch(/still in use after \d+ attempts/);
     expect(result.kvsCalls.mapped).toBe(1);
     expect(result.kvsCalls.update).toBeGreaterThan(2);
-    expect(answer.reason).toContain('gave up: the function must answer CloudFormation before its timeout');
+    expect(answer.reason).toContain('gave up: the function must answer before its timeout');
     expect(result.wallMs).toBeLessThan(UNTAGGED_FUNCTION_TIMEOUT_MS);
   });
 
