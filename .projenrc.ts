@@ -137,7 +137,7 @@ project.addTask('integ:snapshot', {
 // `bindings`) and Construct Hub then show the examples translated into every language.
 project.npmignore?.include('/.jsii.tabl.json');
 // Development-only folders stay out of the npm package (it ships lib/, assets/, .jsii, README).
-project.npmignore?.exclude('/.ci/', '/example/', '/bench/', '/rosetta/');
+project.npmignore?.exclude('/.ci/', '/example/', '/bench/', '/rosetta/', '/docs/');
 project.npmignore?.exclude('/CONTRIBUTING.md');
 
 // Every TypeScript example of the README and of the API docs (`@example`) must compile
