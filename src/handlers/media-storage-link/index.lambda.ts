@@ -33,6 +33,7 @@ export const DEFAULT_TIMING: Timing = {
   maxDelayMs: 4_000,
   requestTimeoutMs: 5_000,
   throttleFloorMs: 2_000,
+  spreadShare: 0.8,
   answerMarginMs: 10_000,
 };
 

@@ -26,6 +26,12 @@ export interface RetryTiming {
   readonly callsPerSecond?: number;
   /** The smallest ceiling after a throttle. @default baseDelayMs */
   readonly throttleFloorMs?: number;
+  /**
+   * The spread window as a share of the time the contenders' calls need at `callsPerSecond`.
+   * Below 1 the callers offer a little more than the quota: free if refused calls do not count,
+   * absorbed by the exponential phase if they do. @default 1
+   */
+  readonly spreadShare?: number;
 }
 
 /** Time and chance, injectable by tests. */
@@ -146,8 +152,8 @@ export class DeadlineBoundCaller {
 
   /**
    * After a throttle: while the contenders' calls cannot all have gone through yet at the quota's
-   * rate, spread the retry over what is left of that time; after it, back off exponentially again
-   * (up to twice that time), so that callers still waiting find the quota idle quickly if refused
+   * rate (times `spreadShare`), spread the retry over what is left of that time; after it, back off
+   * exponentially again (up to twice the time all calls need), so that callers still waiting find the quota idle quickly if refused
    * calls do not count, and thin out if they do.
    */
   private throttleCeiling(throttles: number): number {
@@ -156,14 +162,15 @@ export class DeadlineBoundCaller {
     if (!callsPerSecond || contenders <= 1) {
       return this.ceiling(throttles);
     }
-    const spreadMs = (contenders / callsPerSecond) * 1_000;
+    const allCallsMs = (contenders / callsPerSecond) * 1_000;
+    const spreadMs = (this.timing.spreadShare ?? 1) * allCallsMs;
     const left = this.started + spreadMs - this.clock.now();
     if (left > 0) {
       return Math.max(floor, left);
     }
     this.afterSpread ??= throttles;
     const exponential = this.timing.baseDelayMs * 2 ** (throttles - this.afterSpread);
-    return Math.min(Math.max(this.timing.maxDelayMs, 2 * spreadMs), Math.max(floor, exponential));
+    return Math.min(Math.max(this.timing.maxDelayMs, 2 * allCallsMs), Math.max(floor, exponential));
   }
 }
 

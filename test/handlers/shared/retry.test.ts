@@ -44,6 +44,16 @@ describe('DeadlineBoundCaller', () => {
     expect(waits).toEqual([9_000]);
   });
 
+  test('spreadShare 0.8: the window is 8 s of the 10 s; the exponential phase still goes up to 20 s', async () => {
+    const { caller, waits, advance } = fakeCaller({ ...TIMING, contenders: 100, callsPerSecond: 10, spreadShare: 0.8 });
+    advance(1_000);
+    await caller.retrying('x', failing(throttled()));
+    expect(waits).toEqual([7_000]);
+    advance(7_000);
+    await caller.retrying('x', failing(...Array.from({ length: 8 }, throttled)));
+    expect(waits.slice(1)).toEqual([2_000, 2_000, 2_000, 2_000, 4_000, 8_000, 16_000, 20_000]);
+  });
+
   test('near the end of the spread window, the wait is at least the floor', async () => {
     const { caller, waits, advance } = fakeCaller({ ...TIMING, contenders: 100, callsPerSecond: 10 });
     advance(9_500);

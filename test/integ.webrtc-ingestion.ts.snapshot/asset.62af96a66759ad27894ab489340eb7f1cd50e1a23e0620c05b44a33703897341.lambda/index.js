@@ -31260,8 +31260,8 @@ var DeadlineBoundCaller = class {
   }
   /**
    * After a throttle: while the contenders' calls cannot all have gone through yet at the quota's
-   * rate, spread the retry over what is left of that time; after it, back off exponentially again
-   * (up to twice that time), so that callers still waiting find the quota idle quickly if refused
+   * rate (times `spreadShare`), spread the retry over what is left of that time; after it, back off
+   * exponentially again (up to twice the time all calls need), so that callers still waiting find the quota idle quickly if refused
    * calls do not count, and thin out if they do.
    */
   throttleCeiling(throttles) {
@@ -31270,14 +31270,15 @@ var DeadlineBoundCaller = class {
     if (!callsPerSecond || contenders <= 1) {
       return this.ceiling(throttles);
     }
-    const spreadMs = contenders / callsPerSecond * 1e3;
+    const allCallsMs = contenders / callsPerSecond * 1e3;
+    const spreadMs = (this.timing.spreadShare ?? 1) * allCallsMs;
     const left = this.started + spreadMs - this.clock.now();
     if (left > 0) {
       return Math.max(floor, left);
     }
     this.afterSpread ??= throttles;
     const exponential = this.timing.baseDelayMs * 2 ** (throttles - this.afterSpread);
-    return Math.min(Math.max(this.timing.maxDelayMs, 2 * spreadMs), Math.max(floor, exponential));
+    return Math.min(Math.max(this.timing.maxDelayMs, 2 * allCallsMs), Math.max(floor, exponential));
   }
 };
 function isRetryable(error2) {
@@ -31638,6 +31639,7 @@ var DEFAULT_TIMING = {
   maxDelayMs: 4e3,
   requestTimeoutMs: 5e3,
   throttleFloorMs: 2e3,
+  spreadShare: 0.8,
   answerMarginMs: 1e4
 };
 var UPDATE_CALLS_PER_SECOND = 10;
