@@ -14,7 +14,7 @@ import { LINKS_IN_STACK_ENV } from '../../private/media-storage-link-settings';
 import { CfnOutcome, responseBody, sendResponse } from '../shared/cfn-response';
 import { Clock, DeadlineBoundCaller, RetryTiming } from '../shared/retry';
 
-export { LinkProperties };
+export type { LinkProperties };
 
 /** Timing of the handler. Exported for the tests; the Lambda function uses `DEFAULT_TIMING`. */
 export interface Timing extends RetryTiming {
