@@ -40,6 +40,7 @@
  */
 import * as http from 'http';
 import { AddressInfo } from 'net';
+import { LINK_OWNER_TAG_KEY } from '../../src/private/media-storage-link-settings';
 
 export const UPDATE_QUOTA = { account: 10, channel: 5 };
 export const DESCRIBE_QUOTA = { account: 50, channel: 5 };
@@ -112,7 +113,7 @@ export class KvsStandIn {
   /** The stack whose provider role calls (IAM allows only resources whose stack tag equals it). */
   public callerStack = DEFAULT_STACK;
   /** The tag keys the provider's role may set or remove (its `aws:TagKeys` condition). */
-  public taggableKeys: ReadonlySet<string> = new Set(['cdk-kinesis-video-webrtc:link']);
+  public taggableKeys: ReadonlySet<string> = new Set([LINK_OWNER_TAG_KEY]);
   private throttleNext = 0;
   private readonly hanging = new Set<string>();
   private readonly held = new Set<http.ServerResponse>();
