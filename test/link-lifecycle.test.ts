@@ -11,6 +11,9 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { MediaStorageLink, SignalingChannel, VideoStream, WebRtcIngestion } from '../src';
 import { asArray, identityPolicyStatements } from './util/iam-statements';
 import { getAttArn, referencedLogicalIds } from './util/intrinsics';
+import {
+  ACCOUNT, CHANNEL_CREATION_TIME, fakeStackId, PARTITION, PolicySimulator, PrincipalRef, REGION, SIMULATED_ENV,
+} from './util/policy-simulation';
 import { logicalIdOf, newStack } from './util/stacks';
 import {
   CfnTemplate,
@@ -20,6 +23,7 @@ import {
   onlyLogicalIdOfType,
   transitiveDependencies,
 } from './util/templates';
+import { LINK_OWNER_TAG_KEY, LINKS_IN_STACK_ENV } from '../src/private/media-storage-link-settings';
 
 const LINK_TYPE = 'Custom::KinesisVideoMediaStorageLink';
 const LINK_SCOPE_TAG_KEY = 'cdk-kinesis-video-webrtc:stack-id';
@@ -247,5 +251,73 @@ describe('a link and its channel share a stack', () => {
       StreamArn: { 'Fn::ImportValue': Match.stringLikeRegexp('^Streams:') },
     });
     Template.fromStack(streams).hasResourceProperties('AWS::KinesisVideo::Stream', { Tags: Match.absent() });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// the owner record (docs/link-handler.md, "Ownership")
+
+describe('the provider role and the owner record', () => {
+  const OWNER_KEY = LINK_OWNER_TAG_KEY;
+  const channel = `arn:${PARTITION}:kinesisvideo:${REGION}:${ACCOUNT}:channel/front-door/${CHANNEL_CREATION_TIME}`;
+  let sim: PolicySimulator;
+  let principal: PrincipalRef;
+  let ownStack: string;
+
+  beforeAll(() => {
+    const app = new App();
+    const stack = new Stack(app, 'Camera', { env: SIMULATED_ENV });
+    new WebRtcIngestion(stack, 'FrontDoor', { channelName: 'front-door', streamName: 'front-door' });
+    sim = PolicySimulator.fromStacks(stack);
+    const template = sim.template('Camera');
+    const fn = onlyLogicalIdOfType(template, 'AWS::Lambda::Function');
+    principal = { stackName: 'Camera', logicalId: roleOf(template, fn) };
+    ownStack = sim.stackId('Camera');
+  });
+
+  const allowed = async (action: string, context: Record<string, string | string[]>) =>
+    (await sim.evaluate({ principal, action, resource: channel, context }, { strictContext: false })).allowed;
+  const scope = (stackId: string) => ({ [`aws:ResourceTag/${LINK_SCOPE_TAG_KEY}`]: stackId });
+
+  test('exact actions: the link, its read-back, the owner record; the stream mapping read; logs', () => {
+    const template = sim.template('Camera');
+    const actions = identityPolicyStatements(template)
+      .filter(({ policy }) => policy.source === principal.logicalId)
+      .map(({ statement }) => asArray(statement.Action).sort());
+    expect(actions).toEqual([
+      ['kinesisvideo:DescribeMediaStorageConfiguration', 'kinesisvideo:ListTagsForResource', 'kinesisvideo:UpdateMediaStorageConfiguration'],
+      ['kinesisvideo:TagResource', 'kinesisvideo:UntagResource'],
+      ['kinesisvideo:DescribeMappedResourceConfiguration'],
+      ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    ]);
+  });
+
+  test.each(['kinesisvideo:TagResource', 'kinesisvideo:UntagResource'])('%s: the owner key only, on its own stack\'s channels only', async (action) => {
+    expect(await allowed(action, { ...scope(ownStack), 'aws:TagKeys': [OWNER_KEY] })).toBe(true);
+    // never the stack tag, alone or beside the owner key; never another key
+    expect(await allowed(action, { ...scope(ownStack), 'aws:TagKeys': [LINK_SCOPE_TAG_KEY] })).toBe(false);
+    expect(await allowed(action, { ...scope(ownStack), 'aws:TagKeys': [OWNER_KEY, LINK_SCOPE_TAG_KEY] })).toBe(false);
+    expect(await allowed(action, { ...scope(ownStack), 'aws:TagKeys': ['team'] })).toBe(false);
+    // a request without tag keys is not let through by ForAllValues' empty set
+    expect(await allowed(action, { ...scope(ownStack) })).toBe(false);
+    // another stack's channel, or an untagged one
+    expect(await allowed(action, { ...scope(fakeStackId('Other')), 'aws:TagKeys': [OWNER_KEY] })).toBe(false);
+    expect(await allowed(action, { 'aws:TagKeys': [OWNER_KEY] })).toBe(false);
+  });
+
+  test('ListTagsForResource: on its own stack\'s channels only', async () => {
+    expect(await allowed('kinesisvideo:ListTagsForResource', scope(ownStack))).toBe(true);
+    expect(await allowed('kinesisvideo:ListTagsForResource', scope(fakeStackId('Other')))).toBe(false);
+    expect(await allowed('kinesisvideo:ListTagsForResource', {})).toBe(false);
+  });
+
+  test('the function knows how many links its stack holds, counted at synthesis', () => {
+    const stack = newStack('Cameras');
+    for (const name of ['A', 'B', 'C']) {
+      new WebRtcIngestion(stack, name);
+    }
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ [LINKS_IN_STACK_ENV]: '3' }) },
+    });
   });
 });

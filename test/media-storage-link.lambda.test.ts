@@ -12,6 +12,9 @@ import {
   NoDataRetentionException,
   ResourceInUseException,
   ResourceNotFoundException,
+  ListTagsForResourceCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
   UpdateMediaStorageConfigurationCommand,
   UpdateMediaStorageConfigurationCommandInput,
 } from '@aws-sdk/client-kinesis-video';
@@ -23,8 +26,9 @@ import type {
   Context,
 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { MAX_RESPONSE_BYTES, responseBody, sendResponse } from '../src/link-handler/cfn-response';
-import { DEFAULT_TIMING, handler, onEvent } from '../src/link-handler/media-storage-link.lambda';
+import { DEFAULT_TIMING, FAILED_CREATE_PREFIX, handler, onEvent } from '../src/handlers/media-storage-link/index.lambda';
+import { LINK_OWNER_TAG_KEY, ownerRecord } from '../src/handlers/media-storage-link/kvs-link';
+import { MAX_RESPONSE_BYTES, responseBody, sendResponse } from '../src/handlers/shared/cfn-response';
 
 const CHANNEL = 'arn:aws:kinesisvideo:us-east-1:123456789012:channel/front-door/1700000000000';
 const STREAM = 'arn:aws:kinesisvideo:us-east-1:123456789012:stream/front-door/1700000000001';
@@ -168,12 +172,14 @@ function options(random = 1, deadlineMs = 290_000) {
     elapsed: () => now - 1_000_000,
     opts: {
       client: new KinesisVideoClient({ region: 'us-east-1' }),
-      now: () => now,
-      sleep: async (ms: number) => {
-        delays.push(ms);
-        now += ms;
+      clock: {
+        now: () => now,
+        sleep: async (ms: number) => {
+          delays.push(ms);
+          now += ms;
+        },
+        random: () => random,
       },
-      random: () => random,
       deadline: now + deadlineMs,
     },
   };
@@ -191,8 +197,15 @@ async function errorOf(promise: Promise<unknown>): Promise<Error> {
   throw new Error('expected the promise to reject');
 }
 
+/** This test's link's owner record (the events' stack and logical id). */
+const ME = ownerRecord(STACK_ID, LOGICAL_ID);
+
 beforeEach(() => {
   kvs.reset();
+  // the owner record: none on the channel unless a test says otherwise; writing it succeeds
+  kvs.on(ListTagsForResourceCommand).resolves({ Tags: {} });
+  kvs.on(TagResourceCommand).resolves({});
+  kvs.on(UntagResourceCommand).resolves({});
   jest.spyOn(console, 'log').mockImplementation(() => {});
   jest.spyOn(console, 'error').mockImplementation(() => {});
 });
@@ -205,11 +218,96 @@ afterEach(() => {
 // onEvent
 // ---------------------------------------------------------------------------------------------
 
-describe('onEvent', () => {
-  test('DEFAULT_TIMING: 250 ms doubling to 4 s, 5 s per call, 10 s kept to answer', () => {
-    expect(DEFAULT_TIMING).toEqual({ baseDelayMs: 250, maxDelayMs: 4_000, requestTimeoutMs: 5_000, answerMarginMs: 10_000 });
+describe('ownership', () => {
+  const OTHER_LINK = ownerRecord(STACK_ID, 'CamMovedMediaStorageLink9999');
+  const OTHER_STACK = ownerRecord('arn:aws:cloudformation:us-east-1:123456789012:stack/Lobby/99999999-8888-7777-6666-555555555555', LOGICAL_ID);
+  const tagged = () => kvs.commandCalls(TagResourceCommand).map((c) => c.args[0].input);
+  const untagged = () => kvs.commandCalls(UntagResourceCommand).map((c) => c.args[0].input);
+  const ownedBy = (record: string) => kvs.on(ListTagsForResourceCommand).resolves({ Tags: { [LINK_OWNER_TAG_KEY]: record, other: 'x' } });
+
+  test('the record is the stack name and uuid and the logical id, at most 256 characters', () => {
+    expect(ME).toBe(`Cam/11111111-2222-3333-4444-555555555555/${LOGICAL_ID}`);
+    const long = ownerRecord(STACK_ID, 'L'.repeat(255));
+    expect(long.length).toBeLessThanOrEqual(256);
+    expect(long).toMatch(/^Cam\/11111111-2222-3333-4444-555555555555\/sha256=[0-9a-f]{64}$/);
   });
 
+  test('Create links, then records this link as the owner', async () => {
+    kvs.on(UpdateMediaStorageConfigurationCommand).resolves({});
+    await onEvent(createEvent(), options().opts);
+    expect(calls()).toEqual([enabled(CHANNEL, STREAM)]);
+    expect(tagged()).toEqual([{ ResourceARN: CHANNEL, Tags: [{ Key: LINK_OWNER_TAG_KEY, Value: ME }] }]);
+  });
+
+  test('Create over the pair linked by another link of this stack (a moved camera) takes it over', async () => {
+    kvs.on(UpdateMediaStorageConfigurationCommand).rejects(inUse());
+    kvs.on(DescribeMediaStorageConfigurationCommand).resolves(linkedTo(STREAM));
+    ownedBy(OTHER_LINK);
+    await expect(onEvent(createEvent(), options().opts)).resolves.toEqual({ physicalResourceId: CHANNEL });
+    expect(calls()).toEqual([enabled(CHANNEL, STREAM)]);
+    expect(tagged()).toEqual([{ ResourceARN: CHANNEL, Tags: [{ Key: LINK_OWNER_TAG_KEY, Value: ME }] }]);
+  });
+
+  test('Create over the pair owned by another stack fails naming it, and changes nothing', async () => {
+    kvs.on(UpdateMediaStorageConfigurationCommand).rejects(inUse());
+    kvs.on(DescribeMediaStorageConfigurationCommand).resolves(linkedTo(STREAM));
+    ownedBy(OTHER_STACK);
+    const error = await errorOf(onEvent(createEvent(), options().opts));
+    expect(error.message).toContain('already linked by link CamMediaStorageLink1234ABCD of stack Lobby');
+    expect(calls()).toEqual([enabled(CHANNEL, STREAM)]);
+    expect(tagged()).toEqual([]);
+  });
+
+  test('Create whose record cannot be written undoes the link and fails', async () => {
+    kvs.on(UpdateMediaStorageConfigurationCommand).resolves({});
+    kvs.on(TagResourceCommand).rejects(accessDenied());
+    await expect(onEvent(createEvent(), options().opts)).rejects.toThrow(/could not record the link's owner/);
+    expect(calls()).toEqual([enabled(CHANNEL, STREAM), disabled(CHANNEL)]);
+  });
+
+  test.each([
+    ['this link', () => ME, true],
+    ['no record (an older release)', () => undefined, true],
+    ['another link of this stack', () => OTHER_LINK, false],
+    ['another stack', () => OTHER_STACK, false],
+  ])('Delete of a pair owned by %s: unlinked = %s', async (_, owner, unlinks) => {
+    kvs.on(DescribeMediaStorageConfigurationCommand).resolves(linkedTo(STREAM));
+    kvs.on(UpdateMediaStorageConfigurationCommand).resolves({});
+    const record = owner();
+    if (record) {
+      ownedBy(record);
+    }
+    await onEvent(deleteEvent(), options().opts);
+    expect(calls()).toEqual(unlinks ? [disabled(CHANNEL)] : []);
+    expect(untagged()).toEqual(unlinks && record ? [{ ResourceARN: CHANNEL, TagKeyList: [LINK_OWNER_TAG_KEY] }] : []);
+  });
+
+  test('Update changing no link property keeps the physical id it was sent, and calls nothing', async () => {
+    const props = { ChannelArn: CHANNEL, StreamArn: STREAM };
+    await expect(onEvent(updateEvent(props, props, 'an-older-physical-id'), options().opts))
+      .resolves.toEqual({ physicalResourceId: 'an-older-physical-id' });
+    expect(kvs.calls()).toHaveLength(0);
+  });
+
+  test('Update of the stream keeps the physical id it was sent; of the channel answers the new channel', async () => {
+    kvs.on(DescribeMediaStorageConfigurationCommand).resolves(linkedTo(STREAM));
+    kvs.on(UpdateMediaStorageConfigurationCommand).resolves({});
+    await expect(onEvent(updateEvent({ ChannelArn: CHANNEL, StreamArn: NEW_STREAM }, { ChannelArn: CHANNEL, StreamArn: STREAM }, 'kept'),
+      options().opts)).resolves.toEqual({ physicalResourceId: 'kept' });
+    await expect(onEvent(updateEvent({ ChannelArn: NEW_CHANNEL, StreamArn: STREAM }, { ChannelArn: CHANNEL, StreamArn: STREAM }, 'kept'),
+      options().opts)).resolves.toEqual({ physicalResourceId: NEW_CHANNEL });
+  });
+
+  test('Update over an old pair owned by another link leaves it alone, and links the new pair', async () => {
+    kvs.on(DescribeMediaStorageConfigurationCommand).resolves(linkedTo(STREAM));
+    kvs.on(UpdateMediaStorageConfigurationCommand).resolves({});
+    ownedBy(OTHER_LINK);
+    await onEvent(updateEvent({ ChannelArn: NEW_CHANNEL, StreamArn: NEW_STREAM }, { ChannelArn: CHANNEL, StreamArn: STREAM }), options().opts);
+    expect(calls()).toEqual([enabled(NEW_CHANNEL, NEW_STREAM)]);
+  });
+});
+
+describe('onEvent', () => {
   describe('Create', () => {
     test('links the channel to the stream once; physical id is the channel ARN', async () => {
       kvs.on(UpdateMediaStorageConfigurationCommand).resolves({});
@@ -272,7 +370,10 @@ describe('onEvent', () => {
       } finally {
         jest.useRealTimers();
       }
-      expect(send).toHaveBeenCalledTimes(2);
+      // the abandoned call, the link, the owner record
+      expect(send.mock.calls.map(([command]) => command.constructor.name)).toEqual([
+        'UpdateMediaStorageConfigurationCommand', 'UpdateMediaStorageConfigurationCommand', 'TagResourceCommand',
+      ]);
       const [, sendOptions] = send.mock.calls[0] as unknown as [unknown, { abortSignal: AbortSignal }];
       expect(sendOptions.abortSignal.aborted).toBe(true);
     });
@@ -570,7 +671,7 @@ describe('onEvent', () => {
       expect(calls()).toEqual([enabled(NEW_CHANNEL, STREAM)]);
     });
 
-    test('unlinking the old channel is denied: fails naming the old channel, no link attempted', async () => {
+    test('reading the old channel is denied: fails naming the old channel, nothing unlinked blindly, no link attempted', async () => {
       kvs.on(DescribeMediaStorageConfigurationCommand).rejects(accessDenied('not authorized'));
       kvs.on(UpdateMediaStorageConfigurationCommand).rejects(accessDenied('not authorized'));
       const { opts } = options();
@@ -580,9 +681,9 @@ describe('onEvent', () => {
         { ChannelArn: CHANNEL, StreamArn: STREAM },
       ), opts));
 
-      expect(calls()).toEqual([disabled(CHANNEL)]);
+      expect(calls()).toEqual([]);
       expect(error.message).toBe(
-        `could not unlink signaling channel ${CHANNEL} from its video stream: AccessDeniedException after 1 attempt(s) over 0 s: not authorized`,
+        `could not unlink signaling channel ${CHANNEL} from video stream ${STREAM}: AccessDeniedException after 1 attempt(s) over 0 s: not authorized`,
       );
       expect(error.message).not.toContain(NEW_CHANNEL);
     });
@@ -598,7 +699,8 @@ describe('onEvent', () => {
       await onEvent(updateEvent({ ChannelArn: CHANNEL, StreamArn: NEW_STREAM }, { ChannelArn: CHANNEL, StreamArn: STREAM }), opts);
 
       expect(calls()).toEqual([disabled(CHANNEL), disabled(CHANNEL), disabled(CHANNEL), enabled(CHANNEL, NEW_STREAM)]);
-      expect(delays).toEqual([250, 250, 500]);
+      // throttles and other failures back off separately: each starts at the base delay
+      expect(delays).toEqual([250, 250, 250]);
     });
 
     test('the new link fails after the old one was released: the old link is restored, and the reason says so', async () => {
@@ -942,14 +1044,14 @@ describe('handler', () => {
     });
   });
 
-  test('failed Create: FAILED with the reason, the log stream, and the channel ARN as physical id', async () => {
+  test('failed Create: FAILED with the reason, the log stream, and a physical id that names no channel', async () => {
     kvs.on(UpdateMediaStorageConfigurationCommand).rejects(noRetention());
 
     const body = await run(createEvent());
 
     expect(body).toEqual({
       Status: 'FAILED',
-      PhysicalResourceId: CHANNEL,
+      PhysicalResourceId: `${FAILED_CREATE_PREFIX}${REQUEST_ID}`,
       StackId: STACK_ID,
       RequestId: REQUEST_ID,
       LogicalResourceId: LOGICAL_ID,
@@ -998,11 +1100,20 @@ describe('handler', () => {
     expect(body.Reason).toContain(`could not unlink signaling channel ${CHANNEL}`);
   });
 
-  test('failed Create with missing properties still answers FAILED, with the request id as physical id', async () => {
+  test('failed Create with missing properties still answers FAILED, with the failed-create id', async () => {
     const body = await run(createEvent({ StreamArn: STREAM }));
 
     expect(body.Status).toBe('FAILED');
     expect(body.Reason).toContain('ChannelArn and StreamArn');
-    expect(body.PhysicalResourceId).toBe(REQUEST_ID);
+    expect(body.PhysicalResourceId).toBe(`${FAILED_CREATE_PREFIX}${REQUEST_ID}`);
+  });
+
+  test('the Delete of a failed Create\'s id calls nothing, even with the pair linked', async () => {
+    kvs.on(DescribeMediaStorageConfigurationCommand).resolves(linkedTo(STREAM));
+
+    const body = await run(deleteEvent(undefined, `${FAILED_CREATE_PREFIX}${REQUEST_ID}`));
+
+    expect(body.Status).toBe('SUCCESS');
+    expect(kvs.calls()).toHaveLength(0);
   });
 });

@@ -420,15 +420,18 @@ describe('link provider', () => {
     });
   });
 
-  test('the provider role\'s policy: two tag-scoped statements (channels: Describe/UpdateMediaStorageConfiguration; streams: DescribeMappedResourceConfiguration) and one logs statement', () => {
+  test('the provider role\'s policy: three tag-scoped statements (channels: the link, its read, the owner record; streams: DescribeMappedResourceConfiguration) and one logs statement', () => {
     const statements = statementsOfPrincipal(template, provider.role);
-    expect(statements).toHaveLength(3);
+    expect(statements).toHaveLength(4);
     const pseudo = { 'AWS::Partition': 'aws-partition', 'AWS::Region': 'the-region', 'AWS::AccountId': 'the-account' };
 
-    const [link, mapped] = statementsForService(statements, 'kinesisvideo');
-    expect(statementsForService(statements, 'kinesisvideo')).toHaveLength(2);
+    // the owner record's statement is proven in test/link-lifecycle.test.ts
+    const [link, , mapped] = statementsForService(statements, 'kinesisvideo');
+    expect(statementsForService(statements, 'kinesisvideo')).toHaveLength(3);
     expect(link.effect).toBe('Allow');
-    expect(link.actions).toEqual(['kinesisvideo:DescribeMediaStorageConfiguration', 'kinesisvideo:UpdateMediaStorageConfiguration']);
+    expect(link.actions).toEqual([
+      'kinesisvideo:DescribeMediaStorageConfiguration', 'kinesisvideo:ListTagsForResource', 'kinesisvideo:UpdateMediaStorageConfiguration',
+    ]);
     expect(link.resources).toHaveLength(1);
     expect(resolveWithParameters(link.resources[0], pseudo)).toBe('arn:aws-partition:kinesisvideo:the-region:the-account:channel/*');
     expect(link.condition).toEqual({ StringEquals: { [`aws:ResourceTag/${TAG_KEY}`]: { Ref: 'AWS::StackId' } } });
@@ -449,7 +452,7 @@ describe('link provider', () => {
 
   test('in a stack with an explicit environment, the channel and stream ARNs name that account and region', () => {
     const envTemplate = Template.fromStack(stackWithCameras(1, { env: { account: '111111111111', region: 'eu-west-1' } }));
-    const [link, mapped] = statementsForService(statementsOfPrincipal(envTemplate, providerIds(envTemplate).role), 'kinesisvideo');
+    const [link, , mapped] = statementsForService(statementsOfPrincipal(envTemplate, providerIds(envTemplate).role), 'kinesisvideo');
     expect(resolveWithParameters(link.resources[0], { 'AWS::Partition': 'aws' }))
       .toBe('arn:aws:kinesisvideo:eu-west-1:111111111111:channel/*');
     expect(resolveWithParameters(mapped.resources[0], { 'AWS::Partition': 'aws' }))

@@ -1,9 +1,10 @@
-import { Aws, CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, CfnResource, Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { MediaStorageLinkFunction } from './media-storage-link-function';
+import { LINK_OWNER_TAG_KEY, LINK_RESOURCE_TYPE, LINKS_IN_STACK_ENV } from './media-storage-link-settings';
 import { acknowledgeRules, RuleAcknowledgement } from './rule-acknowledgements';
-import { MediaStorageLinkFunction } from '../link-handler/media-storage-link-function';
 
 /**
  * The tag the link puts on its channels (and on its streams, when they are of the link's stack).
@@ -20,12 +21,17 @@ export const LINK_SCOPE_TAG_KEY = 'cdk-kinesis-video-webrtc:stack-id';
 export const LINK_SCOPE_TAG_PRIORITY = 1_000;
 
 /**
- * The actions the handler calls, both authorized on the channel: the link itself, and the read of
- * the channel's link, which makes a repeated event succeed, tells a permanent conflict (the
- * channel linked to another stream) from a resource not ACTIVE yet, and keeps the Delete of a
- * replaced link's old physical id from undoing the new link.
+ * The actions the handler calls on the channel: the link, its read-back, and the read of the
+ * owner record (docs/link-handler.md, "Ownership").
  */
-const LINK_ACTIONS = ['kinesisvideo:DescribeMediaStorageConfiguration', 'kinesisvideo:UpdateMediaStorageConfiguration'];
+const LINK_ACTIONS = [
+  'kinesisvideo:DescribeMediaStorageConfiguration',
+  'kinesisvideo:ListTagsForResource',
+  'kinesisvideo:UpdateMediaStorageConfiguration',
+];
+
+/** Writing and removing the owner record: limited to its tag key by `aws:TagKeys`. */
+const OWNER_RECORD_ACTIONS = ['kinesisvideo:TagResource', 'kinesisvideo:UntagResource'];
 
 /**
  * The one action the handler calls on the stream, authorized on the stream (Service Authorization
@@ -49,6 +55,9 @@ function forPacks(packs: string[], rule: string, reason: string): RuleAcknowledg
  * answers CloudFormation before it; the custom resource's ServiceTimeout is a minute more.
  */
 export const LINK_FUNCTION_TIMEOUT = Duration.minutes(5);
+
+/** How long CloudFormation waits for a link's answer: a minute more than the function's timeout. */
+export const LINK_SERVICE_TIMEOUT = Duration.seconds(LINK_FUNCTION_TIMEOUT.toSeconds() + 60);
 
 /**
  * The stack's single link provider: a function, its role and its log group, shared by every
@@ -88,6 +97,16 @@ export class MediaStorageLinkProvider extends Construct {
               resources: [channelArns],
               conditions: ownStackOnly,
             }),
+            // The owner record only: no other key (the stack tag above stays out of reach).
+            new iam.PolicyStatement({
+              actions: OWNER_RECORD_ACTIONS,
+              resources: [channelArns],
+              conditions: {
+                ...ownStackOnly,
+                'ForAllValues:StringEquals': { 'aws:TagKeys': [LINK_OWNER_TAG_KEY] },
+                'Null': { 'aws:TagKeys': 'false' },
+              },
+            }),
             // Streams of other stacks and imported streams carry no such tag: the read is denied
             // there, and the handler falls back to retrying the link as before.
             new iam.PolicyStatement({
@@ -109,7 +128,8 @@ export class MediaStorageLinkProvider extends Construct {
     // policy with every camera. The tag condition is what limits them to this stack's resources.
     acknowledgeRules(role.node.defaultChild as CfnResource, [{
       id: 'AwsSolutions-IAM5',
-      reason: 'DescribeMediaStorageConfiguration and UpdateMediaStorageConfiguration (the link and its read-back) are ' +
+      reason: 'DescribeMediaStorageConfiguration, UpdateMediaStorageConfiguration and ListTagsForResource (the link, its ' +
+        'read-back and its owner record), and TagResource and UntagResource of the owner record\'s tag key only, are ' +
         'allowed on this account and region\'s channels only where the ' +
         `tag ${LINK_SCOPE_TAG_KEY} equals this stack's id, which the library puts on the channels it links; ` +
         'a per-channel resource list would grow with every camera.',
@@ -128,6 +148,14 @@ export class MediaStorageLinkProvider extends Construct {
       role,
       logGroup,
       timeout: LINK_FUNCTION_TIMEOUT,
+      environment: {
+        // The links of this stack, which CloudFormation may create or delete together: the handler
+        // spreads its retries by it (docs/link-handler.md, "Retry schedule"). Counted at synthesis.
+        [LINKS_IN_STACK_ENV]: Lazy.string({
+          produce: () => String(Stack.of(this).node.findAll()
+            .filter((c) => CfnResource.isCfnResource(c) && c.cfnResourceType === LINK_RESOURCE_TYPE).length),
+        }),
+      },
     });
 
     acknowledgeRules(logGroup.node.defaultChild as CfnResource, forPacks(COMPLIANCE_PACKS, 'CloudWatchLogGroupEncrypted',

@@ -92,6 +92,8 @@ describe.each(FLAG_SETS)('with %s', (_flags, flagContext) => {
         ...ofThisAccountAndRegion('channel', resources).flatMap((arn) => [
           cellKey('kinesisvideo:DescribeMediaStorageConfiguration', arn),
           cellKey('kinesisvideo:UpdateMediaStorageConfiguration', arn),
+          // the read of the owner record; TagResource/UntagResource need aws:TagKeys (test/link-lifecycle.test.ts)
+          cellKey('kinesisvideo:ListTagsForResource', arn),
         ]),
         ...ofThisAccountAndRegion('stream', resources).map((arn) => cellKey('kinesisvideo:DescribeMappedResourceConfiguration', arn)),
       ]);

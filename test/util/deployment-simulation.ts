@@ -2,7 +2,7 @@
  * The deployment simulation: CloudFormation driving the media-storage-link custom resource of a
  * camera fleet, with no AWS and no network beyond loopback.
  *
- * - the SHIPPED bundle (assets/link-handler/media-storage-link.lambda/index.js, or `bundle`) runs
+ * - the SHIPPED bundle (assets/handlers/media-storage-link/index.lambda/index.js, or `bundle`) runs
  *   as Lambda runs it: one fresh module instance per invocation, all invoked together
  *   (./lambda-runner);
  * - the real SDK client talks to a stand-in for the KVS control plane that enforces the quotas
@@ -26,10 +26,10 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CfnResponseServer, makeTestCertificate } from './cfn-response-server';
-import { KvsStandIn } from './kvs-stand-in';
+import { DEFAULT_STACK, KvsStandIn } from './kvs-stand-in';
 import { Invocation, LambdaRunner } from './lambda-runner';
 
-export const SHIPPED_BUNDLE = path.join(__dirname, '..', '..', 'assets', 'link-handler', 'media-storage-link.lambda', 'index.js');
+export const SHIPPED_BUNDLE = path.join(__dirname, '..', '..', 'assets', 'handlers', 'media-storage-link', 'index.lambda', 'index.js');
 
 /** The provider function's timeout (src/private/media-storage-link-provider.ts). */
 export const FUNCTION_TIMEOUT_MS = 300_000;
@@ -41,7 +41,15 @@ export const UNTAGGED_FUNCTION_TIMEOUT_MS = 15_000;
 export const FLEET = 100;
 
 const ACCOUNT = '123456789012';
-const STACK_ID = `arn:aws:cloudformation:us-east-1:${ACCOUNT}:stack/Cameras/11111111-2222-3333-4444-555555555555`;
+const STACK_ID = DEFAULT_STACK;
+/** A second stack of the same account and region. */
+const OTHER_STACK_ID = `arn:aws:cloudformation:us-east-1:${ACCOUNT}:stack/Lobby/99999999-8888-7777-6666-555555555555`;
+
+/**
+ * The environment variable that tells the function how many links its stack holds (set by the
+ * provider at synthesis; here by the scenario). Today's handler ignores it.
+ */
+export const LINKS_IN_STACK_ENV = 'LINKS_IN_STACK';
 const SERVICE_TOKEN = `arn:aws:lambda:us-east-1:${ACCOUNT}:function:MediaStorageLinkFunction`;
 
 /**
@@ -66,7 +74,18 @@ export interface ScenarioResult {
   readonly requests: number;
   /** From the first invocation to the last answer (or the last invocation's end). */
   readonly wallMs: number;
-  readonly kvsCalls: { update: number; describe: number; mapped: number; throttled: number; peakUpdatesPerSecond: number };
+  readonly kvsCalls: {
+    update: number;
+    describe: number;
+    mapped: number;
+    tag: number;
+    untag: number;
+    listTags: number;
+    throttled: number;
+    peakUpdatesPerSecond: number;
+  };
+  /** Whether refused calls counted against the quota windows (the strict reading). */
+  readonly refusedCounted: boolean;
   readonly answers: { requestId: string; status?: string; physicalResourceId?: string; reason?: string; bytes: number; atMs: number }[];
 }
 
@@ -100,15 +119,19 @@ class Sim {
     private readonly responseUrl: string,
   ) {}
 
-  public event(type: Event['RequestType'], props: Pair, options: { old?: Pair; physicalId?: string; requestId?: string } = {}): Event {
+  public event(
+    type: Event['RequestType'],
+    props: Pair,
+    options: { old?: Pair; physicalId?: string; requestId?: string; logicalId?: string; stackId?: string } = {},
+  ): Event {
     const requestId = options.requestId ?? `request-${++this.counter}`;
     const properties = (p: Pair) => ({ ServiceToken: SERVICE_TOKEN, ChannelArn: p.channel, StreamArn: p.stream });
     return {
       RequestType: type,
       RequestId: requestId,
       ResponseURL: `${this.responseUrl}/${encodeURIComponent(requestId)}`,
-      StackId: STACK_ID,
-      LogicalResourceId: `Link${requestId.replace(/[^A-Za-z0-9]/g, '')}`,
+      StackId: options.stackId ?? STACK_ID,
+      LogicalResourceId: options.logicalId ?? `Link${requestId.replace(/[^A-Za-z0-9]/g, '')}`,
       ResourceType: 'Custom::KinesisVideoMediaStorageLink',
       ServiceToken: SERVICE_TOKEN,
       PhysicalResourceId: options.physicalId,
@@ -212,9 +235,13 @@ class Sim {
         update: calls.filter(c => c.operation === 'Update').length,
         describe: calls.filter(c => c.operation === 'Describe').length,
         mapped: calls.filter(c => c.operation === 'Mapped').length,
+        tag: calls.filter(c => c.operation === 'Tag').length,
+        untag: calls.filter(c => c.operation === 'Untag').length,
+        listTags: calls.filter(c => c.operation === 'ListTags').length,
         throttled: calls.filter(c => c.outcome === 'ClientLimitExceededException').length,
         peakUpdatesPerSecond: this.kvs.peakPerSecond('Update'),
       },
+      refusedCounted: this.kvs.countRefused,
       answers: answers.map(a => ({
         requestId: a.requestId,
         status: a.body.Status,
@@ -240,11 +267,7 @@ type ScenarioFn = (sim: Sim, options: { workers?: number }) => Promise<void>;
 /** The scenarios, in the order of the issue. */
 export const SCENARIOS: Record<string, ScenarioFn> = {
   /** 100 links created together, half of the channels and streams still CREATING. */
-  'create-100': async (sim, { workers }) => {
-    const pairs = fleet(sim, { creating: (i) => i % 2 === 0 });
-    await sim.invoke(pairs.map(p => sim.event('Create', p)), { status: 'SUCCESS', physicalId: channelOf, workers });
-    sim.expectLinks(Object.fromEntries(pairs.map(p => [p.channel, p.stream])), 'after the Creates');
-  },
+  'create-100': (sim, { workers }) => createFleet(sim, workers),
 
   /** Lambda delivers the same Create twice, together, and once more after it succeeded. */
   'create-redelivered': async (sim) => {
@@ -329,11 +352,7 @@ export const SCENARIOS: Record<string, ScenarioFn> = {
   },
 
   /** 100 links deleted together (the stack's deletion, or a failed deployment's rollback). */
-  'delete-100': async (sim, { workers }) => {
-    const pairs = fleet(sim, { linked: true });
-    await sim.invoke(pairs.map(p => sim.event('Delete', p, { physicalId: p.channel })), { status: 'SUCCESS', physicalId: channelOf, workers });
-    sim.expectLinks(Object.fromEntries(pairs.map(p => [p.channel, undefined])), 'after the Deletes');
-  },
+  'delete-100': (sim, { workers }) => deleteFleet(sim, workers),
 
   /**
    * 100 channels replaced together (each Update unlinks the old channel, then links the new one:
@@ -477,7 +496,146 @@ export const SCENARIOS: Record<string, ScenarioFn> = {
     sim.cfn.failNextAnswers(2);
     await sim.invoke([sim.event('Create', pair)], { status: 'SUCCESS', physicalId: channelOf });
   },
+
+  /**
+   * 10 cameras moved in the construct tree: each link gets a new logical id. CloudFormation creates
+   * the new link (same channel, same stream), then deletes the old one: the camera must keep
+   * recording. Then the new links are deleted: unlinked.
+   */
+  'moved-10': async (sim) => {
+    const pairs = Array.from({ length: 10 }, (_, i) => {
+      const pair = { channel: channelArn(camera(i)), stream: streamArn(camera(i)) };
+      sim.kvs.addChannel(pair.channel);
+      sim.kvs.addStream(pair.stream);
+      return pair;
+    });
+    const linked = Object.fromEntries(pairs.map(p => [p.channel, p.stream]));
+    await sim.invoke(pairs.map((p, i) => sim.event('Create', p, { logicalId: `Old${i}` })), { status: 'SUCCESS', physicalId: channelOf });
+    await sim.invoke(pairs.map((p, i) => sim.event('Create', p, { logicalId: `New${i}` })), { status: 'SUCCESS', physicalId: channelOf });
+    await sim.invoke(pairs.map((p, i) => sim.event('Delete', p, { logicalId: `Old${i}`, physicalId: p.channel })),
+      { status: 'SUCCESS', physicalId: channelOf });
+    sim.expectLinks(linked, 'after the Create of the new logical ids and the Delete of the old ones');
+    await sim.invoke(pairs.map((p, i) => sim.event('Delete', p, { logicalId: `New${i}`, physicalId: p.channel })),
+      { status: 'SUCCESS', physicalId: channelOf });
+    sim.expectLinks(Object.fromEntries(pairs.map(p => [p.channel, undefined])), 'after the Delete of the new logical ids');
+  },
+
+  /**
+   * A link of a second stack over a pair that a link of the first stack owns: FAILED, naming the
+   * first stack, and its rollback Delete leaves the first link alone. Two cases: the channel now
+   * carries the second stack's tag (moved into it), so its provider may read it; or the channel is
+   * still the first stack's, so the second provider is denied.
+   */
+  'other-stack-over-owned-pair': async (sim) => {
+    const moved = { channel: channelArn('moved'), stream: streamArn('moved') };
+    const foreign = { channel: channelArn('foreign'), stream: streamArn('foreign') };
+    for (const pair of [moved, foreign]) {
+      sim.kvs.addChannel(pair.channel);
+      sim.kvs.addStream(pair.stream);
+    }
+    await sim.invoke([moved, foreign].map(p => sim.event('Create', p, { logicalId: 'Door' })), { status: 'SUCCESS', physicalId: channelOf });
+    const tagsBefore = [moved, foreign].map(p => JSON.stringify(sim.kvs.tagsOf(p.channel)));
+    sim.kvs.moveChannel(moved.channel, OTHER_STACK_ID);
+    sim.kvs.callerStack = OTHER_STACK_ID;
+    const creates = [moved, foreign].map(p => sim.event('Create', p, { logicalId: 'Door', stackId: OTHER_STACK_ID }));
+    await sim.invoke(creates, { status: 'FAILED', timeoutMs: SHORT_FUNCTION_TIMEOUT_MS });
+    const reason = sim.answerOf(creates[0])?.body.Reason ?? '';
+    if (!reason.includes('Cameras')) {
+      sim.problems.push(`the reason does not name the stack that owns the link (Cameras): ${reason}`);
+    }
+    const updatesBefore = sim.kvs.calls.filter(c => c.operation === 'Update' || c.operation === 'Tag' || c.operation === 'Untag').length;
+    await sim.invoke(creates.map(c => sim.event('Delete', {
+      channel: c.ResourceProperties.ChannelArn as string, stream: c.ResourceProperties.StreamArn as string,
+    }, { logicalId: 'Door', stackId: OTHER_STACK_ID, physicalId: sim.answerOf(c)?.body.PhysicalResourceId ?? 'none' })), { status: 'SUCCESS' });
+    const changes = sim.kvs.calls.filter(c => c.operation === 'Update' || c.operation === 'Tag' || c.operation === 'Untag').length - updatesBefore;
+    if (changes > 0) {
+      sim.problems.push(`the rollback Deletes of the failed Creates made ${changes} changing call(s)`);
+    }
+    sim.expectLinks({ [moved.channel]: moved.stream, [foreign.channel]: foreign.stream }, 'after the second stack\'s Creates and Deletes');
+    const tagsAfter = [moved, foreign].map(p => JSON.stringify(sim.kvs.tagsOf(p.channel)));
+    if (tagsAfter.join() !== tagsBefore.join()) {
+      sim.problems.push(`the first stack's record changed: ${tagsBefore.join()} -> ${tagsAfter.join()}`);
+    }
+  },
+
+  /**
+   * Updates that change no link property, of links whose physical id is not the channel ARN:
+   * the id must be kept (a new one makes CloudFormation delete the old id, same channel and stream).
+   */
+  'update-keeps-physical-id': async (sim) => {
+    const pairs = Array.from({ length: 10 }, (_, i) => {
+      const pair = { channel: channelArn(camera(i)), stream: streamArn(camera(i)) };
+      sim.kvs.addChannel(pair.channel);
+      sim.kvs.addStream(pair.stream);
+      return pair;
+    });
+    await sim.invoke(pairs.map((p, i) => sim.event('Create', p, { logicalId: `Link${i}` })), { status: 'SUCCESS', physicalId: channelOf });
+    await sim.invoke(pairs.map((p, i) => sim.event('Update', p, { old: p, logicalId: `Link${i}`, physicalId: `link-${i}-physical-id` })),
+      { status: 'SUCCESS', physicalId: (e) => e.PhysicalResourceId! });
+    sim.expectLinks(Object.fromEntries(pairs.map(p => [p.channel, p.stream])), 'after the Updates');
+  },
+
+  /**
+   * A Create that fails (the stream keeps no data), and its rollback Delete: the id the Create
+   * answered must make the Delete do nothing, even when the pair has been linked meanwhile (by hand).
+   */
+  'create-failed-then-deleted': async (sim) => {
+    const pair = { channel: channelArn('door'), stream: streamArn('door') };
+    sim.kvs.addChannel(pair.channel);
+    sim.kvs.addStream(pair.stream, { retentionHours: 0 });
+    const create = sim.event('Create', pair, { logicalId: 'Door' });
+    await sim.invoke([create], { status: 'FAILED' });
+    const physicalId = sim.answerOf(create)?.body.PhysicalResourceId ?? '';
+    if (physicalId === pair.channel) {
+      sim.problems.push('the failed Create answered the channel ARN as its physical id');
+    }
+    sim.kvs.linkByHand(pair.channel, pair.stream);
+    const before = sim.kvs.calls.length;
+    await sim.invoke([sim.event('Delete', pair, { logicalId: 'Door', physicalId })], { status: 'SUCCESS', physicalId: () => physicalId });
+    const calls = sim.kvs.calls.slice(before);
+    if (calls.some(c => c.operation === 'Update' || c.operation === 'Tag' || c.operation === 'Untag')) {
+      sim.problems.push(`the Delete of the failed Create changed Kinesis Video: ${JSON.stringify(calls.map(c => `${c.operation} ${c.status ?? ''}`))}`);
+    }
+    sim.expectLinks({ [pair.channel]: pair.stream }, 'after the Delete of the failed Create');
+  },
+
+  /** create-100 under the strict reading of the quota: refused calls count against the window. */
+  'create-100-refused-counted': (sim, { workers }) => {
+    sim.kvs.countRefused = true;
+    return createFleet(sim, workers);
+  },
+
+  /** delete-100 under the strict reading of the quota: refused calls count against the window. */
+  'delete-100-refused-counted': (sim, { workers }) => {
+    sim.kvs.countRefused = true;
+    return deleteFleet(sim, workers);
+  },
 };
+
+/** How many links the simulated stack holds in each scenario (1 unless said here). */
+const LINKS_OF_SCENARIO: Record<string, number> = {
+  'create-100': FLEET,
+  'delete-100': FLEET,
+  'channel-replaced-100': FLEET,
+  'create-100-refused-counted': FLEET,
+  'delete-100-refused-counted': FLEET,
+  'moved-10': 10,
+  'update-keeps-physical-id': 10,
+};
+
+/** 100 links created together, half of the channels and streams still CREATING. */
+async function createFleet(sim: Sim, workers: number | undefined): Promise<void> {
+  const pairs = fleet(sim, { creating: (i) => i % 2 === 0 });
+  await sim.invoke(pairs.map(p => sim.event('Create', p)), { status: 'SUCCESS', physicalId: channelOf, workers });
+  sim.expectLinks(Object.fromEntries(pairs.map(p => [p.channel, p.stream])), 'after the Creates');
+}
+
+/** 100 links deleted together (the stack's deletion, or a failed deployment's rollback). */
+async function deleteFleet(sim: Sim, workers: number | undefined): Promise<void> {
+  const pairs = fleet(sim, { linked: true });
+  await sim.invoke(pairs.map(p => sim.event('Delete', p, { physicalId: p.channel })), { status: 'SUCCESS', physicalId: channelOf, workers });
+  sim.expectLinks(Object.fromEntries(pairs.map(p => [p.channel, undefined])), 'after the Deletes');
+}
 
 const channelOf = (event: Event) => event.ResourceProperties.ChannelArn as string;
 
@@ -517,6 +675,7 @@ async function runHere(names: string[], bundle: string, workers: number | undefi
     kvs.reset();
     cfn.reset();
     scenarioPrefix = `${name}-`;
+    process.env[LINKS_IN_STACK_ENV] = String(LINKS_OF_SCENARIO[name] ?? 1);
     const sim = new Sim(kvs, cfn, lambda, cfnUrl);
     await scenario(sim, { workers });
     results.push(sim.result(name));

@@ -28,17 +28,40 @@
  *   A stream not ACTIVE yet is mapped to nothing (the operation has no ResourceInUseException in
  *   the model). The values of `Type` are not documented; the stand-in answers `SIGNALING_CHANNEL`,
  *   and the handler does not read it.
+ * - tags on channels (`POST /TagResource`, `/UntagResource`, `/ListTagsForResource`; input
+ *   `ResourceARN`, `Tags: [{Key, Value}]` / `TagKeyList`; output `Tags: {key: value}`), 50 TPS per
+ *   account and 5 per channel (hard), authorized like the other calls, and, as the provider's
+ *   `aws:TagKeys` condition does, only for the keys in `taggableKeys`;
+ * - IAM's tag scope: every call on a channel (or on a stream, for `Mapped`) is denied unless the
+ *   resource's stack tag equals `callerStack` (the stack whose provider role is calling).
+ * Quota readings: by default a refused (throttled) call does not count against the one-second
+ * window (the documented reading); `countRefused = true` counts it (the strict reading).
  * Fault injection: throttle the next N calls; never answer calls on a given channel.
  */
 import * as http from 'http';
 import { AddressInfo } from 'net';
+import { LINK_OWNER_TAG_KEY } from '../../src/private/media-storage-link-settings';
 
 export const UPDATE_QUOTA = { account: 10, channel: 5 };
 export const DESCRIBE_QUOTA = { account: 50, channel: 5 };
 /** Per account, and per stream (the resource it is called on). */
 export const MAPPED_QUOTA = { account: 50, channel: 5 };
+/** TagResource, UntagResource and ListTagsForResource: each 50 per account and 5 per channel. */
+export const TAG_QUOTA = { account: 50, channel: 5 };
 
-type Operation = 'Update' | 'Describe' | 'Mapped';
+/** The stack id the stand-in's resources carry, and the caller's, unless a scenario says otherwise. */
+export const DEFAULT_STACK = 'arn:aws:cloudformation:us-east-1:123456789012:stack/Cameras/11111111-2222-3333-4444-555555555555';
+
+export type Operation = 'Update' | 'Describe' | 'Mapped' | 'Tag' | 'Untag' | 'ListTags';
+
+const PATHS: Record<string, Operation> = {
+  '/updateMediaStorageConfiguration': 'Update',
+  '/describeMediaStorageConfiguration': 'Describe',
+  '/describeMappedResourceConfiguration': 'Mapped',
+  '/TagResource': 'Tag',
+  '/UntagResource': 'Untag',
+  '/ListTagsForResource': 'ListTags',
+};
 
 /** The HTTP status of each error shape in the SDK's service model. */
 const ERROR_STATUS: Record<string, number> = {
@@ -55,13 +78,16 @@ interface Channel {
   deleted: boolean;
   /** The stream it is linked to (media storage ENABLED). */
   link?: string;
+  readonly tags: Map<string, string>;
+  /** The value of its stack tag (IAM's scope for the provider role). */
+  stack: string;
 }
 
 interface Stream {
   readonly createdAt: number;
   readonly retentionHours: number;
-  /** Carries the stack's tag, so that the provider's role may read its mapping. */
-  readonly tagged: boolean;
+  /** The value of its stack tag; undefined when it carries none (imported, or not linked by this library). */
+  readonly stack?: string;
 }
 
 /** One call the stand-in answered (or held). */
@@ -79,7 +105,15 @@ export class KvsStandIn {
   public readonly calls: CallRecord[] = [];
   private readonly channels = new Map<string, Channel>();
   private readonly streams = new Map<string, Stream>();
-  private readonly accepted: Record<Operation, { at: number; channel: string }[]> = { Update: [], Describe: [], Mapped: [] };
+  /** The calls each quota window counts: accepted ones, and refused ones too when `countRefused`. */
+  private readonly accepted: Record<Operation, { at: number; channel: string }[]> =
+    { Update: [], Describe: [], Mapped: [], Tag: [], Untag: [], ListTags: [] };
+  /** The strict reading of the quotas: a refused call counts against the window too. */
+  public countRefused = false;
+  /** The stack whose provider role calls (IAM allows only resources whose stack tag equals it). */
+  public callerStack = DEFAULT_STACK;
+  /** The tag keys the provider's role may set or remove (its `aws:TagKeys` condition). */
+  public taggableKeys: ReadonlySet<string> = new Set([LINK_OWNER_TAG_KEY]);
   private throttleNext = 0;
   private readonly hanging = new Set<string>();
   private readonly held = new Set<http.ServerResponse>();
@@ -114,24 +148,47 @@ export class KvsStandIn {
     this.calls.length = 0;
     this.channels.clear();
     this.streams.clear();
-    this.accepted.Update.length = 0;
-    this.accepted.Describe.length = 0;
-    this.accepted.Mapped.length = 0;
+    for (const window of Object.values(this.accepted)) {
+      window.length = 0;
+    }
+    this.countRefused = false;
+    this.callerStack = DEFAULT_STACK;
     this.throttleNext = 0;
     this.hanging.clear();
   }
 
   /** A channel made now (CREATING for a while) or long ago (`creating: false`). */
-  public addChannel(arn: string, options: { creating?: boolean; linkedTo?: string } = {}): void {
-    this.channels.set(arn, { createdAt: options.creating ? Date.now() : 0, deleted: false, link: options.linkedTo });
+  public addChannel(arn: string, options: { creating?: boolean; linkedTo?: string; stack?: string; tags?: Record<string, string> } = {}): void {
+    this.channels.set(arn, {
+      createdAt: options.creating ? Date.now() : 0,
+      deleted: false,
+      link: options.linkedTo,
+      tags: new Map(Object.entries(options.tags ?? {})),
+      stack: options.stack ?? DEFAULT_STACK,
+    });
+  }
+
+  /** The channel's tags (the stack tag aside). */
+  public tagsOf(channelArn: string): Record<string, string> {
+    return Object.fromEntries(this.channels.get(channelArn)?.tags ?? []);
+  }
+
+  /** The channel's stack tag changes (a channel moved into another stack). */
+  public moveChannel(arn: string, stack: string): void {
+    this.channels.get(arn)!.stack = stack;
+  }
+
+  /** Links the pair directly (by hand, outside any stack). */
+  public linkByHand(channelArn: string, streamArn: string): void {
+    this.channels.get(channelArn)!.link = streamArn;
   }
 
   /** `tagged: false`: a stream without the stack's tag (imported, or of another stack). */
-  public addStream(arn: string, options: { creating?: boolean; retentionHours?: number; tagged?: boolean } = {}): void {
+  public addStream(arn: string, options: { creating?: boolean; retentionHours?: number; tagged?: boolean; stack?: string } = {}): void {
     this.streams.set(arn, {
       createdAt: options.creating ? Date.now() : 0,
       retentionHours: options.retentionHours ?? 24,
-      tagged: options.tagged ?? true,
+      stack: options.tagged === false ? undefined : options.stack ?? DEFAULT_STACK,
     });
   }
 
@@ -169,6 +226,11 @@ export class KvsStandIn {
     this.hanging.add(channelArn);
   }
 
+  /** Calls refused by a quota (ClientLimitExceededException). */
+  public refusedCalls(operation?: Operation): number {
+    return this.calls.filter(c => c.outcome === 'ClientLimitExceededException' && (!operation || c.operation === operation)).length;
+  }
+
   /** The largest number of accepted calls of `operation` in any one-second window, account-wide. */
   public peakPerSecond(operation: Operation): number {
     const times = this.calls.filter(c => c.operation === operation && c.outcome !== 'ClientLimitExceededException').map(c => c.at);
@@ -183,19 +245,24 @@ export class KvsStandIn {
   }
 
   private serve(path: string, body: string, res: http.ServerResponse): void {
-    const operation: Operation | undefined = path === '/updateMediaStorageConfiguration' ? 'Update'
-      : path === '/describeMediaStorageConfiguration' ? 'Describe'
-        : path === '/describeMappedResourceConfiguration' ? 'Mapped' : undefined;
+    const operation: Operation | undefined = PATHS[path.split('?')[0]];
     if (!operation) {
       return this.fail(res, 'InvalidArgumentException', `the stand-in does not serve ${path}`);
     }
-    let input: { ChannelARN?: string; StreamARN?: string; MediaStorageConfiguration?: { Status?: 'ENABLED' | 'DISABLED'; StreamARN?: string } };
+    let input: {
+      ChannelARN?: string;
+      StreamARN?: string;
+      ResourceARN?: string;
+      MediaStorageConfiguration?: { Status?: 'ENABLED' | 'DISABLED'; StreamARN?: string };
+      Tags?: { Key: string; Value: string }[];
+      TagKeyList?: string[];
+    };
     try {
       input = JSON.parse(body);
     } catch {
       return this.fail(res, 'InvalidArgumentException', 'the body is not JSON');
     }
-    const channelArn = (operation === 'Mapped' ? input.StreamARN : input.ChannelARN) ?? '';
+    const channelArn = (operation === 'Mapped' ? input.StreamARN : input.ChannelARN ?? input.ResourceARN) ?? '';
     const status = input.MediaStorageConfiguration?.Status;
     if (this.hanging.has(channelArn)) {
       this.held.add(res);
@@ -203,7 +270,7 @@ export class KvsStandIn {
       return;
     }
     const now = Date.now();
-    const outcome = this.decide(now, operation, channelArn, input.MediaStorageConfiguration);
+    const outcome = this.decide(now, operation, channelArn, input);
     this.calls.push({ at: now, operation, channel: channelArn, status, outcome: outcome.error ?? 'OK' });
     if (outcome.error) {
       return this.fail(res, outcome.error, outcome.message!);
@@ -217,35 +284,68 @@ export class KvsStandIn {
     now: number,
     operation: Operation,
     channelArn: string,
-    configuration: { Status?: string; StreamARN?: string } | undefined,
+    input: { MediaStorageConfiguration?: { Status?: string; StreamARN?: string }; Tags?: { Key: string; Value: string }[]; TagKeyList?: string[] },
   ): { error?: string; message?: string; body?: unknown } {
+    const configuration = input.MediaStorageConfiguration;
     // quotas first: the service throttles before it looks at the request
-    const quota = operation === 'Update' ? UPDATE_QUOTA : operation === 'Describe' ? DESCRIBE_QUOTA : MAPPED_QUOTA;
+    const quota = operation === 'Update' ? UPDATE_QUOTA : operation === 'Describe' ? DESCRIBE_QUOTA
+      : operation === 'Mapped' ? MAPPED_QUOTA : TAG_QUOTA;
     const window = this.accepted[operation];
     while (window.length > 0 && now - window[0].at >= 1_000) {
       window.shift();
     }
+    const refuse = (message: string) => {
+      if (this.countRefused) {
+        window.push({ at: now, channel: channelArn });
+      }
+      return { error: 'ClientLimitExceededException', message };
+    };
     if (this.throttleNext > 0) {
       this.throttleNext--;
-      return { error: 'ClientLimitExceededException', message: 'Your request has been throttled (injected).' };
+      return refuse('Your request has been throttled (injected).');
     }
     if (window.length >= quota.account) {
-      return { error: 'ClientLimitExceededException', message: `Rate exceeded: ${quota.account} TPS per account.` };
+      return refuse(`Rate exceeded: ${quota.account} TPS per account.`);
     }
     if (window.filter(c => c.channel === channelArn).length >= quota.channel) {
-      return { error: 'ClientLimitExceededException', message: `Rate exceeded: ${quota.channel} TPS per channel.` };
+      return refuse(`Rate exceeded: ${quota.channel} TPS per channel.`);
     }
     window.push({ at: now, channel: channelArn });
 
     if (operation === 'Mapped') {
       return this.mapped(now, channelArn);
     }
+    const action = {
+      Update: 'UpdateMediaStorageConfiguration',
+      Describe: 'DescribeMediaStorageConfiguration',
+      Tag: 'TagResource',
+      Untag: 'UntagResource',
+      ListTags: 'ListTagsForResource',
+    }[operation];
+    const denied = { error: 'AccessDeniedException', message: `User is not authorized to perform: kinesisvideo:${action} on resource: ${channelArn}` };
     const channel = this.channels.get(channelArn);
     if (!channel) {
       return { error: 'ResourceNotFoundException', message: `The channel ${channelArn} does not exist.` };
     }
-    if (channel.deleted) {
-      return { error: 'AccessDeniedException', message: `User is not authorized to perform: kinesisvideo:${operation}MediaStorageConfiguration on resource: ${channelArn}` };
+    // IAM: the role's statements hold only where the channel's stack tag is the caller's stack id
+    // (a deleted channel's tags went with it)
+    if (channel.deleted || channel.stack !== this.callerStack) {
+      return denied;
+    }
+    if (operation === 'ListTags') {
+      return { body: { Tags: Object.fromEntries(channel.tags) } };
+    }
+    if (operation === 'Tag' || operation === 'Untag') {
+      const keys = operation === 'Tag' ? (input.Tags ?? []).map(t => t.Key) : input.TagKeyList ?? [];
+      if (keys.length === 0 || keys.some(k => !this.taggableKeys.has(k))) {
+        return denied; // aws:TagKeys: only the link's own key
+      }
+      if (operation === 'Tag') {
+        (input.Tags ?? []).forEach(t => channel.tags.set(t.Key, t.Value));
+      } else {
+        keys.forEach(k => channel.tags.delete(k));
+      }
+      return {};
     }
     const active = (createdAt: number) => now - createdAt >= this.creatingMs;
     if (operation === 'Describe') {
@@ -287,7 +387,7 @@ export class KvsStandIn {
   private mapped(now: number, streamArn: string): { error?: string; message?: string; body?: unknown } {
     const stream = this.streams.get(streamArn);
     // IAM first: the provider's role may read only streams that carry its stack's tag
-    if (stream && !stream.tagged) {
+    if (stream && stream.stack !== this.callerStack) {
       return { error: 'AccessDeniedException', message: `User is not authorized to perform: kinesisvideo:DescribeMappedResourceConfiguration on resource: ${streamArn}` };
     }
     if (!stream) {

@@ -7,7 +7,7 @@
  */
 import { IoTClient, UpdateEventConfigurationsCommand } from '@aws-sdk/client-iot';
 import type { Context } from 'aws-lambda';
-import { CfnOutcome, CfnRequest, responseBody, sendResponse } from '../../link-handler/cfn-response';
+import { CfnOutcome, CfnRequest, responseBody, sendResponse } from '../shared/cfn-response';
 import { DeadlineBoundCaller, RetryTiming } from '../shared/retry';
 
 const PHYSICAL_ID = 'aws-iot-thing-registry-events';

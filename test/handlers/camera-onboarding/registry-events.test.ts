@@ -6,7 +6,7 @@ import { IoTClient, UpdateEventConfigurationsCommand } from '@aws-sdk/client-iot
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { onRegistryEventsResource } from '../../../src/handlers/camera-onboarding/registry-events';
-import * as cfnResponse from '../../../src/link-handler/cfn-response';
+import * as cfnResponse from '../../../src/handlers/shared/cfn-response';
 
 const iot = mockClient(IoTClient);
 const timing = { baseDelayMs: 1, maxDelayMs: 2, requestTimeoutMs: 1_000 };

@@ -28023,7 +28023,7 @@ var require_dist_cjs11 = __commonJS({
     var { setCredentialFeature: setCredentialFeature2 } = (init_client3(), __toCommonJS(client_exports2));
     var { CredentialsProviderError: CredentialsProviderError2, parseKnownFiles: parseKnownFiles2, getProfileName: getProfileName2 } = (init_config2(), __toCommonJS(config_exports));
     var { HttpRequest: HttpRequest2 } = (init_protocols(), __toCommonJS(protocols_exports));
-    var { createHash: createHash5, createPrivateKey, createPublicKey, sign: sign2 } = require("node:crypto");
+    var { createHash: createHash6, createPrivateKey, createPublicKey, sign: sign2 } = require("node:crypto");
     var { promises } = require("node:fs");
     var { homedir: homedir2 } = require("node:os");
     var { dirname, join: join5 } = require("node:path");
@@ -28194,7 +28194,7 @@ var require_dist_cjs11 = __commonJS({
       getTokenFilePath() {
         const directory = process.env.AWS_LOGIN_CACHE_DIRECTORY ?? join5(homedir2(), ".aws", "login", "cache");
         const loginSessionBytes = Buffer.from(this.loginSession, "utf8");
-        const loginSessionSha256 = createHash5("sha256").update(loginSessionBytes).digest("hex");
+        const loginSessionSha256 = createHash6("sha256").update(loginSessionBytes).digest("hex");
         return join5(directory, `${loginSessionSha256}.json`);
       }
       derToRawSignature(derSignature) {
@@ -30698,7 +30698,7 @@ var require_dist_cjs16 = __commonJS({
       extensions.forEach((extension) => extension.configure(extensionConfiguration));
       return Object.assign(runtimeConfig, resolveAwsRegionExtensionConfiguration2(extensionConfiguration), resolveDefaultRuntimeConfig2(extensionConfiguration), resolveHttpHandlerRuntimeConfig2(extensionConfiguration), resolveHttpAuthRuntimeConfig5(extensionConfiguration));
     };
-    var KinesisVideoClient2 = class extends Client2 {
+    var KinesisVideoClient3 = class extends Client2 {
       config;
       constructor(...[configuration]) {
         const _config_0 = getRuntimeConfig9(configuration || {});
@@ -30771,17 +30771,17 @@ var require_dist_cjs16 = __commonJS({
     };
     var ListStreamsCommand = class extends command5(_ep05, _mw05, "ListStreams", ListStreams$) {
     };
-    var ListTagsForResourceCommand = class extends command5(_ep05, _mw05, "ListTagsForResource", ListTagsForResource$) {
+    var ListTagsForResourceCommand2 = class extends command5(_ep05, _mw05, "ListTagsForResource", ListTagsForResource$) {
     };
     var ListTagsForStreamCommand = class extends command5(_ep05, _mw05, "ListTagsForStream", ListTagsForStream$) {
     };
     var StartEdgeConfigurationUpdateCommand = class extends command5(_ep05, _mw05, "StartEdgeConfigurationUpdate", StartEdgeConfigurationUpdate$) {
     };
-    var TagResourceCommand = class extends command5(_ep05, _mw05, "TagResource", TagResource$) {
+    var TagResourceCommand2 = class extends command5(_ep05, _mw05, "TagResource", TagResource$) {
     };
     var TagStreamCommand = class extends command5(_ep05, _mw05, "TagStream", TagStream$) {
     };
-    var UntagResourceCommand = class extends command5(_ep05, _mw05, "UntagResource", UntagResource$) {
+    var UntagResourceCommand2 = class extends command5(_ep05, _mw05, "UntagResource", UntagResource$) {
     };
     var UntagStreamCommand = class extends command5(_ep05, _mw05, "UntagStream", UntagStream$) {
     };
@@ -30799,10 +30799,10 @@ var require_dist_cjs16 = __commonJS({
     };
     var UpdateStreamStorageConfigurationCommand = class extends command5(_ep05, _mw05, "UpdateStreamStorageConfiguration", UpdateStreamStorageConfiguration$) {
     };
-    var paginateDescribeMappedResourceConfiguration = createPaginator2(KinesisVideoClient2, DescribeMappedResourceConfigurationCommand2, "NextToken", "NextToken", "MaxResults");
-    var paginateListEdgeAgentConfigurations = createPaginator2(KinesisVideoClient2, ListEdgeAgentConfigurationsCommand, "NextToken", "NextToken", "MaxResults");
-    var paginateListSignalingChannels = createPaginator2(KinesisVideoClient2, ListSignalingChannelsCommand, "NextToken", "NextToken", "MaxResults");
-    var paginateListStreams = createPaginator2(KinesisVideoClient2, ListStreamsCommand, "NextToken", "NextToken", "MaxResults");
+    var paginateDescribeMappedResourceConfiguration = createPaginator2(KinesisVideoClient3, DescribeMappedResourceConfigurationCommand2, "NextToken", "NextToken", "MaxResults");
+    var paginateListEdgeAgentConfigurations = createPaginator2(KinesisVideoClient3, ListEdgeAgentConfigurationsCommand, "NextToken", "NextToken", "MaxResults");
+    var paginateListSignalingChannels = createPaginator2(KinesisVideoClient3, ListSignalingChannelsCommand, "NextToken", "NextToken", "MaxResults");
+    var paginateListStreams = createPaginator2(KinesisVideoClient3, ListStreamsCommand, "NextToken", "NextToken", "MaxResults");
     var commands5 = {
       CreateSignalingChannelCommand,
       CreateStreamCommand,
@@ -30822,12 +30822,12 @@ var require_dist_cjs16 = __commonJS({
       ListEdgeAgentConfigurationsCommand,
       ListSignalingChannelsCommand,
       ListStreamsCommand,
-      ListTagsForResourceCommand,
+      ListTagsForResourceCommand: ListTagsForResourceCommand2,
       ListTagsForStreamCommand,
       StartEdgeConfigurationUpdateCommand,
-      TagResourceCommand,
+      TagResourceCommand: TagResourceCommand2,
       TagStreamCommand,
-      UntagResourceCommand,
+      UntagResourceCommand: UntagResourceCommand2,
       UntagStreamCommand,
       UpdateDataRetentionCommand,
       UpdateImageGenerationConfigurationCommand,
@@ -30843,7 +30843,7 @@ var require_dist_cjs16 = __commonJS({
       paginateListSignalingChannels,
       paginateListStreams
     };
-    var KinesisVideo = class extends KinesisVideoClient2 {
+    var KinesisVideo = class extends KinesisVideoClient3 {
     };
     createAggregatedClient2(commands5, KinesisVideo, { paginators });
     var APIName = {
@@ -31026,7 +31026,7 @@ var require_dist_cjs16 = __commonJS({
     exports2.InvalidResourceFormatException = InvalidResourceFormatException;
     exports2.InvalidResourceFormatException$ = InvalidResourceFormatException$;
     exports2.KinesisVideo = KinesisVideo;
-    exports2.KinesisVideoClient = KinesisVideoClient2;
+    exports2.KinesisVideoClient = KinesisVideoClient3;
     exports2.KinesisVideoServiceException = KinesisVideoServiceException;
     exports2.KinesisVideoServiceException$ = KinesisVideoServiceException$;
     exports2.LastRecorderStatus$ = LastRecorderStatus$;
@@ -31045,7 +31045,7 @@ var require_dist_cjs16 = __commonJS({
     exports2.ListStreamsInput$ = ListStreamsInput$;
     exports2.ListStreamsOutput$ = ListStreamsOutput$;
     exports2.ListTagsForResource$ = ListTagsForResource$;
-    exports2.ListTagsForResourceCommand = ListTagsForResourceCommand;
+    exports2.ListTagsForResourceCommand = ListTagsForResourceCommand2;
     exports2.ListTagsForResourceInput$ = ListTagsForResourceInput$;
     exports2.ListTagsForResourceOutput$ = ListTagsForResourceOutput$;
     exports2.ListTagsForStream$ = ListTagsForStream$;
@@ -31088,7 +31088,7 @@ var require_dist_cjs16 = __commonJS({
     exports2.SyncStatus = SyncStatus;
     exports2.Tag$ = Tag$2;
     exports2.TagResource$ = TagResource$;
-    exports2.TagResourceCommand = TagResourceCommand;
+    exports2.TagResourceCommand = TagResourceCommand2;
     exports2.TagResourceInput$ = TagResourceInput$;
     exports2.TagResourceOutput$ = TagResourceOutput$;
     exports2.TagStream$ = TagStream$;
@@ -31098,7 +31098,7 @@ var require_dist_cjs16 = __commonJS({
     exports2.TagsPerResourceExceededLimitException = TagsPerResourceExceededLimitException;
     exports2.TagsPerResourceExceededLimitException$ = TagsPerResourceExceededLimitException$;
     exports2.UntagResource$ = UntagResource$;
-    exports2.UntagResourceCommand = UntagResourceCommand;
+    exports2.UntagResourceCommand = UntagResourceCommand2;
     exports2.UntagResourceInput$ = UntagResourceInput$;
     exports2.UntagResourceOutput$ = UntagResourceOutput$;
     exports2.UntagStream$ = UntagStream$;
@@ -31146,17 +31146,401 @@ var require_dist_cjs16 = __commonJS({
   }
 });
 
-// src/link-handler/media-storage-link.lambda.ts
-var media_storage_link_lambda_exports = {};
-__export(media_storage_link_lambda_exports, {
+// src/handlers/media-storage-link/index.lambda.ts
+var index_lambda_exports = {};
+__export(index_lambda_exports, {
   DEFAULT_TIMING: () => DEFAULT_TIMING,
+  FAILED_CREATE_PREFIX: () => FAILED_CREATE_PREFIX,
+  LINKS_IN_STACK_ENV: () => LINKS_IN_STACK_ENV,
+  READ_CALLS_PER_SECOND: () => READ_CALLS_PER_SECOND,
+  UPDATE_CALLS_PER_SECOND: () => UPDATE_CALLS_PER_SECOND,
   handler: () => handler,
   onEvent: () => onEvent
 });
-module.exports = __toCommonJS(media_storage_link_lambda_exports);
+module.exports = __toCommonJS(index_lambda_exports);
+var import_client_kinesis_video2 = __toESM(require_dist_cjs16());
+
+// src/handlers/media-storage-link/kvs-link.ts
+var import_crypto = require("crypto");
 var import_client_kinesis_video = __toESM(require_dist_cjs16());
 
-// src/link-handler/cfn-response.ts
+// src/private/media-storage-link-settings.ts
+var LINK_OWNER_TAG_KEY = "cdk-kinesis-video-webrtc:link";
+var LINKS_IN_STACK_ENV = "LINKS_IN_STACK";
+
+// src/handlers/shared/retry.ts
+var PermanentError = class extends Error {
+};
+var SYSTEM_CLOCK = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  random: () => Math.random()
+};
+var DeadlineBoundCaller = class {
+  timing;
+  deadline;
+  clock;
+  /** When this caller was made (≈ when the invocation started): the spread window counts from it. */
+  started;
+  /** The throttle count when the spread window ended (the exponential phase restarts from it). */
+  afterSpread;
+  constructor(options) {
+    this.timing = options.timing;
+    this.deadline = options.deadline;
+    this.clock = { ...SYSTEM_CLOCK, ...options.clock };
+    this.started = this.clock.now();
+  }
+  /** The clock's time (epoch ms). */
+  now() {
+    return this.clock.now();
+  }
+  /** Epoch ms after which no call starts and no wait extends. */
+  get deadlineMs() {
+    return this.deadline;
+  }
+  /**
+   * Runs `attempt` until it returns, retrying what `isRetryable` allows, never past the deadline.
+   * A `PermanentError` is thrown as it is; any other failure as an Error whose `cause` is the last
+   * error and whose message is `explain(...)` (by default: what, the error's name and message).
+   */
+  async retrying(what, attempt, explain = defaultExplain(what)) {
+    const started = this.clock.now();
+    let failures = 0;
+    let throttles = 0;
+    for (let n3 = 1; ; n3++) {
+      try {
+        return await attempt();
+      } catch (e5) {
+        if (e5 instanceof PermanentError) {
+          throw e5;
+        }
+        const error2 = e5;
+        const name = errorName(e5);
+        const waitedMs = this.clock.now() - started;
+        if (!isRetryable(error2)) {
+          throw withCause(explain(name, error2, n3, waitedMs), e5);
+        }
+        const ceiling = name === "ClientLimitExceededException" ? this.throttleCeiling(++throttles) : this.ceiling(++failures);
+        const delay = Math.round(this.clock.random() * ceiling);
+        if (this.clock.now() + delay >= this.deadline) {
+          throw withCause(`${explain(name, error2, n3, waitedMs)} (gave up: the function must answer before its timeout)`, e5);
+        }
+        console.log(`${what.replace(/^could not /, "")}: attempt ${n3}: ${name}; retrying in ${delay} ms`);
+        await this.clock.sleep(delay);
+      }
+    }
+  }
+  /** One SDK call, aborted after the request timeout or at the deadline, whichever comes first. */
+  async call(client, command5) {
+    const left = this.deadline - this.clock.now();
+    if (left <= 0) {
+      throw Object.assign(new Error("no time left before the function must answer"), { name: "DeadlineExceeded" });
+    }
+    const controller = new AbortController();
+    const timeoutMs = Math.min(this.timing.requestTimeoutMs, left);
+    const timeoutError = () => Object.assign(new Error(`no answer from ${serviceOf(client)} within ${timeoutMs} ms`), { name: "TimeoutError" });
+    let timer;
+    const timedOut = new Promise((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(timeoutError());
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([client.send(command5, { abortSignal: controller.signal }), timedOut]);
+    } catch (e5) {
+      throw controller.signal.aborted ? timeoutError() : e5;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  /** Capped exponential backoff (full jitter is applied by the caller). */
+  ceiling(failures) {
+    return Math.min(this.timing.maxDelayMs, this.timing.baseDelayMs * 2 ** (failures - 1));
+  }
+  /**
+   * After a throttle: while the contenders' calls cannot all have gone through yet at the quota's
+   * rate (times `spreadShare`), spread the retry over what is left of that time; after it, back off
+   * exponentially again (up to twice the time all calls need), so that callers still waiting find the quota idle quickly if refused
+   * calls do not count, and thin out if they do.
+   */
+  throttleCeiling(throttles) {
+    const floor = this.timing.throttleFloorMs ?? this.timing.baseDelayMs;
+    const { contenders = 1, callsPerSecond } = this.timing;
+    if (!callsPerSecond || contenders <= 1) {
+      return this.ceiling(throttles);
+    }
+    const allCallsMs = contenders / callsPerSecond * 1e3;
+    const spreadMs = (this.timing.spreadShare ?? 1) * allCallsMs;
+    const left = this.started + spreadMs - this.clock.now();
+    if (left > 0) {
+      return Math.max(floor, left);
+    }
+    this.afterSpread ??= throttles;
+    const exponential = this.timing.baseDelayMs * 2 ** (throttles - this.afterSpread);
+    return Math.min(Math.max(this.timing.maxDelayMs, 2 * allCallsMs), Math.max(floor, exponential));
+  }
+};
+function isRetryable(error2) {
+  const name = errorName(error2);
+  if (name === "DeadlineExceeded") {
+    return false;
+  }
+  if (name === "ClientLimitExceededException" || name === "ResourceInUseException" || name === "TimeoutError") {
+    return true;
+  }
+  const status = error2?.$metadata?.httpStatusCode;
+  if (status !== void 0) {
+    return status >= 500 || status === 429;
+  }
+  return true;
+}
+function errorName(e5) {
+  return e5?.name ?? "Error";
+}
+function causeName(e5) {
+  return errorName(e5?.cause ?? e5);
+}
+function withCause(message, cause) {
+  return Object.assign(new Error(message), { cause });
+}
+function defaultExplain(what) {
+  return (name, error2, attempts, waitedMs) => `${what}: ${name} after ${attempts} attempt(s) over ${Math.round(waitedMs / 1e3)} s: ${error2.message}`;
+}
+function serviceOf(client) {
+  const serviceId = client.config?.serviceId;
+  return serviceId ?? "the service";
+}
+
+// src/handlers/media-storage-link/kvs-link.ts
+var MAX_TAG_VALUE = 256;
+function ownerRecord(stackId, logicalId) {
+  const stack = stackId.replace(/^arn:[^:]*:cloudformation:[^:]*:[^:]*:stack\//, "");
+  const record = `${stack}/${logicalId}`;
+  if (record.length <= MAX_TAG_VALUE) {
+    return record;
+  }
+  const digest2 = (0, import_crypto.createHash)("sha256").update(logicalId).digest("hex");
+  return `${stack}/sha256=${digest2}`;
+}
+function stackOf(record) {
+  return record.split("/").slice(0, 2).join("/");
+}
+function describeRecord(record) {
+  const [name, uuid, ...logical] = record.split("/");
+  return `link ${logical.join("/")} of stack ${name} (${name}/${uuid})`;
+}
+var KvsLink = class {
+  constructor(client, updates, reads, me) {
+    this.client = client;
+    this.updates = updates;
+    this.reads = reads;
+    this.me = me;
+  }
+  client;
+  updates;
+  reads;
+  me;
+  /**
+   * Links the pair and records this link as its owner. A pair already linked by another link of
+   * this stack (a camera moved in the construct tree), or by a link without a record (made by an
+   * older release), is taken over; one owned by another stack is a permanent conflict.
+   * @param justReleased a channel this invocation has just unlinked from the stream: a mapping to it
+   * that the stream still reports is on its way out, not a conflict
+   */
+  async link(props, justReleased) {
+    const what = `could not link signaling channel ${props.ChannelArn} to video stream ${props.StreamArn}`;
+    let lastLook = -Infinity;
+    let streamReadable = true;
+    const linkedNow = await this.updates.retrying(what, async () => {
+      try {
+        await this.updates.call(this.client, new import_client_kinesis_video.UpdateMediaStorageConfigurationCommand({
+          ChannelARN: props.ChannelArn,
+          MediaStorageConfiguration: { Status: "ENABLED", StreamARN: props.StreamArn }
+        }));
+        return true;
+      } catch (e5) {
+        if (errorName(e5) !== "ResourceInUseException" || this.updates.now() - lastLook < 1e3) {
+          throw e5;
+        }
+        lastLook = this.updates.now();
+        const current = await this.describeOnce(props.ChannelArn);
+        if (current?.Status === "ENABLED" && current.StreamARN === props.StreamArn) {
+          return false;
+        }
+        if (current?.Status === "ENABLED") {
+          throw new PermanentError(`${what}: the channel is already linked to video stream ${current.StreamARN} (the link is one-to-one); unlink it first`);
+        }
+        if (!streamReadable) {
+          throw e5;
+        }
+        const mapped = await this.mappedChannelOnce(props.StreamArn);
+        if (mapped === "denied") {
+          streamReadable = false;
+          throw e5;
+        }
+        if (mapped === props.ChannelArn) {
+          return false;
+        }
+        if (mapped !== void 0 && mapped !== justReleased) {
+          throw new PermanentError(`${what}: the video stream is already linked to signaling channel ${mapped} (a stream records one channel: the link is one-to-one). Unlink that channel first (remove its MediaStorageLink, or disable its media storage configuration), or choose another stream.`);
+        }
+        throw e5;
+      }
+    }, (name, error2, attempts, waitedMs) => explainLinkFailure(what, name, error2, attempts, waitedMs));
+    if (linkedNow) {
+      try {
+        await this.record(props.ChannelArn);
+      } catch (e5) {
+        await this.disable(props.ChannelArn).catch((undo) => console.log(`could not undo the link: ${undo.message}`));
+        throw e5;
+      }
+      return;
+    }
+    const owner = await this.ownerOf(props.ChannelArn);
+    if (owner === this.me) {
+      console.log("already linked by this link (a repeated event, or an earlier call that timed out but went through)");
+      return;
+    }
+    if (owner !== void 0 && stackOf(owner) !== stackOf(this.me)) {
+      throw new PermanentError(`${what}: the pair is already linked by ${describeRecord(owner)}. A mapping has one owner: remove that link (or its camera) first, then deploy this one again.`);
+    }
+    console.log(owner === void 0 ? "already linked, without an owner record (an older release of the library made it): taken over" : `already linked by ${describeRecord(owner)}, of this stack (a camera moved in the construct tree): taken over`);
+    await this.record(props.ChannelArn);
+  }
+  /**
+   * Unlinks the channel if it is linked to this stream by this link, or by a link without a record
+   * (an older release). A channel linked to another stream, or owned by another link, is left alone.
+   * @param deleting a Delete: a channel that is gone, or no longer this stack's (access denied: its
+   * stack tag went with it), has nothing to unlink. An Update must be able to read the channel.
+   * @returns whether a link was released
+   */
+  async unlinkOwned(props, options) {
+    const what = `could not unlink signaling channel ${props.ChannelArn} from video stream ${props.StreamArn}`;
+    const gone = (e5) => {
+      const name = causeName(e5);
+      return name === "ResourceNotFoundException" || options.deleting && name === "AccessDeniedException";
+    };
+    let current;
+    let owner;
+    try {
+      current = await this.reads.retrying(what, () => this.describe(props.ChannelArn));
+      if (current.Status !== "ENABLED") {
+        console.log(`channel ${props.ChannelArn} is not linked; nothing to unlink`);
+        return false;
+      }
+      if (current.StreamARN !== props.StreamArn) {
+        console.log(`channel ${props.ChannelArn} is linked to ${current.StreamARN}, not ${props.StreamArn}; left alone`);
+        return false;
+      }
+      owner = await this.ownerOf(props.ChannelArn);
+    } catch (e5) {
+      if (gone(e5)) {
+        console.log(`channel ${props.ChannelArn} is gone or no longer this stack's (${causeName(e5)}); nothing to unlink`);
+        return false;
+      }
+      throw e5;
+    }
+    if (owner !== void 0 && owner !== this.me) {
+      console.log(`the mapping belongs to ${describeRecord(owner)}; left alone`);
+      return false;
+    }
+    try {
+      await this.disable(props.ChannelArn);
+    } catch (e5) {
+      if (gone(e5)) {
+        console.log(`channel ${props.ChannelArn} is gone (${causeName(e5)}); nothing to unlink`);
+        return false;
+      }
+      throw e5;
+    }
+    if (owner !== void 0) {
+      await this.reads.retrying(
+        `could not remove the owner record of ${props.ChannelArn}`,
+        () => this.reads.call(
+          this.client,
+          new import_client_kinesis_video.UntagResourceCommand({ ResourceARN: props.ChannelArn, TagKeyList: [LINK_OWNER_TAG_KEY] })
+        )
+      ).catch((e5) => console.log(e5.message));
+    }
+    return true;
+  }
+  /** Best effort after a failed Update: re-link the old pair. Returns a sentence for the Reason. */
+  async restore(old) {
+    try {
+      await this.link(old);
+      return `. The previous link (${old.ChannelArn} to ${old.StreamArn}) was restored.`;
+    } catch (e5) {
+      return `. The previous link could not be restored either (the rollback will retry): ${e5.message}`;
+    }
+  }
+  async disable(channelArn) {
+    const what = `could not unlink signaling channel ${channelArn} from its video stream`;
+    await this.updates.retrying(what, () => this.updates.call(this.client, new import_client_kinesis_video.UpdateMediaStorageConfigurationCommand({
+      ChannelARN: channelArn,
+      MediaStorageConfiguration: { Status: "DISABLED" }
+    })));
+  }
+  async record(channelArn) {
+    await this.reads.retrying(`could not record the link's owner on signaling channel ${channelArn}`, () => this.reads.call(this.client, new import_client_kinesis_video.TagResourceCommand({
+      ResourceARN: channelArn,
+      Tags: [{ Key: LINK_OWNER_TAG_KEY, Value: this.me }]
+    })));
+  }
+  /** The record on the channel, if any. */
+  async ownerOf(channelArn) {
+    const answer = await this.reads.retrying(`could not read the owner record of signaling channel ${channelArn}`, () => this.reads.call(this.client, new import_client_kinesis_video.ListTagsForResourceCommand({ ResourceARN: channelArn })));
+    return answer.Tags?.[LINK_OWNER_TAG_KEY] || void 0;
+  }
+  /** The channel's link as the service sees it (Status DISABLED when there is none). */
+  async describe(channelArn) {
+    const command5 = new import_client_kinesis_video.DescribeMediaStorageConfigurationCommand({ ChannelARN: channelArn });
+    const answer = await this.reads.call(this.client, command5);
+    return answer.MediaStorageConfiguration ?? {};
+  }
+  async describeOnce(channelArn) {
+    try {
+      return await this.describe(channelArn);
+    } catch (e5) {
+      console.log(`could not read the channel's media storage configuration (${errorName(e5)}); retrying the link`);
+      return void 0;
+    }
+  }
+  /**
+   * The channel the stream is mapped to, once: `undefined` when it is mapped to nothing (or the
+   * read failed for a reason worth retrying), `'denied'` when the role may not read it. The list
+   * holds at most one item; its `Type` values are undocumented, so the item is known by its ARN.
+   */
+  async mappedChannelOnce(streamArn) {
+    try {
+      const command5 = new import_client_kinesis_video.DescribeMappedResourceConfigurationCommand({ StreamARN: streamArn });
+      const answer = await this.reads.call(this.client, command5);
+      return answer.MappedResourceConfigurationList?.find((item) => item.ARN?.includes(":channel/"))?.ARN;
+    } catch (e5) {
+      const name = errorName(e5);
+      console.log(`could not read the stream's mapped resource (${name}); retrying the link`);
+      return name === "AccessDeniedException" ? "denied" : void 0;
+    }
+  }
+};
+function explainLinkFailure(what, name, error2, attempts, waitedMs) {
+  switch (name) {
+    case "NoDataRetentionException":
+      return `${what}: the video stream keeps no data. WebRTC ingestion records into the stream, so its retention must be at least 1 hour (DataRetentionInHours > 0).`;
+    case "ResourceInUseException":
+      return `${what}: still in use after ${attempts} attempts over ${Math.round(waitedMs / 1e3)} s. Either the channel or the stream is not ACTIVE, or the stream is already linked to another channel (the link is one-to-one). Service message: ${error2.message}`;
+    case "ClientLimitExceededException":
+      return `${what}: throttled by Kinesis Video (ClientLimitExceededException) after ${attempts} attempts over ${Math.round(waitedMs / 1e3)} s; UpdateMediaStorageConfiguration allows 10 calls per second per account. Service message: ${error2.message}`;
+    case "ResourceNotFoundException":
+      return `${what}: the channel or the stream does not exist. Service message: ${error2.message}`;
+    case "AccessDeniedException":
+      return `${what}: access denied. The link provider may only change channels that this stack created (tagged with this stack's id). Service message: ${error2.message}`;
+    default:
+      return `${what}: ${name} after ${attempts} attempt(s) over ${Math.round(waitedMs / 1e3)} s: ${error2.message}`;
+  }
+}
+
+// src/handlers/shared/cfn-response.ts
 var https = __toESM(require("https"));
 var MAX_RESPONSE_BYTES = 4096;
 var MAX_PHYSICAL_ID_BYTES = 1024;
@@ -31249,59 +31633,58 @@ function putOnce(responseUrl, body, timeoutMs) {
   });
 }
 
-// src/link-handler/media-storage-link.lambda.ts
+// src/handlers/media-storage-link/index.lambda.ts
 var DEFAULT_TIMING = {
   baseDelayMs: 250,
   maxDelayMs: 4e3,
   requestTimeoutMs: 5e3,
+  throttleFloorMs: 2e3,
+  spreadShare: 0.8,
   answerMarginMs: 1e4
 };
-var sleepFor = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+var UPDATE_CALLS_PER_SECOND = 10;
+var READ_CALLS_PER_SECOND = 50;
+var FAILED_CREATE_PREFIX = "failed-create:";
 var defaultClient;
 function newClient(timing) {
-  return new import_client_kinesis_video.KinesisVideoClient({
+  return new import_client_kinesis_video2.KinesisVideoClient({
     maxAttempts: 1,
-    // see the module comment: this module is the only retry layer
+    // ../shared/retry is the only retry layer
     requestHandler: { connectionTimeout: Math.min(2e3, timing.requestTimeoutMs), requestTimeout: timing.requestTimeoutMs }
   });
 }
-var PermanentError = class extends Error {
-};
-async function onEvent(event, options = {}) {
+async function onEvent(event, options) {
   const timing = options.timing ?? DEFAULT_TIMING;
-  const now = options.now ?? Date.now;
-  const kvs = new Kvs(
+  const contenders = options.linksInStack ?? linksInStack();
+  const caller = (callsPerSecond) => new DeadlineBoundCaller({ timing: { ...timing, contenders, callsPerSecond }, deadline: options.deadline, clock: options.clock });
+  const kvs = new KvsLink(
     options.client ?? (defaultClient ??= newClient(timing)),
-    timing,
-    options.deadline ?? now() + 3e5 - timing.answerMarginMs,
-    now,
-    options.sleep ?? sleepFor,
-    options.random ?? Math.random
+    caller(UPDATE_CALLS_PER_SECOND),
+    caller(READ_CALLS_PER_SECOND),
+    ownerRecord(event.StackId, event.LogicalResourceId)
   );
-  if (event.RequestType === "Delete" && typeof event.ResourceProperties.ChannelArn !== "string") {
+  if (event.RequestType === "Delete") {
+    if (event.PhysicalResourceId.startsWith(FAILED_CREATE_PREFIX) || typeof event.ResourceProperties.ChannelArn !== "string") {
+      return { physicalResourceId: event.PhysicalResourceId };
+    }
+    await kvs.unlinkOwned(linkProperties(event.ResourceProperties), { deleting: true });
     return { physicalResourceId: event.PhysicalResourceId };
   }
   const props = linkProperties(event.ResourceProperties);
-  switch (event.RequestType) {
-    case "Create":
-      await kvs.link(props);
-      return { physicalResourceId: props.ChannelArn };
-    case "Update": {
-      const old = linkProperties(event.OldResourceProperties);
-      if (old.ChannelArn !== props.ChannelArn || old.StreamArn !== props.StreamArn) {
-        const released = await kvs.unlinkIfLinked(old, { channelMayBeGone: false });
-        try {
-          await kvs.link(props, released ? old.ChannelArn : void 0);
-        } catch (e5) {
-          throw new Error(`${e5.message}${released ? await kvs.restore(old) : ""}`);
-        }
-      }
-      return { physicalResourceId: props.ChannelArn };
-    }
-    case "Delete":
-      await kvs.unlinkIfLinked(props, { channelMayBeGone: true });
-      return { physicalResourceId: event.PhysicalResourceId };
+  if (event.RequestType === "Create") {
+    await kvs.link(props);
+    return { physicalResourceId: props.ChannelArn };
   }
+  const old = linkProperties(event.OldResourceProperties);
+  if (old.ChannelArn !== props.ChannelArn || old.StreamArn !== props.StreamArn) {
+    const released = await kvs.unlinkOwned(old, { deleting: false });
+    try {
+      await kvs.link(props, released ? old.ChannelArn : void 0);
+    } catch (e5) {
+      throw new Error(`${e5.message}${released ? await kvs.restore(old) : ""}`);
+    }
+  }
+  return { physicalResourceId: old.ChannelArn !== props.ChannelArn ? props.ChannelArn : event.PhysicalResourceId };
 }
 async function handler(event, context) {
   console.log(JSON.stringify({
@@ -31323,260 +31706,17 @@ async function handler(event, context) {
     outcome = {
       status: "FAILED",
       reason: `${message} (see CloudWatch log stream ${context.logStreamName})`,
-      // A failed Create still needs a physical id; CloudFormation sends a Delete for it later.
-      physicalResourceId: event.RequestType === "Create" ? stringOr(event.ResourceProperties.ChannelArn, event.RequestId) : void 0
+      // CloudFormation sends a Delete for a failed Create's id: one that names no channel undoes nothing.
+      physicalResourceId: event.RequestType === "Create" ? `${FAILED_CREATE_PREFIX}${event.RequestId}` : void 0
     };
   }
   const body = responseBody(event, outcome);
   console.log(`answering ${outcome.status}`);
   await sendResponse(event.ResponseURL, body, { deadline: functionEnds - 1e3 });
 }
-var Kvs = class {
-  constructor(client, timing, deadline, now, sleep2, random) {
-    this.client = client;
-    this.timing = timing;
-    this.deadline = deadline;
-    this.now = now;
-    this.sleep = sleep2;
-    this.random = random;
-  }
-  client;
-  timing;
-  deadline;
-  now;
-  sleep;
-  random;
-  /**
-   * Links the pair; succeeds at once if it is already linked (a redelivered event).
-   * @param justReleased a channel this invocation has just unlinked from the stream: a mapping to it
-   * that the stream still reports is on its way out, not a conflict
-   */
-  async link(props, justReleased) {
-    const what = `could not link signaling channel ${props.ChannelArn} to video stream ${props.StreamArn}`;
-    let lastLook = -Infinity;
-    let streamReadable = true;
-    await this.retrying(what, async () => {
-      try {
-        await this.call(new import_client_kinesis_video.UpdateMediaStorageConfigurationCommand({
-          ChannelARN: props.ChannelArn,
-          MediaStorageConfiguration: { Status: "ENABLED", StreamARN: props.StreamArn }
-        }));
-        return true;
-      } catch (e5) {
-        if (errorName(e5) !== "ResourceInUseException" || this.now() - lastLook < 1e3) {
-          throw e5;
-        }
-        lastLook = this.now();
-        const current = await this.describeOnce(props.ChannelArn);
-        if (current?.Status === "ENABLED" && current.StreamARN === props.StreamArn) {
-          console.log("already linked (a repeated event, or an earlier call that timed out but went through)");
-          return true;
-        }
-        if (current?.Status === "ENABLED") {
-          throw new PermanentError(`${what}: the channel is already linked to video stream ${current.StreamARN} (the link is one-to-one); unlink it first`);
-        }
-        if (!streamReadable) {
-          throw e5;
-        }
-        const mapped = await this.mappedChannelOnce(props.StreamArn);
-        if (mapped === "denied") {
-          streamReadable = false;
-          throw e5;
-        }
-        if (mapped === props.ChannelArn) {
-          console.log("already linked (the stream reports this channel as its mapped resource)");
-          return true;
-        }
-        if (mapped !== void 0 && mapped !== justReleased) {
-          throw new PermanentError(`${what}: the video stream is already linked to signaling channel ${mapped} (a stream records one channel: the link is one-to-one). Unlink that channel first (remove its MediaStorageLink, or disable its media storage configuration), or choose another stream.`);
-        }
-        throw e5;
-      }
-    }, (name, error2, attempts, waitedMs) => explainLinkFailure(what, name, error2, attempts, waitedMs));
-  }
-  /**
-   * Unlinks the channel if it is linked to this stream. A channel linked to another stream
-   * is someone else's link now (a replacement's new pair), and a channel that is gone has nothing
-   * to unlink.
-   * @returns whether a link was released
-   */
-  async unlinkIfLinked(props, options) {
-    const what = `could not unlink signaling channel ${props.ChannelArn} from its video stream`;
-    const gone = (name) => name === "ResourceNotFoundException" || // The role may act only on channels that carry this stack's tag; once a channel is deleted
-    // its tags are gone too, so IAM denies instead of the service answering "not found".
-    options.channelMayBeGone && name === "AccessDeniedException";
-    let current;
-    try {
-      current = await this.retrying(what, async () => {
-        return this.describe(props.ChannelArn);
-      }, (name, error2) => `${what}: ${name}: ${error2.message}`);
-    } catch (e5) {
-      const name = errorName(e5.cause);
-      if (gone(name)) {
-        console.log(`channel ${props.ChannelArn} is already gone (${name}); nothing to unlink`);
-        return false;
-      }
-      if (name !== "AccessDeniedException") {
-        throw e5;
-      }
-      current = void 0;
-    }
-    if (current && current.Status !== "ENABLED") {
-      console.log(`channel ${props.ChannelArn} is not linked; nothing to unlink`);
-      return false;
-    }
-    if (current && current.StreamARN !== props.StreamArn) {
-      console.log(`channel ${props.ChannelArn} is linked to ${current.StreamARN}, not ${props.StreamArn}; left alone`);
-      return false;
-    }
-    try {
-      await this.retrying(what, async () => {
-        await this.call(new import_client_kinesis_video.UpdateMediaStorageConfigurationCommand({
-          ChannelARN: props.ChannelArn,
-          MediaStorageConfiguration: { Status: "DISABLED" }
-        }));
-        return true;
-      }, (name, error2, attempts, waitedMs) => `${what}: ${name} after ${attempts} attempt(s) over ${Math.round(waitedMs / 1e3)} s: ${error2.message}`);
-    } catch (e5) {
-      const name = errorName(e5.cause);
-      if (gone(name)) {
-        console.log(`channel ${props.ChannelArn} is already gone (${name}); nothing to unlink`);
-        return false;
-      }
-      throw e5;
-    }
-    return true;
-  }
-  /** Best effort after a failed Update: re-link the old pair. Returns a sentence for the Reason. */
-  async restore(old) {
-    try {
-      await this.link(old);
-      return `. The previous link (${old.ChannelArn} to ${old.StreamArn}) was restored.`;
-    } catch (e5) {
-      return `. The previous link could not be restored either (the rollback will retry): ${e5.message}`;
-    }
-  }
-  /** The channel's link as the service sees it (Status DISABLED when there is none). */
-  async describe(channelArn) {
-    const command5 = new import_client_kinesis_video.DescribeMediaStorageConfigurationCommand({ ChannelARN: channelArn });
-    const answer = await this.call(command5);
-    return answer.MediaStorageConfiguration ?? {};
-  }
-  /**
-   * The channel the stream is mapped to, once: `undefined` when it is mapped to nothing (or the
-   * read failed for a reason worth retrying), `'denied'` when the role may not read it.
-   * The list holds at most one item (API reference: "Maximum number of 1 item"); the values of its
-   * `Type` are not documented, so the item is recognized by its ARN alone.
-   */
-  async mappedChannelOnce(streamArn) {
-    try {
-      const command5 = new import_client_kinesis_video.DescribeMappedResourceConfigurationCommand({ StreamARN: streamArn });
-      const answer = await this.call(command5);
-      return answer.MappedResourceConfigurationList?.find((item) => item.ARN?.includes(":channel/"))?.ARN;
-    } catch (e5) {
-      const name = errorName(e5);
-      console.log(`could not read the stream's mapped resource (${name}); retrying the link`);
-      return name === "AccessDeniedException" ? "denied" : void 0;
-    }
-  }
-  async describeOnce(channelArn) {
-    try {
-      return await this.describe(channelArn);
-    } catch (e5) {
-      console.log(`could not read the channel's media storage configuration (${errorName(e5)}); retrying the link`);
-      return void 0;
-    }
-  }
-  /**
-   * Runs `attempt` until it returns, retrying what is worth retrying with capped exponential
-   * backoff and full jitter, never past the deadline. Throws an Error whose `cause` is the last
-   * error and whose message is `explain(...)`.
-   */
-  async retrying(what, attempt, explain) {
-    const started = this.now();
-    for (let n3 = 1; ; n3++) {
-      try {
-        return await attempt();
-      } catch (e5) {
-        const error2 = e5;
-        const name = errorName(e5);
-        const waitedMs = this.now() - started;
-        if (e5 instanceof PermanentError) {
-          throw e5;
-        }
-        if (!isRetryable(error2)) {
-          throw withCause(explain(name, error2, n3, waitedMs), e5);
-        }
-        const ceiling = Math.min(this.timing.maxDelayMs, this.timing.baseDelayMs * 2 ** (n3 - 1));
-        const delay = Math.round(this.random() * ceiling);
-        if (this.now() + delay >= this.deadline) {
-          throw withCause(`${explain(name, error2, n3, waitedMs)} (gave up: the function must answer CloudFormation before its timeout)`, e5);
-        }
-        console.log(`${what.replace(/^could not /, "")}: attempt ${n3}: ${name}; retrying in ${delay} ms`);
-        await this.sleep(delay);
-      }
-    }
-  }
-  /** One SDK call, aborted after the request timeout or at the deadline, whichever comes first. */
-  async call(command5) {
-    const left = this.deadline - this.now();
-    if (left <= 0) {
-      throw Object.assign(new Error("no time left before the function must answer"), { name: "DeadlineExceeded" });
-    }
-    const controller = new AbortController();
-    const timeoutMs = Math.min(this.timing.requestTimeoutMs, left);
-    let timer;
-    const timedOut = new Promise((_, reject) => {
-      timer = setTimeout(() => {
-        controller.abort();
-        reject(Object.assign(new Error(`no answer from Kinesis Video within ${timeoutMs} ms`), { name: "TimeoutError" }));
-      }, timeoutMs);
-    });
-    try {
-      const send = this.client.send;
-      return await Promise.race([send.call(this.client, command5, { abortSignal: controller.signal }), timedOut]);
-    } catch (e5) {
-      if (controller.signal.aborted) {
-        throw Object.assign(new Error(`no answer from Kinesis Video within ${timeoutMs} ms`), { name: "TimeoutError" });
-      }
-      throw e5;
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-};
-function isRetryable(error2) {
-  const name = error2.name;
-  if (name === "DeadlineExceeded") {
-    return false;
-  }
-  if (name === "ClientLimitExceededException" || name === "ResourceInUseException" || name === "TimeoutError") {
-    return true;
-  }
-  const status = error2.$metadata?.httpStatusCode;
-  if (status !== void 0) {
-    return status >= 500 || status === 429;
-  }
-  return true;
-}
-function explainLinkFailure(what, name, error2, attempts, waitedMs) {
-  switch (name) {
-    case "NoDataRetentionException":
-      return `${what}: the video stream keeps no data. WebRTC ingestion records into the stream, so its retention must be at least 1 hour (DataRetentionInHours > 0).`;
-    case "ResourceInUseException":
-      return `${what}: still in use after ${attempts} attempts over ${Math.round(waitedMs / 1e3)} s. Either the channel or the stream is not ACTIVE, or the stream is already linked to another channel (the link is one-to-one). Service message: ${error2.message}`;
-    case "ClientLimitExceededException":
-      return `${what}: throttled by Kinesis Video (ClientLimitExceededException) after ${attempts} attempts over ${Math.round(waitedMs / 1e3)} s; UpdateMediaStorageConfiguration allows 10 calls per second per account. Service message: ${error2.message}`;
-    case "ResourceNotFoundException":
-      return `${what}: the channel or the stream does not exist. Service message: ${error2.message}`;
-    case "AccessDeniedException":
-      return `${what}: access denied. The link provider may only change channels that this stack created (tagged with this stack's id). Service message: ${error2.message}`;
-    default:
-      return `${what}: ${name} after ${attempts} attempt(s) over ${Math.round(waitedMs / 1e3)} s: ${error2.message}`;
-  }
-}
-function withCause(message, cause) {
-  return Object.assign(new Error(message), { cause });
+function linksInStack() {
+  const value = Number(process.env[LINKS_IN_STACK_ENV]);
+  return Number.isInteger(value) && value > 0 ? value : 1;
 }
 function linkProperties(properties) {
   const { ChannelArn, StreamArn } = properties;
@@ -31585,15 +31725,13 @@ function linkProperties(properties) {
   }
   return { ChannelArn, StreamArn };
 }
-function stringOr(value, fallback2) {
-  return typeof value === "string" ? value : fallback2;
-}
-function errorName(e5) {
-  return e5?.name ?? "Error";
-}
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   DEFAULT_TIMING,
+  FAILED_CREATE_PREFIX,
+  LINKS_IN_STACK_ENV,
+  READ_CALLS_PER_SECOND,
+  UPDATE_CALLS_PER_SECOND,
   handler,
   onEvent
 });

@@ -10,16 +10,16 @@ export interface MediaStorageLinkFunctionProps extends lambda.FunctionOptions {
 }
 
 /**
- * An AWS Lambda function which executes src/link-handler/media-storage-link.
+ * An AWS Lambda function which executes src/handlers/media-storage-link/index.
  */
 export class MediaStorageLinkFunction extends lambda.Function {
   constructor(scope: Construct, id: string, props?: MediaStorageLinkFunctionProps) {
     super(scope, id, {
-      description: 'src/link-handler/media-storage-link.lambda.ts',
+      description: 'src/handlers/media-storage-link/index.lambda.ts',
       ...props,
       runtime: new lambda.Runtime('nodejs24.x', lambda.RuntimeFamily.NODEJS),
       handler: 'index.handler',
-      code: lambda.Code.fromAsset(path.join(__dirname, '../../assets/link-handler/media-storage-link.lambda')),
+      code: lambda.Code.fromAsset(path.join(__dirname, '../../assets/handlers/media-storage-link/index.lambda')),
     });
     this.addEnvironment('AWS_NODEJS_CONNECTION_REUSE_ENABLED', '1', { removeInEdge: true });
   }

@@ -2,7 +2,7 @@
  * The CloudFormation side of a custom resource: the answer on the pre-signed `ResponseURL`.
  * Kept apart from what the resource does, like aws-cdk's custom-resource-handlers
  * (`packages/@aws-cdk/custom-resource-handlers/lib/core/nodejs-entrypoint-handler`), and
- * bundled by esbuild into the `.lambda.ts` entry point. It imports only Node.js built-ins.
+ * bundled by esbuild into the handlers (the `index.lambda.ts` of each handler). It imports only Node.js built-ins.
  *
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-responses.html
  */

@@ -1,0 +1,104 @@
+import { DeadlineBoundCaller, errorName, isRetryable, PermanentError, RetryTiming } from '../../../src/handlers/shared/retry';
+
+const TIMING: RetryTiming = { baseDelayMs: 250, maxDelayMs: 4_000, requestTimeoutMs: 5_000, throttleFloorMs: 2_000 };
+const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'ClientLimitExceededException', $metadata: { httpStatusCode: 400 } });
+const inUse = () => Object.assign(new Error('busy'), { name: 'ResourceInUseException', $metadata: { httpStatusCode: 400 } });
+
+/** A caller on a fake clock whose jitter is always the whole ceiling: the waits are the ceilings. */
+function fakeCaller(timing: RetryTiming, deadlineMs = 290_000) {
+  let now = 0;
+  const waits: number[] = [];
+  const caller = new DeadlineBoundCaller({
+    timing,
+    deadline: deadlineMs,
+    clock: { now: () => now, sleep: async (ms) => { waits.push(ms); now += ms; }, random: () => 1 },
+  });
+  return { caller, waits, advance: (ms: number) => now += ms };
+}
+
+/** An attempt that fails with `errors` in turn, then succeeds. */
+function failing(...errors: Error[]) {
+  let i = 0;
+  return async () => {
+    if (i < errors.length) {
+      throw errors[i++];
+    }
+    return 'done';
+  };
+}
+
+beforeEach(() => jest.spyOn(console, 'log').mockImplementation(() => {}));
+afterEach(() => jest.restoreAllMocks());
+
+describe('DeadlineBoundCaller', () => {
+  test('alone (no contenders): throttles back off exponentially from the base, capped', async () => {
+    const { caller, waits } = fakeCaller(TIMING);
+    await caller.retrying('x', failing(...Array.from({ length: 7 }, throttled)));
+    expect(waits).toEqual([250, 500, 1_000, 2_000, 4_000, 4_000, 4_000]);
+  });
+
+  test('100 contenders at 10 calls per second: a throttled call is spread over what is left of the first 10 s', async () => {
+    const { caller, waits, advance } = fakeCaller({ ...TIMING, contenders: 100, callsPerSecond: 10 });
+    advance(1_000);
+    await caller.retrying('x', failing(throttled()));
+    expect(waits).toEqual([9_000]);
+  });
+
+  test('spreadShare 0.8: the window is 8 s of the 10 s; the exponential phase still goes up to 20 s', async () => {
+    const { caller, waits, advance } = fakeCaller({ ...TIMING, contenders: 100, callsPerSecond: 10, spreadShare: 0.8 });
+    advance(1_000);
+    await caller.retrying('x', failing(throttled()));
+    expect(waits).toEqual([7_000]);
+    advance(7_000);
+    await caller.retrying('x', failing(...Array.from({ length: 8 }, throttled)));
+    expect(waits.slice(1)).toEqual([2_000, 2_000, 2_000, 2_000, 4_000, 8_000, 16_000, 20_000]);
+  });
+
+  test('near the end of the spread window, the wait is at least the floor', async () => {
+    const { caller, waits, advance } = fakeCaller({ ...TIMING, contenders: 100, callsPerSecond: 10 });
+    advance(9_500);
+    await caller.retrying('x', failing(throttled()));
+    expect(waits).toEqual([2_000]);
+  });
+
+  test('after the spread window: exponential again from the base (floored), up to twice the window', async () => {
+    const { caller, waits, advance } = fakeCaller({ ...TIMING, contenders: 100, callsPerSecond: 10 });
+    advance(10_000);
+    await caller.retrying('x', failing(...Array.from({ length: 8 }, throttled)));
+    expect(waits).toEqual([2_000, 2_000, 2_000, 2_000, 4_000, 8_000, 16_000, 20_000]);
+  });
+
+  test('errors other than throttles keep the plain schedule, whatever the contenders', async () => {
+    const { caller, waits } = fakeCaller({ ...TIMING, contenders: 100, callsPerSecond: 10 });
+    await caller.retrying('x', failing(inUse(), inUse(), inUse()));
+    expect(waits).toEqual([250, 500, 1_000]);
+  });
+
+  test('a PermanentError is thrown as it is, at once', async () => {
+    const { caller, waits } = fakeCaller(TIMING);
+    const permanent = new PermanentError('no');
+    await expect(caller.retrying('x', failing(permanent))).rejects.toBe(permanent);
+    expect(waits).toEqual([]);
+  });
+
+  test('never waits past the deadline: the error says it gave up, with the last error as cause', async () => {
+    const { caller, waits } = fakeCaller(TIMING, 1_000);
+    const error = await caller.retrying('could not x', failing(...Array.from({ length: 10 }, throttled))).catch((e) => e);
+    expect(waits).toEqual([250, 500]);
+    expect(error.message).toMatch(/^could not x: ClientLimitExceededException after 3 attempt\(s\) over 1 s: Rate exceeded \(gave up/);
+    expect(errorName(error.cause)).toBe('ClientLimitExceededException');
+  });
+});
+
+describe('isRetryable', () => {
+  test.each([
+    ['ClientLimitExceededException (HTTP 400, which the SDK does not retry)', throttled(), true],
+    ['ResourceInUseException', inUse(), true],
+    ['a 5xx', Object.assign(new Error('x'), { name: 'InternalFailure', $metadata: { httpStatusCode: 500 } }), true],
+    ['a network error', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), true],
+    ['another 4xx', Object.assign(new Error('x'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 401 } }), false],
+    ['DeadlineExceeded', Object.assign(new Error('x'), { name: 'DeadlineExceeded' }), false],
+  ])('%s: %s', (_, error, expected) => {
+    expect(isRetryable(error)).toBe(expected);
+  });
+});
