@@ -5,6 +5,9 @@
 import { execFileSync } from 'child_process';
 import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
+import { ACCESS_GROUP_TAG_KEY } from '../src/private/access-group';
+import { LINK_SCOPE_TAG_KEY } from '../src/private/media-storage-link-provider';
+import { FLEET_TAG_KEY } from '../src/private/permissions';
 
 const ROOT = join(__dirname, '..');
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -46,10 +49,15 @@ describe('README', () => {
 });
 
 describe('README: security', () => {
+  // the keys as the library writes them: a renamed key fails here, not silently in users' SCPs
+  const FLEET_TAG = FLEET_TAG_KEY;
+  const STACK_TAG = LINK_SCOPE_TAG_KEY;
+  const ACCESS_GROUP_TAG = ACCESS_GROUP_TAG_KEY;
+  const ONBOARDING_TAG = 'cdk-kinesis-video-webrtc:onboarding';
   const security = readme.slice(readme.indexOf('### Security: the tags the grants trust'), readme.indexOf('### Design notes'));
 
   test('names every tag the library\'s grants trust, and the actions that could defeat them', () => {
-    for (const key of ['cdk-kinesis-video-webrtc:fleet', 'cdk-kinesis-video-webrtc:stack-id', 'cdk-kinesis-video-webrtc:onboarding', 'cdk-kinesis-video-webrtc:access-group']) {
+    for (const key of [FLEET_TAG, STACK_TAG, ONBOARDING_TAG, ACCESS_GROUP_TAG, 'cdk-kinesis-video-webrtc:link']) {
       expect(security).toContain(`\`${key}\``);
     }
     for (const action of ['TagResource', 'TagStream', 'UntagResource', 'UntagStream']) {
@@ -61,10 +69,10 @@ describe('README: security', () => {
     const json = /```json\n([\s\S]*?)```/.exec(security)?.[1];
     const policy = JSON.parse(json!);
     expect(policy.Statement).toHaveLength(1);
-    expect(policy.Statement[0]).toMatchObject({
-      Effect: 'Deny',
-      Condition: { 'ForAnyValue:StringLike': { 'aws:TagKeys': 'cdk-kinesis-video-webrtc:*' } },
-    });
+    expect(policy.Statement[0]).toMatchObject({ Effect: 'Deny' });
+    // every tag key that decides access, and not the owner record, which the link providers write
+    const keys = policy.Statement[0].Condition['ForAnyValue:StringEquals']['aws:TagKeys'];
+    expect([...keys].sort()).toEqual([FLEET_TAG, ACCESS_GROUP_TAG, ONBOARDING_TAG, STACK_TAG].sort());
   });
 });
 
