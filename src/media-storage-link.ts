@@ -1,17 +1,15 @@
-import { Aws, CustomResource, Duration, Resource, Stack, Tags } from 'aws-cdk-lib';
+import { Aws, CustomResource, Resource, Stack, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { registerLink } from './private/link-registry';
 import {
-  LINK_FUNCTION_TIMEOUT,
   LINK_SCOPE_TAG_KEY,
   LINK_SCOPE_TAG_PRIORITY,
+  LINK_SERVICE_TIMEOUT,
   MediaStorageLinkProvider,
 } from './private/media-storage-link-provider';
+import { LINK_RESOURCE_TYPE } from './private/media-storage-link-settings';
 import { ISignalingChannel } from './signaling-channel';
 import { IVideoStream } from './video-stream';
-
-/** How long CloudFormation waits for the link's answer: just above the function's timeout. */
-const LINK_SERVICE_TIMEOUT = Duration.seconds(LINK_FUNCTION_TIMEOUT.toSeconds() + 60);
 
 /** Properties of a `MediaStorageLink`. */
 export interface MediaStorageLinkProps {
@@ -70,7 +68,7 @@ export class MediaStorageLink extends Construct {
     }
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
-      resourceType: 'Custom::KinesisVideoMediaStorageLink',
+      resourceType: LINK_RESOURCE_TYPE,
       // The handler always answers before its function times out; should an answer still be lost,
       // CloudFormation gives up a minute later instead of after the default hour.
       serviceTimeout: LINK_SERVICE_TIMEOUT,
