@@ -31,18 +31,12 @@ import type {
 import { mockClient } from 'aws-sdk-client-mock';
 import { DEFAULT_TIMING, FAILED_CREATE_PREFIX, handler, onEvent } from '../../../src/handlers/media-storage-link/index.lambda';
 import { LINK_OWNER_TAG_KEY, ownerRecord } from '../../../src/handlers/media-storage-link/kvs-link';
-import { fakeHttps } from '../../util/fake-https';
+import { CHANNEL, fakeHttps, LOGICAL_ID, NEW_CHANNEL, REQUEST_ID, RESPONSE_URL, STACK_ID } from '../../util/cfn-request';
 
-const CHANNEL = 'arn:aws:kinesisvideo:us-east-1:123456789012:channel/front-door/1700000000000';
 const STREAM = 'arn:aws:kinesisvideo:us-east-1:123456789012:stream/front-door/1700000000001';
-const NEW_CHANNEL = 'arn:aws:kinesisvideo:us-east-1:123456789012:channel/front-door-2/1700000000002';
 const NEW_STREAM = 'arn:aws:kinesisvideo:us-east-1:123456789012:stream/front-door-2/1700000000003';
 
 const SERVICE_TOKEN = 'arn:aws:lambda:us-east-1:123456789012:function:MediaStorageLink';
-const RESPONSE_URL = 'https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/arn%3Aaws%3Acloudformation%3Aus-east-1%3A123456789012%3Astack/Cam/abc%7CLink%7Creq-1?X-Amz-Signature=sig';
-const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/Cam/11111111-2222-3333-4444-555555555555';
-const REQUEST_ID = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
-const LOGICAL_ID = 'CamMediaStorageLink1234ABCD';
 const LOG_STREAM = '2024/01/01/[$LATEST]0123456789abcdef';
 
 // ---------------------------------------------------------------------------------------------

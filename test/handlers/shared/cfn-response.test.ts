@@ -3,14 +3,7 @@
  * the body, cut to CloudFormation's size limit, and the PUT to the pre-signed ResponseURL.
  */
 import { MAX_RESPONSE_BYTES, responseBody, sendResponse } from '../../../src/handlers/shared/cfn-response';
-import { fakeHttps } from '../../util/fake-https';
-
-const CHANNEL = 'arn:aws:kinesisvideo:us-east-1:123456789012:channel/front-door/1700000000000';
-const NEW_CHANNEL = 'arn:aws:kinesisvideo:us-east-1:123456789012:channel/front-door-2/1700000000002';
-const RESPONSE_URL = 'https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/arn%3Aaws%3Acloudformation%3Aus-east-1%3A123456789012%3Astack/Cam/abc%7CLink%7Creq-1?X-Amz-Signature=sig';
-const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/Cam/11111111-2222-3333-4444-555555555555';
-const REQUEST_ID = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
-const LOGICAL_ID = 'CamMediaStorageLink1234ABCD';
+import { CHANNEL, fakeHttps, LOGICAL_ID, NEW_CHANNEL, REQUEST_ID, RESPONSE_URL, STACK_ID } from '../../util/cfn-request';
 
 afterEach(() => {
   jest.restoreAllMocks();

@@ -1,10 +1,18 @@
 /**
- * A stand-in for `https.request`, for the tests of the CloudFormation response (the PUT to the
- * pre-signed ResponseURL): no request leaves the process.
+ * A custom-resource request of CloudFormation, and a stand-in for `https.request` that receives
+ * the handler's answer (the PUT to the pre-signed ResponseURL): no request leaves the process.
  */
 import { EventEmitter } from 'events';
 import https from 'https';
 import { PassThrough } from 'stream';
+
+/** The request's fields, and the channels its physical ids name. */
+export const CHANNEL = 'arn:aws:kinesisvideo:us-east-1:123456789012:channel/front-door/1700000000000';
+export const NEW_CHANNEL = 'arn:aws:kinesisvideo:us-east-1:123456789012:channel/front-door-2/1700000000002';
+export const RESPONSE_URL = 'https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/arn%3Aaws%3Acloudformation%3Aus-east-1%3A123456789012%3Astack/Cam/abc%7CLink%7Creq-1?X-Amz-Signature=sig';
+export const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/Cam/11111111-2222-3333-4444-555555555555';
+export const REQUEST_ID = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
+export const LOGICAL_ID = 'CamMediaStorageLink1234ABCD';
 
 export interface CapturedRequest {
   readonly url: unknown;
