@@ -4,8 +4,8 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { CameraFleet, ViewerIdentity } from '../src';
-import { statementsOfPrincipal } from './util/iam-statements';
 import { CLOUDFORMATION_LIMITS, IAM_LIMITS, rolePolicySizes } from './simulation/policy-size';
+import { statementsOfPrincipal } from './util/iam-statements';
 import { buildCameras, newApp, Scenario } from '../bench/util';
 import { logicalIdOf, newRole } from './util/stacks';
 

@@ -68,7 +68,7 @@ describe('the link is created after, and deleted before, what it needs', () => {
   let template: CfnTemplate;
   let resources: Resources;
   let graph: Map<string, Set<string>>;
-  let link: string;
+  let linkId: string;
 
   beforeAll(() => {
     const stack = newStack('Camera');
@@ -76,14 +76,14 @@ describe('the link is created after, and deleted before, what it needs', () => {
     template = Template.fromStack(stack).toJSON();
     resources = template.Resources!;
     graph = dependencyGraph(template);
-    link = onlyLogicalIdOfType(template, LINK_TYPE);
+    linkId = onlyLogicalIdOfType(template, LINK_TYPE);
   });
 
   test('the link references the channel ARN, the stream ARN and the provider function', () => {
     const channel = onlyLogicalIdOfType(template, 'AWS::KinesisVideo::SignalingChannel');
     const stream = onlyLogicalIdOfType(template, 'AWS::KinesisVideo::Stream');
     const fn = onlyLogicalIdOfType(template, 'AWS::Lambda::Function');
-    expect(resources[link].Properties).toEqual({
+    expect(resources[linkId].Properties).toEqual({
       ServiceToken: { 'Fn::GetAtt': [fn, 'Arn'] },
       ChannelArn: { 'Fn::GetAtt': [channel, 'Arn'] },
       StreamArn: { 'Fn::GetAtt': [stream, 'Arn'] },
@@ -93,7 +93,7 @@ describe('the link is created after, and deleted before, what it needs', () => {
   });
 
   test('the link depends, transitively, on the channel, the stream, the function and its role', () => {
-    const dependencies = transitiveDependencies(graph, link);
+    const dependencies = transitiveDependencies(graph, linkId);
     const fn = onlyLogicalIdOfType(template, 'AWS::Lambda::Function');
     const role = roleOf(template, fn);
     expect(resources[role].Type).toBe('AWS::IAM::Role');
@@ -138,7 +138,7 @@ describe('the link is created after, and deleted before, what it needs', () => {
   ])('every policy that grants %s is a dependency of the link', (action) => {
     const grantors = grantorsOf(template, action);
     expect(grantors.length).toBeGreaterThan(0);
-    const dependencies = transitiveDependencies(graph, link);
+    const dependencies = transitiveDependencies(graph, linkId);
     for (const grantor of grantors) {
       expect(dependencies).toContain(grantor);
     }
@@ -147,7 +147,7 @@ describe('the link is created after, and deleted before, what it needs', () => {
   test('neither the channel nor the stream depends on the link, and the graph has no cycle', () => {
     for (const type of ['AWS::KinesisVideo::SignalingChannel', 'AWS::KinesisVideo::Stream', 'AWS::Lambda::Function', 'AWS::IAM::Role']) {
       for (const id of logicalIdsOfType(template, type)) {
-        expect(transitiveDependencies(graph, id)).not.toContain(link);
+        expect(transitiveDependencies(graph, id)).not.toContain(linkId);
       }
     }
     expect(hasCycle(graph)).toBe(false);

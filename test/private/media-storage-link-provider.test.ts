@@ -7,8 +7,8 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { WebRtcIngestion } from '../../src';
-import { LINK_OWNER_TAG_KEY, LINKS_IN_STACK_ENV } from '../../src/private/media-storage-link-settings';
 import { MediaStorageLinkProvider } from '../../src/private/media-storage-link-provider';
+import { LINK_OWNER_TAG_KEY, LINKS_IN_STACK_ENV } from '../../src/private/media-storage-link-settings';
 import { asArray, identityPolicyStatements } from '../util/iam-statements';
 import { buildFixture, CAMERAS, catalogueActions, CONSUMERS, Fixture, FLAG_SETS, kinesisVideoResources, kmsResources, LINK_SCOPE_TAG } from '../util/ingestion-app';
 import { getAttArn, referencedLogicalIds } from '../util/intrinsics';

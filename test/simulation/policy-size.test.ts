@@ -1,5 +1,5 @@
-import { getAttArn } from '../util/intrinsics';
 import { rolePolicySizes } from './policy-size';
+import { getAttArn } from '../util/intrinsics';
 import { CfnTemplate } from '../util/templates';
 
 const document = (resource: unknown) => ({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kinesisvideo:PutMedia', Resource: resource }] });
