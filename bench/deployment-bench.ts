@@ -1,6 +1,6 @@
 /**
  * Deployment benchmark: the simulated wall time of 100 concurrent link Creates and of 100 Deletes
- * (test/util/deployment-simulation.ts: the shipped handler bundle against a stand-in that enforces
+ * (test/simulation/deployment-simulation.ts: the shipped handler bundle against a stand-in that enforces
  * UpdateMediaStorageConfiguration's 10 TPS per account), beside the quota's floor: 100 calls at
  * 10 TPS = 10 s, under both readings of the quota: refused calls not counted against the window
  * (documented; target at most 1.5× the floor) and counted (strict; target: all succeed).
@@ -12,8 +12,8 @@
  * A benchmark, not a test: nothing here fails on a slow machine.
  */
 import * as fs from 'fs';
-import { FLEET, runSimulation, ScenarioResult, SHIPPED_BUNDLE } from '../test/util/deployment-simulation';
-import { UPDATE_QUOTA } from '../test/util/kvs-stand-in';
+import { FLEET, runSimulation, ScenarioResult, SHIPPED_BUNDLE } from '../test/simulation/deployment-simulation';
+import { UPDATE_QUOTA } from '../test/simulation/kvs-stand-in';
 
 const RUNS = Number(process.env.SIM_RUNS ?? 3);
 const WORKERS = (process.env.SIM_WORKERS ?? '').split(',').filter(Boolean).map(Number);

@@ -1,13 +1,13 @@
 /**
  * The run-time onboarding bench (issue "cameras that come and go"): 100 things registered at
  * once, then deleted at once, against the shipped worker bundle and the loopback stand-ins of
- * test/util/onboarding-simulation.ts. Prints each wall time as a ratio to the quota floor: the
+ * test/simulation/onboarding-simulation.ts. Prints each wall time as a ratio to the quota floor: the
  * link (UpdateMediaStorageConfiguration) allows 10 calls per second per account, hard, and each
  * camera needs one to onboard and one to retire, so 100 cameras take at least 10 s each way.
  *
  *   npx projen bench   (after `npx projen bundle`)
  */
-import { runOnboardingBench } from '../test/util/onboarding-simulation';
+import { runOnboardingBench } from '../test/simulation/onboarding-simulation';
 
 async function main(): Promise<void> {
   const r = await runOnboardingBench();

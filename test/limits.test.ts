@@ -4,9 +4,9 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { CameraFleet, ViewerIdentity } from '../src';
+import { CLOUDFORMATION_LIMITS, IAM_LIMITS, rolePolicySizes } from './simulation/policy-size';
 import { statementsOfPrincipal } from './util/iam-statements';
-import { CLOUDFORMATION_LIMITS, IAM_LIMITS, rolePolicySizes } from './util/policy-size';
-import { buildCameras, newApp, Scenario } from './util/scenarios';
+import { buildCameras, newApp, Scenario } from '../bench/util';
 import { logicalIdOf, newRole } from './util/stacks';
 
 /** Synthesizes `count` cameras and measures what the limits are about. */

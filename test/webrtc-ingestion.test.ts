@@ -425,7 +425,7 @@ describe('link provider', () => {
     expect(statements).toHaveLength(4);
     const pseudo = { 'AWS::Partition': 'aws-partition', 'AWS::Region': 'the-region', 'AWS::AccountId': 'the-account' };
 
-    // the owner record's statement is proven in test/link-lifecycle.test.ts
+    // the owner record's statement is proven in test/private/media-storage-link-provider.test.ts
     const [link, , mapped] = statementsForService(statements, 'kinesisvideo');
     expect(statementsForService(statements, 'kinesisvideo')).toHaveLength(3);
     expect(link.effect).toBe('Allow');

@@ -1,12 +1,32 @@
 /**
  * The media storage link provider's role, simulated: the link actions only on channels and streams
- * tagged with its own stack id, logs only on its own log group. (Moved verbatim from
- * least-privilege.test.ts; the app is test/util/ingestion-app.ts.)
+ * tagged with its own stack id, logs only on its own log group (the app is
+ * test/util/ingestion-app.ts); the owner record (docs/link-handler.md, "Ownership"): the owner
+ * key only, on its own stack's channels only; and the function's settings.
  */
-import { Stack } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { WebRtcIngestion } from '../../src';
 import { MediaStorageLinkProvider } from '../../src/private/media-storage-link-provider';
+import { LINK_OWNER_TAG_KEY, LINKS_IN_STACK_ENV } from '../../src/private/media-storage-link-settings';
+import { asArray, identityPolicyStatements } from '../util/iam-statements';
 import { buildFixture, CAMERAS, catalogueActions, CONSUMERS, Fixture, FLAG_SETS, kinesisVideoResources, kmsResources, LINK_SCOPE_TAG } from '../util/ingestion-app';
-import { ACCOUNT, cellKey, cells, expectedCells, matchesIamPattern, PARTITION, readable, REGION } from '../util/policy-simulation';
+import { getAttArn, referencedLogicalIds } from '../util/intrinsics';
+import {
+  ACCOUNT, cellKey, cells, CHANNEL_CREATION_TIME, expectedCells, fakeStackId, matchesIamPattern, PARTITION, PolicySimulator, PrincipalRef, readable,
+  REGION, SIMULATED_ENV,
+} from '../util/policy-simulation';
+import { newStack } from '../util/stacks';
+import { CfnTemplate, onlyLogicalIdOfType } from '../util/templates';
+
+const LINK_SCOPE_TAG_KEY = 'cdk-kinesis-video-webrtc:stack-id';
+
+/** The role a Lambda function runs as (its `Role`, `Fn::GetAtt [role, Arn]`). */
+function roleOf(template: CfnTemplate, fn: string): string {
+  const role = template.Resources![fn].Properties!.Role;
+  expect(role).toEqual(getAttArn(expect.any(String)));
+  return referencedLogicalIds(role)[0];
+}
 
 let kinesisVideoActions: string[];
 let kmsActions: string[];
@@ -92,7 +112,7 @@ describe.each(FLAG_SETS)('with %s', (_flags, flagContext) => {
         ...ofThisAccountAndRegion('channel', resources).flatMap((arn) => [
           cellKey('kinesisvideo:DescribeMediaStorageConfiguration', arn),
           cellKey('kinesisvideo:UpdateMediaStorageConfiguration', arn),
-          // the read of the owner record; TagResource/UntagResource need aws:TagKeys (test/link-lifecycle.test.ts)
+          // the read of the owner record; TagResource/UntagResource need aws:TagKeys ("the provider role and the owner record", below)
           cellKey('kinesisvideo:ListTagsForResource', arn),
         ]),
         ...ofThisAccountAndRegion('stream', resources).map((arn) => cellKey('kinesisvideo:DescribeMappedResourceConfiguration', arn)),
@@ -134,4 +154,69 @@ test('the link provider exposes no role (nothing reads it)', () => {
   const provider = MediaStorageLinkProvider.getOrCreate(new Stack());
   expect(Object.keys(provider)).not.toContain('role');
   expect((provider as any).role).toBeUndefined();
+});
+
+describe('the provider role and the owner record', () => {
+  const OWNER_KEY = LINK_OWNER_TAG_KEY;
+  const channel = `arn:${PARTITION}:kinesisvideo:${REGION}:${ACCOUNT}:channel/front-door/${CHANNEL_CREATION_TIME}`;
+  let sim: PolicySimulator;
+  let principal: PrincipalRef;
+  let ownStack: string;
+
+  beforeAll(() => {
+    const app = new App();
+    const stack = new Stack(app, 'Camera', { env: SIMULATED_ENV });
+    new WebRtcIngestion(stack, 'FrontDoor', { channelName: 'front-door', streamName: 'front-door' });
+    sim = PolicySimulator.fromStacks(stack);
+    const template = sim.template('Camera');
+    const fn = onlyLogicalIdOfType(template, 'AWS::Lambda::Function');
+    principal = { stackName: 'Camera', logicalId: roleOf(template, fn) };
+    ownStack = sim.stackId('Camera');
+  });
+
+  const allowed = async (action: string, context: Record<string, string | string[]>) =>
+    (await sim.evaluate({ principal, action, resource: channel, context }, { strictContext: false })).allowed;
+  const scope = (stackId: string) => ({ [`aws:ResourceTag/${LINK_SCOPE_TAG_KEY}`]: stackId });
+
+  test('exact actions: the link, its read-back, the owner record; the stream mapping read; logs', () => {
+    const template = sim.template('Camera');
+    const actions = identityPolicyStatements(template)
+      .filter(({ policy }) => policy.source === principal.logicalId)
+      .map(({ statement }) => asArray(statement.Action).sort());
+    expect(actions).toEqual([
+      ['kinesisvideo:DescribeMediaStorageConfiguration', 'kinesisvideo:ListTagsForResource', 'kinesisvideo:UpdateMediaStorageConfiguration'],
+      ['kinesisvideo:TagResource', 'kinesisvideo:UntagResource'],
+      ['kinesisvideo:DescribeMappedResourceConfiguration'],
+      ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    ]);
+  });
+
+  test.each(['kinesisvideo:TagResource', 'kinesisvideo:UntagResource'])('%s: the owner key only, on its own stack\'s channels only', async (action) => {
+    expect(await allowed(action, { ...scope(ownStack), 'aws:TagKeys': [OWNER_KEY] })).toBe(true);
+    // never the stack tag, alone or beside the owner key; never another key
+    expect(await allowed(action, { ...scope(ownStack), 'aws:TagKeys': [LINK_SCOPE_TAG_KEY] })).toBe(false);
+    expect(await allowed(action, { ...scope(ownStack), 'aws:TagKeys': [OWNER_KEY, LINK_SCOPE_TAG_KEY] })).toBe(false);
+    expect(await allowed(action, { ...scope(ownStack), 'aws:TagKeys': ['team'] })).toBe(false);
+    // a request without tag keys is not let through by ForAllValues' empty set
+    expect(await allowed(action, { ...scope(ownStack) })).toBe(false);
+    // another stack's channel, or an untagged one
+    expect(await allowed(action, { ...scope(fakeStackId('Other')), 'aws:TagKeys': [OWNER_KEY] })).toBe(false);
+    expect(await allowed(action, { 'aws:TagKeys': [OWNER_KEY] })).toBe(false);
+  });
+
+  test('ListTagsForResource: on its own stack\'s channels only', async () => {
+    expect(await allowed('kinesisvideo:ListTagsForResource', scope(ownStack))).toBe(true);
+    expect(await allowed('kinesisvideo:ListTagsForResource', scope(fakeStackId('Other')))).toBe(false);
+    expect(await allowed('kinesisvideo:ListTagsForResource', {})).toBe(false);
+  });
+
+  test('the function knows how many links its stack holds, counted at synthesis', () => {
+    const stack = newStack('Cameras');
+    for (const name of ['A', 'B', 'C']) {
+      new WebRtcIngestion(stack, name);
+    }
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ [LINKS_IN_STACK_ENV]: '3' }) },
+    });
+  });
 });

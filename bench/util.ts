@@ -1,15 +1,15 @@
 /**
- * Stacks of N cameras, built three ways, for the limit tests and the benchmark
- * (`npx projen bench`): with this library camera by camera, with `CameraFleet`, and by hand as
- * public CDK apps do it today (L1 resources, an `AwsCustomResource` per link, statements per
- * camera).
+ * Stacks of N cameras, built three ways, for the benchmark (`npx projen bench`): with this
+ * library camera by camera, with `CameraFleet`, and by hand as public CDK apps do it today (L1
+ * resources, an `AwsCustomResource` per link, statements per camera). test/limits.test.ts builds
+ * the same stacks, so that the limits it proves are those of the stacks the bench measures.
  */
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnSignalingChannel, CfnStream } from 'aws-cdk-lib/aws-kinesisvideo';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
-import { CameraFleet, WebRtcIngestion } from '../../src';
+import { CameraFleet, WebRtcIngestion } from '../src';
 
 export type Scenario = 'library' | 'fleet' | 'hand-written';
 

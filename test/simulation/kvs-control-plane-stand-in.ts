@@ -18,7 +18,7 @@
  * - DeleteSignalingChannel on a linked channel: ResourceInUseException;
  * - the account's channel quota, when set (`channelLimit`): AccountChannelLimitExceededException;
  * - the caller's IAM policy, as the onboarding's worker role allows (proved separately by IAM
- *   simulation in test/camera-onboarding-least-privilege.test.ts): create only with the prefix
+ *   simulation in test/camera-onboarding.test.ts): create only with the prefix
  *   and exactly the fleet and onboarding tags; read only the fleet's resources; change or delete
  *   only the onboarding's. A denied call answers AccessDeniedException before the service looks.
  * Every call is recorded, so that a test can prove what was touched.

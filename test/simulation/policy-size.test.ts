@@ -1,6 +1,6 @@
-import { getAttArn } from './intrinsics';
 import { rolePolicySizes } from './policy-size';
-import { CfnTemplate } from './templates';
+import { getAttArn } from '../util/intrinsics';
+import { CfnTemplate } from '../util/templates';
 
 const document = (resource: unknown) => ({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kinesisvideo:PutMedia', Resource: resource }] });
 /** The size IAM counts for a document whose resource is `arn`. */

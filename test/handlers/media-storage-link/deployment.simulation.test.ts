@@ -1,5 +1,5 @@
 /**
- * The deployment simulation (test/util/deployment-simulation.ts): the shipped handler bundle,
+ * The deployment simulation (test/simulation/deployment-simulation.ts): the shipped handler bundle,
  * one fresh module instance per invocation, invoked together as CloudFormation does, against
  * loopback stand-ins for the Kinesis Video control plane (quotas enforced) and for the
  * pre-signed ResponseURL. Each scenario checks the answers and the final state of the links;
@@ -16,8 +16,8 @@ import {
   SCENARIOS,
   SHORT_FUNCTION_TIMEOUT_MS,
   UNTAGGED_FUNCTION_TIMEOUT_MS,
-} from './util/deployment-simulation';
-import { UPDATE_QUOTA } from './util/kvs-stand-in';
+} from '../../simulation/deployment-simulation';
+import { UPDATE_QUOTA } from '../../simulation/kvs-stand-in';
 
 let results: Record<string, ScenarioResult>;
 

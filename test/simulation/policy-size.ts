@@ -6,9 +6,9 @@
  *
  * Used by the limit tests and by the benchmark (`npx projen bench`).
  */
-import { identityPolicies } from './iam-statements';
-import { intrinsicOf, resolveIntrinsics } from './intrinsics';
-import { CfnResource, CfnTemplate } from './templates';
+import { identityPolicies } from '../util/iam-statements';
+import { intrinsicOf, resolveIntrinsics } from '../util/intrinsics';
+import { CfnResource, CfnTemplate } from '../util/templates';
 
 /** IAM quotas (IAM User Guide, "IAM and AWS STS quotas"). */
 export const IAM_LIMITS = {

@@ -15,17 +15,17 @@
  *
  * Each scenario checks the answers AND the final state of the links, and returns the problems it
  * found (an empty list is a pass), so that the same checks serve the test, the bench, and a run
- * against an older handler (`npx ts-node test/util/deployment-simulation.ts --bundle <file>`).
+ * against an older handler (`npx ts-node test/simulation/deployment-simulation.ts --bundle <file>`).
  *
  * Timing is real: quotas are sliding one-second windows and the handler's own backoff runs at full
  * length. Only two waits are shortened, by injection: resources stay CREATING for 3 s (a few
  * seconds, as observed), and the scenarios about calls that never answer give the function a
  * 30-second timeout through the Lambda context instead of 5 minutes.
  */
-import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CfnResponseServer, makeTestCertificate } from './cfn-response-server';
+import { argument, reportFromChild, runInChild } from './child';
 import { DEFAULT_STACK, KvsStandIn } from './kvs-stand-in';
 import { Invocation, LambdaRunner } from './lambda-runner';
 
@@ -700,41 +700,15 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Sc
     args.push('--workers', String(options.workers));
   }
   try {
-    const output = await new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, ['-r', 'ts-node/register', __filename, ...args], {
-        cwd: path.join(__dirname, '..', '..'),
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          TS_NODE_PROJECT: path.join(__dirname, '..', 'tsconfig.json'),
-          TS_NODE_TRANSPILE_ONLY: 'true',
-          NODE_EXTRA_CA_CERTS: tls.certFile, // the test CA, for this child only
-          SIM_TLS_KEY: tls.keyFile,
-          SIM_TLS_CERT: tls.certFile,
-          SIM_LOG: process.env.SIM_LOG ?? '',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk) => stdout += chunk);
-      child.stderr.on('data', (chunk) => stderr += chunk);
-      child.on('error', reject);
-      child.on('close', (code) => code === 0 ? resolve(stdout) : reject(new Error(`simulation exited with ${code}: ${stderr.slice(-4_000)}`)));
-    });
-    const line = output.split('\n').find(l => l.startsWith('SIMULATION_RESULT '));
-    if (!line) {
-      throw new Error(`no result from the simulation: ${output.slice(-2_000)}`);
-    }
-    return JSON.parse(line.slice('SIMULATION_RESULT '.length));
+    return JSON.parse(await runInChild(__filename, args, {
+      NODE_EXTRA_CA_CERTS: tls.certFile, // the test CA, for this child only
+      SIM_TLS_KEY: tls.keyFile,
+      SIM_TLS_CERT: tls.certFile,
+      SIM_LOG: process.env.SIM_LOG ?? '',
+    }));
   } finally {
     fs.rmSync(tls.dir, { recursive: true, force: true });
   }
-}
-
-function argument(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
 if (require.main === module) {
@@ -750,12 +724,5 @@ if (require.main === module) {
   console.warn = log;
   const names = (argument('scenarios') ?? Object.keys(SCENARIOS).join(',')).split(',');
   const workers = argument('workers') ? Number(argument('workers')) : undefined;
-  runHere(names, path.resolve(argument('bundle') ?? SHIPPED_BUNDLE), workers).then((results) => {
-    // exit once the result is flushed: abandoned invocations (timed out) may still hold sockets
-    // and timers, and process.exit() alone would cut a large result short on a pipe
-    process.stdout.write(`SIMULATION_RESULT ${JSON.stringify(results)}\n`, () => process.exit(0));
-  }, (e) => {
-    process.stderr.write(`${(e as Error).stack}\n`);
-    process.exit(1);
-  });
+  reportFromChild(runHere(names, path.resolve(argument('bundle') ?? SHIPPED_BUNDLE), workers));
 }

@@ -1,12 +1,12 @@
 /**
- * The camera onboarding simulation (test/util/onboarding-simulation.ts): the shipped worker
+ * The camera onboarding simulation (test/simulation/onboarding-simulation.ts): the shipped worker
  * bundle, driven as its queue, event source mapping, topic rule and schedule drive it, against
  * loopback stand-ins for Kinesis Video (quotas, CREATING, DELETING, tags, the worker role's IAM
  * decisions), the IoT registry, DynamoDB and SQS. About a minute of real time.
  *
- * Also `npx projen test:onboarding-simulation`.
+ * Runs in `npx projen test:simulation`, with the deployment simulation.
  */
-import { BUDGET, OnboardingSimulationResult, PhaseFigures, RETIRED, REUSED, runOnboardingSimulation, THINGS } from './util/onboarding-simulation';
+import { BUDGET, OnboardingSimulationResult, PhaseFigures, RETIRED, REUSED, runOnboardingSimulation, THINGS } from '../../simulation/onboarding-simulation';
 
 let result: OnboardingSimulationResult;
 let phase: (name: string) => PhaseFigures;

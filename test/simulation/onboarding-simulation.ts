@@ -29,8 +29,8 @@
  * 6. a camera announced by the backend (`provisioning: true`) before its thing exists: made at
  *    once, retired by a reconciliation after the grace (shortened to 15 s) without a thing.
  */
-import { spawn } from 'child_process';
 import * as path from 'path';
+import { argument, reportFromChild, runInChild } from './child';
 import { KvsControlPlaneStandIn } from './kvs-control-plane-stand-in';
 import { LambdaRunner } from './lambda-runner';
 import { DynamoDbStandIn, IotRegistryStandIn, RegistryEvent, SqsStandIn } from './onboarding-stand-ins';
@@ -505,49 +505,16 @@ async function benchHere(bundle: string, cameras = 100): Promise<OnboardingBench
 
 /** Runs the bench in a child process. */
 export async function runOnboardingBench(bundle = SHIPPED_WORKER_BUNDLE): Promise<OnboardingBenchResult> {
-  return JSON.parse(await runChild(['--bundle', bundle, '--bench']));
+  return JSON.parse(await runInChild(__filename, ['--bundle', bundle, '--bench']));
 }
 
 /** Runs the simulation in a child process and returns its result. */
 export async function runOnboardingSimulation(bundle = SHIPPED_WORKER_BUNDLE): Promise<OnboardingSimulationResult> {
-  return JSON.parse(await runChild(['--bundle', bundle]));
-}
-
-async function runChild(args: string[]): Promise<string> {
-  const output = await new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', 'ts-node/register', __filename, ...args], {
-      cwd: path.join(__dirname, '..', '..'),
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        TS_NODE_PROJECT: path.join(__dirname, '..', 'tsconfig.json'),
-        TS_NODE_TRANSPILE_ONLY: 'true',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => stdout += chunk);
-    child.stderr.on('data', (chunk) => stderr += chunk);
-    child.on('error', reject);
-    child.on('close', (code) => code === 0 ? resolve(stdout) : reject(new Error(`simulation exited with ${code}: ${stderr.slice(-4_000)}`)));
-  });
-  const line = output.split('\n').find((l) => l.startsWith('SIMULATION_RESULT '));
-  if (!line) {
-    throw new Error(`no result from the simulation: ${output.slice(-2_000)}`);
-  }
-  return line.slice('SIMULATION_RESULT '.length);
+  return JSON.parse(await runInChild(__filename, ['--bundle', bundle]));
 }
 
 if (require.main === module) {
-  const i = process.argv.indexOf('--bundle');
   const out = process.stdout.write.bind(process.stdout);
-  const bundle = path.resolve(i >= 0 ? process.argv[i + 1] : SHIPPED_WORKER_BUNDLE);
-  const run: Promise<unknown> = process.argv.includes('--bench') ? benchHere(bundle) : runHere(bundle);
-  run.then((result) => {
-    out(`SIMULATION_RESULT ${JSON.stringify(result)}\n`, () => process.exit(0));
-  }, (e) => {
-    process.stderr.write(`${(e as Error).stack}\n`);
-    process.exit(1);
-  });
+  const bundle = path.resolve(argument('bundle') ?? SHIPPED_WORKER_BUNDLE);
+  reportFromChild(process.argv.includes('--bench') ? benchHere(bundle) : runHere(bundle), out);
 }

@@ -1,7 +1,10 @@
-import { EventEmitter } from 'events';
+/**
+ * The link handler (src/handlers/media-storage-link/index.lambda.ts): `onEvent` on each request
+ * type, the link's logic of kvs-link.ts (ownership, conflicts, retries) reached through it, and
+ * `handler`'s answer to CloudFormation. The Kinesis Video client is mocked (aws-sdk-client-mock),
+ * the clock is fake, and the response PUT goes to a stand-in of `https.request`.
+ */
 import type { OutgoingHttpHeaders } from 'http';
-import https from 'https';
-import { PassThrough } from 'stream';
 import {
   AccessDeniedException,
   ClientLimitExceededException,
@@ -26,20 +29,14 @@ import type {
   Context,
 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DEFAULT_TIMING, FAILED_CREATE_PREFIX, handler, onEvent } from '../src/handlers/media-storage-link/index.lambda';
-import { LINK_OWNER_TAG_KEY, ownerRecord } from '../src/handlers/media-storage-link/kvs-link';
-import { MAX_RESPONSE_BYTES, responseBody, sendResponse } from '../src/handlers/shared/cfn-response';
+import { DEFAULT_TIMING, FAILED_CREATE_PREFIX, handler, onEvent } from '../../../src/handlers/media-storage-link/index.lambda';
+import { LINK_OWNER_TAG_KEY, ownerRecord } from '../../../src/handlers/media-storage-link/kvs-link';
+import { CHANNEL, fakeHttps, LOGICAL_ID, NEW_CHANNEL, REQUEST_ID, RESPONSE_URL, STACK_ID } from '../../util/cfn-request';
 
-const CHANNEL = 'arn:aws:kinesisvideo:us-east-1:123456789012:channel/front-door/1700000000000';
 const STREAM = 'arn:aws:kinesisvideo:us-east-1:123456789012:stream/front-door/1700000000001';
-const NEW_CHANNEL = 'arn:aws:kinesisvideo:us-east-1:123456789012:channel/front-door-2/1700000000002';
 const NEW_STREAM = 'arn:aws:kinesisvideo:us-east-1:123456789012:stream/front-door-2/1700000000003';
 
 const SERVICE_TOKEN = 'arn:aws:lambda:us-east-1:123456789012:function:MediaStorageLink';
-const RESPONSE_URL = 'https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/arn%3Aaws%3Acloudformation%3Aus-east-1%3A123456789012%3Astack/Cam/abc%7CLink%7Creq-1?X-Amz-Signature=sig';
-const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/Cam/11111111-2222-3333-4444-555555555555';
-const REQUEST_ID = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
-const LOGICAL_ID = 'CamMediaStorageLink1234ABCD';
 const LOG_STREAM = '2024/01/01/[$LATEST]0123456789abcdef';
 
 // ---------------------------------------------------------------------------------------------
@@ -843,139 +840,6 @@ describe('onEvent', () => {
       expect(describes()).toEqual([]);
       expect(result.physicalResourceId).toBe('physical-id-from-cfn');
     });
-  });
-});
-
-// ---------------------------------------------------------------------------------------------
-// cfn-response: the body, and the PUT to the ResponseURL
-// ---------------------------------------------------------------------------------------------
-
-interface CapturedRequest {
-  readonly url: unknown;
-  readonly options: https.RequestOptions;
-  body: string;
-}
-
-/**
- * Replaces `https.request` with a fake that captures each request and answers with the next
- * outcome (an HTTP status, or an error); the last outcome repeats. Never touches the network.
- */
-function fakeHttps(...outcomes: (number | Error)[]) {
-  const requests: CapturedRequest[] = [];
-  const spy = jest.spyOn(https, 'request').mockImplementation(((
-    url: unknown,
-    requestOptions: https.RequestOptions,
-    callback: (response: PassThrough) => void,
-  ) => {
-    const captured: CapturedRequest = { url, options: requestOptions, body: '' };
-    const outcome = outcomes.length === 0 ? 200 : outcomes[Math.min(requests.length, outcomes.length - 1)];
-    requests.push(captured);
-    const request = new EventEmitter() as EventEmitter & { end: (body?: string) => void; destroy: (e: Error) => void };
-    request.destroy = (e: Error) => request.emit('error', e);
-    request.end = (body?: string) => {
-      captured.body += body ?? '';
-      setImmediate(() => {
-        if (outcome instanceof Error) {
-          request.emit('error', outcome);
-          return;
-        }
-        const response = new PassThrough() as PassThrough & { statusCode?: number };
-        response.statusCode = outcome;
-        callback(response);
-        response.end();
-      });
-    };
-    return request;
-  }) as unknown as typeof https.request);
-  return { requests, spy };
-}
-
-const REQUEST = {
-  RequestType: 'Create' as const,
-  ResponseURL: RESPONSE_URL,
-  StackId: STACK_ID,
-  RequestId: REQUEST_ID,
-  LogicalResourceId: LOGICAL_ID,
-};
-
-describe('responseBody', () => {
-  test('a long Reason is cut so that the whole body is at most 4,096 bytes, after JSON escaping and in UTF-8', () => {
-    for (const unit of ['x', 'é', '"', '\n', '😀', '\u0001']) {
-      const body = responseBody(REQUEST, { status: 'FAILED', physicalResourceId: CHANNEL, reason: unit.repeat(5_000) });
-      expect(Buffer.byteLength(body)).toBeLessThanOrEqual(MAX_RESPONSE_BYTES);
-      expect(Buffer.byteLength(body)).toBeGreaterThan(MAX_RESPONSE_BYTES - 16);
-      const parsed = JSON.parse(body);
-      expect(parsed.Reason.endsWith(' [...]')).toBe(true);
-      expect(parsed.Reason.startsWith(unit.repeat(10))).toBe(true);
-      expect(parsed.Reason).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/); // no broken surrogate pair
-      expect(parsed).toEqual(expect.objectContaining({ Status: 'FAILED', PhysicalResourceId: CHANNEL, StackId: STACK_ID }));
-    }
-  });
-
-  test('a Reason that fits is kept whole', () => {
-    const body = JSON.parse(responseBody(REQUEST, { status: 'FAILED', physicalResourceId: CHANNEL, reason: 'short' }));
-    expect(body.Reason).toBe('short');
-  });
-
-  test.each([
-    ['Create SUCCESS', 'Create', 'SUCCESS', NEW_CHANNEL, NEW_CHANNEL],
-    ['Create FAILED with an id', 'Create', 'FAILED', NEW_CHANNEL, NEW_CHANNEL],
-    ['Create FAILED without an id', 'Create', 'FAILED', undefined, REQUEST_ID],
-    ['Create FAILED with an id over 1 KB', 'Create', 'FAILED', 'x'.repeat(1_025), REQUEST_ID],
-    ['Update SUCCESS with a new id', 'Update', 'SUCCESS', NEW_CHANNEL, NEW_CHANNEL],
-    ['Update FAILED keeps the id it was sent', 'Update', 'FAILED', NEW_CHANNEL, CHANNEL],
-    ['Delete FAILED keeps the id it was sent', 'Delete', 'FAILED', undefined, CHANNEL],
-    ['Delete SUCCESS with an empty id', 'Delete', 'SUCCESS', '', CHANNEL],
-  ] as const)('physical id: %s', (_label, type, status, returned, expected) => {
-    const request = { ...REQUEST, RequestType: type, PhysicalResourceId: type === 'Create' ? undefined : CHANNEL };
-    const body = JSON.parse(responseBody(request, { status, physicalResourceId: returned }));
-    expect(body.PhysicalResourceId).toBe(expected);
-  });
-});
-
-describe('sendResponse', () => {
-  const noWait = { deadline: Date.now() + 60_000, sleep: async () => {}, random: () => 1, log: () => {} };
-
-  test('PUTs the body to the URL with an empty content type and the byte length', async () => {
-    const { requests } = fakeHttps(200);
-    const body = JSON.stringify({ Reason: 'é' });
-
-    await sendResponse(RESPONSE_URL, body, noWait);
-
-    expect(requests).toHaveLength(1);
-    expect(requests[0].url).toBe(RESPONSE_URL);
-    expect(requests[0].options.method).toBe('PUT');
-    expect(requests[0].options.headers).toEqual({ 'content-type': '', 'content-length': Buffer.byteLength(body) });
-    expect(requests[0].options.timeout).toBe(10_000);
-    expect(requests[0].body).toBe(body);
-  });
-
-  test('network errors and 5xx are retried with backoff', async () => {
-    const { requests } = fakeHttps(new Error('ECONNRESET'), 503, 500, 200);
-    const delays: number[] = [];
-
-    await sendResponse(RESPONSE_URL, '{}', { ...noWait, sleep: async (ms) => { delays.push(ms); } });
-
-    expect(requests).toHaveLength(4);
-    expect(delays).toEqual([500, 1_000, 2_000]);
-  });
-
-  test('a 4xx (an expired pre-signed URL) is final', async () => {
-    const { requests } = fakeHttps(403);
-
-    await expect(sendResponse(RESPONSE_URL, '{}', noWait)).rejects.toThrow('after 1 attempt(s): CloudFormation\'s response URL answered HTTP 403');
-    expect(requests).toHaveLength(1);
-  });
-
-  test('gives up at the deadline', async () => {
-    let now = 0;
-    const { requests } = fakeHttps(new Error('ECONNRESET'));
-
-    await expect(sendResponse(RESPONSE_URL, '{}', {
-      ...noWait, deadline: 10_000, now: () => now, sleep: async (ms) => { now += ms; },
-    })).rejects.toThrow(/could not answer CloudFormation after \d+ attempt\(s\): ECONNRESET/);
-    expect(now).toBeLessThanOrEqual(10_000);
-    expect(requests.length).toBeGreaterThan(2);
   });
 });
 
