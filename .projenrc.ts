@@ -88,9 +88,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   jestOptions: {
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
-      // The simulations (*simulation.test.ts) run in their own task (`test:simulation`, run by .ci/run).
+      // The simulations (*.simulation.test.ts) run in their own task (`test:simulation`, run by .ci/run).
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/cdk.out/', '<rootDir>/example/cdk.out/', '<rootDir>/test/consumer/',
-        'simulation\\.test\\.ts$'],
+        '\\.simulation\\.test\\.ts$'],
     },
   },
 
@@ -227,10 +227,10 @@ project.packageTask.spawn(project.tasks.tryFind('package:js')!);
 // Kinesis Video, the IoT registry, DynamoDB and SQS), real time, a few minutes: their own task, run
 // by .ci/run, so that `npx projen test` stays quick.
 project.addTask('test:simulation', {
-  description: 'Run the simulations (test/*simulation.test.ts) against the shipped handler bundles',
+  description: 'Run the simulations (test/handlers/**/*.simulation.test.ts) against the shipped handler bundles',
   steps: [
     { spawn: 'bundle' },
-    { exec: 'jest --ci --coverage=false --testPathIgnorePatterns=/node_modules/ --testPathPatterns "simulation\\.test\\.ts$"' },
+    { exec: 'jest --ci --coverage=false --testPathIgnorePatterns=/node_modules/ --testPathPatterns "\\.simulation\\.test\\.ts$"' },
   ],
 });
 
