@@ -8,8 +8,8 @@ import {
   handOver,
   INGESTION_RETENTION,
   MESSAGE_TTL,
+  requireThingNamePrefix,
   requireUniqueNameInStack,
-  thingNamePrefixProblem,
   thingNameProblem,
   validateMediaType,
   validateOneOf,
@@ -301,11 +301,8 @@ export class CameraFleet extends Construct {
       return;
     }
     // A prefix no thing name can start with makes every camera, present and future, unusable.
-    const prefixProblem = thingNamePrefixProblem('namePrefix', this.namePrefix,
+    requireThingNamePrefix('namePrefix', this.namePrefix,
       `the cameras of fleet '${this.node.path}' sign in as AWS IoT things named namePrefix + name`);
-    if (prefixProblem) {
-      throw new Error(prefixProblem);
-    }
     this.thingNamesRequired = true;
     const why = (resourceName: string) =>
       `the cameras of fleet '${this.node.path}' sign in as the AWS IoT thing named after their channel and stream ('${resourceName}')`;

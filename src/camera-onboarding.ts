@@ -1,4 +1,4 @@
-import { CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -13,7 +13,7 @@ import { Construct } from 'constructs';
 import { CameraFleet } from './camera-fleet';
 import { acknowledgeOnboardingFindings } from './private/camera-onboarding-acknowledgements';
 import { CameraOnboardingFunction } from './private/camera-onboarding-function';
-import { thingNamePrefixProblem } from './private/validation';
+import { requireThingNamePrefix, validateWholeNumber } from './private/validation';
 
 /** The tag that marks the channels and streams an onboarding made: the only ones its worker may change or delete. */
 const ONBOARDING_TAG_KEY = 'cdk-kinesis-video-webrtc:onboarding';
@@ -156,19 +156,12 @@ export class CameraOnboarding extends Construct {
       throw new Error(`invalid fleet: camera fleet '${fleet.node.path}' has no namePrefix, got ''. ` +
         'The run-time cameras are the AWS IoT things whose name starts with the prefix, and the worker\'s role is limited to it');
     }
-    const prefixProblem = thingNamePrefixProblem('namePrefix', prefix,
+    requireThingNamePrefix('namePrefix', prefix,
       `the run-time cameras of fleet '${fleet.node.path}' are the AWS IoT things whose name starts with it`);
-    if (prefixProblem) {
-      throw new Error(prefixProblem);
-    }
     this.storageBudget = props.storageBudget ?? STORAGE_CHANNELS_PER_ACCOUNT;
-    if (!Token.isUnresolved(this.storageBudget) && (!Number.isInteger(this.storageBudget) || this.storageBudget < 0)) {
-      throw new Error(`invalid storageBudget: expected a whole number of cameras, 0 or more, got ${this.storageBudget}`);
-    }
+    validateWholeNumber(this, 'storageBudget', this.storageBudget, 0, undefined, 'of cameras, 0 or more');
     const maxConcurrency = props.maxConcurrency ?? 5;
-    if (!Token.isUnresolved(maxConcurrency) && (!Number.isInteger(maxConcurrency) || maxConcurrency < 2 || maxConcurrency > 1000)) {
-      throw new Error(`invalid maxConcurrency: expected a whole number from 2 to 1000 (the event source mapping's range), got ${maxConcurrency}`);
-    }
+    validateWholeNumber(this, 'maxConcurrency', maxConcurrency, 2, 1000, "from 2 to 1000 (the event source mapping's range)");
     this.onboardingId = `${stack.stackName}/${this.node.addr}`;
     const { tagKey: fleetTagKey, defaults } = fleet._runTimeCameraSettings;
 

@@ -298,6 +298,14 @@ export function thingNameProblem(property: string, value: string, why: string): 
     `(valid both as a thing name and as a channel and stream name), got '${value}' (${value.length} characters)`;
 }
 
+/** Throws if no name that starts with `prefix` can pass `thingNameProblem`. Tokens pass. */
+export function requireThingNamePrefix(property: string, prefix: string, why: string): void {
+  const problem = thingNamePrefixProblem(property, prefix, why);
+  if (problem) {
+    throw new Error(problem);
+  }
+}
+
 /** Why no name that starts with `prefix` can pass `thingNameProblem`, or undefined. Tokens pass. */
 export function thingNamePrefixProblem(property: string, prefix: string, why: string): string | undefined {
   if (Token.isUnresolved(prefix) || /^[a-zA-Z0-9_-]{0,127}$/.test(prefix)) {
@@ -305,6 +313,17 @@ export function thingNamePrefixProblem(property: string, prefix: string, why: st
   }
   return `invalid ${property}: ${why}, so expected at most 127 characters from a-z, A-Z, 0-9, '_' and '-' ` +
     `(a thing name has 1 to 128), got '${prefix}' (${prefix.length} characters)`;
+}
+
+/**
+ * A whole number from `min` to `max` (no upper bound when undefined); `range` says which, in the
+ * message. Tokens pass.
+ */
+export function validateWholeNumber(scope: IConstruct, property: string, value: number, min: number, max: number | undefined, range: string): void {
+  if (Token.isUnresolved(value) || (Number.isInteger(value) && value >= min && (max === undefined || value <= max))) {
+    return;
+  }
+  throw invalid(scope, property, `expected a whole number ${range}, got ${value}`);
 }
 
 /**
