@@ -130,6 +130,24 @@ new awscdk.LambdaFunction(project, {
   runtime: awscdk.LambdaRuntime.NODEJS_24_X,
   bundlingOptions: { externals: [] },
 });
+// Its list function (reads the state table only) and the registry-events custom resource's
+// function: entries of their own, so that no payload sent to one can drive another.
+new awscdk.LambdaFunction(project, {
+  entrypoint: 'src/handlers/camera-onboarding/list.lambda.ts',
+  constructFile: 'src/private/camera-onboarding-list-function.ts',
+  constructName: 'CameraOnboardingListFunction',
+  cdkDeps: project.cdkDeps,
+  runtime: awscdk.LambdaRuntime.NODEJS_24_X,
+  bundlingOptions: { externals: [] },
+});
+new awscdk.LambdaFunction(project, {
+  entrypoint: 'src/handlers/camera-onboarding/registry-events.lambda.ts',
+  constructFile: 'src/private/registry-events-function.ts',
+  constructName: 'RegistryEventsFunction',
+  cdkDeps: project.cdkDeps,
+  runtime: awscdk.LambdaRuntime.NODEJS_24_X,
+  bundlingOptions: { externals: [] },
+});
 
 // integ-runner and integ-tests are added at `@latest` by `experimentalIntegRunner`; pin them.
 // integ-tests-alpha must accept our aws-cdk-lib floor as its peer (X-alpha.0 has peer

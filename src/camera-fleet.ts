@@ -165,6 +165,16 @@ export class CameraFleet extends Construct {
     return { tagKey: FLEET_TAG_KEY, defaults: this.defaults };
   }
 
+  /**
+   * Checks the fleet's defaults as `addCamera` checks a camera's settings, with the same messages:
+   * run-time cameras (`CameraOnboarding`) take them as they are, with no `addCamera` to catch them.
+   *
+   * @internal
+   */
+  public _validateRunTimeDefaults(): void {
+    validateCameraSettings(this, this.defaults);
+  }
+
   /** The cameras added so far. */
   public get cameras(): WebRtcIngestion[] {
     return [...this._cameras];
@@ -189,10 +199,7 @@ export class CameraFleet extends Construct {
       mediaType: options.mediaType ?? this.defaults.mediaType,
       storageTier: options.storageTier ?? this.defaults.storageTier,
     };
-    wholeDurationInRange(this, 'messageTtl', settings.messageTtl, MESSAGE_TTL);
-    wholeDurationInRange(this, 'retention', settings.retention, INGESTION_RETENTION);
-    validateMediaType(this, 'mediaType', settings.mediaType);
-    validateOneOf(this, 'storageTier', settings.storageTier, Object.values(StorageTier));
+    validateCameraSettings(this, settings);
     handOver(this, name, {
       channelName: 'name',
       streamName: 'name',
@@ -317,4 +324,12 @@ export class CameraFleet extends Construct {
       }),
     });
   }
+}
+
+/** The checks of a camera's settings, for `addCamera` and for the defaults run-time cameras take. */
+function validateCameraSettings(scope: Construct, settings: Pick<CameraOptions, 'messageTtl' | 'retention' | 'mediaType' | 'storageTier'>): void {
+  wholeDurationInRange(scope, 'messageTtl', settings.messageTtl, MESSAGE_TTL);
+  wholeDurationInRange(scope, 'retention', settings.retention, INGESTION_RETENTION);
+  validateMediaType(scope, 'mediaType', settings.mediaType);
+  validateOneOf(scope, 'storageTier', settings.storageTier, Object.values(StorageTier));
 }

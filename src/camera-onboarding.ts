@@ -13,6 +13,8 @@ import { Construct } from 'constructs';
 import { CameraFleet } from './camera-fleet';
 import { acknowledgeOnboardingFindings } from './private/camera-onboarding-acknowledgements';
 import { CameraOnboardingFunction } from './private/camera-onboarding-function';
+import { CameraOnboardingListFunction } from './private/camera-onboarding-list-function';
+import { RegistryEventsFunction } from './private/registry-events-function';
 import { requireThingNamePrefix, validateWholeNumber } from './private/validation';
 
 /** The tag that marks the channels and streams an onboarding made: the only ones its worker may change or delete. */
@@ -23,6 +25,9 @@ const METRICS_NAMESPACE = 'CdkKinesisVideoWebrtc/CameraOnboarding';
 
 /** "Ingest media" page: at most 100 signaling channels per account and region with storage enabled. */
 const STORAGE_CHANNELS_PER_ACCOUNT = 100;
+
+/** The onboarding of each fleet: one worker per fleet, or two would fight over its cameras and budget. */
+const ONBOARDING_OF_FLEET = new WeakMap<CameraFleet, CameraOnboarding>();
 
 /** The worker's timeout: a camera waits seconds for ACTIVE; an unfinished one goes back to the queue. */
 const WORKER_TIMEOUT = Duration.minutes(2);
@@ -64,10 +69,20 @@ export interface CameraOnboardingProps {
    * An account has at most 100 storage-enabled channels per region, the stack's cameras and
    * other fleets' included: leave room for them. A camera over budget gets a dead-letter record,
    * the `OverBudget` metric and alarm, and is completed by a later reconciliation once a camera retires.
+   * From 1 to `storageChannelQuota`.
    *
    * @default 100
    */
   readonly storageBudget?: number;
+
+  /**
+   * The account's quota of storage-enabled signaling channels in the region, if AWS raised it
+   * for you (Service Quotas): the upper bound of `storageBudget`. Say it only when it is raised;
+   * a budget above the real quota leaves cameras FAILED (`AccountChannelLimitExceededException`).
+   *
+   * @default 100 (the documented quota)
+   */
+  readonly storageChannelQuota?: number;
 
   /**
    * Turn AWS IoT registry events on (account-wide, never turned off again) and send the fleet's
@@ -135,11 +150,26 @@ export class CameraOnboarding extends Construct {
   /** The state: a record per camera (status, reason) and the storage budget's slots. */
   public readonly table: dynamodb.ITable;
 
-  /** The worker. Invoke it with `{"action": "list"}` to list the run-time cameras and their state. */
+  /**
+   * The worker. Only its queue (event source mapping) and the reconciliation schedule invoke it;
+   * grant no one `lambda:InvokeFunction` on it (send names to `queue` instead).
+   */
   public readonly worker: lambda.IFunction;
+
+  /**
+   * The list function: invoke it (any payload) to list the run-time cameras and their state
+   * (`grantListCameras`). It only reads the state table.
+   */
+  public readonly listFunction: lambda.IFunction;
 
   /** In alarm when a camera failed or was refused in the last 5 minutes. */
   public readonly failureAlarm: cloudwatch.Alarm;
+
+  /** In alarm when a message of the queue was dead-lettered (the worker could not process it 10 times). */
+  public readonly deadLetterAlarm: cloudwatch.Alarm;
+
+  /** In alarm when a reconciliation found a camera PENDING for longer than `provisioningGrace`. */
+  public readonly stuckPendingAlarm: cloudwatch.Alarm;
 
   /** In alarm when a camera could not be made for lack of storage budget in the last 5 minutes. */
   public readonly overBudgetAlarm: cloudwatch.Alarm;
@@ -158,8 +188,19 @@ export class CameraOnboarding extends Construct {
     }
     requireThingNamePrefix('namePrefix', prefix,
       `the run-time cameras of fleet '${fleet.node.path}' are the AWS IoT things whose name starts with it`);
-    this.storageBudget = props.storageBudget ?? STORAGE_CHANNELS_PER_ACCOUNT;
-    validateWholeNumber(this, 'storageBudget', this.storageBudget, 0, undefined, 'of cameras, 0 or more');
+    const quota = props.storageChannelQuota ?? STORAGE_CHANNELS_PER_ACCOUNT;
+    validateWholeNumber(this, 'storageChannelQuota', quota, STORAGE_CHANNELS_PER_ACCOUNT, undefined,
+      `of storage-enabled channels, ${STORAGE_CHANNELS_PER_ACCOUNT} (the documented quota) or a raised quota above it`);
+    this.storageBudget = props.storageBudget ?? quota;
+    validateWholeNumber(this, 'storageBudget', this.storageBudget, 1, quota,
+      `of cameras, from 1 to ${quota} (${props.storageChannelQuota === undefined ? 'the account\'s documented quota of storage-enabled channels; state a raised one with storageChannelQuota' : 'storageChannelQuota'})`);
+    const other = ONBOARDING_OF_FLEET.get(fleet);
+    if (other) {
+      throw new Error(`invalid fleet: expected a camera fleet with no other onboarding, got fleet '${fleet.node.path}', ` +
+        `already onboarded by '${other.node.path}' (two workers would make and retire the same cameras), in '${this.node.path}'`);
+    }
+    ONBOARDING_OF_FLEET.set(fleet, this);
+    fleet._validateRunTimeDefaults();
     const maxConcurrency = props.maxConcurrency ?? 5;
     validateWholeNumber(this, 'maxConcurrency', maxConcurrency, 2, 1000, "from 2 to 1000 (the event source mapping's range)");
     this.onboardingId = `${stack.stackName}/${this.node.addr}`;
@@ -168,10 +209,12 @@ export class CameraOnboarding extends Construct {
     const table = new dynamodb.Table(this, 'State', {
       partitionKey: { name: 'name', type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecovery: true,
       // The cameras themselves outlive the stack; their records are rebuilt from the registry and the tags.
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    // On the L1: aws-cdk-lib 2.176 has no pointInTimeRecoverySpecification prop, and newer releases
+    // print a deprecation warning for pointInTimeRecovery in every app that uses the onboarding.
+    (table.node.defaultChild as dynamodb.CfnTable).pointInTimeRecoverySpecification = { pointInTimeRecoveryEnabled: true };
     this.table = table;
 
     const deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
@@ -259,6 +302,8 @@ export class CameraOnboarding extends Construct {
     fn.addEventSource(new SqsEventSource(queue, { batchSize: 10, maxConcurrency, reportBatchItemFailures: true }));
     queue.grantSendMessages(role);
 
+    this.listFunction = this.addListFunction(table);
+
     new events.Rule(this, 'Reconciliation', {
       description: `Reconciles the run-time cameras of camera fleet ${fleet.node.path} with the AWS IoT registry`,
       schedule: events.Schedule.rate(props.reconciliationInterval ?? Duration.minutes(15)),
@@ -268,14 +313,38 @@ export class CameraOnboarding extends Construct {
     const registry = props.registryEvents ?? true ? this.addRegistryEvents(queue, prefix) : undefined;
 
     this.failureAlarm = this.metricFailed({ period: Duration.minutes(5) }).createAlarm(this, 'FailureAlarm', {
-      alarmDescription: `A run-time camera of fleet ${fleet.node.path} failed or was refused: see the records with status FAILED or REFUSED`,
+      alarmDescription: `A run-time camera of fleet ${fleet.node.path} failed or was refused. List the cameras (the list ` +
+        'function) and read the reason of each FAILED or REFUSED record: free the name, fix the setting or the quota it names; ' +
+        'the next reconciliation tries again, and retires it if its thing is deleted',
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     this.overBudgetAlarm = this.metricOverBudget({ period: Duration.minutes(5) }).createAlarm(this, 'OverBudgetAlarm', {
-      alarmDescription: `A run-time camera of fleet ${fleet.node.path} is waiting for storage budget (${this.storageBudget}): retire cameras or raise the budget`,
+      alarmDescription: `A run-time camera of fleet ${fleet.node.path} is waiting for storage budget (${this.storageBudget}): ` +
+        'delete the things of cameras no longer needed, or raise storageBudget (within the account\'s quota); a reconciliation completes it',
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    this.deadLetterAlarm = deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' })
+      .createAlarm(this, 'DeadLetterAlarm', {
+        alarmDescription: `A message for fleet ${fleet.node.path}'s onboarding failed 10 times and is in its dead-letter queue. ` +
+          'Read the worker\'s log lines with level "warn" for its camera, fix the cause (permissions, quotas), then redrive the ' +
+          'dead-letter queue to the queue, or leave it: the next reconciliation enqueues every camera that differs again',
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    const grace = props.provisioningGrace ?? Duration.hours(1);
+    this.stuckPendingAlarm = this.metricStuckPending({ period: Duration.minutes(5) }).createAlarm(this, 'StuckPendingAlarm', {
+      alarmDescription: `A run-time camera of fleet ${fleet.node.path} has been PENDING for more than ${grace.toHumanString()} ` +
+        '(provisioningGrace). Read the worker\'s log lines for that camera (its retries say which call keeps failing) and ' +
+        'the dead-letter queue; fix the cause, the next reconciliation enqueues it again',
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -287,12 +356,13 @@ export class CameraOnboarding extends Construct {
       worker: fn,
       logGroup,
       table,
-      alarms: [this.failureAlarm, this.overBudgetAlarm],
+      alarms: [this.failureAlarm, this.overBudgetAlarm, this.deadLetterAlarm, this.stuckPendingAlarm],
       channels,
       streams,
       things,
       registryEventsRole: registry?.role,
       enabler: registry && { fn: registry.enabler, role: registry.enablerRole, logGroup: registry.enablerLogGroup },
+      lister: { fn: this.listFunction, role: this.node.findChild('ListRole'), logGroup: this.node.findChild('ListLogGroup') },
     });
   }
 
@@ -304,10 +374,13 @@ export class CameraOnboarding extends Construct {
     return this.queue.grantSendMessages(grantee);
   }
 
-  /** Permits an IAM principal to list the run-time cameras (invoke the worker with `{"action": "list"}`). */
+  /**
+   * Permits an IAM principal to list the run-time cameras: to invoke `listFunction`, which only
+   * reads the state table (never the worker).
+   */
   public grantListCameras(grantee: iam.IGrantable): iam.Grant {
     // The function itself, not `grantInvoke`'s `<arn>:*` (versions and aliases), which it has none of.
-    return iam.Grant.addToPrincipal({ grantee, actions: ['lambda:InvokeFunction'], resourceArns: [this.worker.functionArn] });
+    return iam.Grant.addToPrincipal({ grantee, actions: ['lambda:InvokeFunction'], resourceArns: [this.listFunction.functionArn] });
   }
 
   /** Cameras onboarded (made, ACTIVE and linked). */
@@ -333,6 +406,38 @@ export class CameraOnboarding extends Construct {
   /** Cameras wanted but not onboarded yet, as counted by the last reconciliation. */
   public metricPending(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric('Pending', { statistic: 'Maximum', ...props });
+  }
+
+  /** Cameras PENDING for longer than `provisioningGrace`, as counted by the last reconciliation. */
+  public metricStuckPending(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('StuckPending', { statistic: 'Maximum', ...props });
+  }
+
+  /** The list function: its role may scan the state table, nothing else. */
+  private addListFunction(table: dynamodb.Table): lambda.Function {
+    const logGroup = new logs.LogGroup(this, 'ListLogGroup', {
+      retention: logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const role = new iam.Role(this, 'ListRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Lists the run-time cameras of a camera onboarding (reads its state table only)',
+      inlinePolicies: {
+        ListCameras: new iam.PolicyDocument({
+          statements: [
+            new iam.PolicyStatement({ actions: ['dynamodb:Scan'], resources: [table.tableArn] }),
+            new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
+          ],
+        }),
+      },
+    });
+    return new CameraOnboardingListFunction(this, 'List', {
+      description: 'Lists the run-time cameras of a camera onboarding and their state (cdk-kinesis-video-webrtc)',
+      role,
+      logGroup,
+      timeout: Duration.seconds(30),
+      environment: { TABLE_NAME: table.tableName },
+    });
   }
 
   private metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
@@ -365,7 +470,7 @@ export class CameraOnboarding extends Construct {
       },
     });
     // Registry events are off by default and have no CloudFormation resource: a custom resource
-    // turns them on (the worker's bundle, in a function of its own whose role may do only that).
+    // turns them on (a function and bundle of its own, whose role may do only that).
     const enablerLogGroup = new logs.LogGroup(this, 'RegistryEventsLogGroup', {
       retention: logs.RetentionDays.ONE_YEAR,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -382,7 +487,7 @@ export class CameraOnboarding extends Construct {
         }),
       },
     });
-    const enabler = new CameraOnboardingFunction(this, 'RegistryEventsEnabler', {
+    const enabler = new RegistryEventsFunction(this, 'RegistryEventsEnabler', {
       description: 'Turns AWS IoT thing registry events on (cdk-kinesis-video-webrtc)',
       role: enablerRole,
       logGroup: enablerLogGroup,

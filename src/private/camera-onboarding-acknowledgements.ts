@@ -30,6 +30,8 @@ export interface OnboardingParts {
   readonly registryEventsRole?: IConstruct;
   /** The function (and its role and log group) of the custom resource that turns registry events on. */
   readonly enabler?: { readonly fn: IConstruct; readonly role: IConstruct; readonly logGroup: IConstruct };
+  /** The list function (reads the state table only), its role and log group. */
+  readonly lister: { readonly fn: IConstruct; readonly role: IConstruct; readonly logGroup: IConstruct };
 }
 
 export function acknowledgeOnboardingFindings(parts: OnboardingParts): void {
@@ -95,8 +97,19 @@ export function acknowledgeOnboardingFindings(parts: OnboardingParts): void {
       'The function logs whether registry events were turned on: no media, no credentials. CloudWatch Logs encrypts every ' +
       'log group at rest with AWS owned keys.'));
   }
+  acknowledgeRules(cfn(parts.lister.role)!, forPacks(COMPLIANCE_PACKS, 'IAMNoInlinePolicy', INLINE_POLICY));
+  acknowledgeRules(cfn(parts.lister.fn)!, [
+    ...forPacks(['HIPAA.Security', 'NIST.800.53.R5'], 'LambdaConcurrency',
+      'The function only reads the state table, for principals granted grantListCameras; it needs no reserved concurrency.'),
+    ...forPacks(['HIPAA.Security', 'NIST.800.53.R5'], 'LambdaDLQ',
+      'The function is invoked synchronously and answers the caller; it changes nothing, so there is nothing to dead-letter.'),
+    ...forPacks(COMPLIANCE_PACKS, 'LambdaInsideVPC', NOT_IN_VPC),
+  ]);
+  acknowledgeRules(cfn(parts.lister.logGroup)!, forPacks(COMPLIANCE_PACKS, 'CloudWatchLogGroupEncrypted',
+    'The function logs only its own errors: no media, no credentials. CloudWatch Logs encrypts every log group at rest with ' +
+    'AWS owned keys.'));
   // cfn-lint W3005: aws-cdk-lib's Function adds a DependsOn on its role, which the Role GetAtt already implies.
-  for (const fn of [parts.worker, parts.enabler?.fn]) {
+  for (const fn of [parts.worker, parts.enabler?.fn, parts.lister.fn]) {
     cfn(fn)?.addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
   }
 }

@@ -61,10 +61,13 @@ export class Cameras {
     private readonly settings: CameraSettings,
   ) {}
 
-  /** Channel and stream made (or found, ours), ACTIVE and linked. */
-  public async onboard(name: string): Promise<{ channelArn: string; streamArn: string }> {
-    const channelArn = await this.ensureChannel(name);
-    const streamArn = await this.ensureStream(name);
+  /**
+   * Channel and stream made (or found, ours), ACTIVE and linked. `created` learns what this call
+   * made, for `undo` when the camera cannot be finished.
+   */
+  public async onboard(name: string, created: Set<'channel' | 'stream'> = new Set()): Promise<{ channelArn: string; streamArn: string }> {
+    const channelArn = await this.ensureChannel(name, created);
+    const streamArn = await this.ensureStream(name, created);
     await this.waitActive(`signaling channel ${name}`, () => this.describeChannel(name));
     await this.waitActive(`video stream ${name}`, () => this.describeStream(name));
     await this.link(channelArn, streamArn);
@@ -80,15 +83,7 @@ export class Cameras {
     const channel = await this.owned(name, 'channel');
     if (channel && channel.status !== 'DELETING') {
       found = true;
-      await this.unlink(channel.arn);
-      await this.caller.retrying(`could not delete signaling channel ${name}`, async () => {
-        const current = await this.describeChannel(name);
-        if (!current || current.status === 'DELETING') {
-          return;
-        }
-        await this.ignoreGone(() => this.caller.call(this.kvs,
-          new DeleteSignalingChannelCommand({ ChannelARN: current.arn, CurrentVersion: current.version })));
-      });
+      await this.deleteChannel(name, channel.arn);
     } else if (channel) {
       found = true;
     }
@@ -97,14 +92,7 @@ export class Cameras {
     if (stream) {
       found = true;
       if (this.settings.deleteStream && stream.status !== 'DELETING') {
-        await this.caller.retrying(`could not delete video stream ${name}`, async () => {
-          const current = await this.describeStream(name);
-          if (!current || current.status === 'DELETING') {
-            return;
-          }
-          await this.ignoreGone(() => this.caller.call(this.kvs,
-            new DeleteStreamCommand({ StreamARN: current.arn, CurrentVersion: current.version })));
-        });
+        await this.deleteStream(name);
       } else {
         streamKept = stream.status !== 'DELETING';
       }
@@ -112,11 +100,52 @@ export class Cameras {
     return { found, streamKept };
   }
 
+  /**
+   * Undoes a camera that cannot be finished: deletes its channel (ours; a device could otherwise
+   * use it as master with no slot held), and its stream if this attempt made it or the removal
+   * policy deletes streams. A stream found from before (kept by a retirement) keeps its recordings.
+   */
+  public async undo(name: string, created: ReadonlySet<'channel' | 'stream'>): Promise<void> {
+    const channel = await this.owned(name, 'channel');
+    if (channel && channel.status !== 'DELETING') {
+      await this.deleteChannel(name, channel.arn);
+    }
+    if (created.has('stream') || this.settings.deleteStream) {
+      const stream = await this.owned(name, 'stream');
+      if (stream && stream.status !== 'DELETING') {
+        await this.deleteStream(name);
+      }
+    }
+  }
+
+  private async deleteChannel(name: string, arn: string): Promise<void> {
+    await this.unlink(arn);
+    await this.caller.retrying(`could not delete signaling channel ${name}`, async () => {
+      const current = await this.describeChannel(name);
+      if (!current || current.status === 'DELETING') {
+        return;
+      }
+      await this.ignoreGone(() => this.caller.call(this.kvs,
+        new DeleteSignalingChannelCommand({ ChannelARN: current.arn, CurrentVersion: current.version })));
+    });
+  }
+
+  private async deleteStream(name: string): Promise<void> {
+    await this.caller.retrying(`could not delete video stream ${name}`, async () => {
+      const current = await this.describeStream(name);
+      if (!current || current.status === 'DELETING') {
+        return;
+      }
+      await this.ignoreGone(() => this.caller.call(this.kvs,
+        new DeleteStreamCommand({ StreamARN: current.arn, CurrentVersion: current.version })));
+    });
+  }
+
   private get tags(): Record<string, string> {
     return { [this.settings.fleetTagKey]: this.settings.fleetId, [this.settings.onboardingTagKey]: this.settings.onboardingId };
   }
 
-  private async ensureChannel(name: string): Promise<string> {
+  private async ensureChannel(name: string, created: Set<'channel' | 'stream'>): Promise<string> {
     return this.caller.retrying(`could not create signaling channel ${name}`, async () => {
       try {
         const out = await this.caller.call<CreateSignalingChannelCommandOutput>(this.kvs, new CreateSignalingChannelCommand({
@@ -125,6 +154,7 @@ export class Cameras {
           SingleMasterConfiguration: { MessageTtlSeconds: this.settings.messageTtlSeconds },
           Tags: Object.entries(this.tags).map(([Key, Value]) => ({ Key, Value })),
         }));
+        created.add('channel');
         return out.ChannelARN!;
       } catch (e) {
         if (errorName(e) !== 'ResourceInUseException') {
@@ -136,7 +166,7 @@ export class Cameras {
     });
   }
 
-  private async ensureStream(name: string): Promise<string> {
+  private async ensureStream(name: string, created: Set<'channel' | 'stream'>): Promise<string> {
     return this.caller.retrying(`could not create video stream ${name}`, async () => {
       try {
         const out = await this.caller.call<CreateStreamCommandOutput>(this.kvs, new CreateStreamCommand({
@@ -147,6 +177,7 @@ export class Cameras {
           ...(this.settings.storageTier ? { StreamStorageConfiguration: { DefaultStorageTier: this.settings.storageTier as any } } : {}),
           Tags: this.tags,
         }));
+        created.add('stream');
         return out.StreamARN!;
       } catch (e) {
         if (errorName(e) !== 'ResourceInUseException') {

@@ -5,7 +5,7 @@
  */
 
 /** The metrics of the onboarding, in the namespace and with the dimension the construct reads. */
-export type MetricName = 'Onboarded' | 'Retired' | 'Failed' | 'OverBudget' | 'Pending';
+export type MetricName = 'Onboarded' | 'Retired' | 'Failed' | 'OverBudget' | 'Pending' | 'StuckPending';
 
 export class Telemetry {
   constructor(

@@ -124,6 +124,11 @@ export class StateTable {
 
   /** Takes a slot of the budget for `name` (idempotent: a name holds at most one). False: the budget is used up. */
   public async takeSlot(name: string, budget: number): Promise<boolean> {
+    if (!(budget >= 1)) {
+      // The condition admits whenever the holder set is empty (DynamoDB's size() of a missing
+      // attribute is false): a budget below 1 admits nobody, without asking.
+      return false;
+    }
     try {
       await this.caller.retrying(`could not take a storage budget slot for camera ${name}`, () =>
         this.caller.call(this.client, new UpdateItemCommand({

@@ -6,10 +6,11 @@
  *   event (`{ thingName, operation }`, sent by the onboarding's topic rule) or a message of the
  *   user's backend (`{ name }`, or `{ name, provisioning: true }` from a pre-provisioning hook);
  * - the schedule (EventBridge): reconciliation, which enqueues every name whose cameras differ
- *   from the source of truth;
- * - directly, `{ "action": "list" }`: the run-time cameras and their state;
- * - CloudFormation (another function of the same bundle, with its own role): the custom resource
- *   that turns registry events on (./registry-events).
+ *   from the source of truth.
+ * Nothing else: its resource policy admits only the schedule's rule, and the library grants no
+ * one `lambda:InvokeFunction` on it. Listing is another function (./list.lambda), and so is the
+ * custom resource that turns registry events on (./registry-events.lambda): a CloudFormation-shaped
+ * or `list` payload is refused here, so no payload makes the worker call a URL it names.
  *
  * A message is a reason to look, never an instruction: the worker reads the AWS IoT registry (the
  * source of truth) and converges the name to it, so duplicated, reordered and stale events are
@@ -22,12 +23,11 @@ import { SendMessageBatchCommand, SendMessageBatchCommandOutput, SQSClient } fro
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { Cameras, CameraSettings, RefusedError } from './cameras';
 import { Telemetry } from './log';
-import { isCfnRequest, onRegistryEventsResource } from './registry-events';
 import { CameraRecord, StateTable } from './state';
-import { DeadlineBoundCaller, errorName, PermanentError, RetryTiming } from '../shared/retry';
+import { TIMING } from './timing';
+import { cannotBeCured, DeadlineBoundCaller, errorName } from '../shared/retry';
 
-/** Base 250 ms, ceiling 4 s, 5 s per call: the link handler's timing, for the same quotas. */
-export const TIMING: RetryTiming = { baseDelayMs: 250, maxDelayMs: 4_000, requestTimeoutMs: 5_000 };
+export { TIMING };
 /** Kept free before the function's timeout: an unfinished camera goes back to the queue. */
 const MARGIN_MS = 10_000;
 /** KVS channel and stream names. */
@@ -119,7 +119,7 @@ class Worker {
       return wanted ? await this.onboard(name, record) : await this.retire(name, record);
     } catch (e) {
       const message = (e as Error).message;
-      if (e instanceof PermanentError) {
+      if (cannotBeCured(e)) {
         return this.deadLetter(name, e instanceof RefusedError ? 'REFUSED' : 'FAILED', message, 'Failed');
       }
       log.log({ level: 'warn', camera: name, step: 'retry', message, error: errorName((e as { cause?: unknown }).cause ?? e) });
@@ -128,9 +128,7 @@ class Worker {
   }
 
   private async onboard(name: string, record: CameraRecord | undefined): Promise<Outcome> {
-    if (record?.status === 'REFUSED') {
-      return 'unchanged';
-    }
+    // REFUSED and FAILED are tried again (reconciliation enqueues them): their cause may be gone.
     if (!record || record.status === 'RETIRED') {
       // Recorded before anything is made, so that reconciliation always knows what the worker may have made.
       await this.state.set(name, { status: 'PENDING', reason: undefined }, Date.now());
@@ -141,10 +139,13 @@ class Worker {
         'OverBudget');
     }
     let made: { channelArn: string; streamArn: string };
+    const created = new Set<'channel' | 'stream'>();
     try {
-      made = await this.cameras.onboard(name);
+      made = await this.cameras.onboard(name, created);
     } catch (e) {
-      if (e instanceof RefusedError) {
+      if (cannotBeCured(e)) {
+        // Ends FAILED or REFUSED (by the caller): nothing of it may stay usable, nor hold a slot.
+        await this.cameras.undo(name, created);
         await this.state.releaseSlot(name);
       }
       throw e;
@@ -158,7 +159,7 @@ class Worker {
   }
 
   private async retire(name: string, record: CameraRecord | undefined): Promise<Outcome> {
-    if (!record || record.status === 'RETIRED' || record.status === 'REFUSED') {
+    if (!record || record.status === 'RETIRED') {
       // Never made by this onboarding (a delete before its create was processed), or already retired.
       this.telemetry.log({ camera: name, step: 'retire', message: 'nothing to retire' });
       return 'unchanged';
@@ -199,7 +200,7 @@ class Worker {
   }
 
   /** Compares the registry, the records and the channels, and enqueues every name that differs. */
-  public async reconcile(): Promise<{ enqueued: string[]; pending: number; overBudget: number }> {
+  public async reconcile(): Promise<{ enqueued: string[]; pending: number; overBudget: number; stuck: number }> {
     const prefix = this.cfg.namePrefix;
     const things = new Set<string>();
     let nextToken: string | undefined;
@@ -236,13 +237,12 @@ class Worker {
     const enqueued: string[] = [];
     let pending = 0;
     let overBudget = 0;
+    let stuck = 0;
     for (const name of new Set([...things, ...records.keys()])) {
       const record = records.get(name);
       const wanted = things.has(name) || (record?.expectThingUntil ?? 0) > now;
       const status = record?.status;
-      if (status === 'REFUSED') {
-        continue;
-      }
+      stuck += status === 'PENDING' && now - record!.updatedAt > this.cfg.provisioningGraceMs ? 1 : 0;
       const converged = wanted
         ? status === 'ONBOARDED' && channels.has(name)
         : status === undefined || status === 'RETIRED';
@@ -268,11 +268,9 @@ class Worker {
       });
     }
     this.telemetry.metric('Pending', pending, { step: 'reconcile', enqueued: enqueued.length, overBudget, things: things.size, records: records.size });
-    return { enqueued, pending, overBudget };
-  }
-
-  public async list(): Promise<CameraRecord[]> {
-    return (await this.state.all()).sort((a, b) => a.name.localeCompare(b.name));
+    // PENDING longer than the grace: the worker keeps failing on it (see its log lines) or lost it.
+    this.telemetry.metric('StuckPending', stuck, { step: 'reconcile' });
+    return { enqueued, pending, overBudget, stuck };
   }
 }
 
@@ -290,8 +288,10 @@ function nameOf(body: string): { name?: string; provisioning?: boolean } {
 let sharedClients: ReturnType<typeof clients> | undefined;
 
 export async function handler(event: SQSEvent | { action?: string; source?: string }, context: Context): Promise<unknown> {
-  if (isCfnRequest(event)) {
-    return onRegistryEventsResource(event, context, TIMING);
+  const refusal = refuse(event);
+  if (refusal) {
+    console.error(JSON.stringify({ level: 'error', step: 'refuse', message: refusal }));
+    throw new Error(refusal);
   }
   const cfg = config();
   const c = sharedClients ??= clients();
@@ -308,10 +308,26 @@ export async function handler(event: SQSEvent | { action?: string; source?: stri
     const response: SQSBatchResponse = { batchItemFailures: outcomes.filter((o) => o.outcome === 'retry').map((o) => ({ itemIdentifier: o.id })) };
     return response;
   }
-  const action = (event as { action?: string }).action;
-  if (action === 'list') {
-    return worker.list();
-  }
-  // The schedule's event (or `{ "action": "reconcile" }`).
   return worker.reconcile();
+}
+
+/**
+ * Why the worker will not act on `event`, or undefined: only its queue's batches and the
+ * schedule's `{ "action": "reconcile" }` are accepted (the resource policy is the boundary; this
+ * keeps a payload meant for another function from being read as one of those).
+ */
+export function refuse(event: unknown): string | undefined {
+  if (typeof event !== 'object' || event === null) {
+    return 'the worker accepts only its queue\'s messages and the schedule\'s reconciliation';
+  }
+  if ('Records' in event) {
+    const records = (event as { Records: unknown }).Records;
+    return Array.isArray(records) && records.every((r) => r?.eventSource === 'aws:sqs' && typeof r.body === 'string' && typeof r.messageId === 'string')
+      ? undefined : 'the worker accepts only SQS records of its queue';
+  }
+  const keys = Object.keys(event);
+  return keys.length === 1 && (event as { action?: unknown }).action === 'reconcile'
+    ? undefined
+    : `the worker accepts only its queue's messages and the schedule's reconciliation, not ${keys.slice(0, 5).join(', ') || 'an empty object'} ` +
+      '(listing is the onboarding\'s list function)';
 }

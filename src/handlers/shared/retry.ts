@@ -175,8 +175,42 @@ export class DeadlineBoundCaller {
 }
 
 /**
- * Throttling (ClientLimitExceededException), resources not ACTIVE yet (ResourceInUseException),
- * server errors, and failures without an HTTP answer (network errors, our own timeouts).
+ * The throttling names the AWS SDK's own retry strategy retries (`THROTTLING_ERROR_CODES` of
+ * @smithy/service-error-classification; the clients are built with `maxAttempts: 1`, so this layer
+ * must know them): IoT's and DynamoDB's `ThrottlingException`, DynamoDB's
+ * `ProvisionedThroughputExceededException` and `RequestLimitExceeded`, SQS's `RequestThrottled`,
+ * all HTTP 400. Plus Kinesis Video's `ClientLimitExceededException`, which the SDK does not know.
+ */
+export const THROTTLING_ERROR_NAMES: ReadonlySet<string> = new Set([
+  'ClientLimitExceededException',
+  'BandwidthLimitExceeded',
+  'EC2ThrottledException',
+  'LimitExceededException',
+  'PriorRequestNotComplete',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'SlowDown',
+  'ThrottledException',
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'TransactionInProgressException',
+]);
+
+/** The SDK's transient names (`TRANSIENT_ERROR_CODES`), besides our own `TimeoutError`. */
+const TRANSIENT_ERROR_NAMES: ReadonlySet<string> = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
+
+/** Whether `error` is a throttle of any service the handlers call. */
+export function isThrottling(error: unknown): boolean {
+  const e = error as { $retryable?: { throttling?: boolean }; $metadata?: { httpStatusCode?: number } } | undefined;
+  return THROTTLING_ERROR_NAMES.has(errorName(error)) || e?.$retryable?.throttling === true || e?.$metadata?.httpStatusCode === 429;
+}
+
+/**
+ * Throttling (`isThrottling`), resources not ACTIVE yet (ResourceInUseException), server errors,
+ * and failures without an HTTP answer (network errors, our own timeouts).
  * DeadlineExceeded is not retried: there is no time left.
  */
 export function isRetryable(error: unknown): boolean {
@@ -184,15 +218,29 @@ export function isRetryable(error: unknown): boolean {
   if (name === 'DeadlineExceeded') {
     return false;
   }
-  if (name === 'ClientLimitExceededException' || name === 'ResourceInUseException' || name === 'TimeoutError') {
+  if (isThrottling(error) || name === 'ResourceInUseException' || TRANSIENT_ERROR_NAMES.has(name)) {
     return true;
   }
   const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
   if (status !== undefined) {
-    return status >= 500 || status === 429;
+    return status >= 500;
   }
   // No HTTP status: the request never got an answer (ECONNRESET, socket hang up, ...).
   return true;
+}
+
+/**
+ * Whether retrying cannot cure `e`, a failure of `retrying`: a `PermanentError`, or a last error
+ * that is not retryable (a 4xx such as a validation error or a denial). A failure that only ran
+ * out of time (the deadline) can be cured by a later invocation; an error that did not come from
+ * the retry layer is not judged (false).
+ */
+export function cannotBeCured(e: unknown): boolean {
+  if (e instanceof PermanentError) {
+    return true;
+  }
+  const cause = (e as { cause?: unknown })?.cause;
+  return cause !== undefined && errorName(cause) !== 'DeadlineExceeded' && !isRetryable(cause);
 }
 
 /** The error's name (an SDK error's name is its shape: `ClientLimitExceededException`, ...). */
