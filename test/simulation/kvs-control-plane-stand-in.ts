@@ -96,6 +96,8 @@ export class KvsControlPlaneStandIn extends LoopbackServer {
   private generation = 0;
   /** The account's channel quota (AccountChannelLimitExceededException beyond it). */
   public channelLimit = Infinity;
+  /** Errors to answer (HTTP 400) to every call of an operation, e.g. CreateStream: InvalidArgumentException. None by default. */
+  public readonly injected = new Map<string, string>();
 
   constructor(private readonly policy: CallerPolicy, private readonly creatingMs = 1_000, private readonly deletingMs = 2_000) {
     super();
@@ -119,6 +121,18 @@ export class KvsControlPlaneStandIn extends LoopbackServer {
     this.links.addChannel(channel.arn, { linkedTo: options.linked ? stream.arn : undefined });
     this.links.addStream(stream.arn, { retentionHours: 24 });
     return { channel: channel.arn, stream: stream.arn };
+  }
+
+  /** A lone video stream that exists already (another fleet's, say), with no channel of its name. */
+  public addStream(name: string, tags: Record<string, string>): string {
+    const stream = this.make('stream', name, tags, 24, 0);
+    this.links.addStream(stream.arn, { retentionHours: 24 });
+    return stream.arn;
+  }
+
+  /** A resource deleted by its owner (not the onboarding): its name is free at once. */
+  public forget(kind: 'channel' | 'stream', name: string): void {
+    this.resources.delete(`${kind}/${name}`);
   }
 
   /** The live (or DELETING) resource of that name. */
@@ -204,7 +218,8 @@ export class KvsControlPlaneStandIn extends LoopbackServer {
     }
     window.push({ at: now, resource: target });
 
-    const answer = this.decide(now, operation, input);
+    const injected = this.injected.get(operation);
+    const answer: { error?: string; message?: string; body?: unknown } = injected ? { error: injected, message: `${operation} refused (injected)` } : this.decide(now, operation, input);
     record(answer.error ?? 'OK');
     if (answer.error) {
       return this.fail(res, answer.error, answer.message ?? answer.error);

@@ -20,7 +20,27 @@ import { AddressInfo } from 'net';
 
 /** An HTTP server on loopback that hands each request, body read, to `serve`. */
 export abstract class LoopbackServer {
+  /**
+   * The share of calls answered with the service's throttling error (0: none, the default), for
+   * fault scenarios; `throttled` counts them. Drawn from a seeded generator: runs repeat.
+   */
+  public throttleRate = 0;
+  public throttled = 0;
+  private seed = 7;
   private server?: http.Server;
+
+  /** Whether to throttle this call (counted). */
+  protected throttleNow(): boolean {
+    if (this.throttleRate <= 0) {
+      return false;
+    }
+    this.seed = (this.seed * 1103515245 + 12345) % 2 ** 31;
+    if (this.seed / 2 ** 31 < this.throttleRate) {
+      this.throttled++;
+      return true;
+    }
+    return false;
+  }
 
   public async start(): Promise<string> {
     this.server = http.createServer((req, res) => {
@@ -75,6 +95,10 @@ export class IotRegistryStandIn extends LoopbackServer {
 
   protected serve(req: http.IncomingMessage, _body: string, res: http.ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (this.throttleNow()) {
+      // AWS IoT's throttling (API reference: ThrottlingException, "The rate exceeds the limit").
+      return this.json(res, 400, { message: 'Rate exceeded' }, { 'x-amzn-errortype': 'ThrottlingException' });
+    }
     const one = /^\/things\/([^/]+)$/.exec(url.pathname);
     if (req.method === 'GET' && one) {
       const name = decodeURIComponent(one[1]);
@@ -110,6 +134,10 @@ export class DynamoDbStandIn extends LoopbackServer {
     const fail = (type: string, message: string) =>
       this.json(res, 400, { __type: `com.amazonaws.dynamodb.v20120810#${type}`, message }, { 'content-type': 'application/x-amz-json-1.0' });
     const ok = (out: unknown) => this.json(res, 200, out, { 'content-type': 'application/x-amz-json-1.0' });
+    if (this.throttleNow()) {
+      // DynamoDB's throttling of on-demand tables, alternating with the provisioned one (both HTTP 400).
+      return fail(this.throttled % 2 ? 'ThrottlingException' : 'ProvisionedThroughputExceededException', 'Throughput exceeds the current capacity');
+    }
     switch (target) {
       case 'GetItem': {
         const item = this.items.get(input.Key.name.S);
@@ -233,6 +261,9 @@ export class SqsStandIn extends LoopbackServer {
   protected serve(req: http.IncomingMessage, body: string, res: http.ServerResponse): void {
     const target = String(req.headers['x-amz-target'] ?? '').replace('AmazonSQS.', '');
     const input = JSON.parse(body || '{}');
+    if (this.throttleNow()) {
+      return this.json(res, 400, { __type: 'com.amazonaws.sqs#RequestThrottled', message: 'Request is throttled.' }, { 'content-type': 'application/x-amz-json-1.0' });
+    }
     if (target === 'SendMessageBatch') {
       for (const entry of input.Entries) {
         this.send(entry.MessageBody);

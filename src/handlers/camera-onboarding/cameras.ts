@@ -207,9 +207,34 @@ export class Cameras {
     if (tags[this.settings.onboardingTagKey] === this.settings.onboardingId) {
       return found.arn;
     }
-    throw new RefusedError(tags[this.settings.fleetTagKey] === this.settings.fleetId
+    throw new RefusedError(this.takenBecause(name, kind, tags));
+  }
+
+  /**
+   * Why `name` is still not ours to use (a channel or stream of that name belongs to someone
+   * else), or undefined: read before a REFUSED camera is tried again, so that it takes no slot.
+   */
+  public async clash(name: string): Promise<string | undefined> {
+    for (const kind of ['channel', 'stream'] as const) {
+      const found = kind === 'channel' ? await this.describeChannel(name) : await this.describeStream(name);
+      if (!found) {
+        if (await this.exists(name, kind) === 'denied') {
+          return `the name ${name} is taken by a ${kind === 'channel' ? 'signaling channel' : 'video stream'} outside this fleet`;
+        }
+        continue;
+      }
+      const tags = await this.tagsOf(found.arn, kind);
+      if (tags[this.settings.onboardingTagKey] !== this.settings.onboardingId) {
+        return this.takenBecause(name, kind, tags);
+      }
+    }
+    return undefined;
+  }
+
+  private takenBecause(name: string, kind: 'channel' | 'stream', tags: Record<string, string>): string {
+    return tags[this.settings.fleetTagKey] === this.settings.fleetId
       ? `the name ${name} is a camera of the fleet's stack (or of another onboarding of the fleet); run-time onboarding leaves it alone`
-      : `the name ${name} is taken by a ${kind === 'channel' ? 'signaling channel' : 'video stream'} of another fleet`);
+      : `the name ${name} is taken by a ${kind === 'channel' ? 'signaling channel' : 'video stream'} of another fleet`;
   }
 
   /** The resource named `name` if it carries our onboarding tag; undefined when absent or not ours. */

@@ -129,11 +129,23 @@ class Worker {
 
   private async onboard(name: string, record: CameraRecord | undefined): Promise<Outcome> {
     // REFUSED and FAILED are tried again (reconciliation enqueues them): their cause may be gone.
+    if (record?.status === 'REFUSED') {
+      // Still taken: refused again without holding a slot even for a moment.
+      const clash = await this.cameras.clash(name);
+      if (clash) {
+        return this.deadLetter(name, 'REFUSED', clash, 'Failed');
+      }
+    }
     if (!record || record.status === 'RETIRED') {
       // Recorded before anything is made, so that reconciliation always knows what the worker may have made.
       await this.state.set(name, { status: 'PENDING', reason: undefined }, Date.now());
     }
     if (!await this.state.takeSlot(name, this.cfg.storageBudget)) {
+      if (record?.status === 'REFUSED' || record?.status === 'FAILED') {
+        // Tried again while the budget is used up: its own reason still stands; a later reconciliation retries.
+        this.telemetry.log({ camera: name, step: 'onboard', message: `still ${record.status}: no storage budget slot to try it again` });
+        return 'unchanged';
+      }
       return this.deadLetter(name, 'OVER_BUDGET',
         `the storage budget of ${this.cfg.storageBudget} storage-enabled channels is used up; a later reconciliation completes it once a camera retires`,
         'OverBudget');

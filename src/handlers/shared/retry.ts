@@ -230,17 +230,33 @@ export function isRetryable(error: unknown): boolean {
 }
 
 /**
+ * The services' answers to a request that is wrong in itself (a setting out of range, a bad key):
+ * the same request fails the same way every time. Kinesis Video's `InvalidArgumentException`,
+ * `InvalidDeviceException` and `TagsPerResourceExceededLimitException`, DynamoDB's and SQS's
+ * `ValidationException`, AWS IoT's `InvalidRequestException`, SQS's `InvalidParameterValue`.
+ * Other 4xx (a version mismatch, a resource gone, a denial while IAM propagates) are races a
+ * later delivery resolves.
+ */
+export const VALIDATION_ERROR_NAMES: ReadonlySet<string> = new Set([
+  'InvalidArgumentException',
+  'InvalidDeviceException',
+  'TagsPerResourceExceededLimitException',
+  'ValidationException',
+  'InvalidRequestException',
+  'InvalidParameterValue',
+]);
+
+/**
  * Whether retrying cannot cure `e`, a failure of `retrying`: a `PermanentError`, or a last error
- * that is not retryable (a 4xx such as a validation error or a denial). A failure that only ran
- * out of time (the deadline) can be cured by a later invocation; an error that did not come from
- * the retry layer is not judged (false).
+ * that is a validation error (`VALIDATION_ERROR_NAMES`). Anything else (throttling past the
+ * deadline, a race) may be cured by a later delivery.
  */
 export function cannotBeCured(e: unknown): boolean {
   if (e instanceof PermanentError) {
     return true;
   }
   const cause = (e as { cause?: unknown })?.cause;
-  return cause !== undefined && errorName(cause) !== 'DeadlineExceeded' && !isRetryable(cause);
+  return cause !== undefined && VALIDATION_ERROR_NAMES.has(errorName(cause));
 }
 
 /** The error's name (an SDK error's name is its shape: `ClientLimitExceededException`, ...). */

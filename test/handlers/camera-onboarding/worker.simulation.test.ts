@@ -63,13 +63,17 @@ test(`retiring ${RETIRED} unlinks them, deletes their channels, keeps their reco
   expect(p.records.RETIRED).toBe(RETIRED);
 });
 
-test('the reconciliation completes the cameras over budget; a second one finds nothing to do', () => {
+// The two names refused (a stack camera's, another fleet's) are tried again at each reconciliation: their cause may be gone.
+const REFUSED_NAMES = 2;
+
+test('the reconciliation completes the cameras over budget; a second one finds nothing to do but the refused names', () => {
   const p = phase('reconciliation');
-  expect(result.reconciliations[0]).toEqual({ enqueued: THINGS - BUDGET, pending: THINGS - BUDGET, overBudget: THINGS - BUDGET });
+  expect(result.reconciliations[0]).toEqual({ enqueued: THINGS - BUDGET + REFUSED_NAMES, pending: THINGS - BUDGET + REFUSED_NAMES, overBudget: THINGS - BUDGET });
   expect(p.linked).toBe(BUDGET);
   expect(p.records.OVER_BUDGET).toBeUndefined();
+  expect(p.records.REFUSED).toBe(REFUSED_NAMES);
   expect(p.metrics.Onboarded).toBe(THINGS - BUDGET);
-  expect(result.reconciliations[1]).toEqual({ enqueued: 0, pending: 0, overBudget: 0 });
+  expect(result.reconciliations[1]).toEqual({ enqueued: REFUSED_NAMES, pending: REFUSED_NAMES, overBudget: 0 });
 });
 
 test('a name reused while its channel is DELETING waits, then records into its kept stream', () => {

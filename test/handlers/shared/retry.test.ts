@@ -1,4 +1,4 @@
-import { DeadlineBoundCaller, errorName, isRetryable, PermanentError, RetryTiming } from '../../../src/handlers/shared/retry';
+import { cannotBeCured, DeadlineBoundCaller, errorName, isRetryable, PermanentError, RetryTiming, withCause } from '../../../src/handlers/shared/retry';
 
 const TIMING: RetryTiming = { baseDelayMs: 250, maxDelayMs: 4_000, requestTimeoutMs: 5_000, throttleFloorMs: 2_000 };
 const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'ClientLimitExceededException', $metadata: { httpStatusCode: 400 } });
@@ -98,7 +98,29 @@ describe('isRetryable', () => {
     ['a network error', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), true],
     ['another 4xx', Object.assign(new Error('x'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 401 } }), false],
     ['DeadlineExceeded', Object.assign(new Error('x'), { name: 'DeadlineExceeded' }), false],
+    // the SDK's own throttling names (HTTP 400), which it would retry but for maxAttempts: 1
+    ['IoT/DynamoDB ThrottlingException', Object.assign(new Error('x'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }), true],
+    ['ProvisionedThroughputExceededException', Object.assign(new Error('x'), { name: 'ProvisionedThroughputExceededException', $metadata: { httpStatusCode: 400 } }), true],
+    ['RequestLimitExceeded', Object.assign(new Error('x'), { name: 'RequestLimitExceeded', $metadata: { httpStatusCode: 400 } }), true],
+    ['SQS RequestThrottled', Object.assign(new Error('x'), { name: 'RequestThrottled', $metadata: { httpStatusCode: 400 } }), true],
+    ['a 429 of any name', Object.assign(new Error('x'), { name: 'Whatever', $metadata: { httpStatusCode: 429 } }), true],
+    ['a validation error', Object.assign(new Error('x'), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } }), false],
   ])('%s: %s', (_, error, expected) => {
     expect(isRetryable(error)).toBe(expected);
+  });
+});
+
+describe('cannotBeCured', () => {
+  const failure = (name: string) => withCause('could not', Object.assign(new Error('x'), { name, $metadata: { httpStatusCode: 400 } }));
+  test.each([
+    ['a PermanentError', new PermanentError('no'), true],
+    ['a validation error (Kinesis Video)', failure('InvalidArgumentException'), true],
+    ['a validation error (DynamoDB)', failure('ValidationException'), true],
+    ['throttling past the deadline', failure('ThrottlingException'), false],
+    ['a race (VersionMismatchException)', failure('VersionMismatchException'), false],
+    ['a denial (IAM may still propagate)', failure('AccessDeniedException'), false],
+    ['an error not from the retry layer', new Error('x'), false],
+  ])('%s: %s', (_, error, expected) => {
+    expect(cannotBeCured(error)).toBe(expected);
   });
 });
