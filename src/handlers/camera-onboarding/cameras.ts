@@ -211,16 +211,15 @@ export class Cameras {
   }
 
   /**
-   * Why `name` is still not ours to use (a channel or stream of that name belongs to someone
-   * else), or undefined: read before a REFUSED camera is tried again, so that it takes no slot.
+   * Why `name` is still not ours to use (a channel or stream of the fleet, not ours, has it), or
+   * undefined: read before a REFUSED camera is tried again, so that it takes no slot. A name
+   * taken outside the fleet cannot be read; the create finds it (ResourceInUseException).
    */
   public async clash(name: string): Promise<string | undefined> {
     for (const kind of ['channel', 'stream'] as const) {
       const found = kind === 'channel' ? await this.describeChannel(name) : await this.describeStream(name);
       if (!found) {
-        if (await this.exists(name, kind) === 'denied') {
-          return `the name ${name} is taken by a ${kind === 'channel' ? 'signaling channel' : 'video stream'} outside this fleet`;
-        }
+        // Absent, or outside the fleet (the read is denied either way): the create will tell.
         continue;
       }
       const tags = await this.tagsOf(found.arn, kind);
