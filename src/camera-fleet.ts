@@ -6,6 +6,7 @@ import { ACCESS_GROUP_TAG_KEY } from './private/access-group';
 import { FLEET_TAG_KEY, fleetResources, grantRole, ROLES } from './private/permissions';
 import {
   handOver,
+  requireProperties,
   INGESTION_RETENTION,
   MESSAGE_TTL,
   requireThingNamePrefix,
@@ -144,6 +145,7 @@ export class CameraFleet extends Construct {
 
   constructor(scope: Construct, id: string, props: CameraFleetProps = {}) {
     super(scope, id);
+    requireProperties(this, props, { messageTtl: { type: 'Duration' }, retention: { type: 'Duration' }, encryptionKey: { type: 'kms.IKey' } });
     this.namePrefix = props.namePrefix ?? '';
     if (this.namePrefix !== '') {
       validateResourceName(this, 'namePrefix', this.namePrefix);
@@ -190,6 +192,7 @@ export class CameraFleet extends Construct {
    * @param options settings that differ from the fleet's defaults
    */
   public addCamera(name: string, options: CameraOptions = {}): WebRtcIngestion {
+    requireProperties(this, options, { messageTtl: { type: 'Duration' }, retention: { type: 'Duration' } });
     const resourceName = `${this.namePrefix}${name}`;
     validateResourceName(this, 'name', resourceName);
     validateTagValue(this, 'accessGroup', options.accessGroup);

@@ -15,7 +15,7 @@ import { acknowledgeOnboardingFindings } from './private/camera-onboarding-ackno
 import { CameraOnboardingFunction } from './private/camera-onboarding-function';
 import { CameraOnboardingListFunction } from './private/camera-onboarding-list-function';
 import { RegistryEventsFunction } from './private/registry-events-function';
-import { requireThingNamePrefix, validateWholeNumber } from './private/validation';
+import { requireProperties, requireThingNamePrefix, validateWholeNumber } from './private/validation';
 
 /** The tag that marks the channels and streams an onboarding made: the only ones its worker may change or delete. */
 const ONBOARDING_TAG_KEY = 'cdk-kinesis-video-webrtc:onboarding';
@@ -179,6 +179,9 @@ export class CameraOnboarding extends Construct {
 
   constructor(scope: Construct, id: string, props: CameraOnboardingProps) {
     super(scope, id);
+    requireProperties(this, props, {
+      fleet: { type: 'CameraFleet', required: true }, reconciliationInterval: { type: 'Duration' }, provisioningGrace: { type: 'Duration' },
+    });
     const fleet = props.fleet;
     const stack = Stack.of(this);
     const prefix = fleet.namePrefix;

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { CameraFleet } from './camera-fleet';
 import { fleetArns } from './private/permissions';
 import { acknowledgeRules } from './private/rule-acknowledgements';
-import { CREDENTIAL_DURATION, validateRoleAliasName, wholeDurationInRange } from './private/validation';
+import { CREDENTIAL_DURATION, requireProperties, validateRoleAliasName, wholeDurationInRange } from './private/validation';
 
 /**
  * The service principal of the AWS IoT credentials provider, the only one that may assume the
@@ -97,6 +97,7 @@ export class DeviceIdentity extends Construct {
 
   constructor(scope: Construct, id: string, props: DeviceIdentityProps) {
     super(scope, id);
+    requireProperties(this, props, { fleet: { type: 'CameraFleet', required: true }, credentialDuration: { type: 'Duration' } });
 
     const credentialSeconds = wholeDurationInRange(this, 'credentialDuration', props.credentialDuration ?? Duration.hours(1), CREDENTIAL_DURATION)!;
     validateRoleAliasName(this, 'roleAliasName', props.roleAliasName);

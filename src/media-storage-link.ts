@@ -8,6 +8,7 @@ import {
   MediaStorageLinkProvider,
 } from './private/media-storage-link-provider';
 import { LINK_RESOURCE_TYPE } from './private/media-storage-link-settings';
+import { requireProperties } from './private/validation';
 import { ISignalingChannel } from './signaling-channel';
 import { IVideoStream } from './video-stream';
 
@@ -42,6 +43,7 @@ export class MediaStorageLink extends Construct {
 
   constructor(scope: Construct, id: string, props: MediaStorageLinkProps) {
     super(scope, id);
+    requireProperties(this, props, { channel: { type: 'ISignalingChannel', required: true }, stream: { type: 'IVideoStream', required: true } });
     // The channel's tag holds its stack's id, and the provider may change only channels of its
     // own stack: an imported channel cannot be tagged by this stack.
     if (!Resource.isOwnedResource(props.channel)) {

@@ -13,6 +13,7 @@ import {
   unnamedAcrossEnvironmentsError,
   validateResourceName,
   wholeDurationOf,
+  requireProperties,
 } from './private/validation';
 
 /**
@@ -199,6 +200,7 @@ export class SignalingChannel extends SignalingChannelBase {
     // cross-environment mechanism, which `_enableCrossEnvironment` refuses without a name.
     super(scope, id, { physicalName: props.signalingChannelName ?? PhysicalName.GENERATE_IF_NEEDED });
     this.named = props.signalingChannelName !== undefined;
+    requireProperties(this, props, { messageTtl: { type: 'Duration' } });
     unlessHandedOver(this, 'signalingChannelName', () => {
       validateResourceName(this, 'signalingChannelName', props.signalingChannelName);
       requireUniqueNameInStack({ construct: this, property: 'signalingChannelName' }, 'signaling channel', props.signalingChannelName);

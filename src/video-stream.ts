@@ -18,6 +18,7 @@ import {
   validateOneOf,
   validateResourceName,
   wholeDurationOf,
+  requireProperties,
 } from './private/validation';
 
 const METRICS_NAMESPACE = 'AWS/KinesisVideo';
@@ -333,6 +334,7 @@ export class VideoStream extends VideoStreamBase {
     // cross-environment mechanism, which `_enableCrossEnvironment` refuses without a name.
     super(scope, id, { physicalName: props.videoStreamName ?? PhysicalName.GENERATE_IF_NEEDED });
     this.named = props.videoStreamName !== undefined;
+    requireProperties(this, props, { retention: { type: 'Duration' }, encryptionKey: { type: 'kms.IKey' } });
     unlessHandedOver(this, 'videoStreamName', () => {
       validateResourceName(this, 'videoStreamName', props.videoStreamName);
       requireUniqueNameInStack({ construct: this, property: 'videoStreamName' }, 'video stream', props.videoStreamName);

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { CameraFleet } from './camera-fleet';
 import { ACCESS_GROUP_TAG_KEY } from './private/access-group';
 import { acknowledgeRules } from './private/rule-acknowledgements';
-import { validateViewerIdentity } from './private/validation';
+import { requireProperties, validateViewerIdentity } from './private/validation';
 
 /** The service principal of Amazon Cognito identity pools, which assumes the role for the users. */
 const COGNITO_IDENTITY_PRINCIPAL = 'cognito-identity.amazonaws.com';
@@ -117,6 +117,11 @@ export class ViewerIdentity extends Construct {
 
   constructor(scope: Construct, id: string, props: ViewerIdentityProps) {
     super(scope, id);
+    requireProperties(this, props, {
+      fleet: { type: 'CameraFleet', required: true },
+      userPool: { type: 'cognito.IUserPool', required: true },
+      userPoolClient: { type: 'cognito.IUserPoolClient', required: true },
+    });
 
     const allowLiveView = props.allowLiveView ?? true;
     const allowPlayback = props.allowPlayback ?? true;

@@ -15,6 +15,7 @@ import {
   validateOneOf,
   validateResourceName,
   wholeDurationOf,
+  requireProperties,
 } from './private/validation';
 import { ISignalingChannel, SignalingChannel } from './signaling-channel';
 import { IVideoStream, StorageTier, VideoStream } from './video-stream';
@@ -274,6 +275,7 @@ export class WebRtcIngestion extends WebRtcIngestionBase {
 
   constructor(scope: Construct, id: string, props: WebRtcIngestionProps = {}) {
     super(scope, id);
+    requireProperties(this, props, { messageTtl: { type: 'Duration' }, retention: { type: 'Duration' }, encryptionKey: { type: 'kms.IKey' } });
     // Checked here, under this construct's property names (or those of the construct that
     // created it), and handed over: the channel and the stream do not check them again.
     for (const [property, kind] of [['channelName', 'signaling channel'], ['streamName', 'video stream']] as const) {

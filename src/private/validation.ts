@@ -1,6 +1,6 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 
 /**
  * Every rule the library checks its input against, and who checks a value: the outermost
@@ -453,5 +453,88 @@ function validateUserPoolAttribute(scope: IConstruct, userPool: cognito.IUserPoo
     throw invalid(scope, 'accessGroupAttribute',
       `the user pool has no custom attribute '${name}' (custom attributes: ${names.filter(n => n !== undefined).join(', ') || 'none'})`,
       `add it to the pool's customAttributes, e.g. customAttributes: { ${name}: new cognito.StringAttribute({ mutable: true }) }`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Types at the jsii boundary
+
+/**
+ * The types of the public constructs' object properties, as a JavaScript user (no compiler) may
+ * get them wrong: each recognized by its shape, since another copy of aws-cdk-lib makes
+ * `instanceof` unreliable.
+ */
+const PROPERTY_TYPES = {
+  'Duration': {
+    expected: 'a Duration (e.g. Duration.hours(24))',
+    is: (v: any) => typeof v?.toSeconds === 'function' && typeof v?.toHumanString === 'function' && typeof v?.isUnresolved === 'function',
+  },
+  'kms.IKey': {
+    expected: 'a kms.IKey',
+    is: (v: any) => typeof v?.keyArn === 'string' && typeof v?.grantEncryptDecrypt === 'function',
+  },
+  'CameraFleet': {
+    expected: 'a CameraFleet',
+    is: (v: any) => Construct.isConstruct(v) && typeof (v as any).fleetId === 'string' && typeof (v as any).addCamera === 'function',
+  },
+  'cognito.IUserPool': {
+    expected: 'a cognito.IUserPool',
+    is: (v: any) => Construct.isConstruct(v) && typeof (v as any).userPoolId === 'string',
+  },
+  'cognito.IUserPoolClient': {
+    expected: 'a cognito.IUserPoolClient',
+    is: (v: any) => Construct.isConstruct(v) && typeof (v as any).userPoolClientId === 'string',
+  },
+  'ISignalingChannel': {
+    expected: 'an ISignalingChannel',
+    is: (v: any) => Construct.isConstruct(v) && typeof (v as any).signalingChannelArn === 'string',
+  },
+  'IVideoStream': {
+    expected: 'an IVideoStream',
+    is: (v: any) => Construct.isConstruct(v) && typeof (v as any).videoStreamArn === 'string',
+  },
+} as const;
+
+/** A property type `requireProperties` checks. */
+export type PropertyType = keyof typeof PROPERTY_TYPES;
+
+/**
+ * For JavaScript users, whom no compiler stops: the required properties are present, and the
+ * properties of an object type (`Duration`, `kms.IKey`, constructs) have that type. TypeScript
+ * users never see these errors. `invalid <prop>: expected …, got …, in '<path>'`.
+ */
+export function requireProperties(scope: IConstruct, props: unknown, spec: Record<string, { readonly type: PropertyType; readonly required?: boolean }>): void {
+  if (props !== undefined && (typeof props !== 'object' || props === null)) {
+    throw invalid(scope, 'props', `expected an object of properties, got ${described(props)}`);
+  }
+  for (const [property, { type, required }] of Object.entries(spec)) {
+    const value = (props as Record<string, unknown> | undefined)?.[property];
+    const { expected, is } = PROPERTY_TYPES[type];
+    if (value === undefined) {
+      if (required) {
+        throw invalid(scope, property, `expected ${expected}, got undefined (the property is required)`);
+      }
+    } else if (!is(value)) {
+      throw invalid(scope, property, `expected ${expected}, got ${described(value)}`);
+    }
+  }
+}
+
+/** A value as an error message names it: `the number 24`, `the string 'x'`, `a Role`, `null`. */
+function described(value: unknown): string {
+  if (value === null) {
+    return 'null';
+  }
+  switch (typeof value) {
+    case 'number':
+      return `the number ${value}`;
+    case 'string':
+      return `the string '${value.length > 40 ? `${value.slice(0, 40)}…` : value}'`;
+    case 'object': {
+      const name = (value as object).constructor?.name;
+      return name && name !== 'Object' ? `a ${name}` : 'an object';
+    }
+    default:
+      return `a ${typeof value}`;
   }
 }

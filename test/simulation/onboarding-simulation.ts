@@ -116,7 +116,7 @@ function seeded(seed: number): () => number {
   };
 }
 
-class World {
+export class World {
   public readonly problems: string[] = [];
   public readonly logs: string[] = [];
   public invocations = 0;
@@ -270,7 +270,7 @@ class World {
   }
 }
 
-function parse(line: string): any {
+export function parse(line: string): any {
   try {
     return JSON.parse(line);
   } catch {
@@ -278,10 +278,10 @@ function parse(line: string): any {
   }
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Stand-ins started, the worker's environment set, its log lines captured. */
-async function setUp(bundle: string, budget = BUDGET): Promise<World> {
+export async function setUp(bundle: string, budget = BUDGET): Promise<World> {
   const kvs = new KvsControlPlaneStandIn({ prefix: PREFIX, fleetTag: FLEET_TAG, onboardingTag: ONBOARDING_TAG }, 1_000, 2_000);
   const iot = new IotRegistryStandIn();
   const ddb = new DynamoDbStandIn();
