@@ -5,7 +5,10 @@
 import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
-import { CameraFleet, SignalingChannel, SignalingChannelProps, VideoStream, VideoStreamProps, ViewerIdentity, ViewerIdentityProps, WebRtcIngestion, WebRtcIngestionProps } from '../../src';
+import {
+  CameraFleet, CameraOnboarding, DeviceIdentity, MediaStorageLink, SignalingChannel, SignalingChannelProps, VideoStream, VideoStreamProps,
+  ViewerIdentity, ViewerIdentityProps, WebRtcIngestion, WebRtcIngestionProps,
+} from '../../src';
 import { errorOf, expectValidationError, identifier } from '../util/errors';
 import { newStack } from '../util/stacks';
 
@@ -548,5 +551,50 @@ describe('the rules, through the constructs', () => {
       const imported = SignalingChannel.fromSignalingChannelArn(stack, 'Channel', arn.valueAsString);
       expect(JSON.stringify(stack.resolve(imported.signalingChannelName))).toContain('Fn::Select');
     });
+  });
+});
+
+/**
+ * For JavaScript users, whom no compiler stops (issue: "Tried from JavaScript"): a missing
+ * required property or an object property of the wrong type is named with the value and the
+ * path, before aws-cdk-lib fails on it with a TypeError.
+ */
+describe('required and object-typed properties at the jsii boundary', () => {
+  const js = (value: unknown) => value as any;
+  const cases: Array<[string, (stack: Stack) => unknown, string]> = [
+    ['ViewerIdentity without userPoolClient', (stack) => {
+      const fleet = new CameraFleet(stack, 'Fleet', { namePrefix: 'shop-' });
+      const userPool = new cognito.UserPool(stack, 'Pool');
+      return new ViewerIdentity(stack, 'Viewers', js({ fleet, userPool }));
+    }, "invalid userPoolClient: expected a cognito.IUserPoolClient, got undefined (the property is required), in 'Stack/Viewers'"],
+    ['ViewerIdentity with a user pool for a client', (stack) => {
+      const fleet = new CameraFleet(stack, 'Fleet', { namePrefix: 'shop-' });
+      const userPool = new cognito.UserPool(stack, 'Pool');
+      return new ViewerIdentity(stack, 'Viewers', js({ fleet, userPool, userPoolClient: userPool }));
+    }, "invalid userPoolClient: expected a cognito.IUserPoolClient, got a UserPool, in 'Stack/Viewers'"],
+    ['CameraFleet with retention: 24', (stack) => new CameraFleet(stack, 'Fleet', js({ retention: 24 })),
+      "invalid retention: expected a Duration (e.g. Duration.hours(24)), got the number 24, in 'Stack/Fleet'"],
+    ['addCamera with messageTtl: \'60\'', (stack) => new CameraFleet(stack, 'Fleet').addCamera('door', js({ messageTtl: '60' })),
+      "invalid messageTtl: expected a Duration (e.g. Duration.hours(24)), got the string '60', in 'Stack/Fleet'"],
+    ['CameraFleet with a key ARN for encryptionKey', (stack) => new CameraFleet(stack, 'Fleet', js({ encryptionKey: 'arn:aws:kms:us-east-1:1:key/x' })),
+      "invalid encryptionKey: expected a kms.IKey, got the string 'arn:aws:kms:us-east-1:1:key/x', in 'Stack/Fleet'"],
+    ['CameraOnboarding without fleet', (stack) => new CameraOnboarding(stack, 'Onboarding', js({})),
+      "invalid fleet: expected a CameraFleet, got undefined (the property is required), in 'Stack/Onboarding'"],
+    ['CameraOnboarding with provisioningGrace: 3600', (stack) =>
+      new CameraOnboarding(stack, 'Onboarding', js({ fleet: new CameraFleet(stack, 'Fleet', { namePrefix: 'shop-' }), provisioningGrace: 3600 })),
+    "invalid provisioningGrace: expected a Duration (e.g. Duration.hours(24)), got the number 3600, in 'Stack/Onboarding'"],
+    ['DeviceIdentity with a fleet\'s name', (stack) => new DeviceIdentity(stack, 'Devices', js({ fleet: 'Fleet' })),
+      "invalid fleet: expected a CameraFleet, got the string 'Fleet', in 'Stack/Devices'"],
+    ['MediaStorageLink without stream', (stack) => new MediaStorageLink(stack, 'Link', js({ channel: new SignalingChannel(stack, 'Channel') })),
+      "invalid stream: expected an IVideoStream, got undefined (the property is required), in 'Stack/Link'"],
+    ['SignalingChannel with messageTtl: 60', (stack) => new SignalingChannel(stack, 'Channel', js({ messageTtl: 60 })),
+      "invalid messageTtl: expected a Duration (e.g. Duration.hours(24)), got the number 60, in 'Stack/Channel'"],
+    ['VideoStream with retention: null', (stack) => new VideoStream(stack, 'Stream', js({ retention: null })),
+      "invalid retention: expected a Duration (e.g. Duration.hours(24)), got null, in 'Stack/Stream'"],
+    ['WebRtcIngestion with retention: 24', (stack) => new WebRtcIngestion(stack, 'Camera', js({ retention: 24 })),
+      "invalid retention: expected a Duration (e.g. Duration.hours(24)), got the number 24, in 'Stack/Camera'"],
+  ];
+  test.each(cases)('%s', (_, make, message) => {
+    expect(errorOf(() => make(newStack('Stack'))).message).toBe(message);
   });
 });

@@ -13,7 +13,8 @@
  * 3. names whose stream belongs to another fleet: REFUSED with no channel left and no slot;
  *    one clash cleared: ONBOARDED by the next reconciliation; the other's thing deleted: RETIRED;
  * 4. throttling of IoT, DynamoDB and SQS on 20% of calls, 150 things (50 by events, 100 found by
- *    a reconciliation), budget 100: exactly 100 linked and 100 slots, 50 over budget; 50 deleted and a reconciliation: 100 linked again;
+ *    a reconciliation), budget 100: exactly 100 linked and 100 slots, 50 over budget; 50 deleted
+ *    and a reconciliation: 100 linked again;
  * 5. budget 0 at 150 things: nothing made, no slot, 150 OVER_BUDGET.
  */
 import * as http from 'http';
