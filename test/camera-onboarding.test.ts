@@ -216,7 +216,8 @@ describe('invocation paths that cannot be forged', () => {
   test('the list function\'s role may only scan the state table (and write its logs)', async () => {
     const role = { stackName: 'Shop', logicalId: logicalIdOf(f.onboarding.node.findChild('ListRole') as iam.Role) } as PrincipalRef;
     const table = f.sim.arnOf('Shop', logicalIdOf(f.onboarding.table as any));
-    const can = async (action: string, resource: string) => (await f.sim.evaluate({ principal: role, action, resource }, { strictContext: false })).allowed;
+    const can = async (action: string, resource: string) =>
+      (await f.sim.evaluate({ principal: role, action, resource }, { strictContext: false })).allowed;
     expect(await can('dynamodb:Scan', table)).toBe(true);
     for (const action of ['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem']) {
       expect([action, await can(action, table)]).toEqual([action, false]);

@@ -503,7 +503,11 @@ export type PropertyType = keyof typeof PROPERTY_TYPES;
  * properties of an object type (`Duration`, `kms.IKey`, constructs) have that type. TypeScript
  * users never see these errors. `invalid <prop>: expected …, got …, in '<path>'`.
  */
-export function requireProperties(scope: IConstruct, props: unknown, spec: Record<string, { readonly type: PropertyType; readonly required?: boolean }>): void {
+export function requireProperties(
+  scope: IConstruct,
+  props: unknown,
+  spec: Record<string, { readonly type: PropertyType; readonly required?: boolean }>,
+): void {
   if (props !== undefined && (typeof props !== 'object' || props === null)) {
     throw invalid(scope, 'props', `expected an object of properties, got ${described(props)}`);
   }

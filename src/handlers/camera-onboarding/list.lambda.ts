@@ -7,8 +7,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { CameraRecord, StateTable } from './state';
-import { DeadlineBoundCaller } from '../shared/retry';
 import { TIMING } from './timing';
+import { DeadlineBoundCaller } from '../shared/retry';
 
 const MARGIN_MS = 2_000;
 
