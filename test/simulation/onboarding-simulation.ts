@@ -280,41 +280,50 @@ export function parse(line: string): any {
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Stand-ins started, the worker's environment set, its log lines captured. */
-export async function setUp(bundle: string, budget = BUDGET): Promise<World> {
-  const kvs = new KvsControlPlaneStandIn({ prefix: PREFIX, fleetTag: FLEET_TAG, onboardingTag: ONBOARDING_TAG }, 1_000, 2_000);
-  const iot = new IotRegistryStandIn();
-  const ddb = new DynamoDbStandIn();
-  const sqs = new SqsStandIn();
-  // The SQS client sends to the queue URL's host: the queue's URL is the stand-in's.
-  const sqsUrl = await sqs.start();
-  const QUEUE_URL = `${sqsUrl}/123456789012/onboarding`;
+/**
+ * Starts the stand-ins and sets the worker's environment (process.env) to reach them, as the
+ * construct sets it (the SQS client sends to the queue URL's host: the queue's URL is the stand-in's).
+ */
+export async function setWorkerEnvironment(
+  standIns: { kvs: KvsControlPlaneStandIn; iot: IotRegistryStandIn; ddb: DynamoDbStandIn; sqs: SqsStandIn },
+  fleet: { prefix: string; fleetTag: readonly [string, string]; onboardingTag: readonly [string, string]; budget: number },
+): Promise<void> {
+  const sqsUrl = await standIns.sqs.start();
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'AKIDSIMULATION',
     AWS_SECRET_ACCESS_KEY: 'simulation',
     AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_ENDPOINT_URL_KINESIS_VIDEO: await kvs.start(),
-    AWS_ENDPOINT_URL_IOT: await iot.start(),
-    AWS_ENDPOINT_URL_DYNAMODB: await ddb.start(),
+    AWS_ENDPOINT_URL_KINESIS_VIDEO: await standIns.kvs.start(),
+    AWS_ENDPOINT_URL_IOT: await standIns.iot.start(),
+    AWS_ENDPOINT_URL_DYNAMODB: await standIns.ddb.start(),
     AWS_ENDPOINT_URL_SQS: sqsUrl,
-    NAME_PREFIX: PREFIX,
-    FLEET_TAG_KEY: FLEET_TAG[0],
-    FLEET_ID: FLEET_TAG[1],
-    ONBOARDING_TAG_KEY: ONBOARDING_TAG[0],
-    ONBOARDING_ID: ONBOARDING_TAG[1],
+    NAME_PREFIX: fleet.prefix,
+    FLEET_TAG_KEY: fleet.fleetTag[0],
+    FLEET_ID: fleet.fleetTag[1],
+    ONBOARDING_TAG_KEY: fleet.onboardingTag[0],
+    ONBOARDING_ID: fleet.onboardingTag[1],
     MESSAGE_TTL_SECONDS: '60',
     RETENTION_HOURS: '24',
     MEDIA_TYPE: 'video/h264,audio/aac',
     STORAGE_TIER: '',
     KMS_KEY_ARN: '',
     DELETE_STREAM: 'false',
-    STORAGE_BUDGET: String(budget),
+    STORAGE_BUDGET: String(fleet.budget),
     TABLE_NAME: 'State',
-    QUEUE_URL,
+    QUEUE_URL: `${sqsUrl}/123456789012/onboarding`,
     METRICS_NAMESPACE: 'CdkKinesisVideoWebrtc/CameraOnboarding',
     PROVISIONING_GRACE_SECONDS: '3600',
   });
+}
+
+/** Stand-ins started, the worker's environment set, its log lines captured. */
+export async function setUp(bundle: string, budget = BUDGET): Promise<World> {
+  const kvs = new KvsControlPlaneStandIn({ prefix: PREFIX, fleetTag: FLEET_TAG, onboardingTag: ONBOARDING_TAG }, 1_000, 2_000);
+  const iot = new IotRegistryStandIn();
+  const ddb = new DynamoDbStandIn();
+  const sqs = new SqsStandIn();
+  await setWorkerEnvironment({ kvs, iot, ddb, sqs }, { prefix: PREFIX, fleetTag: FLEET_TAG, onboardingTag: ONBOARDING_TAG, budget });
   const world = new World(kvs, iot, ddb, sqs, bundle);
   const capture = (...args: unknown[]) => world.logs.push(args.map(String).join(' '));
   console.log = capture;

@@ -7,6 +7,7 @@
  */
 import { handler, refuse } from '../../../src/handlers/camera-onboarding/worker.lambda';
 import { KvsControlPlaneStandIn } from '../../simulation/kvs-control-plane-stand-in';
+import { setWorkerEnvironment } from '../../simulation/onboarding-simulation';
 import { DynamoDbStandIn, IotRegistryStandIn, SqsStandIn } from '../../simulation/onboarding-stand-ins';
 
 const FLEET_TAG = ['cdk-kinesis-video-webrtc:fleet', 'Shop/fleet'] as const;
@@ -27,33 +28,7 @@ const ours = (kind: 'channel' | 'stream') => kvs.live(kind).filter((r) => r.tags
 const metric = (name: string) => logs.map((l) => { try { return JSON.parse(l); } catch { return {}; } }).filter((l) => l[name] !== undefined).length;
 
 beforeAll(async () => {
-  const sqsUrl = await sqs.start();
-  Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'AKIDTEST',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_ENDPOINT_URL_KINESIS_VIDEO: await kvs.start(),
-    AWS_ENDPOINT_URL_IOT: await iot.start(),
-    AWS_ENDPOINT_URL_DYNAMODB: await ddb.start(),
-    AWS_ENDPOINT_URL_SQS: sqsUrl,
-    NAME_PREFIX: 'shop-',
-    FLEET_TAG_KEY: FLEET_TAG[0],
-    FLEET_ID: FLEET_TAG[1],
-    ONBOARDING_TAG_KEY: ONBOARDING_TAG[0],
-    ONBOARDING_ID: ONBOARDING_TAG[1],
-    MESSAGE_TTL_SECONDS: '60',
-    RETENTION_HOURS: '24',
-    MEDIA_TYPE: 'video/h264,audio/aac',
-    STORAGE_TIER: '',
-    KMS_KEY_ARN: '',
-    DELETE_STREAM: 'false',
-    STORAGE_BUDGET: '10',
-    TABLE_NAME: 'State',
-    QUEUE_URL: `${sqsUrl}/123456789012/onboarding`,
-    METRICS_NAMESPACE: 'CdkKinesisVideoWebrtc/CameraOnboarding',
-    PROVISIONING_GRACE_SECONDS: '3600',
-  });
+  await setWorkerEnvironment({ kvs, iot, ddb, sqs }, { prefix: 'shop-', fleetTag: FLEET_TAG, onboardingTag: ONBOARDING_TAG, budget: 10 });
 });
 afterAll(async () => {
   await Promise.all([kvs.stop(), iot.stop(), ddb.stop(), sqs.stop()]);
