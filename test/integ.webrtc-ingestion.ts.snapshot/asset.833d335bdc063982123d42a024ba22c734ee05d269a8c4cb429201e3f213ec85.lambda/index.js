@@ -14100,8 +14100,8 @@ var init_DefaultRateLimiter = __esm({
         let calculatedRate;
         this.updateMeasuredRate();
         const retryErrorInfo = response;
-        const isThrottling = retryErrorInfo?.errorType === "THROTTLING" || isThrottlingError(retryErrorInfo?.error ?? response);
-        if (isThrottling) {
+        const isThrottling2 = retryErrorInfo?.errorType === "THROTTLING" || isThrottlingError(retryErrorInfo?.error ?? response);
+        if (isThrottling2) {
           const rateToUse = !this.enabled ? this.measuredTxRate : Math.min(this.measuredTxRate, this.fillRate);
           this.lastMaxRate = rateToUse;
           this.calculateTimeWindow();
@@ -31281,17 +31281,39 @@ var DeadlineBoundCaller = class {
     return Math.min(Math.max(this.timing.maxDelayMs, 2 * allCallsMs), Math.max(floor, exponential));
   }
 };
+var THROTTLING_ERROR_NAMES = /* @__PURE__ */ new Set([
+  "ClientLimitExceededException",
+  "BandwidthLimitExceeded",
+  "EC2ThrottledException",
+  "LimitExceededException",
+  "PriorRequestNotComplete",
+  "ProvisionedThroughputExceededException",
+  "RequestLimitExceeded",
+  "RequestThrottled",
+  "RequestThrottledException",
+  "SlowDown",
+  "ThrottledException",
+  "Throttling",
+  "ThrottlingException",
+  "TooManyRequestsException",
+  "TransactionInProgressException"
+]);
+var TRANSIENT_ERROR_NAMES = /* @__PURE__ */ new Set(["TimeoutError", "RequestTimeout", "RequestTimeoutException"]);
+function isThrottling(error2) {
+  const e5 = error2;
+  return THROTTLING_ERROR_NAMES.has(errorName(error2)) || e5?.$retryable?.throttling === true || e5?.$metadata?.httpStatusCode === 429;
+}
 function isRetryable(error2) {
   const name = errorName(error2);
   if (name === "DeadlineExceeded") {
     return false;
   }
-  if (name === "ClientLimitExceededException" || name === "ResourceInUseException" || name === "TimeoutError") {
+  if (isThrottling(error2) || name === "ResourceInUseException" || TRANSIENT_ERROR_NAMES.has(name)) {
     return true;
   }
   const status = error2?.$metadata?.httpStatusCode;
   if (status !== void 0) {
-    return status >= 500 || status === 429;
+    return status >= 500;
   }
   return true;
 }
