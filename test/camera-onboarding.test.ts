@@ -423,3 +423,19 @@ test('point-in-time recovery through the L1 specification, with no warning from 
   template.hasResourceProperties('AWS::DynamoDB::Table', { PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } });
   Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
 });
+
+test('no deprecated aws-cdk-lib API is used (JSII_DEPRECATED=fail makes any use throw)', () => {
+  const before = process.env.JSII_DEPRECATED;
+  process.env.JSII_DEPRECATED = 'fail';
+  try {
+    const stack = new Stack(new App(), 'Shop');
+    const key = new kms.Key(stack, 'Key');
+    const fleet = new CameraFleet(stack, 'Fleet', { namePrefix: 'shop-', encryptionKey: key, retention: Duration.days(7) });
+    fleet.addCamera('door');
+    new CameraOnboarding(stack, 'Onboarding', { fleet, reconciliationInterval: Duration.minutes(5), provisioningGrace: Duration.minutes(30) })
+      .grantListCameras(new iam.Role(stack, 'Backend', { assumedBy: new iam.AccountRootPrincipal() }));
+    expect(() => Template.fromStack(stack)).not.toThrow();
+  } finally {
+    if (before === undefined) delete process.env.JSII_DEPRECATED; else process.env.JSII_DEPRECATED = before;
+  }
+});
