@@ -202,8 +202,8 @@ export class CameraOnboarding extends Construct {
       throw new Error(`invalid fleet: expected a camera fleet with no other onboarding, got fleet '${fleet.node.path}', ` +
         `already onboarded by '${other.node.path}' (two workers would make and retire the same cameras), in '${this.node.path}'`);
     }
-    ONBOARDING_OF_FLEET.set(fleet, this);
     fleet._validateRunTimeDefaults();
+    ONBOARDING_OF_FLEET.set(fleet, this);
     const maxConcurrency = props.maxConcurrency ?? 5;
     validateWholeNumber(this, 'maxConcurrency', maxConcurrency, 2, 1000, "from 2 to 1000 (the event source mapping's range)");
     this.onboardingId = `${stack.stackName}/${this.node.addr}`;
