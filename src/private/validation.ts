@@ -315,6 +315,18 @@ export function thingNamePrefixProblem(property: string, prefix: string, why: st
     `(a thing name has 1 to 128), got '${prefix}' (${prefix.length} characters)`;
 }
 
+/** A thing attribute name (CreateThing `AttributePayload`): 1 to 128 of `[a-zA-Z0-9_.,@/:#-]`. */
+const THING_ATTRIBUTE_NAME_PATTERN = /^[a-zA-Z0-9_.,@/:#-]{1,128}$/;
+
+/** An AWS IoT thing attribute's name. Tokens pass. */
+export function validateThingAttributeName(scope: IConstruct, property: string, value: string): void {
+  if (Token.isUnresolved(value) || THING_ATTRIBUTE_NAME_PATTERN.test(value)) {
+    return;
+  }
+  throw invalid(scope, property,
+    `expected an AWS IoT thing attribute name, 1 to 128 characters from a-z, A-Z, 0-9 and '_', '.', ',', '@', '/', ':', '#', '-', got '${value}' (${value.length} characters)`);
+}
+
 /**
  * A whole number from `min` to `max` (no upper bound when undefined); `range` says which, in the
  * message. Tokens pass.

@@ -61,10 +61,13 @@ export class Cameras {
     private readonly settings: CameraSettings,
   ) {}
 
-  /** Channel and stream made (or found, ours), ACTIVE and linked. */
-  public async onboard(name: string): Promise<{ channelArn: string; streamArn: string }> {
-    const channelArn = await this.ensureChannel(name);
-    const streamArn = await this.ensureStream(name);
+  /**
+   * Channel and stream made (or found, ours), ACTIVE and linked. `accessGroupTags`: the access
+   * group's tag, given at creation (a camera found is re-tagged by ./access-group).
+   */
+  public async onboard(name: string, accessGroupTags: Record<string, string> = {}): Promise<{ channelArn: string; streamArn: string }> {
+    const channelArn = await this.ensureChannel(name, accessGroupTags);
+    const streamArn = await this.ensureStream(name, accessGroupTags);
     await this.waitActive(`signaling channel ${name}`, () => this.describeChannel(name));
     await this.waitActive(`video stream ${name}`, () => this.describeStream(name));
     await this.link(channelArn, streamArn);
@@ -116,14 +119,14 @@ export class Cameras {
     return { [this.settings.fleetTagKey]: this.settings.fleetId, [this.settings.onboardingTagKey]: this.settings.onboardingId };
   }
 
-  private async ensureChannel(name: string): Promise<string> {
+  private async ensureChannel(name: string, extraTags: Record<string, string>): Promise<string> {
     return this.caller.retrying(`could not create signaling channel ${name}`, async () => {
       try {
         const out = await this.caller.call<CreateSignalingChannelCommandOutput>(this.kvs, new CreateSignalingChannelCommand({
           ChannelName: name,
           ChannelType: 'SINGLE_MASTER',
           SingleMasterConfiguration: { MessageTtlSeconds: this.settings.messageTtlSeconds },
-          Tags: Object.entries(this.tags).map(([Key, Value]) => ({ Key, Value })),
+          Tags: Object.entries({ ...extraTags, ...this.tags }).map(([Key, Value]) => ({ Key, Value })),
         }));
         return out.ChannelARN!;
       } catch (e) {
@@ -136,7 +139,7 @@ export class Cameras {
     });
   }
 
-  private async ensureStream(name: string): Promise<string> {
+  private async ensureStream(name: string, extraTags: Record<string, string>): Promise<string> {
     return this.caller.retrying(`could not create video stream ${name}`, async () => {
       try {
         const out = await this.caller.call<CreateStreamCommandOutput>(this.kvs, new CreateStreamCommand({
@@ -145,7 +148,7 @@ export class Cameras {
           MediaType: this.settings.mediaType,
           KmsKeyId: this.settings.kmsKeyArn,
           ...(this.settings.storageTier ? { StreamStorageConfiguration: { DefaultStorageTier: this.settings.storageTier as any } } : {}),
-          Tags: this.tags,
+          Tags: { ...extraTags, ...this.tags },
         }));
         return out.StreamARN!;
       } catch (e) {
