@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { CameraFleet } from './camera-fleet';
 import { ACCESS_GROUP_TAG_KEY } from './private/access-group';
 import { acknowledgeRules } from './private/rule-acknowledgements';
-import { validateViewerIdentity } from './private/validation';
+import { otherUserPoolClientProblems, validateViewerIdentity } from './private/validation';
 
 /** The service principal of Amazon Cognito identity pools, which assumes the role for the users. */
 const COGNITO_IDENTITY_PRINCIPAL = 'cognito-identity.amazonaws.com';
@@ -131,6 +131,8 @@ export class ViewerIdentity extends Construct {
       userPoolClient: props.userPoolClient,
     });
     this.accessGroupAttribute = attribute;
+    // Every other app client of the pool in the app, added before or after: checked at synthesis.
+    this.node.addValidation({ validate: () => otherUserPoolClientProblems(this, props.userPool, props.userPoolClient, attribute) });
 
     const identityPool = new cognito.CfnIdentityPool(this, 'IdentityPool', {
       identityPoolName: props.identityPoolName,
