@@ -68,6 +68,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-iot@3.1116.0',
     '@aws-sdk/client-dynamodb@3.1116.0',
     '@aws-sdk/client-sqs@3.1116.0',
+    // bundled into ViewerIdentity's deploy-time guard of the user pool's app clients
+    '@aws-sdk/client-cognito-identity-provider@3.1116.0',
     '@types/aws-lambda',
     'aws-sdk-client-mock@4.1.0',
     'cdk-nag@2.38.2',
@@ -126,6 +128,17 @@ new awscdk.LambdaFunction(project, {
   entrypoint: 'src/handlers/camera-onboarding/worker.lambda.ts',
   constructFile: 'src/private/camera-onboarding-function.ts',
   constructName: 'CameraOnboardingFunction',
+  cdkDeps: project.cdkDeps,
+  runtime: awscdk.LambdaRuntime.NODEJS_24_X,
+  bundlingOptions: { externals: [] },
+});
+
+// ViewerIdentity's deploy-time guard: fails the deployment when an app client of the user pool
+// (made anywhere, or of an imported pool) lets its users write the access-group attribute.
+new awscdk.LambdaFunction(project, {
+  entrypoint: 'src/handlers/user-pool-guard/index.lambda.ts',
+  constructFile: 'src/private/user-pool-guard-function.ts',
+  constructName: 'UserPoolGuardFunction',
   cdkDeps: project.cdkDeps,
   runtime: awscdk.LambdaRuntime.NODEJS_24_X,
   bundlingOptions: { externals: [] },

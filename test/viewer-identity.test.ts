@@ -274,6 +274,35 @@ describe('ViewerIdentity', () => {
     });
   });
 
+  test('a deploy-time guard reads the pool and its clients (only), before any user gets credentials', () => {
+    const { stack, userPool, userPoolClient, fleet } = setup();
+    new ViewerIdentity(stack, 'Viewers', { fleet, userPool, userPoolClient });
+    const template = Template.fromStack(stack);
+    const guards = template.findResources('Custom::UserPoolClientsGuard');
+    expect(Object.values(guards).map((g) => g.Properties)).toEqual([{
+      ServiceToken: { 'Fn::GetAtt': [expect.stringMatching(/^ViewersUserPoolGuardFunction/), 'Arn'] },
+      ServiceTimeout: '120',
+      UserPoolId: { Ref: logicalIdOf(userPool.node.defaultChild as any) },
+      Attribute: 'custom:accessGroup',
+    }]);
+    template.hasResourceProperties('AWS::IAM::Role', {
+      Policies: [{
+        PolicyName: 'UserPoolGuard',
+        PolicyDocument: {
+          Statement: [
+            Match.objectLike({
+              Action: ['cognito-idp:DescribeUserPool', 'cognito-idp:ListUserPoolClients', 'cognito-idp:DescribeUserPoolClient'],
+              Resource: { 'Fn::GetAtt': [logicalIdOf(userPool.node.defaultChild as any), 'Arn'] },
+            }),
+            Match.objectLike({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'] }),
+          ],
+        },
+      }],
+    });
+    const attachment = Object.values(template.findResources('AWS::Cognito::IdentityPoolRoleAttachment'))[0];
+    expect(attachment.DependsOn).toEqual(expect.arrayContaining([Object.keys(guards)[0]]));
+  });
+
   test('an imported user pool and app client: nothing to check, the identity is made', () => {
     const stack = new Stack(new App(), 'Homes');
     const userPool = cognito.UserPool.fromUserPoolId(stack, 'Users', 'us-east-1_AbCdEf123');
