@@ -64,8 +64,11 @@ export interface AccessGroupSimulationResult {
   readonly foreignTagChanges: string[];
   /** Tag calls refused by the role stand-in (the worker never tries what its role forbids). */
   readonly deniedTagCalls: number;
-  /** Successful Tag/Untag calls by the worker, per phase. */
-  readonly tagCalls: Record<string, number>;
+  /**
+   * Successful Tag/Untag calls by the worker, per phase: each distinct `<operation> <camera>`, and
+   * how many calls in all (a duplicated event may repeat one: the tag is idempotent).
+   */
+  readonly tagCalls: Record<string, { distinct: string[]; count: number }>;
   readonly deadLetters: number;
 }
 
@@ -83,10 +86,13 @@ async function runHere(bundle: string): Promise<AccessGroupSimulationResult> {
   }
   kvs.addCamera(OTHER_FLEET_GROUP_CAMERA, { [FLEET_TAG[0]]: 'Shop/annex', [ACCESS_GROUP_TAG_KEY]: 'smith' }, { linked: true });
   const names = Array.from({ length: ACCESS_GROUP_THINGS }, (_, i) => cameraName(i));
-  const tagCalls: Record<string, number> = {};
+  const tagCalls: AccessGroupSimulationResult['tagCalls'] = {};
   let since = 0;
   const countTagCalls = (phase: string) => {
-    tagCalls[phase] = kvs.calls.slice(since).filter((c) => TAG_OPERATIONS.has(c.operation) && c.outcome === 'OK').length;
+    const calls = kvs.calls.slice(since).filter((c) => TAG_OPERATIONS.has(c.operation) && c.outcome === 'OK');
+    // the target is an ARN: kind/name/creation-time
+    const distinct = [...new Set(calls.map((c) => `${c.operation} ${c.target.split('/')[1]}`))].sort();
+    tagCalls[phase] = { distinct, count: calls.length };
     since = kvs.calls.length;
   };
   world.startPolling();

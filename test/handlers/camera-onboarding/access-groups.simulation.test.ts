@@ -40,7 +40,7 @@ test(`each of the ${ACCESS_GROUP_THINGS} cameras is tagged at creation with its 
   expect(result.groupsAfter.register).toEqual(expected);
   expect(result.groupsAfter.register[WITHOUT]).toBeNull();
   // tagged in CreateSignalingChannel / CreateStream: no tag call was needed
-  expect(result.tagCalls.register).toBe(0);
+  expect(result.tagCalls.register).toEqual({ distinct: [], count: 0 });
   // channel and stream agree, for every run-time camera
   for (const name of names) {
     const tagOf = (kind: string) => result.resources.find((r) => r.kind === kind && r.name === name)?.tags[ACCESS_GROUP_TAG_KEY];
@@ -53,7 +53,9 @@ test('a registry update moves a camera to another household, or out of every gro
   expect(after[MOVED]).toBe(finalGroup(MOVED));
   expect(after[MOVED]).not.toBe(result.groupsAfter.register[MOVED]);
   expect(after[REMOVED]).toBeNull();
-  expect(result.tagCalls.events).toBe(4);
+  // the access-group key on both resources of each camera; a duplicated event may repeat a call (idempotent)
+  expect(result.tagCalls.events.distinct).toEqual([`TagResource ${MOVED}`, `TagStream ${MOVED}`, `UntagResource ${REMOVED}`, `UntagStream ${REMOVED}`]);
+  expect(result.tagCalls.events.count).toBeLessThanOrEqual(8);
   // nothing else changed
   const others = names.filter((n) => n !== MOVED && n !== REMOVED);
   expect(others.map((n) => after[n])).toEqual(others.map((n) => result.groupsAfter.register[n]));
@@ -64,7 +66,8 @@ test('with the registry events lost, one reconciliation re-tags (and re-tags not
   expect(result.groupsAfter.reconciliation[MOVED_SILENTLY]).toBe(finalGroup(MOVED_SILENTLY));
   expect(result.groupsAfter.reconciliation[REMOVED_SILENTLY]).toBeNull();
   expect(result.reconciliationEnqueued).toBe(2);
-  expect(result.tagCalls.reconciliation).toBe(4);
+  expect(result.tagCalls.reconciliation.distinct)
+    .toEqual([`TagResource ${MOVED_SILENTLY}`, `TagStream ${MOVED_SILENTLY}`, `UntagResource ${REMOVED_SILENTLY}`, `UntagStream ${REMOVED_SILENTLY}`]);
   expect(Object.fromEntries(names.map((n) => [n, result.groupsAfter.reconciliation[n]])))
     .toEqual(Object.fromEntries(names.map((n) => [n, finalGroup(n) ?? null])));
 });
