@@ -142,9 +142,11 @@ describe('example DoorbellStack: a home per doorbell', () => {
     const viewer = statementsOfPrincipal(t, onlyLogicalIdOfType(t, 'AWS::IAM::Role', 'ViewerRole'));
     expect(viewer.length).toBeGreaterThan(0);
     for (const statement of viewer.filter((s) => JSON.stringify(s.actions).includes('kinesisvideo:'))) {
-      expect(statement.condition).toEqual({ StringEquals: expect.objectContaining({
-        'aws:ResourceTag/cdk-kinesis-video-webrtc:access-group': '${aws:PrincipalTag/cdk-kinesis-video-webrtc:access-group}',
-      }) });
+      expect(statement.condition).toEqual({
+        StringEquals: expect.objectContaining({
+          'aws:ResourceTag/cdk-kinesis-video-webrtc:access-group': '${aws:PrincipalTag/cdk-kinesis-video-webrtc:access-group}',
+        }),
+      });
     }
     const backend = statementsOfPrincipal(t, onlyLogicalIdOfType(t, 'AWS::IAM::Role', 'BackendRole'));
     expect(backend.filter((s) => JSON.stringify(s.actions).includes('iot:')).map((s) => sorted(s.actions)))

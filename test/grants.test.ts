@@ -1062,7 +1062,8 @@ describe('CameraFleet and DeviceIdentity on a run-time camera of CameraOnboardin
     const withAccessGroup = { ...RUN_TIME.tags, 'aws:TagKeys': ['cdk-kinesis-video-webrtc:access-group'] };
     for (const [action, arn] of [['kinesisvideo:TagResource', channel], ['kinesisvideo:UntagResource', channel], ['kinesisvideo:TagStream', stream],
       ['kinesisvideo:UntagStream', stream]] as const) {
-      const decision = await sim.evaluate({ principal: f.device, action, resource: arn(RUN_TIME.name), context: withAccessGroup }, { strictContext: false });
+      const decision = await sim.evaluate({ principal: f.device, action, resource: arn(RUN_TIME.name), context: withAccessGroup },
+        { strictContext: false });
       expect([action, decision.allowed]).toEqual([action, false]);
     }
   });

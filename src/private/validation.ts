@@ -441,7 +441,9 @@ const WRITE_FIX = 'give that client writeAttributes without it, e.g. writeAttrib
  * the app (any stack) that lets its users write the access-group attribute. The viewing client is
  * checked by `validateViewerIdentity`. Returns the messages (for `node.addValidation`).
  */
-export function otherUserPoolClientProblems(scope: IConstruct, userPool: cognito.IUserPool, viewingClient: cognito.IUserPoolClient, attribute: string): string[] {
+export function otherUserPoolClientProblems(
+  scope: IConstruct, userPool: cognito.IUserPool, viewingClient: cognito.IUserPoolClient, attribute: string,
+): string[] {
   if (Token.isUnresolved(attribute)) {
     return [];
   }
@@ -484,9 +486,9 @@ function validateUserPoolClient(scope: IConstruct, client: cognito.IUserPoolClie
   const listed = (value: string[] | undefined) => value === undefined || Token.isUnresolved(value) ? undefined : value;
   const access = clientMayWrite(cfn, attribute);
   if (access?.writes) {
-    const client = cfn.node.scope?.node.defaultChild === cfn ? cfn.node.scope : cfn;
+    const construct = cfn.node.scope?.node.defaultChild === cfn ? cfn.node.scope : cfn;
     throw invalid(scope, 'userPoolClient',
-      `app client '${client.node.path}' lets its users write their own '${attribute}' (the accessGroupAttribute) ${writeAccess(access.write)}, ` +
+      `app client '${construct.node.path}' lets its users write their own '${attribute}' (the accessGroupAttribute) ${writeAccess(access.write)}, ` +
       `so any user could pick another access group; ${WRITE_FIX}`);
   }
   const read = listed(cfn.readAttributes);

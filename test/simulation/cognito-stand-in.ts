@@ -48,7 +48,10 @@ export class CognitoStandIn extends LoopbackServer {
         if (!client) {
           return this.json(res, 400, { __type: 'ResourceNotFoundException', message: 'no such client' }, headers);
         }
-        return this.json(res, 200, { UserPoolClient: { ClientId: client.clientId, ClientName: client.clientName, UserPoolId: input.UserPoolId, WriteAttributes: client.writeAttributes } }, headers);
+        const described = {
+          ClientId: client.clientId, ClientName: client.clientName, UserPoolId: input.UserPoolId, WriteAttributes: client.writeAttributes,
+        };
+        return this.json(res, 200, { UserPoolClient: described }, headers);
       }
     }
     return this.json(res, 400, { __type: 'InvalidParameterException', message: `the stand-in does not serve ${operation}` }, headers);

@@ -257,7 +257,8 @@ export class KvsControlPlaneStandIn extends LoopbackServer {
       return tags[fleetKey] === fleetId ? undefined : 'not the fleet\'s';
     }
     if (TAGGING.has(operation)) {
-      const keys: string[] = input.TagKeyList ?? (Array.isArray(input.Tags) ? input.Tags.map((t: { Key: string }) => t.Key) : Object.keys(input.Tags ?? {}));
+      const keys: string[] = input.TagKeyList
+        ?? (Array.isArray(input.Tags) ? input.Tags.map((t: { Key: string }) => t.Key) : Object.keys(input.Tags ?? {}));
       const kindOk = operation.endsWith('Stream') ? resource?.kind === 'stream' : resource?.kind === 'channel';
       if (!kindOk || keys.length === 0 || !keys.every((k) => k === this.policy.accessGroupTagKey)) {
         return 'a tag other than the access group\'s';
@@ -338,7 +339,10 @@ export class KvsControlPlaneStandIn extends LoopbackServer {
             delete r.tags[key];
           }
         } else {
-          Object.assign(r.tags, Array.isArray(input.Tags) ? Object.fromEntries(input.Tags.map((t: { Key: string; Value: string }) => [t.Key, t.Value])) : input.Tags);
+          const tags = Array.isArray(input.Tags)
+            ? Object.fromEntries(input.Tags.map((t: { Key: string; Value: string }) => [t.Key, t.Value]))
+            : input.Tags;
+          Object.assign(r.tags, tags);
         }
         return {};
       }

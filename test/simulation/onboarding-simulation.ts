@@ -283,7 +283,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /** Stand-ins started, the worker's environment set, its log lines captured. */
 export async function setUp(bundle: string, budget = BUDGET): Promise<World> {
-  const kvs = new KvsControlPlaneStandIn({ prefix: PREFIX, fleetTag: FLEET_TAG, onboardingTag: ONBOARDING_TAG, accessGroupTagKey: ACCESS_GROUP_TAG_KEY }, 1_000, 2_000);
+  const policy = { prefix: PREFIX, fleetTag: FLEET_TAG, onboardingTag: ONBOARDING_TAG, accessGroupTagKey: ACCESS_GROUP_TAG_KEY };
+  const kvs = new KvsControlPlaneStandIn(policy, 1_000, 2_000);
   const iot = new IotRegistryStandIn();
   const ddb = new DynamoDbStandIn();
   const sqs = new SqsStandIn();

@@ -178,6 +178,12 @@ class Worker {
     const changed = await this.accessGroups.apply(made, group);
     if (changed > 0) {
       this.telemetry.log({ camera: name, step: 'access-group', message: group ? `access group set to '${group}'` : 'access group removed', changed });
+      // Two deliveries of one name may read the registry on either side of a change and tag in the
+      // other order: a tagger that read a group no longer current goes back to the queue and tags again.
+      const now = await this.thingExists(name);
+      if (now && accessGroupOf(now.attributes, this.cfg).group !== group) {
+        throw new Error(`the access group of thing ${name} changed while it was applied; applying the current one`);
+      }
     }
   }
 

@@ -35,7 +35,9 @@ export interface GuardRequest extends CfnRequest {
  * write it (WriteAttributes listing it, or none at all: Cognito returns WriteAttributes only when
  * a client has its own list, and a client without one may write every attribute).
  */
-export async function problemsOf(client: CognitoIdentityProviderClient, caller: DeadlineBoundCaller, userPoolId: string, attribute: string): Promise<string[]> {
+export async function problemsOf(
+  client: CognitoIdentityProviderClient, caller: DeadlineBoundCaller, userPoolId: string, attribute: string,
+): Promise<string[]> {
   const problems: string[] = [];
   const pool = await caller.retrying(`could not describe user pool ${userPoolId}`, () =>
     caller.call<DescribeUserPoolCommandOutput>(client, new DescribeUserPoolCommand({ UserPoolId: userPoolId })));
@@ -47,10 +49,12 @@ export async function problemsOf(client: CognitoIdentityProviderClient, caller: 
   let nextToken: string | undefined;
   do {
     const page = await caller.retrying(`could not list the app clients of user pool ${userPoolId}`, () =>
-      caller.call<ListUserPoolClientsCommandOutput>(client, new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60, NextToken: nextToken })));
+      caller.call<ListUserPoolClientsCommandOutput>(client,
+        new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60, NextToken: nextToken })));
     for (const summary of page.UserPoolClients ?? []) {
       const described = await caller.retrying(`could not describe app client ${summary.ClientId}`, () =>
-        caller.call<DescribeUserPoolClientCommandOutput>(client, new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: summary.ClientId })));
+        caller.call<DescribeUserPoolClientCommandOutput>(client,
+          new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: summary.ClientId })));
       const write = described.UserPoolClient?.WriteAttributes;
       const writes = write === undefined || write.length === 0 ? !UNWRITABLE_ATTRIBUTES.has(attribute) : write.includes(attribute);
       if (writes) {

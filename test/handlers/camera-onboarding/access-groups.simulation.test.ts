@@ -123,7 +123,8 @@ describe('ViewerIdentity\'s policy on the resulting tags, simulated', () => {
     const playback: string[] = [];
     for (const r of result.resources) {
       const action = r.kind === 'channel' ? 'kinesisvideo:ConnectAsViewer' : 'kinesisvideo:GetHLSStreamingSessionURL';
-      const decision = await f.sim.evaluate({ principal: f.user, action, resource: arnOf(r), context: { ...f.context(r), ...session } }, { strictContext: false });
+      const request = { principal: f.user, action, resource: arnOf(r), context: { ...f.context(r), ...session } };
+      const decision = await f.sim.evaluate(request, { strictContext: false });
       if (decision.allowed) {
         (r.kind === 'channel' ? live : playback).push(r.name);
       }

@@ -5,8 +5,8 @@
  * the access-group attribute, and so does a pool that does not declare it.
  */
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { decide, GuardRequest } from '../../../src/handlers/user-pool-guard/index.lambda';
 import { DeadlineBoundCaller } from '../../../src/handlers/shared/retry';
+import { decide, GuardRequest } from '../../../src/handlers/user-pool-guard/index.lambda';
 import { CognitoStandIn, StandInClient } from '../../simulation/cognito-stand-in';
 
 const POOL = 'us-east-1_AbCdEf123';
