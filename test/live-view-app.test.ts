@@ -1,0 +1,152 @@
+/**
+ * LiveViewApp: the page's bucket and distribution, the camera directory and who may read it, the
+ * configuration written at deployment, the app client's URLs, cdk-nag's four packs.
+ */
+import { App, Aspects, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
+import { CameraFleet, LiveViewApp, ViewerIdentity } from '../src';
+
+const ENV = { account: '111111111111', region: 'eu-west-1' };
+const GROUP_TAG = 'cdk-kinesis-video-webrtc:access-group';
+
+export interface LiveViewFixture {
+  readonly stack: Stack;
+  readonly app: LiveViewApp;
+  readonly viewers: ViewerIdentity;
+  readonly userPoolClient: cognito.UserPoolClient;
+}
+
+/** A stack with a user pool, a fleet of three cameras in two groups and one without, its viewers and their app. */
+export function liveViewStack(app = new App(), options: { env?: typeof ENV } = { env: ENV }): LiveViewFixture {
+  const stack = new Stack(app, 'Homes', { env: options.env });
+  const userPool = new cognito.UserPool(stack, 'Users', { customAttributes: { accessGroup: new cognito.StringAttribute({ mutable: true }) } });
+  const userPoolClient = userPool.addClient('App', {
+    readAttributes: new cognito.ClientAttributes().withCustomAttributes('accessGroup'),
+    writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ fullname: true }),
+    oAuth: { flows: { authorizationCodeGrant: true }, scopes: [cognito.OAuthScope.OPENID] },
+  });
+  const domain = userPool.addDomain('Login', { cognitoDomain: { domainPrefix: 'homes' } });
+  const fleet = new CameraFleet(stack, 'HomesFleet', { namePrefix: 'home-' });
+  fleet.addCamera('smith-porch', { accessGroup: 'smith' });
+  fleet.addCamera('smith-garden', { accessGroup: 'smith' });
+  fleet.addCamera('jones-porch', { accessGroup: 'jones' });
+  fleet.addCamera('shed');
+  const viewers = new ViewerIdentity(stack, 'Viewers', { fleet, userPool, userPoolClient });
+  const liveView = new LiveViewApp(stack, 'LiveView', { viewers, signInUrl: domain.baseUrl() });
+  return { stack, app: liveView, viewers, userPoolClient };
+}
+
+describe('LiveViewApp', () => {
+  const { stack, app } = liveViewStack();
+  const template = Template.fromStack(stack);
+  const logicalId = (c: { node: { defaultChild?: unknown } }) => stack.getLogicalId(c.node.defaultChild as any);
+
+  test('the camera directory has one entry per access group, with only that group\'s cameras; a camera without a group is in none', () => {
+    expect(app.directory).toEqual({ smith: ['home-smith-porch', 'home-smith-garden'], jones: ['home-jones-porch'] });
+  });
+
+  test('both buckets are private, encrypted, TLS-only', () => {
+    for (const bucket of [app.bucket, app.directoryBucket]) {
+      const props = template.toJSON().Resources[logicalId(bucket)].Properties;
+      expect(props.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+      expect(props.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
+    }
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: logicalId(app.directoryBucket) },
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  test('CloudFront reads the page bucket through origin access control, HTTPS only; the directory bucket is not an origin', () => {
+    template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    const dist = template.findResources('AWS::CloudFront::Distribution');
+    const config = Object.values(dist)[0].Properties.DistributionConfig;
+    expect(config.Origins).toHaveLength(1);
+    expect(config.Origins[0].DomainName).toEqual({ 'Fn::GetAtt': [logicalId(app.bucket), 'RegionalDomainName'] });
+    expect(config.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('https-only');
+    expect(config.DefaultCacheBehavior.AllowedMethods).toEqual(['GET', 'HEAD']);
+    expect(config.DefaultRootObject).toBe('index.html');
+    // no policy lets CloudFront (or anyone) read the directory bucket
+    const policies = Object.values(template.findResources('AWS::S3::BucketPolicy', { Properties: { Bucket: { Ref: logicalId(app.directoryBucket) } } }));
+    expect(JSON.stringify(policies)).not.toContain('cloudfront.amazonaws.com');
+  });
+
+  test('a strict Content-Security-Policy: own scripts only, calls to Kinesis Video, Cognito, the sign-in domain and the directory only', () => {
+    const policy = Object.values(template.findResources('AWS::CloudFront::ResponseHeadersPolicy'))[0].Properties.ResponseHeadersPolicyConfig;
+    const csp = JSON.stringify(stack.resolve(policy.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy));
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|\*\.amazonaws|https:\s|\bhttp:/);
+    expect(csp).toContain('connect-src \'self\' https://kinesisvideo.eu-west-1.');
+    expect(csp).toContain('wss://*.kinesisvideo.eu-west-1.');
+    expect(csp).toContain('https://cognito-identity.eu-west-1.');
+    expect(csp).toContain('.auth.eu-west-1.amazoncognito.com https://');
+    expect(csp).toContain(logicalId(app.directoryBucket));
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(policy.SecurityHeadersConfig.StrictTransportSecurity).toMatchObject({ AccessControlMaxAgeSec: 63072000, Override: true });
+    expect(policy.SecurityHeadersConfig.FrameOptions.FrameOption).toBe('DENY');
+    expect(policy.SecurityHeadersConfig.ContentTypeOptions.Override).toBe(true);
+  });
+
+  test('the users\' role may read its own group\'s directory object, and list that key, nothing else of the bucket', () => {
+    const policies = template.findResources('AWS::IAM::ManagedPolicy', { Properties: { Description: Match.stringLikeRegexp('camera directory') } });
+    expect(Object.keys(policies)).toHaveLength(1);
+    const props = Object.values(policies)[0].Properties;
+    expect(props.Roles).toEqual([{ Ref: stack.getLogicalId(app.node.scope!.node.findChild('Viewers').node.findChild('AuthenticatedRole').node.defaultChild as any) }]);
+    expect(props.PolicyDocument.Statement).toEqual([
+      {
+        Action: 's3:GetObject',
+        Effect: 'Allow',
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(app.directoryBucket), 'Arn'] }, `/cameras/\${aws:PrincipalTag/${GROUP_TAG}}.json`]] },
+      },
+      {
+        Action: 's3:ListBucket',
+        Condition: { StringEquals: { 's3:prefix': `cameras/\${aws:PrincipalTag/${GROUP_TAG}}.json` } },
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [logicalId(app.directoryBucket), 'Arn'] },
+      },
+    ]);
+  });
+
+  test('the configuration is written at deployment: region, client, identity pool, provider, sign-in URL, claim, endpoints', () => {
+    const deployments = template.findResources('Custom::CDKBucketDeployment');
+    const page = Object.values(deployments).find(d => JSON.stringify(d.Properties.DestinationBucketName).includes(logicalId(app.bucket)))!;
+    const markers = JSON.stringify(page.Properties.SourceMarkers);
+    expect(markers).toContain('UsersApp');
+    expect(markers).toContain('ViewersIdentityPool');
+    expect(markers).toContain('ProviderName');
+    expect(page.Properties.DistributionPaths).toEqual(['/*']);
+  });
+
+  test('the app client\'s callback and sign-out URLs are the distribution\'s', () => {
+    const client = Object.values(template.findResources('AWS::Cognito::UserPoolClient'))[0].Properties;
+    const url = { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalId(app.distribution as any), 'DomainName'] }, '/']] };
+    expect(client.CallbackURLs).toEqual([url]);
+    expect(client.LogoutURLs).toEqual([url]);
+  });
+
+  test('a sign-in URL that is not an https base URL is refused', () => {
+    const other = liveViewStack(new App());
+    expect(() => new LiveViewApp(other.stack, 'Bad', { viewers: other.viewers, signInUrl: 'http://auth.example.com' }))
+      .toThrow("invalid signInUrl: expected the https base URL of the user pool's managed login (e.g. 'https://auth.example.com'), "
+        + "got 'http://auth.example.com'. Use the user pool domain's baseUrl(). (Homes/Bad)");
+    expect(() => new LiveViewApp(other.stack, 'Query', { viewers: other.viewers, signInUrl: 'https://auth.example.com/?x=1' })).toThrow(/invalid signInUrl/);
+  });
+});
+
+describe('LiveViewApp and cdk-nag', () => {
+  const PACK_PREFIX = /^(AwsSolutions|HIPAA\.Security|NIST\.800\.53\.R5|PCI\.DSS\.321)-/;
+  test.each([['a literal environment', ENV], ['an environment-agnostic stack', undefined]])('no finding of the four packs on the app\'s resources (%s)', (_, env) => {
+    const app = new App();
+    for (const pack of [AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks]) Aspects.of(app).add(new pack());
+    const { stack } = liveViewStack(app, { env });
+    const annotations = Annotations.fromStack(stack);
+    const findings = [...annotations.findError('*', Match.anyValue()), ...annotations.findWarning('*', Match.anyValue())]
+      .filter(m => PACK_PREFIX.test(String(m.entry.data)))
+      .map(m => `${m.id} ${String(m.entry.data).split('\n')[0]}`)
+      .filter(f => f.startsWith('/Homes/LiveView/') || f.startsWith('/Homes/Custom::CDKBucketDeployment') || f.startsWith('/Homes/Viewers/'));
+    expect(findings).toEqual([]);
+  });
+});
