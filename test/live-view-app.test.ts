@@ -4,39 +4,12 @@
  */
 import { App, Aspects, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
-import { CameraFleet, LiveViewApp, ViewerIdentity } from '../src';
+import { LiveViewApp } from '../src';
+import { liveViewStack } from './util/live-view-app';
 
 const ENV = { account: '111111111111', region: 'eu-west-1' };
 const GROUP_TAG = 'cdk-kinesis-video-webrtc:access-group';
-
-export interface LiveViewFixture {
-  readonly stack: Stack;
-  readonly app: LiveViewApp;
-  readonly viewers: ViewerIdentity;
-  readonly userPoolClient: cognito.UserPoolClient;
-}
-
-/** A stack with a user pool, a fleet of three cameras in two groups and one without, its viewers and their app. */
-export function liveViewStack(app = new App(), options: { env?: typeof ENV } = { env: ENV }): LiveViewFixture {
-  const stack = new Stack(app, 'Homes', { env: options.env });
-  const userPool = new cognito.UserPool(stack, 'Users', { customAttributes: { accessGroup: new cognito.StringAttribute({ mutable: true }) } });
-  const userPoolClient = userPool.addClient('App', {
-    readAttributes: new cognito.ClientAttributes().withCustomAttributes('accessGroup'),
-    writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ fullname: true }),
-    oAuth: { flows: { authorizationCodeGrant: true }, scopes: [cognito.OAuthScope.OPENID] },
-  });
-  const domain = userPool.addDomain('Login', { cognitoDomain: { domainPrefix: 'homes' } });
-  const fleet = new CameraFleet(stack, 'HomesFleet', { namePrefix: 'home-' });
-  fleet.addCamera('smith-porch', { accessGroup: 'smith' });
-  fleet.addCamera('smith-garden', { accessGroup: 'smith' });
-  fleet.addCamera('jones-porch', { accessGroup: 'jones' });
-  fleet.addCamera('shed');
-  const viewers = new ViewerIdentity(stack, 'Viewers', { fleet, userPool, userPoolClient });
-  const liveView = new LiveViewApp(stack, 'LiveView', { viewers, signInUrl: domain.baseUrl() });
-  return { stack, app: liveView, viewers, userPoolClient };
-}
 
 describe('LiveViewApp', () => {
   const { stack, app } = liveViewStack();

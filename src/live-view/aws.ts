@@ -78,6 +78,8 @@ export async function signedRequest(options: {
     region: options.region,
     credentials: { accessKeyId, secretAccessKey, sessionToken },
     sha256: WebCryptoSha256,
+    // S3 signs the path as it is; the other services escape it once more
+    uriEscapePath: options.service !== 's3',
   });
   const query: Record<string, string> = {};
   url.searchParams.forEach((v, k) => { query[k] = v; });
