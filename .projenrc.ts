@@ -105,7 +105,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestConfig: {
       // The simulations (*.simulation.test.ts) run in their own task (`test:simulation`, run by .ci/run).
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/cdk.out/', '<rootDir>/example/cdk.out/', '<rootDir>/test/consumer/',
-        '\\.simulation\\.test\\.ts$'],
+        '\\.simulation\\.test\\.ts$', '\\.e2e\\.test\\.ts$'],
     },
   },
 
@@ -279,6 +279,19 @@ project.addTask('test:simulation', {
   ],
 });
 
+// The live-view app end to end in the system's Chromium (Debian package `chromium`, driven by
+// playwright-core: no browser download), in a network namespace with only loopback (unshare -n,
+// as root), against loopback stand-ins: its own task, run by .ci/run. ~40 s. Its screenshot goes to
+// test-reports/live-view.png; LIVE_VIEW_SCREENSHOT=docs/images/live-view.png refreshes the README's.
+const LOOPBACK = 'unshare -n bash test/simulation/loopback-namespace.sh';
+project.addTask('test:e2e', {
+  description: 'Run the live-view end-to-end test (test/**/*.e2e.test.ts) in headless Chromium, in a loopback-only network namespace (root)',
+  steps: [
+    { spawn: 'bundle' },
+    { exec: `${LOOPBACK} jest --ci --coverage=false --testPathIgnorePatterns=/node_modules/ --testPathPatterns "\\.e2e\\.test\\.ts$"` },
+  ],
+});
+
 // The synthesis benchmark of issue "camera fleets": 1, 10, 100 cameras, library vs hand-written.
 project.addTask('bench', {
   description: 'Synthesize 1, 10 and 100 cameras with the library and by hand, and print a table (RUNS=n per cell); ' +
@@ -287,6 +300,8 @@ project.addTask('bench', {
     { exec: 'ts-node --project test/tsconfig.json bench/synth-bench.ts' },
     { spawn: 'bundle' },
     { exec: 'ts-node --project test/tsconfig.json bench/onboarding-bench.ts' },
+    // the live-view page: gzipped size, and page load to first decoded frame (10 runs, Chromium, loopback namespace)
+    { exec: `${LOOPBACK} ts-node --project test/tsconfig.json bench/live-view-bench.ts` },
   ],
 });
 

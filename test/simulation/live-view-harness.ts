@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The live-view end-to-end harness (test/live-view-app.e2e.test.ts and the bench): the synthesized
  * LiveViewApp stack simulated by IAM, the loopback stand-ins (./live-view-stand-ins), the shipped
@@ -156,7 +157,7 @@ export class LiveViewHarness {
     const { accessKeyId, secretAccessKey } = this.standIns.masterCredentials;
     const hash = new URLSearchParams({ endpoint: this.standIns.url.replace('https:', 'wss:'), channelArn: c.channelArn, region: REGION, accessKeyId, secretAccessKey });
     await page.goto(`${this.pageUrl}master.html#${hash}`);
-    await page.waitForFunction(() => window.masterOpen === true, undefined, { timeout: 15_000 });
+    await page.waitForFunction(() => (window as { masterOpen?: boolean }).masterOpen === true, undefined, { timeout: 15_000 });
     return page;
   }
 

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The fake camera of the live-view end-to-end test: a page in Chromium (fake camera and
  * microphone) that is the master of one signaling channel through the official signaling client,
