@@ -26,7 +26,8 @@ async function main(): Promise<void> {
     const times: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       await page.reload();
-      const handle = await page.waitForFunction(() => performance.getEntriesByName('live-view:first-frame')[0]?.startTime, undefined, { timeout: 20_000 });
+      const handle = await page.waitForFunction(() => performance.getEntriesByName('live-view:first-frame')[0]?.startTime, undefined, { timeout: 20_000 })
+        .catch(async e => { throw new Error(`${e}: the page says ${await page.locator('#message').textContent()}`); });
       times.push(await handle.jsonValue() as number);
     }
     times.sort((a, b) => a - b);

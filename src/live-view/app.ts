@@ -42,6 +42,7 @@ interface Camera {
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const SESSION_KEY = 'live-view:tokens';
 const PKCE_KEY = 'live-view:pkce';
+const CREDENTIALS_KEY = 'live-view:credentials';
 
 let config: Config;
 let credentials: Credentials | undefined;
@@ -107,7 +108,8 @@ async function main(): Promise<void> {
     return;
   }
   show('sign-out', true);
-  await listCameras();
+  // a camera named in the URL starts connecting while the list loads
+  await Promise.all([listCameras(), route()]);
 }
 
 function expired(jwt: string): boolean {
@@ -134,11 +136,14 @@ async function signIn(): Promise<void> {
 function signOut(): void {
   live?.stop();
   sessionStorage.removeItem(SESSION_KEY);
+  sessionStorage.removeItem(CREDENTIALS_KEY);
   const query = new URLSearchParams({ client_id: config.userPoolClientId, logout_uri: redirectUri() });
   location.assign(`${config.signInUrl}/logout?${query}`);
 }
 
+/** The identity pool's credentials, kept for the tab's session (as the tokens are) until shortly before they expire. */
 async function awsCredentials(): Promise<Credentials> {
+  credentials ??= JSON.parse(sessionStorage.getItem(CREDENTIALS_KEY) ?? 'null') ?? undefined;
   if (credentials === undefined || credentials.expiration < Date.now() + 60_000) {
     credentials = await identityCredentials({
       endpoint: config.cognitoIdentityUrl,
@@ -146,6 +151,7 @@ async function awsCredentials(): Promise<Credentials> {
       provider: config.identityProvider,
       idToken: tokens!.idToken,
     });
+    sessionStorage.setItem(CREDENTIALS_KEY, JSON.stringify(credentials));
   }
   return credentials;
 }
@@ -164,7 +170,7 @@ async function listCameras(): Promise<void> {
     say('Your account is in no access group yet, so there are no cameras to show. Ask your administrator.');
     return;
   }
-  say('Loading your cameras…');
+  if (current === undefined) say('Loading your cameras…');
   try {
     const directory = await signedRequest({
       url: `${config.directoryUrl}/cameras/${encodeURIComponent(group)}.json`,
@@ -196,8 +202,7 @@ async function listCameras(): Promise<void> {
     say('There are no cameras in your access group.');
     return;
   }
-  say(`${cameras.length} camera${cameras.length === 1 ? '' : 's'}. Choose one to watch.`);
-  await route();
+  if (current === undefined) say(`${cameras.length} camera${cameras.length === 1 ? '' : 's'}. Choose one to watch.`);
 }
 
 /** `#camera=<name>`: the camera to watch; a shared link may name one that is not the user's. */
@@ -276,12 +281,15 @@ class LiveView {
     try {
       const described = await kvs(`${config.kinesisVideoUrl}/describeSignalingChannel`, { ChannelName: this.camera.channelName });
       channelArn = described.ChannelInfo.ChannelARN;
-      const storage = await kvs(`${config.kinesisVideoUrl}/describeMediaStorageConfiguration`, { ChannelARN: channelArn });
+      // in parallel: whether the channel is recorded, and its endpoints (WEBRTC is the storage session's)
+      const [storage, got] = await Promise.all([
+        kvs(`${config.kinesisVideoUrl}/describeMediaStorageConfiguration`, { ChannelARN: channelArn }),
+        kvs(`${config.kinesisVideoUrl}/getSignalingChannelEndpoint`, {
+          ChannelARN: channelArn,
+          SingleMasterChannelEndpointConfiguration: { Protocols: ['WSS', 'HTTPS', 'WEBRTC'], Role: 'VIEWER' },
+        }),
+      ]);
       ingestion = storage.MediaStorageConfiguration?.Status === 'ENABLED';
-      const got = await kvs(`${config.kinesisVideoUrl}/getSignalingChannelEndpoint`, {
-        ChannelARN: channelArn,
-        SingleMasterChannelEndpointConfiguration: { Protocols: ingestion ? ['WSS', 'HTTPS', 'WEBRTC'] : ['WSS', 'HTTPS'], Role: 'VIEWER' },
-      });
       endpoints = Object.fromEntries(got.ResourceEndpointList.map((e: any) => [e.Protocol, e.ResourceEndpoint]));
       const ice = await kvs(`${endpoints.HTTPS}/v1/get-ice-server-config`, { ChannelARN: channelArn, Service: 'TURN' });
       iceServers = [
@@ -314,9 +322,11 @@ class LiveView {
     });
     this.signaling = signaling;
 
+    // the offer is made while the signaling connection opens
+    const offered = pc.createOffer().then(offer => pc.setLocalDescription(offer));
     signaling.on('open', async () => {
       try {
-        await pc.setLocalDescription(await pc.createOffer());
+        await offered;
         signaling.sendSdpOffer(pc.localDescription!);
         if (ingestion) {
           // a recorded channel: media comes through the storage session, which the viewer joins

@@ -165,6 +165,7 @@ export class LiveViewHarness {
   public async signIn(page: Page, user: keyof typeof USERS, hash = ''): Promise<void> {
     await page.goto(`${this.pageUrl}${hash}`);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(url => url.toString().startsWith(`${this.standIns.url}/oauth2/authorize`), { timeout: 15_000 });
     await page.getByLabel('User name').fill(user);
     await page.getByLabel('Password').fill(USERS[user].password);
     await page.getByRole('button', { name: 'Sign in' }).click();

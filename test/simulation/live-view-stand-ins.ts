@@ -98,6 +98,7 @@ export class LiveViewStandIns {
   private readonly masters = new Map<string, WebSocket>();
   private readonly viewers = new Map<string, { socket: WebSocket; channelArn: string }>();
   private readonly tokenKey = randomBytes(32);
+  private readonly decisions = new Map<string, boolean>();
   private readonly tls: { key: Buffer; cert: Buffer };
   /** The master's own credentials (the fake camera, a device: not a user of the identity pool). */
   public readonly masterCredentials = { accessKeyId: 'AKIAMASTERSTANDIN000', secretAccessKey: randomBytes(20).toString('hex') };
@@ -253,7 +254,14 @@ export class LiveViewStandIns {
   /** The IAM decision: the synthesized policies of the users' role, for this session. */
   private async allowed(session: Session, action: string, resource: string, tags: Record<string, string>, res?: http.ServerResponse): Promise<boolean> {
     const context = { ...tags, ...Object.fromEntries(Object.entries(session.principalTags).map(([k, v]) => [`aws:PrincipalTag/${k}`, v])) };
-    const decision = await this.options.sim.evaluate({ principal: this.options.role, action, resource, context }, { strictContext: false });
+    // the policies do not change: the same request always gets the same decision
+    const key = JSON.stringify([action, resource, context]);
+    let allowed = this.decisions.get(key);
+    if (allowed === undefined) {
+      allowed = (await this.options.sim.evaluate({ principal: this.options.role, action, resource, context }, { strictContext: false })).allowed;
+      this.decisions.set(key, allowed);
+    }
+    const decision = { allowed };
     this.calls.push({ action, resource, user: session.user, allowed: decision.allowed });
     if (!decision.allowed && res) {
       this.error(res, action.startsWith('s3:') ? 403 : 401, 'AccessDeniedException',
