@@ -16,6 +16,9 @@ import { WebRtcIngestion } from './webrtc-ingestion';
 /** The page, built by `npx projen bundle` from src/live-view/ and shipped in the package. */
 const PAGE_ASSET = path.join(__dirname, '..', 'assets', 'live-view');
 
+/** The runtime of aws-cdk-lib's BucketDeployment function (see acknowledgeBucketDeployment). */
+const BUCKET_DEPLOYMENT_RUNTIME = 'python3.13';
+
 /** The camera directory's objects: one per access group, `cameras/<group>.json`. */
 const DIRECTORY_PREFIX = 'cameras/';
 
@@ -318,7 +321,16 @@ function acknowledgeBucketDeployment(handler: IConstruct): void {
   const fn = handler.node.tryFindChild('Resource') as CfnResource | undefined;
   const role = handler.node.tryFindChild('ServiceRole');
   if (fn && (fn.getMetadata('cdk_nag') as any)?.rules_to_suppress?.some((r: { id: string }) => r.id === 'AwsSolutions-L1')) return;
+  const roleResource = role?.node.tryFindChild('Resource') as CfnResource | undefined;
   if (fn) {
+    // aws-cdk-lib's floor (2.176.0) runs the handler on python3.11, whose creation Lambda disabled on
+    // 2026-07-31 (cfn-lint E2533): the runtime of later aws-cdk-lib releases. The handler is plain
+    // Python calling the AWS CLI of its layer.
+    fn.addPropertyOverride('Runtime', BUCKET_DEPLOYMENT_RUNTIME);
+    // its DependsOn the role repeats the order its Fn::GetAtt Role already gives (cfn-lint W3005): the
+    // role's default policy remains
+    const defaultPolicy = role?.node.tryFindChild('DefaultPolicy')?.node.tryFindChild('Resource') as CfnResource | undefined;
+    if (roleResource && defaultPolicy) fn.addOverride('DependsOn', [Stack.of(fn).getLogicalId(defaultPolicy)]);
     acknowledgeRules(fn, [
       { id: 'AwsSolutions-L1', reason: 'aws-cdk-lib\'s BucketDeployment function: its runtime is chosen by aws-cdk-lib.' },
       ...['HIPAA.Security-LambdaConcurrency', 'NIST.800.53.R5-LambdaConcurrency']
@@ -329,7 +341,6 @@ function acknowledgeBucketDeployment(handler: IConstruct): void {
         .map(id => ({ id, reason: 'Copies deployment assets between S3 buckets over AWS endpoints; it has no private network resource to reach.' })),
     ]);
   }
-  const roleResource = role?.node.tryFindChild('Resource') as CfnResource | undefined;
   const policy = role?.node.tryFindChild('DefaultPolicy')?.node.tryFindChild('Resource') as CfnResource | undefined;
   if (roleResource) {
     acknowledgeRules(roleResource, [

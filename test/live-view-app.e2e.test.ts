@@ -97,6 +97,18 @@ describe('LiveViewApp in a browser', () => {
     expect(harness.standIns.calls.filter(c => c.user === 'alice' && c.action === 'kinesisvideo:GetHLSStreamingSessionURL' && c.allowed)).toHaveLength(1);
   });
 
+  test('playback on demand from a chosen time', async () => {
+    await alice.getByLabel('Play the recording from').fill('2026-01-02T03:04:05');
+    await alice.getByRole('button', { name: 'Play recording', exact: true }).click();
+    await expectText(message(alice), /Playing the recording from 2026-01-02T03:04:05 of home-smith-porch/);
+    await alice.waitForFunction(() => (document.getElementById('playback') as HTMLVideoElement).currentTime > 0.3, undefined, { timeout: 20_000 });
+    const requests = harness.standIns.hlsRequests;
+    expect(requests[requests.length - 1]).toMatchObject({
+      PlaybackMode: 'ON_DEMAND',
+      HLSFragmentSelector: { FragmentSelectorType: 'PRODUCER_TIMESTAMP', TimestampRange: { StartTimestamp: new Date('2026-01-02T03:04:05').getTime() / 1000 } },
+    });
+  });
+
   test('a camera whose master is not connected is reported offline', async () => {
     await alice.getByRole('link', { name: 'home-smith-garden' }).click();
     await expectText(message(alice), /Camera home-smith-garden is offline/, 10_000);

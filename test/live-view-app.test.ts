@@ -100,6 +100,15 @@ describe('LiveViewApp', () => {
     expect(client.LogoutURLs).toEqual([url]);
   });
 
+  test('the deployment function runs on a Python that Lambda still creates, after its policy, without a DependsOn its GetAtt repeats', () => {
+    const fns = template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler', Layers: Match.anyValue() } });
+    expect(Object.keys(fns)).toHaveLength(1);
+    const [fn] = Object.values(fns);
+    expect(fn.Properties.Runtime).toBe('python3.13');
+    const [policy] = Object.keys(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: fn.Properties.Role['Fn::GetAtt'][0] }] } }));
+    expect(fn.DependsOn).toEqual([policy]);
+  });
+
   test('a sign-in URL that is not an https base URL is refused', () => {
     const other = liveViewStack(new App());
     expect(() => new LiveViewApp(other.stack, 'Bad', { viewers: other.viewers, signInUrl: 'http://auth.example.com' }))

@@ -87,6 +87,8 @@ export class LiveViewStandIns {
   public readonly connections = { MASTER: 0, VIEWER: 0 };
   /** Requests whose signature did not verify. */
   public readonly badSignatures: string[] = [];
+  /** Every GetHLSStreamingSessionURL request's input. */
+  public readonly hlsRequests: any[] = [];
   /** The recorded clip served by HLS (fragmented MP4). */
   public clip?: Buffer;
 
@@ -240,6 +242,7 @@ export class LiveViewStandIns {
         const camera = this.options.cameras.find(c => c.name === input.StreamName);
         if (!camera) return this.error(res, 404, 'ResourceNotFoundException', 'The requested stream is not found.');
         if (!(await this.allowed(session, 'kinesisvideo:GetHLSStreamingSessionURL', camera.streamArn, camera.tags, res))) return;
+        this.hlsRequests.push(input);
         if (!this.clip) return this.error(res, 404, 'ResourceNotFoundException', 'No fragments found in the stream for the streaming request.');
         return this.json(res, 200, { HLSStreamingSessionURL: `${this.url}/hls/${randomUUID()}/getHLSMasterPlaylist.m3u8` });
       }
