@@ -132,7 +132,10 @@ export class LiveViewApp extends Construct {
     const responseHeadersPolicy = new cloudfront.ResponseHeadersPolicy(this, 'Headers', {
       comment: `Security headers of the live-view app ${this.node.path}`.slice(0, 128),
       securityHeadersBehavior: {
-        contentSecurityPolicy: { override: true, contentSecurityPolicy: contentSecurityPolicy({ region, suffix, signInUrl: props.signInUrl, directoryUrl }) },
+        contentSecurityPolicy: {
+          override: true,
+          contentSecurityPolicy: contentSecurityPolicy({ region, suffix, signInUrl: props.signInUrl, directoryUrl }),
+        },
         contentTypeOptions: { override: true },
         frameOptions: { override: true, frameOption: cloudfront.HeadersFrameOption.DENY },
         referrerPolicy: { override: true, referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER },
@@ -228,7 +231,7 @@ export class LiveViewApp extends Construct {
 function validateSignInUrl(scope: IConstruct, url: string): void {
   if (Token.isUnresolved(url)) return;
   if (!/^https:\/\/[^/?#\s]+(\/[^?#\s]*)?$/.test(url)) {
-    throw new Error(`invalid signInUrl: expected the https base URL of the user pool's managed login (e.g. 'https://auth.example.com'), `
+    throw new Error('invalid signInUrl: expected the https base URL of the user pool\'s managed login (e.g. \'https://auth.example.com\'), '
       + `got '${url}'. Use the user pool domain's baseUrl(). (${scope.node.path})`);
   }
 }
@@ -290,24 +293,36 @@ function wireAppClient(app: IConstruct, client: cognito.IUserPoolClient, url: st
 function acknowledgeAppRules(app: LiveViewApp, bucket: s3.Bucket, directoryBucket: s3.Bucket, distribution: cloudfront.Distribution): void {
   const bucketRules: RuleAcknowledgement[] = [
     ...['AwsSolutions-S1', 'HIPAA.Security-S3BucketLoggingEnabled', 'NIST.800.53.R5-S3BucketLoggingEnabled', 'PCI.DSS.321-S3BucketLoggingEnabled']
-      .map(id => ({ id, reason: 'Written only by the deployment (CloudFormation) and read through CloudFront or by the users\' own signed requests, '
-        + 'which CloudTrail data events can log; server access logs would need a further bucket for content that is public or per user.' })),
+      .map(id => ({
+        id,
+        reason: 'Written only by the deployment (CloudFormation) and read through CloudFront or by the users\' own signed requests, '
+        + 'which CloudTrail data events can log; server access logs would need a further bucket for content that is public or per user.',
+      })),
     ...['HIPAA.Security-S3BucketReplicationEnabled', 'NIST.800.53.R5-S3BucketReplicationEnabled', 'PCI.DSS.321-S3BucketReplicationEnabled']
       .map(id => ({ id, reason: 'Content rebuilt by every deployment from the stack: nothing to replicate or recover.' })),
     ...['HIPAA.Security-S3BucketVersioningEnabled', 'NIST.800.53.R5-S3BucketVersioningEnabled', 'PCI.DSS.321-S3BucketVersioningEnabled']
       .map(id => ({ id, reason: 'Content rebuilt by every deployment from the stack: old versions are never needed.' })),
     ...['HIPAA.Security-S3DefaultEncryptionKMS', 'NIST.800.53.R5-S3DefaultEncryptionKMS', 'PCI.DSS.321-S3DefaultEncryptionKMS']
-      .map(id => ({ id, reason: 'A static page and camera names: S3-managed encryption at rest suffices, and CloudFront origin access control '
-        + 'to an SSE-KMS bucket would need a key policy for CloudFront.' })),
+      .map(id => ({
+        id,
+        reason: 'A static page and camera names: S3-managed encryption at rest suffices, and CloudFront origin access control '
+        + 'to an SSE-KMS bucket would need a key policy for CloudFront.',
+      })),
   ];
   for (const b of [bucket, directoryBucket]) acknowledgeRules(b.node.defaultChild as CfnResource, bucketRules);
   acknowledgeRules(distribution.node.defaultChild as CfnResource, [
     { id: 'AwsSolutions-CFR1', reason: 'The app serves its users wherever they are; geographic restrictions are the deployer\'s choice.' },
-    { id: 'AwsSolutions-CFR2', reason: 'A static page with no server-side logic; every API call is SigV4-signed and authorized by IAM. '
-      + 'Associate a web ACL (webAclId) to add AWS WAF.' },
+    {
+      id: 'AwsSolutions-CFR2',
+      reason: 'A static page with no server-side logic; every API call is SigV4-signed and authorized by IAM. '
+      + 'Associate a web ACL (webAclId) to add AWS WAF.',
+    },
     { id: 'AwsSolutions-CFR3', reason: 'Access logs of a static page would need a log bucket with ACLs enabled; enable them on the distribution if needed.' },
-    { id: 'AwsSolutions-CFR4', reason: 'The default *.cloudfront.net certificate: CloudFront negotiates TLS 1.2 or later with modern browsers; '
-      + 'a custom domain and certificate set the minimum protocol version.' },
+    {
+      id: 'AwsSolutions-CFR4',
+      reason: 'The default *.cloudfront.net certificate: CloudFront negotiates TLS 1.2 or later with modern browsers; '
+      + 'a custom domain and certificate set the minimum protocol version.',
+    },
   ]);
   // The deployment's own function (aws-cdk-lib's BucketDeployment singleton) is a one-off copy at deployment.
   const stack = Stack.of(app);
@@ -349,8 +364,11 @@ function acknowledgeBucketDeployment(handler: IConstruct): void {
   }
   if (policy) {
     acknowledgeRules(policy, [
-      { id: 'AwsSolutions-IAM5', reason: 'aws-cdk-lib\'s BucketDeployment grants: read the deployment assets, write the destination bucket\'s objects, '
-        + 'and invalidate the distribution (s3:GetObject*, s3:List*, s3:DeleteObject*, s3:PutObject*, s3:Abort* on the buckets\' objects).' },
+      {
+        id: 'AwsSolutions-IAM5',
+        reason: 'aws-cdk-lib\'s BucketDeployment grants: read the deployment assets, write the destination bucket\'s objects, '
+        + 'and invalidate the distribution (s3:GetObject*, s3:List*, s3:DeleteObject*, s3:PutObject*, s3:Abort* on the buckets\' objects).',
+      },
       ...['HIPAA.Security-IAMNoInlinePolicy', 'NIST.800.53.R5-IAMNoInlinePolicy', 'PCI.DSS.321-IAMNoInlinePolicy']
         .map(id => ({ id, reason: 'aws-cdk-lib\'s BucketDeployment adds its grants to its role\'s default (inline) policy.' })),
     ]);

@@ -23,7 +23,9 @@ describe('LiveViewApp', () => {
   test('both buckets are private, encrypted, TLS-only', () => {
     for (const bucket of [app.bucket, app.directoryBucket]) {
       const props = template.toJSON().Resources[logicalId(bucket)].Properties;
-      expect(props.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+      expect(props.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true,
+      });
       expect(props.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
     }
     template.hasResourceProperties('AWS::S3::BucketPolicy', {

@@ -111,7 +111,12 @@ export class LiveViewHarness {
     await this.standIns.start();
     esbuild.buildSync({
       entryPoints: [path.join(__dirname, 'live-view-master.ts')],
-      bundle: true, format: 'esm', platform: 'browser', target: 'es2020', outfile: path.join(this.dir, 'master.js'), logLevel: 'silent',
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      target: 'es2020',
+      outfile: path.join(this.dir, 'master.js'),
+      logLevel: 'silent',
       alias: { ws: path.join(ROOT, 'src', 'live-view', 'shims', 'ws.js') },
       define: { 'process.env.PACKAGE_VERSION': '"test"' },
     });

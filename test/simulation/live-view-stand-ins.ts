@@ -20,8 +20,8 @@
  * is authorized by simulating the synthesized IAM policies of the users' role (`PolicySimulator`),
  * with the resource's tags and the session's principal tags: a refusal is the policy's.
  */
-import { createHash, createHmac, randomBytes, randomUUID } from 'crypto';
 import { execFileSync } from 'child_process';
+import { createHash, createHmac, randomBytes, randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as https from 'https';
@@ -255,7 +255,9 @@ export class LiveViewStandIns {
   }
 
   /** The IAM decision: the synthesized policies of the users' role, for this session. */
-  private async allowed(session: Session, action: string, resource: string, tags: Record<string, string>, res?: http.ServerResponse): Promise<boolean> {
+  private async allowed(
+    session: Session, action: string, resource: string, tags: Record<string, string>, res?: http.ServerResponse,
+  ): Promise<boolean> {
     const context = { ...tags, ...Object.fromEntries(Object.entries(session.principalTags).map(([k, v]) => [`aws:PrincipalTag/${k}`, v])) };
     // the policies do not change: the same request always gets the same decision
     const key = JSON.stringify([action, resource, context]);
@@ -296,7 +298,8 @@ export class LiveViewStandIns {
     const date = String(req.headers['x-amz-date']);
     const signingDate = new Date(`${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}T${date.slice(9, 11)}:${date.slice(11, 13)}:${date.slice(13, 15)}Z`);
     if (Math.abs(Date.now() - signingDate.getTime()) > 5 * 60_000) return fail('request time too skewed');
-    const signer = new SignatureV4({ service, region, credentials: { accessKeyId, secretAccessKey: session.secretAccessKey, sessionToken: session.sessionToken }, sha256: NodeSha256 });
+    const credentials = { accessKeyId, secretAccessKey: session.secretAccessKey, sessionToken: session.sessionToken };
+    const signer = new SignatureV4({ service, region, credentials, sha256: NodeSha256 });
     const signed = await signer.sign({
       method: req.method!, protocol: 'https:', hostname: url.hostname, port: Number(url.port), path: url.pathname, query, headers, body: body === '' ? undefined : body,
     }, { signingDate });
@@ -311,7 +314,9 @@ export class LiveViewStandIns {
   private verifyPresigned(url: URL, host: string): Session | 'master' | undefined {
     const q = url.searchParams;
     const [accessKeyId, date, region, service] = (q.get('X-Amz-Credential') ?? '').split('/');
-    const secret = accessKeyId === this.masterCredentials.accessKeyId ? this.masterCredentials.secretAccessKey : this.sessions.get(accessKeyId)?.secretAccessKey;
+    const secret = accessKeyId === this.masterCredentials.accessKeyId
+      ? this.masterCredentials.secretAccessKey
+      : this.sessions.get(accessKeyId)?.secretAccessKey;
     if (secret === undefined || region !== this.options.region || service !== 'kinesisvideo') return undefined;
     const params = [...q.entries()].filter(([k]) => k !== 'X-Amz-Signature').sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const canonicalQuery = params.map(([k, v]) => `${rfc3986(k)}=${rfc3986(v)}`).join('&');
@@ -366,10 +371,12 @@ export class LiveViewStandIns {
       if (role === 'VIEWER') {
         this.relayed.push({ action: message.action, from: clientId, to: 'MASTER', payload });
         // as the service does: a message to a master that is not connected is dropped
-        this.masters.get(camera.channelArn)?.send(JSON.stringify({ messageType: message.action, messagePayload: message.messagePayload, senderClientId: clientId }));
+        const relay = { messageType: message.action, messagePayload: message.messagePayload, senderClientId: clientId };
+        this.masters.get(camera.channelArn)?.send(JSON.stringify(relay));
       } else {
         this.relayed.push({ action: message.action, from: 'MASTER', to: message.recipientClientId, payload });
-        this.viewers.get(message.recipientClientId)?.socket.send(JSON.stringify({ messageType: message.action, messagePayload: message.messagePayload }));
+        const relay = { messageType: message.action, messagePayload: message.messagePayload };
+        this.viewers.get(message.recipientClientId)?.socket.send(JSON.stringify(relay));
       }
     });
   }
@@ -417,8 +424,16 @@ export class LiveViewStandIns {
       return this.json(res, 400, { error: 'invalid_grant' });
     }
     const now = Math.floor(Date.now() / 1000);
-    const claims = { sub: randomUUID(), aud: this.options.clientId, iss: `https://${this.options.provider}`, token_use: 'id',
-      'cognito:username': grant.user, iat: now, exp: now + 3600, ...this.options.users[grant.user].claims };
+    const claims = {
+      'sub': randomUUID(),
+      'aud': this.options.clientId,
+      'iss': `https://${this.options.provider}`,
+      'token_use': 'id',
+      'cognito:username': grant.user,
+      'iat': now,
+      'exp': now + 3600,
+      ...this.options.users[grant.user].claims,
+    };
     this.json(res, 200, { id_token: this.jwt(claims), access_token: this.jwt({ ...claims, token_use: 'access' }), token_type: 'Bearer', expires_in: 3600 });
   }
 
@@ -459,7 +474,12 @@ export class LiveViewStandIns {
       this.sessions.set(accessKeyId, session);
       return this.json(res, 200, {
         IdentityId: input.IdentityId,
-        Credentials: { AccessKeyId: accessKeyId, SecretKey: session.secretAccessKey, SessionToken: session.sessionToken, Expiration: Math.floor(Date.now() / 1000) + 3600 },
+        Credentials: {
+          AccessKeyId: accessKeyId,
+          SecretKey: session.secretAccessKey,
+          SessionToken: session.sessionToken,
+          Expiration: Math.floor(Date.now() / 1000) + 3600,
+        },
       }, 'application/x-amz-json-1.1');
     }
     this.error(res, 400, 'UnknownOperationException', action);
