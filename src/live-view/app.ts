@@ -67,7 +67,8 @@ function redirectUri(): string {
 }
 
 async function main(): Promise<void> {
-  config = await (await fetch('config.json', { cache: 'no-store' })).json();
+  // preloaded by index.html; CloudFront's copy is invalidated by every deployment
+  config = await (await fetch('config.json')).json();
   $('sign-in').addEventListener('click', () => void signIn());
   $('sign-out').addEventListener('click', signOut);
   $('live-button').addEventListener('click', () => current && void startLive(current));
@@ -276,7 +277,7 @@ class LiveView {
     say(`Connecting to ${name}…`);
     let channelArn: string;
     let endpoints: Record<string, string>;
-    let iceServers: RTCIceServer[];
+    let iceConfig: Promise<any>;
     let ingestion = false;
     try {
       const described = await kvs(`${config.kinesisVideoUrl}/describeSignalingChannel`, { ChannelName: this.camera.channelName });
@@ -291,11 +292,8 @@ class LiveView {
       ]);
       ingestion = storage.MediaStorageConfiguration?.Status === 'ENABLED';
       endpoints = Object.fromEntries(got.ResourceEndpointList.map((e: any) => [e.Protocol, e.ResourceEndpoint]));
-      const ice = await kvs(`${endpoints.HTTPS}/v1/get-ice-server-config`, { ChannelARN: channelArn, Service: 'TURN' });
-      iceServers = [
-        ...config.stunUrls.map(urls => ({ urls })),
-        ...(ice.IceServerList ?? []).map((s: any) => ({ urls: s.Uris, username: s.Username, credential: s.Password })),
-      ];
+      // the TURN servers arrive while the signaling connection opens
+      iceConfig = kvs(`${endpoints.HTTPS}/v1/get-ice-server-config`, { ChannelARN: channelArn, Service: 'TURN' });
     } catch (e) {
       if (e instanceof AwsError && (e.refused || e.code === 'ResourceNotFoundException')) {
         say(describe(e, `Camera ${name} cannot be watched`), 'error');
@@ -306,7 +304,8 @@ class LiveView {
     }
 
     const clientId = `viewer-${crypto.randomUUID()}`;
-    const pc = new RTCPeerConnection({ iceServers });
+    const stun: RTCIceServer[] = config.stunUrls.map(urls => ({ urls }));
+    const pc = new RTCPeerConnection({ iceServers: stun });
     this.pc = pc;
     pc.addTransceiver('video', { direction: 'recvonly' });
     pc.addTransceiver('audio', { direction: 'recvonly' });
@@ -322,8 +321,13 @@ class LiveView {
     });
     this.signaling = signaling;
 
-    // the offer is made while the signaling connection opens
-    const offered = pc.createOffer().then(offer => pc.setLocalDescription(offer));
+    // the offer is made (with the TURN servers, before gathering starts) while the signaling connection opens
+    const offered = iceConfig.then(async ice => {
+      const turn = (ice.IceServerList ?? []).map((t: any) => ({ urls: t.Uris, username: t.Username, credential: t.Password }));
+      pc.setConfiguration({ ...pc.getConfiguration(), iceServers: [...stun, ...turn] });
+      await pc.setLocalDescription(await pc.createOffer());
+    });
+    offered.catch(() => { /* awaited, and reported, when the connection opens */ });
     signaling.on('open', async () => {
       try {
         await offered;

@@ -175,6 +175,8 @@ export class LiveViewHarness {
     await page.getByLabel('Password').fill(USERS[user].password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(url => url.toString().startsWith(this.pageUrl) && !url.search.includes('code='), { timeout: 15_000 });
+    // signed in once the tokens are exchanged
+    await page.getByRole('button', { name: 'Sign out' }).waitFor({ state: 'visible', timeout: 15_000 });
   }
 
   private serve(req: http.IncomingMessage, res: http.ServerResponse): void {

@@ -80,7 +80,7 @@ export class LiveViewStandIns {
   /** `https://127.0.0.1:<port>`. */
   public url = '';
   /** Every signed call: action, resource, who, and the IAM decision. */
-  public readonly calls: Array<{ action: string; resource: string; user: string; allowed: boolean }> = [];
+  public readonly calls: Array<{ action: string; resource: string; user: string; allowed: boolean; at: number }> = [];
   /** Every signaling message relayed. */
   public readonly relayed: RelayedMessage[] = [];
   /** WebSocket connections accepted, by role. */
@@ -267,7 +267,7 @@ export class LiveViewStandIns {
       this.decisions.set(key, allowed);
     }
     const decision = { allowed };
-    this.calls.push({ action, resource, user: session.user, allowed: decision.allowed });
+    this.calls.push({ action, resource, user: session.user, allowed: decision.allowed, at: Date.now() });
     if (!decision.allowed && res) {
       this.error(res, action.startsWith('s3:') ? 403 : 401, 'AccessDeniedException',
         `User: ${session.user} is not authorized to perform: ${action} on resource: ${resource}`);
