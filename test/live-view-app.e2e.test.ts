@@ -145,6 +145,24 @@ describe('LiveViewApp in a browser', () => {
     expect(harness.standIns.badSignatures).toEqual([]);
   });
 
+  test('the page ran under the app\'s strict Content-Security-Policy without a violation', async () => {
+    const csp = (await fetch(harness.pageUrl)).headers.get('content-security-policy')!;
+    expect(csp).toContain("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'");
+    expect(csp).toContain(`connect-src 'self' ${harness.standIns.url} ${harness.standIns.url} ${harness.standIns.url.replace('https', 'wss')} `);
+    expect(harness.cspViolations).toEqual([]);
+  });
+
+  test('a violation would have been seen: an image from elsewhere is blocked and reported', async () => {
+    const before = harness.cspViolations.length;
+    await alice.evaluate(() => {
+      const img = document.createElement('img');
+      img.src = 'https://192.0.2.1/pixel.png';
+      document.body.append(img);
+    });
+    await alice.waitForTimeout(500);
+    expect(harness.cspViolations.slice(before).map(v => v.split(': ').slice(1).join(': '))).toEqual(['img-src https://192.0.2.1/pixel.png']);
+  });
+
   test('the screenshot of the live view is a PNG', () => {
     expect(fs.readFileSync(path.resolve(SCREENSHOT)).subarray(1, 4).toString()).toBe('PNG');
   });

@@ -2,11 +2,11 @@
  * LiveViewApp: the page's bucket and distribution, the camera directory and who may read it, the
  * configuration written at deployment, the app client's URLs, cdk-nag's four packs.
  */
-import { App, Aspects, Stack } from 'aws-cdk-lib';
+import { App, Aspects } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { LiveViewApp } from '../src';
-import { liveViewStack } from './util/live-view-app';
+import { DIRECTORY_BUCKET_ARN, liveViewStack, simulatedLiveViewApp } from './util/live-view-app';
 
 const ENV = { account: '111111111111', region: 'eu-west-1' };
 const GROUP_TAG = 'cdk-kinesis-video-webrtc:access-group';
@@ -117,6 +117,44 @@ describe('LiveViewApp', () => {
       .toThrow("invalid signInUrl: expected the https base URL of the user pool's managed login (e.g. 'https://auth.example.com'), "
         + "got 'http://auth.example.com'. Use the user pool domain's baseUrl(). (Homes/Bad)");
     expect(() => new LiveViewApp(other.stack, 'Query', { viewers: other.viewers, signInUrl: 'https://auth.example.com/?x=1' })).toThrow(/invalid signInUrl/);
+  });
+});
+
+describe('LiveViewApp, the camera directory simulated', () => {
+  const { sim, role } = simulatedLiveViewApp();
+  const object = (group: string) => `${DIRECTORY_BUCKET_ARN}/cameras/${group}.json`;
+  const as = (group?: string) => (group === undefined ? {} : { [`aws:PrincipalTag/${GROUP_TAG}`]: group });
+  const allowed = async (action: string, resource: string, group?: string, context: Record<string, string> = {}) =>
+    (await sim.evaluate({ principal: role, action, resource, context: { ...as(group), ...context } }, { strictContext: false })).allowed;
+
+  test('a user of smith reads smith.json, and no other group\'s object, nor any other key', async () => {
+    expect(await allowed('s3:GetObject', object('smith'), 'smith')).toBe(true);
+    for (const other of ['jones', 'Smith', 'smith-garden', '*']) {
+      expect({ other, allowed: await allowed('s3:GetObject', object(other), 'smith') }).toEqual({ other, allowed: false });
+    }
+    expect(await allowed('s3:GetObject', `${DIRECTORY_BUCKET_ARN}/smith.json`, 'smith')).toBe(false);
+    expect(await allowed('s3:GetObject', `${DIRECTORY_BUCKET_ARN}/cameras/smith.json.bak`, 'smith')).toBe(false);
+  });
+
+  test('a user without an access group reads nothing', async () => {
+    for (const group of ['smith', 'jones', '']) {
+      expect(await allowed('s3:GetObject', object(group), undefined)).toBe(false);
+    }
+  });
+
+  test('listing is limited to the user\'s own key (a missing object is 404, not a list of the others)', async () => {
+    expect(await allowed('s3:ListBucket', DIRECTORY_BUCKET_ARN, 'smith', { 's3:prefix': 'cameras/smith.json' })).toBe(true);
+    for (const prefix of ['cameras/', '', 'cameras/jones.json', 'cameras/s']) {
+      expect({ prefix, allowed: await allowed('s3:ListBucket', DIRECTORY_BUCKET_ARN, 'smith', { 's3:prefix': prefix }) }).toEqual({ prefix, allowed: false });
+    }
+    expect(await allowed('s3:ListBucket', DIRECTORY_BUCKET_ARN, 'smith')).toBe(false);
+  });
+
+  test('no write, delete or other action on the directory', async () => {
+    for (const action of ['s3:PutObject', 's3:DeleteObject', 's3:GetObjectVersion', 's3:GetObjectAcl', 's3:PutObjectAcl']) {
+      expect({ action, allowed: await allowed(action, object('smith'), 'smith') }).toEqual({ action, allowed: false });
+    }
+    expect(await allowed('s3:ListAllMyBuckets', '*', 'smith')).toBe(false);
   });
 });
 

@@ -9,20 +9,15 @@ import * as fs from 'fs';
 import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
-import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import * as esbuild from 'esbuild';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import { LiveViewStandIns, StandInCamera } from './live-view-stand-ins';
-import { liveViewStack } from '../util/live-view-app';
-import { PolicySimulator, REGION, SIMULATED_ENV } from '../util/policy-simulation';
+import { DIRECTORY_BUCKET_ARN, IDENTITY_POOL_ID, simulatedLiveViewApp } from '../util/live-view-app';
+import { REGION } from '../util/policy-simulation';
 
 const ROOT = path.join(__dirname, '..', '..');
 const PAGE = path.join(ROOT, 'assets', 'live-view');
-const STACK = 'Homes';
 const GROUP_TAG = 'cdk-kinesis-video-webrtc:access-group';
-const IDENTITY_POOL_ID = `${REGION}:0f0e0d0c-0b0a-4909-8807-060504030201`;
-const DIRECTORY_BUCKET_ARN = 'arn:aws:s3:::homes-live-view-directory';
 
 /** The flags of the machine notes, plus what WebRTC on loopback needs. */
 export const CHROMIUM_ARGS = [
@@ -60,27 +55,16 @@ export class LiveViewHarness {
   private readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'live-view-'));
   /** Every ICE candidate any page gathered, as `page: candidate`. */
   public readonly candidates: string[] = [];
+  /** Every Content-Security-Policy violation any page reported. */
+  public readonly cspViolations: string[] = [];
+  private readonly synthesizedCsp: unknown;
 
   constructor(options: { offlineTimeoutSeconds?: number } = {}) {
-    const { stack, app, viewers, userPoolClient } = liveViewStack(new App(), { env: SIMULATED_ENV });
-    const template = Template.fromStack(stack).toJSON();
-    const logicalId = (c: any) => stack.getLogicalId(c.node.defaultChild ?? c);
-    // The simulator knows no Cognito or S3 resource: the pool's Ref and the bucket's ARN become literals.
-    const resolved = JSON.parse(JSON.stringify(template)
-      .split(JSON.stringify({ Ref: logicalId(viewers.node.findChild('IdentityPool')) })).join(JSON.stringify(IDENTITY_POOL_ID))
-      .split(JSON.stringify({ 'Fn::GetAtt': [logicalId(app.directoryBucket), 'Arn'] })).join(JSON.stringify(DIRECTORY_BUCKET_ARN)));
-    const sim = new PolicySimulator([{ stackName: STACK, template: resolved }]);
+    const { template, sim, role, cameras, app } = simulatedLiveViewApp();
     this.directory = app.directory;
-    this.cameras = viewers.fleet.cameras.map(camera => {
-      const channel = template.Resources[logicalId(camera.channel)];
-      const tags: Array<{ Key: string; Value: string }> = channel.Properties.Tags;
-      return {
-        name: channel.Properties.Name,
-        channelArn: sim.arnOf(STACK, logicalId(camera.channel)),
-        streamArn: sim.arnOf(STACK, logicalId(camera.stream)),
-        tags: Object.fromEntries(tags.map(t => [`aws:ResourceTag/${t.Key}`, t.Value])),
-      };
-    });
+    this.cameras = cameras;
+    const policy = Object.values(template.Resources as Record<string, any>).find(r => r.Type === 'AWS::CloudFront::ResponseHeadersPolicy')!;
+    this.synthesizedCsp = policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy;
     // the identity pool's principal tag mapping, as synthesized
     const mapping = Object.values(template.Resources as Record<string, any>).find(r => r.Type === 'AWS::Cognito::IdentityPoolPrincipalTag')!;
     const principalTags: Record<string, string> = mapping.Properties.PrincipalTags;
@@ -92,7 +76,7 @@ export class LiveViewHarness {
       region: REGION,
       cameras: this.cameras,
       sim,
-      role: { stackName: STACK, logicalId: logicalId(viewers.role) },
+      role,
       identityPoolId: IDENTITY_POOL_ID,
       provider: `cognito-idp.${REGION}.amazonaws.com/${REGION}_StandIn`,
       clientId: 'standinclient',
@@ -104,7 +88,6 @@ export class LiveViewHarness {
       callbackUrl: '', // set in start(), once the page's port is known
     });
     (this as any).offlineTimeoutSeconds = options.offlineTimeoutSeconds ?? 3;
-    void userPoolClient;
   }
 
   public async start(): Promise<void> {
@@ -143,7 +126,9 @@ export class LiveViewHarness {
   public async context(): Promise<BrowserContext> {
     const context = await this.browser!.newContext({ ignoreHTTPSErrors: true, viewport: { width: 390, height: 844 } });
     await context.exposeBinding('__candidate', ({ page }, candidate: string) => { this.candidates.push(`${page.url()}: ${candidate}`); });
+    await context.exposeBinding('__cspViolation', ({ page }, violation: string) => { this.cspViolations.push(`${page.url()}: ${violation}`); });
     await context.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', e => void (window as any).__cspViolation(`${e.violatedDirective} ${e.blockedURI}`));
       const Original = window.RTCPeerConnection;
       window.RTCPeerConnection = function (this: RTCPeerConnection, ...args: ConstructorParameters<typeof RTCPeerConnection>) {
         const pc = new Original(...args);
@@ -179,6 +164,10 @@ export class LiveViewHarness {
     await page.getByRole('button', { name: 'Sign out' }).waitFor({ state: 'visible', timeout: 15_000 });
   }
 
+  private loopbackCsp(): string {
+    return loopbackCsp(this.synthesizedCsp, this.standIns.url);
+  }
+
   private serve(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = new URL(req.url!, 'http://127.0.0.1');
     const file = url.pathname === '/' ? 'index.html' : url.pathname.slice(1);
@@ -212,9 +201,28 @@ export class LiveViewHarness {
       res.end();
       return;
     }
-    res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
+    // the page's files with the app's Content-Security-Policy (the synthesized one, for these origins)
+    const csp = file === 'master.html' || file === 'master.js' ? {} : { 'content-security-policy': this.loopbackCsp() };
+    res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store', ...csp });
     res.end(body);
   }
+}
+
+/**
+ * The synthesized Content-Security-Policy with its AWS origins (Kinesis Video, Cognito, the managed
+ * login, the directory bucket) replaced by the stand-ins' origin: same directives, same sources
+ * otherwise.
+ */
+function loopbackCsp(synthesized: unknown, standIns: string): string {
+  const join = (synthesized as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+  const text = join[1].map(part => (typeof part === 'string' ? part : JSON.stringify(part) === '{"Ref":"AWS::URLSuffix"}' ? 'amazonaws.com' : '@token@'))
+    .join(join[0]);
+  const host = standIns.replace(/^https:\/\//, '');
+  return text.split(';').map(directive => directive.trim().split(/\s+/).map(source => {
+    const m = /^(https|wss):\/\/(.*)$/.exec(source);
+    if (!m || !/amazonaws\.com|amazoncognito\.com|@token@/.test(m[2])) return source;
+    return `${m[1]}://${host}`;
+  }).join(' ')).join('; ');
 }
 
 /** Frames the page's live video has decoded. */
