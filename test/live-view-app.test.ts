@@ -123,7 +123,7 @@ describe('LiveViewApp', () => {
 describe('LiveViewApp, the camera directory simulated', () => {
   const { sim, role } = simulatedLiveViewApp();
   const object = (group: string) => `${DIRECTORY_BUCKET_ARN}/cameras/${group}.json`;
-  const as = (group?: string) => (group === undefined ? {} : { [`aws:PrincipalTag/${GROUP_TAG}`]: group });
+  const as = (group?: string): Record<string, string> => (group === undefined ? {} : { [`aws:PrincipalTag/${GROUP_TAG}`]: group });
   const allowed = async (action: string, resource: string, group?: string, context: Record<string, string> = {}) =>
     (await sim.evaluate({ principal: role, action, resource, context: { ...as(group), ...context } }, { strictContext: false })).allowed;
 
