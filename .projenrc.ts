@@ -288,7 +288,8 @@ project.addTask('test:e2e', {
   description: 'Run the live-view end-to-end test (test/**/*.e2e.test.ts) in headless Chromium, in a loopback-only network namespace (root)',
   steps: [
     { spawn: 'bundle' },
-    { exec: `${LOOPBACK} jest --ci --coverage=false --testPathIgnorePatterns=/node_modules/ --testPathPatterns "\\.e2e\\.test\\.ts$"` },
+    // bounded: the test takes ~40 s; a hung browser must not hold CI
+    { exec: `timeout 600 ${LOOPBACK} jest --ci --coverage=false --testPathIgnorePatterns=/node_modules/ --testPathPatterns "\\.e2e\\.test\\.ts$"` },
   ],
 });
 

@@ -299,7 +299,8 @@ export class LiveViewStandIns {
     const signingDate = new Date(`${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}T${date.slice(9, 11)}:${date.slice(11, 13)}:${date.slice(13, 15)}Z`);
     if (Math.abs(Date.now() - signingDate.getTime()) > 5 * 60_000) return fail('request time too skewed');
     const credentials = { accessKeyId, secretAccessKey: session.secretAccessKey, sessionToken: session.sessionToken };
-    const signer = new SignatureV4({ service, region, credentials, sha256: NodeSha256 });
+    // S3 signs the path as it is; the other services escape it once more
+    const signer = new SignatureV4({ service, region, credentials, sha256: NodeSha256, uriEscapePath: service !== 's3' });
     const signed = await signer.sign({
       method: req.method!, protocol: 'https:', hostname: url.hostname, port: Number(url.port), path: url.pathname, query, headers, body: body === '' ? undefined : body,
     }, { signingDate });
