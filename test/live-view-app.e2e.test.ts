@@ -137,6 +137,32 @@ describe('LiveViewApp in a browser', () => {
     await expectText(message(carol), /no access group/);
   });
 
+  test('a user whose group has no camera is told so', async () => {
+    const dave = await (await harness.context()).newPage();
+    await harness.signIn(dave, 'dave');
+    await expectText(message(dave), /There are no cameras in your access group/);
+    expect(harness.standIns.calls.filter(c => c.user === 'dave').map(c => [c.action, c.resource.split('/').pop(), c.allowed]))
+      .toEqual([['s3:GetObject', 'garage.json', true]]);
+  });
+
+  test('keyboard and screen readers: every control is labelled, and a camera opens from the keyboard', async () => {
+    const page = await (await harness.context()).newPage();
+    await harness.signIn(page, 'bob');
+    await expectText(message(page), /1 camera\b/);
+    const unlabelled = await page.evaluate(() => [
+      ...[...document.querySelectorAll('input')].filter(i => i.labels === null || i.labels.length === 0).map(i => `input#${i.id}`),
+      ...[...document.querySelectorAll('button')].filter(b => b.textContent!.trim() === '' && !b.getAttribute('aria-label')).map(b => `button#${b.id}`),
+      ...[...document.querySelectorAll('video')].filter(v => !v.getAttribute('aria-label')).map(v => `video#${v.id}`),
+    ]);
+    expect(unlabelled).toEqual([]);
+    for (let i = 0; i < 10 && (await page.evaluate(() => document.activeElement?.textContent)) !== 'home-jones-porch'; i++) {
+      await page.keyboard.press('Tab');
+    }
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/#camera=home-jones-porch$/);
+    await expectText(message(page), /home-jones-porch/);
+  });
+
   test('nothing left loopback: every candidate gathered and relayed is 127.0.0.1; every signature verified', () => {
     expect(harness.candidates.length).toBeGreaterThan(0);
     const addresses = harness.candidates.map(c => /candidate:\S+ \d+ \S+ \d+ (\S+) \d+/.exec(c.split(': ').slice(1).join(': '))?.[1]);

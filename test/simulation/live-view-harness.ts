@@ -33,6 +33,7 @@ export const USERS = {
   alice: { password: 'correct horse battery staple', claims: { 'custom:accessGroup': 'smith' } },
   bob: { password: 'tr0ub4dor&3', claims: { 'custom:accessGroup': 'jones' } },
   carol: { password: 'no group at all', claims: {} },
+  dave: { password: 'a group without cameras', claims: { 'custom:accessGroup': 'garage' } },
 };
 
 /** Fails unless the process runs in a network namespace whose only interface is loopback. */
