@@ -329,14 +329,31 @@ function acknowledgeAppRules(app: LiveViewApp, bucket: s3.Bucket, directoryBucke
   for (const child of stack.node.children) {
     if (!child.node.id.startsWith('Custom::CDKBucketDeployment')) continue;
     acknowledgeBucketDeployment(child);
+    // the grants of this app's deployments: its buckets' objects, and the deployment assets they copy
+    const assetBuckets = app.node.findAll()
+      .filter((c): c is s3.IBucket => c !== bucket && c !== directoryBucket && 'bucketArn' in c && 'arnForObjects' in c);
+    const policy = child.node.tryFindChild('ServiceRole')?.node.tryFindChild('DefaultPolicy')?.node.tryFindChild('Resource') as CfnResource | undefined;
+    if (policy) {
+      acknowledgeRules(policy, [{
+        id: 'AwsSolutions-IAM5',
+        reason: `aws-cdk-lib's BucketDeployment grants for ${app.node.path}: write the page's and the camera directory's objects, `
+          + 'read the deployment assets\' objects.',
+        findings: [bucket, directoryBucket, ...assetBuckets].map(b => `Resource::${b.arnForObjects('*')}`),
+      }]);
+    }
   }
 }
 
+/** The BucketDeployment singletons already fixed and acknowledged (once per stack, whatever the number of apps). */
+const acknowledgedHandlers = new WeakSet<IConstruct>();
+
 function acknowledgeBucketDeployment(handler: IConstruct): void {
+  if (acknowledgedHandlers.has(handler)) return;
+  acknowledgedHandlers.add(handler);
   const fn = handler.node.tryFindChild('Resource') as CfnResource | undefined;
   const role = handler.node.tryFindChild('ServiceRole');
-  if (fn && (fn.getMetadata('cdk_nag') as any)?.rules_to_suppress?.some((r: { id: string }) => r.id === 'AwsSolutions-L1')) return;
   const roleResource = role?.node.tryFindChild('Resource') as CfnResource | undefined;
+  const policy = role?.node.tryFindChild('DefaultPolicy')?.node.tryFindChild('Resource') as CfnResource | undefined;
   if (fn) {
     // aws-cdk-lib's floor (2.176.0) runs the handler on python3.11, whose creation Lambda disabled on
     // 2026-07-31 (cfn-lint E2533): the runtime of later aws-cdk-lib releases. The handler is plain
@@ -344,8 +361,7 @@ function acknowledgeBucketDeployment(handler: IConstruct): void {
     fn.addPropertyOverride('Runtime', BUCKET_DEPLOYMENT_RUNTIME);
     // its DependsOn the role repeats the order its Fn::GetAtt Role already gives (cfn-lint W3005): the
     // role's default policy remains
-    const defaultPolicy = role?.node.tryFindChild('DefaultPolicy')?.node.tryFindChild('Resource') as CfnResource | undefined;
-    if (roleResource && defaultPolicy) fn.addOverride('DependsOn', [Stack.of(fn).getLogicalId(defaultPolicy)]);
+    if (roleResource && policy) fn.addOverride('DependsOn', [Stack.of(fn).getLogicalId(policy)]);
     acknowledgeRules(fn, [
       { id: 'AwsSolutions-L1', reason: 'aws-cdk-lib\'s BucketDeployment function: its runtime is chosen by aws-cdk-lib.' },
       ...['HIPAA.Security-LambdaConcurrency', 'NIST.800.53.R5-LambdaConcurrency']
@@ -356,21 +372,29 @@ function acknowledgeBucketDeployment(handler: IConstruct): void {
         .map(id => ({ id, reason: 'Copies deployment assets between S3 buckets over AWS endpoints; it has no private network resource to reach.' })),
     ]);
   }
-  const policy = role?.node.tryFindChild('DefaultPolicy')?.node.tryFindChild('Resource') as CfnResource | undefined;
   if (roleResource) {
-    acknowledgeRules(roleResource, [
-      { id: 'AwsSolutions-IAM4', reason: 'aws-cdk-lib\'s BucketDeployment function: AWSLambdaBasicExecutionRole, for its logs only.' },
-    ]);
+    acknowledgeRules(roleResource, [{
+      id: 'AwsSolutions-IAM4',
+      reason: 'aws-cdk-lib\'s BucketDeployment function: AWSLambdaBasicExecutionRole, for its logs only.',
+      findings: [`Policy::arn:${Aws.PARTITION}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole`],
+    }]);
   }
   if (policy) {
     acknowledgeRules(policy, [
       {
         id: 'AwsSolutions-IAM5',
-        reason: 'aws-cdk-lib\'s BucketDeployment grants: read the deployment assets, write the destination bucket\'s objects, '
-        + 'and invalidate the distribution (s3:GetObject*, s3:List*, s3:DeleteObject*, s3:PutObject*, s3:Abort* on the buckets\' objects).',
+        reason: 'aws-cdk-lib\'s BucketDeployment grants: read the deployment assets, write and prune the destination buckets\' objects '
+          + '(its action groups), and invalidate the distribution (CloudFront invalidations are authorized on * only).',
+        findings: ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'].map(a => `Action::${a}`).concat('Resource::*'),
       },
       ...['HIPAA.Security-IAMNoInlinePolicy', 'NIST.800.53.R5-IAMNoInlinePolicy', 'PCI.DSS.321-IAMNoInlinePolicy']
         .map(id => ({ id, reason: 'aws-cdk-lib\'s BucketDeployment adds its grants to its role\'s default (inline) policy.' })),
     ]);
+  }
+  // newer aws-cdk-lib releases give the function a log group of its own
+  const logGroup = handler.node.tryFindChild('LogGroup')?.node.defaultChild as CfnResource | undefined;
+  if (logGroup) {
+    acknowledgeRules(logGroup, ['HIPAA.Security-CloudWatchLogGroupEncrypted', 'NIST.800.53.R5-CloudWatchLogGroupEncrypted', 'PCI.DSS.321-CloudWatchLogGroupEncrypted']
+      .map(id => ({ id, reason: 'The deployment function\'s logs: file names copied at deployment, nothing secret; the AWS-managed encryption of CloudWatch Logs applies.' })));
   }
 }

@@ -171,4 +171,18 @@ describe('LiveViewApp and cdk-nag', () => {
       .filter(f => f.startsWith('/Homes/LiveView/') || f.startsWith('/Homes/Custom::CDKBucketDeployment') || f.startsWith('/Homes/Viewers/'));
     expect(findings).toEqual([]);
   });
+
+  test('two apps in one stack (one deployment function): still no finding on either', () => {
+    const app = new App();
+    for (const pack of [AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks]) Aspects.of(app).add(new pack());
+    const { stack, viewers } = liveViewStack(app);
+    new LiveViewApp(stack, 'SecondLiveView', { viewers, signInUrl: 'https://auth.example.com' });
+    const annotations = Annotations.fromStack(stack);
+    const findings = [...annotations.findError('*', Match.anyValue()), ...annotations.findWarning('*', Match.anyValue())]
+      .filter(m => PACK_PREFIX.test(String(m.entry.data)))
+      .map(m => `${m.id} ${String(m.entry.data).split('\n')[0]}`)
+      .filter(f => /^\/Homes\/(LiveView|SecondLiveView|Custom::CDKBucketDeployment|Viewers)\//.test(f));
+    expect(findings).toEqual([]);
+    expect(Object.keys(Template.fromStack(stack).findResources('AWS::Lambda::Function', { Properties: { Layers: Match.anyValue() } }))).toHaveLength(1);
+  });
 });
