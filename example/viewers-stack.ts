@@ -1,7 +1,7 @@
 import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import { CameraFleet, ViewerIdentity } from '../src';
+import { CameraFleet, LiveViewApp, ViewerIdentity } from '../src';
 
 /**
  * Properties of the `ViewersStack` example: the user pool the app's users sign in to, made and
@@ -15,11 +15,17 @@ export interface ViewersStackProps extends StackProps {
    * ID tokens must carry it (read attributes).
    */
   readonly userPoolClientId: string;
+  /**
+   * The base URL of the user pool's managed login (its domain), e.g.
+   * `https://my-homes.auth.eu-west-1.amazoncognito.com`. The app client must allow the `code` grant
+   * and the `openid` scope, with the output `LiveViewUrl` among its callback and sign-out URLs.
+   */
+  readonly signInUrl: string;
 }
 
 /**
  * Cameras of several homes, each user of the app watching the cameras of their own home and no
- * other: access groups on the cameras, and the users' identity pool.
+ * other: access groups on the cameras, the users' identity pool, and the web app they open.
  */
 export class ViewersStack extends Stack {
   constructor(scope: Construct, id: string, props: ViewersStackProps) {
@@ -38,6 +44,10 @@ export class ViewersStack extends Stack {
       userPoolClient: cognito.UserPoolClient.fromUserPoolClientId(this, 'AppClient', props.userPoolClientId),
     });
 
+    // The web app: sign in, the user's own cameras, live view and playback.
+    const liveView = new LiveViewApp(this, 'LiveView', { viewers, signInUrl: props.signInUrl });
+
+    new CfnOutput(this, 'LiveViewUrl', { value: liveView.url });
     new CfnOutput(this, 'IdentityPoolId', { value: viewers.identityPoolId });
     new CfnOutput(this, 'ViewerRoleArn', { value: viewers.role.roleArn });
   }

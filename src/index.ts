@@ -6,3 +6,4 @@ export * from './camera-fleet';
 export * from './device-identity';
 export * from './camera-onboarding';
 export * from './viewer-identity';
+export * from './live-view-app';

@@ -115,6 +115,15 @@ export class ViewerIdentity extends Construct {
   /** The user attribute mapped to the access group. */
   public readonly accessGroupAttribute: string;
 
+  /** The fleet whose cameras the users watch. */
+  public readonly fleet: CameraFleet;
+
+  /** The user pool the users sign in to. */
+  public readonly userPool: cognito.IUserPool;
+
+  /** The app client of the user pool that the viewing app signs in with. */
+  public readonly userPoolClient: cognito.IUserPoolClient;
+
   constructor(scope: Construct, id: string, props: ViewerIdentityProps) {
     super(scope, id);
     requireProperties(this, props, {
@@ -136,6 +145,9 @@ export class ViewerIdentity extends Construct {
       userPoolClient: props.userPoolClient,
     });
     this.accessGroupAttribute = attribute;
+    this.fleet = props.fleet;
+    this.userPool = props.userPool;
+    this.userPoolClient = props.userPoolClient;
 
     const identityPool = new cognito.CfnIdentityPool(this, 'IdentityPool', {
       identityPoolName: props.identityPoolName,

@@ -688,7 +688,11 @@ describe('ViewerIdentity', () => {
 
   test('the example ViewersStack: no finding of any pack anywhere in it', () => {
     const app = nagApp({ verbose: false });
-    const stack = new ViewersStack(app, 'HomeViewersExample', { userPoolId: 'eu-west-1_AbCdEf123', userPoolClientId: '1example23456789' });
+    const stack = new ViewersStack(app, 'HomeViewersExample', {
+      userPoolId: 'eu-west-1_AbCdEf123',
+      userPoolClientId: '1example23456789',
+      signInUrl: 'https://my-homes.auth.eu-west-1.amazoncognito.com',
+    });
     expect(packFindings(stack)).toEqual([]);
   });
 

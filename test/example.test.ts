@@ -114,7 +114,11 @@ test('the example synthesizes identically twice', () => {
 describe('example ViewersStack (given a user pool and app client)', () => {
   const viewersTemplate = () => {
     const app = new App({ context: exampleContext });
-    return Template.fromStack(new ViewersStack(app, 'HomeViewersExample', { userPoolId: 'eu-west-1_AbCdEf123', userPoolClientId: '1example23456789' }));
+    return Template.fromStack(new ViewersStack(app, 'HomeViewersExample', {
+      userPoolId: 'eu-west-1_AbCdEf123',
+      userPoolClientId: '1example23456789',
+      signInUrl: 'https://my-homes.auth.eu-west-1.amazoncognito.com',
+    }));
   };
 
   test('three cameras in two access groups, and one identity pool for the given user pool\'s authenticated users', () => {
@@ -128,5 +132,12 @@ describe('example ViewersStack (given a user pool and app client)', () => {
       CognitoIdentityProviders: [Match.objectLike({ ClientId: '1example23456789' })],
     });
     t.hasResourceProperties('AWS::Cognito::IdentityPoolPrincipalTag', { PrincipalTags: { 'cdk-kinesis-video-webrtc:access-group': 'custom:accessGroup' } });
+  });
+
+  test('the web app for the viewers: one distribution, its address an output', () => {
+    const t = viewersTemplate();
+    t.resourceCountIs('AWS::CloudFront::Distribution', 1);
+    const [distribution] = Object.keys(t.findResources('AWS::CloudFront::Distribution'));
+    t.hasOutput('LiveViewUrl', { Value: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distribution, 'DomainName'] }, '/']] } });
   });
 });

@@ -47,7 +47,11 @@ function fleetStack(app: App, id: string, cameras: number, props?: StackProps): 
 
 const app = new App({ outdir });
 new CameraStack(app, 'WebRtcIngestionExample');
-new ViewersStack(app, 'HomeViewersExample', { userPoolId: 'eu-west-1_AbCdEf123', userPoolClientId: '1example23456789' });
+new ViewersStack(app, 'HomeViewersExample', {
+  userPoolId: 'eu-west-1_AbCdEf123',
+  userPoolClientId: '1example23456789',
+  signInUrl: 'https://my-homes.auth.eu-west-1.amazoncognito.com',
+});
 new DoorbellStack(app, 'DoorbellsExample');
 new DoorbellStack(app, 'DoorbellsExampleEu', { env: { account: '111111111111', region: 'eu-west-1' } });
 fleetStack(app, 'Fleet', 3);

@@ -4,7 +4,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { NagSuppressions } from 'cdk-nag-v2';
 import { Construct } from 'constructs';
-import { CameraFleet, CameraOnboarding, DeviceIdentity, SignalingChannel, StorageTier, VideoStream, ViewerIdentity, WebRtcIngestion } from 'cdk-kinesis-video-webrtc';
+import {
+  CameraFleet, CameraOnboarding, DeviceIdentity, LiveViewApp, SignalingChannel, StorageTier, VideoStream, ViewerIdentity, WebRtcIngestion,
+} from 'cdk-kinesis-video-webrtc';
 
 /** The name prefix of the fleet, and the account and region of the environment-specific stack. */
 export const FLEET_PREFIX = 'shop-';
@@ -53,11 +55,13 @@ export class CamerasStack extends Stack {
     // the library's own device role, role alias and IoT policy: no finding, no action from the user
     new DeviceIdentity(this, 'ShopDevices', { fleet, credentialDuration: Duration.hours(2) });
     // the app's end users, each with the cameras of their own access group: the user pool is the user's (imported)
-    new ViewerIdentity(this, 'ShopViewers', {
+    const viewers = new ViewerIdentity(this, 'ShopViewers', {
       fleet,
       userPool: cognito.UserPool.fromUserPoolId(this, 'Users', 'eu-west-1_AbCdEf123'),
       userPoolClient: cognito.UserPoolClient.fromUserPoolClientId(this, 'AppClient', '1example23456789'),
     });
+    // their web app: page bucket, CloudFront, camera directory, deployments
+    new LiveViewApp(this, 'ShopLiveView', { viewers, signInUrl: 'https://auth.example.com' });
     // run-time cameras of the fleet (one per AWS IoT thing named shop-...), announced by the backend too
     const onboarding = new CameraOnboarding(this, 'ShopOnboarding', { fleet, storageBudget: 90 });
     const backendRole = new iam.Role(this, 'BackendRole', {

@@ -1,0 +1,2 @@
+// The SDK falls back to the `ws` package only where there is no WebSocket; a browser has one.
+module.exports = globalThis.WebSocket;
