@@ -72,6 +72,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-iot@3.1116.0',
     '@aws-sdk/client-dynamodb@3.1116.0',
     '@aws-sdk/client-sqs@3.1116.0',
+    // bundled into ViewerIdentity's deploy-time guard of the user pool's app clients
+    '@aws-sdk/client-cognito-identity-provider@3.1116.0',
     '@types/aws-lambda',
     'aws-sdk-client-mock@4.1.0',
     'cdk-nag@2.38.2',
@@ -191,6 +193,17 @@ const bundleLiveView = project.addTask('bundle:live-view', {
   ],
 });
 project.tasks.tryFind('bundle')!.spawn(bundleLiveView);
+
+// ViewerIdentity's deploy-time guard: fails the deployment when an app client of the user pool
+// (made anywhere, or of an imported pool) lets its users write the access-group attribute.
+new awscdk.LambdaFunction(project, {
+  entrypoint: 'src/handlers/user-pool-guard/index.lambda.ts',
+  constructFile: 'src/private/user-pool-guard-function.ts',
+  constructName: 'UserPoolGuardFunction',
+  cdkDeps: project.cdkDeps,
+  runtime: awscdk.LambdaRuntime.NODEJS_24_X,
+  bundlingOptions: { externals: [] },
+});
 
 // integ-runner and integ-tests are added at `@latest` by `experimentalIntegRunner`; pin them.
 // integ-tests-alpha must accept our aws-cdk-lib floor as its peer (X-alpha.0 has peer

@@ -6,7 +6,10 @@ import { CameraFleet, CameraOnboarding, DeviceIdentity } from '../src';
 /**
  * Doorbells that come and go: each AWS IoT thing named `doorbell-...` gets a recorded camera
  * when it is registered, and loses it (recordings kept) when it is deleted. The devices sign in
- * through the AWS IoT credentials provider; the viewing app watches every doorbell.
+ * through the AWS IoT credentials provider. Each doorbell belongs to a home: the backend registers
+ * its thing with the attribute `accessGroup` (e.g. `smith`), which becomes the camera's access
+ * group, and the viewing app's sessions, tagged with the viewer's home, watch that home's
+ * doorbells and no other.
  */
 export class DoorbellStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
@@ -18,14 +21,19 @@ export class DoorbellStack extends Stack {
       fleet: doorbells,
       // leave room for the account's other storage-enabled channels (100 per account and region)
       storageBudget: 80,
+      // the thing attribute that names a doorbell's home (the default)
+      accessGroupAttribute: 'accessGroup',
     });
 
-    // The viewing app's backend hands out sessions of this role to signed-in users.
+    // The viewing app's backend hands out sessions of this role to signed-in users, each tagged
+    // with the user's home (session tag cdk-kinesis-video-webrtc:access-group = 'smith'): a user
+    // watches and plays back the doorbells of their own home only.
     const viewerRole = new iam.Role(this, 'ViewerRole', {
-      assumedBy: new iam.AccountRootPrincipal(),
-      description: 'Assumed by the viewing app to watch the doorbells',
+      assumedBy: new iam.AccountRootPrincipal().withSessionTags(),
+      description: 'Assumed by the viewing app, with the viewer\'s home as session tag, to watch that home\'s doorbells',
     });
-    doorbells.grantViewer(viewerRole);
+    doorbells.grantViewerByAccessGroup(viewerRole);
+    doorbells.grantPlaybackByAccessGroup(viewerRole);
     // The backend may announce a doorbell before it is provisioned, and list the doorbells.
     const backendRole = new iam.Role(this, 'BackendRole', {
       assumedBy: new iam.AccountRootPrincipal(),
@@ -33,6 +41,12 @@ export class DoorbellStack extends Stack {
     });
     onboarding.grantSendCameraNames(backendRole);
     onboarding.grantListCameras(backendRole);
+    // Only the backend decides a doorbell's home: CreateThing / UpdateThing with
+    // attributePayload { attributes: { accessGroup: 'smith' } } (the devices cannot).
+    backendRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['iot:CreateThing', 'iot:UpdateThing', 'iot:DescribeThing'],
+      resources: [this.formatArn({ service: 'iot', resource: 'thing', resourceName: 'doorbell-*' })],
+    }));
 
     new CfnOutput(this, 'RoleAliasName', { value: devices.roleAliasName });
     new CfnOutput(this, 'OnboardingQueueUrl', { value: onboarding.queue.queueUrl });

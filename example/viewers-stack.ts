@@ -37,7 +37,8 @@ export class ViewersStack extends Stack {
     fleet.addCamera('jones-porch', { accessGroup: 'jones' });
 
     // Users get their group from the attribute custom:accessGroup, which an administrator sets
-    // (AdminUpdateUserAttributes); they may watch live and play back, not be a master.
+    // (AdminUpdateUserAttributes); they may watch live and play back, not be a master. The pool is
+    // imported: its clients are checked at deployment, which fails if one lets users write it.
     const viewers = new ViewerIdentity(this, 'HomeViewers', {
       fleet,
       userPool: cognito.UserPool.fromUserPoolId(this, 'Users', props.userPoolId),

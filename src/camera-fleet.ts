@@ -72,6 +72,9 @@ export interface CameraOptions {
    * 1 to 256 characters from letters, digits, spaces and `_ . : / = + - @` (the rules of tag
    * values), compared case-sensitively.
    *
+   * On the fleet, it is also the group of a `CameraOnboarding`'s run-time cameras whose AWS IoT
+   * thing has no access-group attribute (`CameraOnboarding.accessGroupAttribute`).
+   *
    * @default - the fleet's `accessGroup`; with none, the camera is in no access group, and no
    * `grant…ByAccessGroup` grant reaches it
    */

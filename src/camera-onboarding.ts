@@ -11,11 +11,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CameraFleet } from './camera-fleet';
+import { ACCESS_GROUP_TAG_KEY } from './private/access-group';
 import { acknowledgeOnboardingFindings } from './private/camera-onboarding-acknowledgements';
 import { CameraOnboardingFunction } from './private/camera-onboarding-function';
 import { CameraOnboardingListFunction } from './private/camera-onboarding-list-function';
 import { RegistryEventsFunction } from './private/registry-events-function';
-import { requireProperties, requireThingNamePrefix, validateWholeNumber } from './private/validation';
+import { requireProperties, requireThingNamePrefix, validateThingAttributeName, validateWholeNumber } from './private/validation';
 
 /** The tag that marks the channels and streams an onboarding made: the only ones its worker may change or delete. */
 const ONBOARDING_TAG_KEY = 'cdk-kinesis-video-webrtc:onboarding';
@@ -48,6 +49,12 @@ const CHANGE_OWN_CHANNEL_ACTIONS = [
   'kinesisvideo:UpdateMediaStorageConfiguration',
 ];
 const CHANGE_OWN_STREAM_ACTIONS = ['kinesisvideo:DeleteStream'];
+/** Re-tagging a camera's access group (the access-group key only, on its own cameras only). */
+const ACCESS_GROUP_CHANNEL_ACTIONS = ['kinesisvideo:TagResource', 'kinesisvideo:UntagResource'];
+const ACCESS_GROUP_STREAM_ACTIONS = ['kinesisvideo:TagStream', 'kinesisvideo:UntagStream'];
+
+/** The thing attribute that holds a run-time camera's access group unless told otherwise. */
+const DEFAULT_ACCESS_GROUP_ATTRIBUTE = 'accessGroup';
 const LIST_ACTIONS = ['kinesisvideo:ListSignalingChannels'];
 const REGISTRY_READ_ACTIONS = ['iot:DescribeThing'];
 const REGISTRY_LIST_ACTIONS = ['iot:ListThings'];
@@ -86,7 +93,7 @@ export interface CameraOnboardingProps {
 
   /**
    * Turn AWS IoT registry events on (account-wide, never turned off again) and send the fleet's
-   * thing `created` and `deleted` events to the worker. Without them, cameras follow the
+   * thing `created`, `updated` (a changed access group) and `deleted` events to the worker. Without them, cameras follow the
    * registry at each reconciliation, or when the backend sends their names.
    *
    * @default true
@@ -118,6 +125,21 @@ export interface CameraOnboardingProps {
    * @default Duration.hours(1)
    */
   readonly provisioningGrace?: Duration;
+
+  /**
+   * The AWS IoT thing attribute whose value is a run-time camera's access group (the tag
+   * `cdk-kinesis-video-webrtc:access-group` on its channel and stream, which the fleet's
+   * `grant…ByAccessGroup` grants and `ViewerIdentity` compare with the user's). Set it where
+   * things are registered (`CreateThing` or `UpdateThing` `attributePayload`): a device signed in
+   * with `DeviceIdentity` cannot change it. A thing without it gets the fleet's `accessGroup`,
+   * and none if the fleet has none. A change (or its removal) re-tags the camera: at once with
+   * `registryEvents`, and at the next reconciliation in any case.
+   *
+   * 1 to 128 characters from a-z, A-Z, 0-9 and `_ . , @ / : # -` (thing attribute names).
+   *
+   * @default 'accessGroup'
+   */
+  readonly accessGroupAttribute?: string;
 }
 
 /**
@@ -177,6 +199,9 @@ export class CameraOnboarding extends Construct {
   /** The storage budget. */
   public readonly storageBudget: number;
 
+  /** The AWS IoT thing attribute whose value is a run-time camera's access group. */
+  public readonly accessGroupAttribute: string;
+
   constructor(scope: Construct, id: string, props: CameraOnboardingProps) {
     super(scope, id);
     requireProperties(this, props, {
@@ -206,6 +231,8 @@ export class CameraOnboarding extends Construct {
     ONBOARDING_OF_FLEET.set(fleet, this);
     const maxConcurrency = props.maxConcurrency ?? 5;
     validateWholeNumber(this, 'maxConcurrency', maxConcurrency, 2, 1000, "from 2 to 1000 (the event source mapping's range)");
+    this.accessGroupAttribute = props.accessGroupAttribute ?? DEFAULT_ACCESS_GROUP_ATTRIBUTE;
+    validateThingAttributeName(this, 'accessGroupAttribute', this.accessGroupAttribute);
     this.onboardingId = `${stack.stackName}/${this.node.addr}`;
     const { tagKey: fleetTagKey, defaults } = fleet._runTimeCameraSettings;
 
@@ -248,7 +275,13 @@ export class CameraOnboarding extends Construct {
         [`aws:RequestTag/${fleetTagKey}`]: fleet.fleetId,
         [`aws:RequestTag/${ONBOARDING_TAG_KEY}`]: this.onboardingId,
       },
-      'ForAllValues:StringEquals': { 'aws:TagKeys': [fleetTagKey, ONBOARDING_TAG_KEY] },
+      // the access group (any value: the thing's attribute) is the only other tag a camera may get
+      'ForAllValues:StringEquals': { 'aws:TagKeys': [fleetTagKey, ONBOARDING_TAG_KEY, ACCESS_GROUP_TAG_KEY] },
+    };
+    const accessGroupOfOwnOnly = {
+      'StringEquals': { [`aws:ResourceTag/${ONBOARDING_TAG_KEY}`]: this.onboardingId },
+      'ForAllValues:StringEquals': { 'aws:TagKeys': [ACCESS_GROUP_TAG_KEY] },
+      'Null': { 'aws:TagKeys': 'false' },
     };
     const fleetOnly = { StringEquals: { [`aws:ResourceTag/${fleetTagKey}`]: fleet.fleetId } };
     const ownOnly = { StringEquals: { [`aws:ResourceTag/${ONBOARDING_TAG_KEY}`]: this.onboardingId } };
@@ -259,6 +292,8 @@ export class CameraOnboarding extends Construct {
       new iam.PolicyStatement({ actions: READ_FLEET_STREAM_ACTIONS, resources: [streams], conditions: fleetOnly }),
       new iam.PolicyStatement({ actions: CHANGE_OWN_CHANNEL_ACTIONS, resources: [channels], conditions: ownOnly }),
       new iam.PolicyStatement({ actions: CHANGE_OWN_STREAM_ACTIONS, resources: [streams], conditions: ownOnly }),
+      new iam.PolicyStatement({ actions: ACCESS_GROUP_CHANNEL_ACTIONS, resources: [channels], conditions: accessGroupOfOwnOnly }),
+      new iam.PolicyStatement({ actions: ACCESS_GROUP_STREAM_ACTIONS, resources: [streams], conditions: accessGroupOfOwnOnly }),
       new iam.PolicyStatement({ actions: LIST_ACTIONS, resources: ['*'] }),
       new iam.PolicyStatement({
         actions: REGISTRY_READ_ACTIONS,
@@ -299,6 +334,10 @@ export class CameraOnboarding extends Construct {
         QUEUE_URL: queue.queueUrl,
         METRICS_NAMESPACE,
         PROVISIONING_GRACE_SECONDS: String((props.provisioningGrace ?? Duration.hours(1)).toSeconds()),
+        ACCESS_GROUP_TAG_KEY,
+        ACCESS_GROUP_ATTRIBUTE: this.accessGroupAttribute,
+        // the fleet's default, for things without the attribute (a run-time camera is made like the stack's)
+        DEFAULT_ACCESS_GROUP: defaults.accessGroup ?? '',
       },
     });
     this.worker = fn;
@@ -464,9 +503,9 @@ export class CameraOnboarding extends Construct {
     queue.grantSendMessages(ruleRole);
     new iot.CfnTopicRule(this, 'RegistryEvents', {
       topicRulePayload: {
-        description: `Thing created and deleted events of the things whose name starts with '${prefix}'`,
+        description: `Thing created, updated (access group) and deleted events of the things whose name starts with '${prefix}'`,
         sql: "SELECT thingName, operation, timestamp FROM '$aws/events/thing/+/+' " +
-          `WHERE startswith(thingName, '${prefix}') AND (operation = 'CREATED' OR operation = 'DELETED')`,
+          `WHERE startswith(thingName, '${prefix}') AND (operation = 'CREATED' OR operation = 'UPDATED' OR operation = 'DELETED')`,
         awsIotSqlVersion: '2016-03-23',
         ruleDisabled: false,
         actions: [{ sqs: { queueUrl: queue.queueUrl, roleArn: ruleRole.roleArn, useBase64: false } }],

@@ -5,7 +5,8 @@ import { Construct } from 'constructs';
 import { CameraFleet } from './camera-fleet';
 import { ACCESS_GROUP_TAG_KEY } from './private/access-group';
 import { acknowledgeRules } from './private/rule-acknowledgements';
-import { requireProperties, validateViewerIdentity } from './private/validation';
+import { UserPoolGuard } from './private/user-pool-guard';
+import { otherUserPoolClientProblems, requireProperties, validateViewerIdentity } from './private/validation';
 
 /** The service principal of Amazon Cognito identity pools, which assumes the role for the users. */
 const COGNITO_IDENTITY_PRINCIPAL = 'cognito-identity.amazonaws.com';
@@ -30,7 +31,7 @@ export interface ViewerIdentityProps {
    * The app client of the user pool that the viewing app signs in with. Its users must not be
    * able to write `accessGroupAttribute` (leave it out of `writeAttributes`), and its ID tokens
    * must carry it (include it in `readAttributes`). For a client defined in this app both are
-   * checked at synthesis.
+   * checked at synthesis, and every client of the pool at deployment.
    */
   readonly userPoolClient: cognito.IUserPoolClient;
 
@@ -94,6 +95,12 @@ export interface ViewerIdentityProps {
  * `cdk-kinesis-video-webrtc:access-group`; and the fleet's `grant…ByAccessGroup` grants on the
  * role. The user pool, its app client and the users' attributes stay yours.
  *
+ * A group no user can choose: synthesis refuses the user pool when it does not declare the
+ * attribute, and every app client of the pool found in the app that lets its users write it
+ * (`writeAttributes` listing it, or no `writeAttributes`, which means every attribute); a custom
+ * resource checks the pool and all of its clients again at deployment (clients made elsewhere,
+ * imported pools) and fails the deployment, before any user gets credentials, if one may.
+ *
  * @example
  * declare const userPool: cognito.IUserPool;
  * declare const userPoolClient: cognito.IUserPoolClient;
@@ -148,6 +155,10 @@ export class ViewerIdentity extends Construct {
     this.fleet = props.fleet;
     this.userPool = props.userPool;
     this.userPoolClient = props.userPoolClient;
+    // Every other app client of the pool in the app, added before or after: checked at synthesis.
+    this.node.addValidation({ validate: () => otherUserPoolClientProblems(this, props.userPool, props.userPoolClient, attribute) });
+    // What synthesis cannot see (clients made elsewhere, an imported pool): checked at deployment.
+    const guard = new UserPoolGuard(this, 'UserPoolGuard', { userPool: props.userPool, attribute });
 
     const identityPool = new cognito.CfnIdentityPool(this, 'IdentityPool', {
       identityPoolName: props.identityPoolName,
@@ -203,9 +214,11 @@ export class ViewerIdentity extends Construct {
       principalTags: { [ACCESS_GROUP_TAG_KEY]: attribute },
     });
 
-    new cognito.CfnIdentityPoolRoleAttachment(this, 'RoleAttachment', {
+    const attachment = new cognito.CfnIdentityPoolRoleAttachment(this, 'RoleAttachment', {
       identityPoolId: identityPool.ref,
       roles: { authenticated: role.roleArn },
     });
+    // no user gets credentials before the guard found no client that lets users choose their group
+    attachment.node.addDependency(guard.resource);
   }
 }

@@ -49,10 +49,11 @@ test('the schedule reconciles every 15 minutes by default', () => {
   build(undefined, { reconciliationInterval: Duration.hours(1) }).template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 hour)' });
 });
 
-test('the topic rule selects the created and deleted events of the fleet\'s things only, into the queue', () => {
+test('the topic rule selects the created, updated and deleted events of the fleet\'s things only, into the queue', () => {
   build().template.hasResourceProperties('AWS::IoT::TopicRule', {
     TopicRulePayload: Match.objectLike({
-      Sql: "SELECT thingName, operation, timestamp FROM '$aws/events/thing/+/+' WHERE startswith(thingName, 'shop-') AND (operation = 'CREATED' OR operation = 'DELETED')",
+      Sql: "SELECT thingName, operation, timestamp FROM '$aws/events/thing/+/+' WHERE startswith(thingName, 'shop-') " +
+        "AND (operation = 'CREATED' OR operation = 'UPDATED' OR operation = 'DELETED')",
       Actions: [{ Sqs: Match.objectLike({ QueueUrl: Match.anyValue(), RoleArn: Match.anyValue() }) }],
     }),
   });
@@ -111,6 +112,17 @@ test('defaults: the stack cameras\' defaults, recordings kept, a budget of 100',
     STORAGE_BUDGET: '100',
     PROVISIONING_GRACE_SECONDS: '3600',
   }));
+});
+
+test('the access group: the thing attribute (accessGroup by default) and the fleet\'s accessGroup as the fallback', () => {
+  expect(workerEnv(build().template)).toEqual(expect.objectContaining({
+    ACCESS_GROUP_TAG_KEY: 'cdk-kinesis-video-webrtc:access-group',
+    ACCESS_GROUP_ATTRIBUTE: 'accessGroup',
+    DEFAULT_ACCESS_GROUP: '',
+  }));
+  const { template, onboarding } = build({ namePrefix: 'shop-', accessGroup: 'unassigned' }, { accessGroupAttribute: 'household' });
+  expect(onboarding.accessGroupAttribute).toBe('household');
+  expect(workerEnv(template)).toEqual(expect.objectContaining({ ACCESS_GROUP_ATTRIBUTE: 'household', DEFAULT_ACCESS_GROUP: 'unassigned' }));
 });
 
 test('a fleet key is named to the worker for CreateStream, and the worker gets no KMS permission', () => {
@@ -276,6 +288,9 @@ describe('bad input', () => {
   test.each([1, 1001])('maxConcurrency %p', (n) => {
     expectValidationError(errorOf(() => build(undefined, { maxConcurrency: n })), 'maxConcurrency', String(n));
   });
+  test.each(['', 'access group', 'a'.repeat(129)])('accessGroupAttribute %p', (name) => {
+    expectValidationError(errorOf(() => build(undefined, { accessGroupAttribute: name })), 'accessGroupAttribute', `'${name}'`);
+  });
 });
 
 test('synthesis is deterministic', () => {
@@ -292,6 +307,7 @@ describe('the worker\'s role, simulated', () => {
   const STACK = 'Shop';
   const FLEET_TAG = 'cdk-kinesis-video-webrtc:fleet';
   const ONBOARDING_TAG = 'cdk-kinesis-video-webrtc:onboarding';
+  const ACCESS_GROUP_TAG = 'cdk-kinesis-video-webrtc:access-group';
 
   function buildFixture() {
     const app = new App({ context: { ...CURRENTLY_RECOMMENDED_FLAGS } });
@@ -350,6 +366,47 @@ describe('the worker\'s role, simulated', () => {
       expect(await allowed(a, arn('shop-cam-7'), requestTags({ ...ours, [FLEET_TAG]: f.annexFleetId }))).toBe(false);
       expect(await allowed(a, arn('shop-cam-7'), requestTags({ ...ours, extra: 'x' }))).toBe(false);
       expect(await allowed(a, arn('wh-cam-7'), requestTags(ours))).toBe(false);
+      // the access group, whatever its value (the thing's attribute), and no other key
+      expect(await allowed(a, arn('shop-cam-7'), requestTags({ ...ours, [ACCESS_GROUP_TAG]: 'smith' }))).toBe(true);
+      expect(await allowed(a, arn('shop-cam-7'), requestTags({ ...ours, [ACCESS_GROUP_TAG]: 'smith', extra: 'x' }))).toBe(false);
+    });
+  });
+
+  /**
+   * The access group's tag: set, changed and removed only on the cameras this onboarding made,
+   * never on a stack camera or another fleet's, and no other key than the access group's.
+   */
+  describe('sets the access-group key only, only on cameras it made', () => {
+    const ACTIONS = [
+      ['kinesisvideo:TagResource', channel, true],
+      ['kinesisvideo:UntagResource', channel, false],
+      ['kinesisvideo:TagStream', stream, true],
+      ['kinesisvideo:UntagStream', stream, false],
+    ] as const;
+    const request = (keys: Record<string, string>, withValues: boolean) => ({
+      ...(withValues ? Object.fromEntries(Object.entries(keys).map(([k, v]) => [`aws:RequestTag/${k}`, v])) : {}),
+      'aws:TagKeys': Object.keys(keys),
+    });
+
+    test.each(ACTIONS)('%s: the access group of its own cameras', async (action, arn, withValues) => {
+      expect(await allowed(action, arn(RUN_TIME.name), { ...RUN_TIME.tags, ...request({ [ACCESS_GROUP_TAG]: 'jones' }, withValues) })).toBe(true);
+    });
+
+    test.each(ACTIONS)('%s: no other key, not even with the access group', async (action, arn, withValues) => {
+      for (const key of [FLEET_TAG, ONBOARDING_TAG, 'cdk-kinesis-video-webrtc:stack-id', 'owner']) {
+        expect([key, await allowed(action, arn(RUN_TIME.name), { ...RUN_TIME.tags, ...request({ [key]: 'x' }, withValues) })]).toEqual([key, false]);
+        expect([key, await allowed(action, arn(RUN_TIME.name),
+          { ...RUN_TIME.tags, ...request({ [ACCESS_GROUP_TAG]: 'jones', [key]: 'x' }, withValues) })]).toEqual([key, false]);
+      }
+      // a call that names no key at all is not a change of the access group
+      expect(await allowed(action, arn(RUN_TIME.name), RUN_TIME.tags)).toBe(false);
+    });
+
+    test.each(Object.entries(OTHERS))('%s: never', async (_, camera) => {
+      for (const [action, arn, withValues] of ACTIONS) {
+        expect([action, await allowed(action, arn(camera.name), { ...camera.tags, ...request({ [ACCESS_GROUP_TAG]: 'jones' }, withValues) })])
+          .toEqual([action, false]);
+      }
     });
   });
 
@@ -383,7 +440,9 @@ describe('the worker\'s role, simulated', () => {
       const granted: string[] = [];
       for (const action of actions) {
         for (const arn of [channel(RUN_TIME.name), stream(RUN_TIME.name)]) {
-          const decision = await f.sim.evaluate({ principal: f.worker, action, resource: arn, context: RUN_TIME.tags }, { strictContext: false });
+          // with a request that tags the access group only (what the tag actions are limited to)
+          const context = { ...RUN_TIME.tags, 'aws:TagKeys': [ACCESS_GROUP_TAG], [`aws:RequestTag/${ACCESS_GROUP_TAG}`]: 'jones' };
+          const decision = await f.sim.evaluate({ principal: f.worker, action, resource: arn, context }, { strictContext: false });
           if (decision.allowed && decision.applicable) {
             granted.push(`${action} ${arn.includes(':channel/') ? 'channel' : 'stream'}`);
           }
@@ -397,6 +456,11 @@ describe('the worker\'s role, simulated', () => {
         'kinesisvideo:DescribeStream stream',
         'kinesisvideo:ListTagsForResource channel',
         'kinesisvideo:ListTagsForStream stream',
+        // the access group's tag only (proved below)
+        'kinesisvideo:TagResource channel',
+        'kinesisvideo:TagStream stream',
+        'kinesisvideo:UntagResource channel',
+        'kinesisvideo:UntagStream stream',
         'kinesisvideo:UpdateMediaStorageConfiguration channel',
       ]);
       const onEveryResource: string[] = [];

@@ -7,6 +7,7 @@ import { sorted, statementsForService, statementsOfPrincipal } from './util/iam-
 import { getAttArn } from './util/intrinsics';
 import { maskAssetHashes, onlyLogicalIdOfType } from './util/templates';
 import { CameraStack } from '../example/camera-stack';
+import { DoorbellStack } from '../example/doorbell-stack';
 import { ViewersStack } from '../example/viewers-stack';
 
 /** The feature flags the example app is synthesized with (example/cdk.json), so the snapshot is what `cdk synth` produces. */
@@ -132,6 +133,8 @@ describe('example ViewersStack (given a user pool and app client)', () => {
       CognitoIdentityProviders: [Match.objectLike({ ClientId: '1example23456789' })],
     });
     t.hasResourceProperties('AWS::Cognito::IdentityPoolPrincipalTag', { PrincipalTags: { 'cdk-kinesis-video-webrtc:access-group': 'custom:accessGroup' } });
+    // the imported pool's clients are checked at deployment
+    t.hasResourceProperties('Custom::UserPoolClientsGuard', { UserPoolId: 'eu-west-1_AbCdEf123', Attribute: 'custom:accessGroup' });
   });
 
   test('the web app for the viewers: one distribution, its address an output', () => {
@@ -139,5 +142,27 @@ describe('example ViewersStack (given a user pool and app client)', () => {
     t.resourceCountIs('AWS::CloudFront::Distribution', 1);
     const [distribution] = Object.keys(t.findResources('AWS::CloudFront::Distribution'));
     t.hasOutput('LiveViewUrl', { Value: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distribution, 'DomainName'] }, '/']] } });
+  });
+});
+
+describe('example DoorbellStack: a home per doorbell', () => {
+  const doorbells = () => Template.fromStack(new DoorbellStack(new App({ context: exampleContext }), 'DoorbellsExample'));
+
+  test('the viewers\' sessions reach the doorbells of their own home only; only the backend sets a doorbell\'s home', () => {
+    const t = doorbells();
+    const viewer = statementsOfPrincipal(t, onlyLogicalIdOfType(t, 'AWS::IAM::Role', 'ViewerRole'));
+    expect(viewer.length).toBeGreaterThan(0);
+    for (const statement of viewer.filter((s) => JSON.stringify(s.actions).includes('kinesisvideo:'))) {
+      expect(statement.condition).toEqual({
+        StringEquals: expect.objectContaining({
+          'aws:ResourceTag/cdk-kinesis-video-webrtc:access-group': '${aws:PrincipalTag/cdk-kinesis-video-webrtc:access-group}',
+        }),
+      });
+    }
+    const backend = statementsOfPrincipal(t, onlyLogicalIdOfType(t, 'AWS::IAM::Role', 'BackendRole'));
+    expect(backend.filter((s) => JSON.stringify(s.actions).includes('iot:')).map((s) => sorted(s.actions)))
+      .toEqual([['iot:CreateThing', 'iot:DescribeThing', 'iot:UpdateThing']]);
+    const env = Object.values(t.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { NAME_PREFIX: 'doorbell-' } } } }))[0];
+    expect(env.Properties.Environment.Variables.ACCESS_GROUP_ATTRIBUTE).toBe('accessGroup');
   });
 });

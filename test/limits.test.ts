@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
-import { CameraFleet, ViewerIdentity } from '../src';
+import { CameraFleet, CameraOnboarding, ViewerIdentity } from '../src';
 import { CLOUDFORMATION_LIMITS, IAM_LIMITS, rolePolicySizes } from './simulation/policy-size';
 import { statementsOfPrincipal } from './util/iam-statements';
 import { buildCameras, newApp, Scenario } from '../bench/util';
@@ -124,7 +124,7 @@ describe('the policies do not grow with the cameras', () => {
       const app = new App({ context: { ...CURRENTLY_RECOMMENDED_FLAGS } });
       const stack = new Stack(app, 'Homes', { env: { account: ACCOUNT, region: REGION } });
       const userPool = new cognito.UserPool(stack, 'Users', { customAttributes: { accessGroup: new cognito.StringAttribute({ mutable: true }) } });
-      const userPoolClient = userPool.addClient('App');
+      const userPoolClient = userPool.addClient('App', { writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ email: true }) });
       const fleet = new CameraFleet(stack, 'HomesFleet', { namePrefix: 'home-' });
       for (let i = 0; i < cameras; i++) fleet.addCamera(`camera-${i}`, { accessGroup: `group-${i % groups}` });
       const viewers = new ViewerIdentity(stack, 'Viewers', { fleet, userPool, userPoolClient });
@@ -142,5 +142,20 @@ describe('the policies do not grow with the cameras', () => {
     expect(one.sizes.inlineChars).toBe(0);
     expect(Object.values(one.sizes.managedChars)).toEqual([expect.any(Number)]);
     expect(Object.values(one.sizes.managedChars)[0]).toBeLessThan(1_500);
+  });
+
+  test('the onboarding worker\'s role (access-group tagging included) has the same size for 1 camera and for 100', () => {
+    const sizeWith = (cameras: number) => {
+      const stack = new Stack(new App({ context: { ...CURRENTLY_RECOMMENDED_FLAGS } }), 'Homes', { env: { account: ACCOUNT, region: REGION } });
+      const fleet = new CameraFleet(stack, 'HomesFleet', { namePrefix: 'home-', accessGroup: 'lobby' });
+      for (let i = 0; i < cameras; i++) fleet.addCamera(`camera-${i}`, { accessGroup: `group-${i}` });
+      const onboarding = new CameraOnboarding(stack, 'Onboarding', { fleet });
+      return rolePolicySizes(Template.fromStack(stack).toJSON())[logicalIdOf(onboarding.node.findChild('WorkerRole') as iam.Role)];
+    };
+    const one = sizeWith(1);
+    expect(sizeWith(100)).toEqual(one);
+    // inline only (the role's own policy and the queue's default policy), far below IAM's 10,240 per role
+    expect(one.managedChars).toEqual({});
+    expect(one.inlineChars).toBeLessThan(IAM_LIMITS.inlineCharsPerRole / 2);
   });
 });

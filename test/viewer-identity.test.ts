@@ -214,6 +214,95 @@ describe('ViewerIdentity', () => {
       'identityPoolName', 'home/viewers');
   });
 
+  describe('a group no user can choose: every app client of the pool in the app, and the pool itself', () => {
+    const viewing = {
+      readAttributes: new cognito.ClientAttributes().withCustomAttributes('accessGroup'),
+      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ fullname: true }),
+    };
+    /** The synthesis error, which must name the property, the client's (or pool's) path and the fix. */
+    const synthError = (stack: Stack) => errorOf(() => Template.fromStack(stack));
+
+    test('a second client that may write the attribute, added after the identity, is refused at synthesis', () => {
+      const { stack, userPool, userPoolClient, fleet } = setup(viewing);
+      new ViewerIdentity(stack, 'Viewers', { fleet, userPool, userPoolClient });
+      userPool.addClient('Admin', { writeAttributes: new cognito.ClientAttributes().withCustomAttributes('accessGroup') });
+      const error = synthError(stack);
+      expectValidationError(new Error(error.message.replace(/^[\s\S]*?invalid /, 'invalid ')), 'userPool', 'custom:accessGroup');
+      expect(error.message).toContain("app client 'Homes/Users/Admin'");
+      expect(error.message).toContain('writeAttributes: custom:accessGroup');
+      expect(error.message).toContain('give that client writeAttributes without it');
+      expect(error.message).toContain("in 'Homes/Viewers'");
+    });
+
+    test('a second client without writeAttributes (which may write every attribute) is refused at synthesis, in another stack too', () => {
+      const { stack, userPool, userPoolClient, fleet } = setup(viewing);
+      new ViewerIdentity(stack, 'Viewers', { fleet, userPool, userPoolClient });
+      const other = new Stack(stack.node.root as App, 'Backoffice');
+      new cognito.UserPoolClient(other, 'Console', { userPool });
+      const error = synthError(stack);
+      expect(error.message).toContain("app client 'Backoffice/Console'");
+      expect(error.message).toContain('no writeAttributes: a client without them may write every user attribute, custom ones included');
+      expect(error.message).toContain('new cognito.ClientAttributes().withStandardAttributes({ email: true })');
+    });
+
+    test('the viewing client without writeAttributes is refused at once, with its path and the fix', () => {
+      const { stack, userPool, userPoolClient, fleet } = setup({ readAttributes: viewing.readAttributes });
+      const error = errorOf(() => new ViewerIdentity(stack, 'Viewers', { fleet, userPool, userPoolClient }));
+      expectValidationError(error, 'userPoolClient', 'custom:accessGroup');
+      expect(error.message).toContain("app client 'Homes/Users/App'");
+      expect(error.message).toContain('no writeAttributes');
+      expect(error.message).toContain('give that client writeAttributes without it');
+    });
+
+    test('a second client that may not write it, and clients of another pool, pass', () => {
+      const { stack, userPool, userPoolClient, fleet } = setup(viewing);
+      new ViewerIdentity(stack, 'Viewers', { fleet, userPool, userPoolClient });
+      userPool.addClient('Admin', { writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ email: true }) });
+      new cognito.UserPool(stack, 'Staff').addClient('Anything');
+      expect(() => Template.fromStack(stack)).not.toThrow();
+    });
+
+    test('a user pool that does not declare the attribute (no custom attributes at all) is refused with the line to add', () => {
+      const stack = new Stack(new App(), 'Homes');
+      const userPool = new cognito.UserPool(stack, 'Users');
+      const userPoolClient = userPool.addClient('App', viewing);
+      const fleet = new CameraFleet(stack, 'Fleet', { namePrefix: 'home-' });
+      const error = errorOf(() => new ViewerIdentity(stack, 'Viewers', { fleet, userPool, userPoolClient }));
+      expectValidationError(error, 'accessGroupAttribute', 'accessGroup');
+      expect(error.message).toContain("user pool 'Homes/Users' has no custom attribute 'accessGroup' (custom attributes: none)");
+      expect(error.message).toContain('customAttributes: { accessGroup: new cognito.StringAttribute({ mutable: true }) }');
+    });
+  });
+
+  test('a deploy-time guard reads the pool and its clients (only), before any user gets credentials', () => {
+    const { stack, userPool, userPoolClient, fleet } = setup();
+    new ViewerIdentity(stack, 'Viewers', { fleet, userPool, userPoolClient });
+    const template = Template.fromStack(stack);
+    const guards = template.findResources('Custom::UserPoolClientsGuard');
+    expect(Object.values(guards).map((g) => g.Properties)).toEqual([{
+      ServiceToken: { 'Fn::GetAtt': [expect.stringMatching(/^ViewersUserPoolGuardFunction/), 'Arn'] },
+      ServiceTimeout: '120',
+      UserPoolId: { Ref: logicalIdOf(userPool.node.defaultChild as any) },
+      Attribute: 'custom:accessGroup',
+    }]);
+    template.hasResourceProperties('AWS::IAM::Role', {
+      Policies: [{
+        PolicyName: 'UserPoolGuard',
+        PolicyDocument: {
+          Statement: [
+            Match.objectLike({
+              Action: ['cognito-idp:DescribeUserPool', 'cognito-idp:ListUserPoolClients', 'cognito-idp:DescribeUserPoolClient'],
+              Resource: { 'Fn::GetAtt': [logicalIdOf(userPool.node.defaultChild as any), 'Arn'] },
+            }),
+            Match.objectLike({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'] }),
+          ],
+        },
+      }],
+    });
+    const attachment = Object.values(template.findResources('AWS::Cognito::IdentityPoolRoleAttachment'))[0];
+    expect(attachment.DependsOn).toEqual(expect.arrayContaining([Object.keys(guards)[0]]));
+  });
+
   test('an imported user pool and app client: nothing to check, the identity is made', () => {
     const stack = new Stack(new App(), 'Homes');
     const userPool = cognito.UserPool.fromUserPoolId(stack, 'Users', 'us-east-1_AbCdEf123');

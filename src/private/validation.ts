@@ -315,6 +315,18 @@ export function thingNamePrefixProblem(property: string, prefix: string, why: st
     `(a thing name has 1 to 128), got '${prefix}' (${prefix.length} characters)`;
 }
 
+/** A thing attribute name (CreateThing `AttributePayload`): 1 to 128 of `[a-zA-Z0-9_.,@/:#-]`. */
+const THING_ATTRIBUTE_NAME_PATTERN = /^[a-zA-Z0-9_.,@/:#-]{1,128}$/;
+
+/** An AWS IoT thing attribute's name. Tokens pass. */
+export function validateThingAttributeName(scope: IConstruct, property: string, value: string): void {
+  if (Token.isUnresolved(value) || THING_ATTRIBUTE_NAME_PATTERN.test(value)) {
+    return;
+  }
+  throw invalid(scope, property,
+    `expected an AWS IoT thing attribute name, 1 to 128 characters from a-z, A-Z, 0-9 and '_', '.', ',', '@', '/', ':', '#', '-', got '${value}' (${value.length} characters)`);
+}
+
 /**
  * A whole number from `min` to `max` (no upper bound when undefined); `range` says which, in the
  * message. Tokens pass.
@@ -392,8 +404,62 @@ export function validateViewerIdentity(scope: IConstruct, input: ViewerIdentityI
     throw invalid(scope, 'identityPoolName',
       `expected 1 to 128 characters from letters, digits, white space and '_', '+', '=', ',', '.', '@', '-', got '${name}' (${name.length} characters)`);
   }
-  validateUserPoolClient(scope, input.userPoolClient, attribute);
   validateUserPoolAttribute(scope, input.userPool, attribute);
+  validateUserPoolClient(scope, input.userPoolClient, attribute);
+}
+
+/**
+ * Whether an app client lets its users write `attribute` (UpdateUserAttributes, or SignUp): when
+ * listed in its WriteAttributes, or when it has none, since a client without WriteAttributes may
+ * write every attribute Cognito lets clients write, custom ones included (docs/viewer-identity.md).
+ * Undefined when the list is a token.
+ */
+function clientMayWrite(cfn: cognito.CfnUserPoolClient, attribute: string): { writes: boolean; write?: string[] } | undefined {
+  if (Token.isUnresolved(cfn.writeAttributes)) {
+    return undefined;
+  }
+  const write = cfn.writeAttributes;
+  if (write === undefined) {
+    return { writes: !UNWRITABLE_ATTRIBUTES.has(attribute) };
+  }
+  return { writes: write.includes(attribute), write };
+}
+
+/** How a client's write access is described in a message. */
+function writeAccess(write: string[] | undefined): string {
+  return write === undefined
+    ? '(no writeAttributes: a client without them may write every user attribute, custom ones included)'
+    : `(writeAttributes: ${write.join(', ')})`;
+}
+
+/** The fix of a client whose users may write the access group. */
+const WRITE_FIX = 'give that client writeAttributes without it, e.g. writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ email: true }), ' +
+  'and set the attribute from the backend only (AdminUpdateUserAttributes or AdminCreateUser)';
+
+/**
+ * At synthesis, for a user pool defined in this app: every other app client of the pool found in
+ * the app (any stack) that lets its users write the access-group attribute. The viewing client is
+ * checked by `validateViewerIdentity`. Returns the messages (for `node.addValidation`).
+ */
+export function otherUserPoolClientProblems(
+  scope: IConstruct, userPool: cognito.IUserPool, viewingClient: cognito.IUserPoolClient, attribute: string,
+): string[] {
+  if (Token.isUnresolved(attribute)) {
+    return [];
+  }
+  const viewing = viewingClient.node.defaultChild;
+  return scope.node.root.node.findAll()
+    .filter((c): c is cognito.CfnUserPoolClient => c instanceof cognito.CfnUserPoolClient && c !== viewing && c.userPoolId === userPool.userPoolId)
+    .flatMap((cfn) => {
+      const access = clientMayWrite(cfn, attribute);
+      if (!access?.writes) {
+        return [];
+      }
+      const client = cfn.node.scope?.node.defaultChild === cfn ? cfn.node.scope : cfn;
+      return [invalid(scope, 'userPool',
+        `app client '${client.node.path}' of the user pool lets its users write their own '${attribute}' (the accessGroupAttribute) ` +
+        `${writeAccess(access.write)}, so any user could pick another access group by signing in through it; ${WRITE_FIX}`).message];
+    });
 }
 
 function validateAccessGroupAttribute(scope: IConstruct, attribute: string): void {
@@ -418,16 +484,12 @@ function validateUserPoolClient(scope: IConstruct, client: cognito.IUserPoolClie
     return; // an imported client: its attributes cannot be read here
   }
   const listed = (value: string[] | undefined) => value === undefined || Token.isUnresolved(value) ? undefined : value;
-  const write = listed(cfn.writeAttributes);
-  // without WriteAttributes, an app client may write the standard attributes (Cognito API, UserPoolClientType)
-  const writable = write === undefined && !Token.isUnresolved(cfn.writeAttributes)
-    ? !attribute.startsWith('custom:') && !UNWRITABLE_ATTRIBUTES.has(attribute)
-    : write?.includes(attribute) ?? false;
-  if (writable) {
+  const access = clientMayWrite(cfn, attribute);
+  if (access?.writes) {
+    const construct = cfn.node.scope?.node.defaultChild === cfn ? cfn.node.scope : cfn;
     throw invalid(scope, 'userPoolClient',
-      `its users may write their own '${attribute}' (the accessGroupAttribute) ` +
-      `${write === undefined ? '(no writeAttributes: Cognito lets a client write every standard attribute)' : `(writeAttributes: ${write.join(', ')})`}, ` +
-      'so any user could pick another access group; give the client writeAttributes without it, and set it as an administrator (AdminUpdateUserAttributes)');
+      `app client '${construct.node.path}' lets its users write their own '${attribute}' (the accessGroupAttribute) ${writeAccess(access.write)}, ` +
+      `so any user could pick another access group; ${WRITE_FIX}`);
   }
   const read = listed(cfn.readAttributes);
   if (read !== undefined && attribute !== 'sub' && !read.includes(attribute)) {
@@ -443,16 +505,21 @@ function validateUserPoolAttribute(scope: IConstruct, userPool: cognito.IUserPoo
   if (!(cfn instanceof cognito.CfnUserPool) || Token.isUnresolved(attribute) || !attribute.startsWith('custom:')) {
     return;
   }
-  const schema = cfn.schema;
-  if (schema === undefined || Token.isUnresolved(schema) || !Array.isArray(schema)) {
+  const schema = cfn.schema ?? [];
+  if (Token.isUnresolved(schema) || !Array.isArray(schema)) {
     return;
   }
   const name = attribute.slice('custom:'.length);
   const names = schema.map(s => (s as cognito.CfnUserPool.SchemaAttributeProperty).name);
   if (!names.includes(name)) {
+    // Not declared for the user: adding a custom attribute to a deployed pool is a change of its
+    // schema that the user should see in their own code (and custom attributes can never be removed).
+    const pool = cfn.node.scope?.node.defaultChild === cfn ? cfn.node.scope : cfn;
     throw invalid(scope, 'accessGroupAttribute',
-      `the user pool has no custom attribute '${name}' (custom attributes: ${names.filter(n => n !== undefined).join(', ') || 'none'})`,
-      `add it to the pool's customAttributes, e.g. customAttributes: { ${name}: new cognito.StringAttribute({ mutable: true }) }`);
+      `user pool '${pool.node.path}' has no custom attribute '${name}' (custom attributes: ${names.filter(n => n !== undefined).join(', ') || 'none'}), ` +
+      'so no user could have an access group',
+      `add it to the pool's props: customAttributes: { ${name}: new cognito.StringAttribute({ mutable: true }) } ` +
+      '(mutable, so that a person can move to another household)');
   }
 }
 

@@ -20,7 +20,9 @@
  * - the caller's IAM policy, as the onboarding's worker role allows (proved separately by IAM
  *   simulation in test/camera-onboarding.test.ts): create only with the prefix
  *   and exactly the fleet and onboarding tags; read only the fleet's resources; change or delete
- *   only the onboarding's. A denied call answers AccessDeniedException before the service looks.
+ *   only the onboarding's; tag and untag (TagResource/UntagResource on channels, TagStream/UntagStream
+ *   on streams) the access group's key only, on the onboarding's only. A denied call answers
+ *   AccessDeniedException before the service looks.
  * Every call is recorded, so that a test can prove what was touched.
  */
 import * as http from 'http';
@@ -40,6 +42,10 @@ const QUOTAS: Record<string, { account: number; resource?: number }> = {
   ListTagsForResource: { account: 50, resource: 5 },
   ListTagsForStream: { account: 50, resource: 5 },
   ListSignalingChannels: { account: 50 },
+  TagResource: { account: 50, resource: 5 },
+  UntagResource: { account: 50, resource: 5 },
+  TagStream: { account: 50, resource: 5 },
+  UntagStream: { account: 50, resource: 5 },
 };
 
 const PATHS: Record<string, string> = {
@@ -52,12 +58,18 @@ const PATHS: Record<string, string> = {
   '/ListTagsForResource': 'ListTagsForResource',
   '/listTagsForStream': 'ListTagsForStream',
   '/listSignalingChannels': 'ListSignalingChannels',
+  '/TagResource': 'TagResource',
+  '/UntagResource': 'UntagResource',
+  '/tagStream': 'TagStream',
+  '/untagStream': 'UntagStream',
   '/updateMediaStorageConfiguration': 'UpdateMediaStorageConfiguration',
   '/describeMediaStorageConfiguration': 'DescribeMediaStorageConfiguration',
   '/describeMappedResourceConfiguration': 'DescribeMappedResourceConfiguration',
 };
 
-const MUTATING = new Set(['CreateSignalingChannel', 'CreateStream', 'DeleteSignalingChannel', 'DeleteStream', 'UpdateMediaStorageConfiguration']);
+const MUTATING = new Set(['CreateSignalingChannel', 'CreateStream', 'DeleteSignalingChannel', 'DeleteStream', 'UpdateMediaStorageConfiguration',
+  'TagResource', 'UntagResource', 'TagStream', 'UntagStream']);
+const TAGGING = new Set(['TagResource', 'UntagResource', 'TagStream', 'UntagStream']);
 
 const ERROR_STATUS: Record<string, number> = { AccessDeniedException: 401, ResourceNotFoundException: 404 };
 
@@ -77,6 +89,8 @@ export interface CallerPolicy {
   readonly prefix: string;
   readonly fleetTag: readonly [string, string];
   readonly onboardingTag: readonly [string, string];
+  /** The access group's tag key: the one other key a create may give, and the only one the tag actions may change. */
+  readonly accessGroupTagKey?: string;
 }
 
 export interface ControlPlaneCall {
@@ -149,7 +163,7 @@ export class KvsControlPlaneStandIn extends LoopbackServer {
 
   private make(kind: 'channel' | 'stream', name: string, tags: Record<string, string>, retentionHours: number, createdAt: number): Resource {
     const arn = `arn:aws:kinesisvideo:us-east-1:${ACCOUNT}:${kind}/${name}/${1700000000000 + ++this.generation}`;
-    const resource: Resource = { kind, name, arn, createdAt, tags, retentionHours, version: 1 };
+    const resource: Resource = { kind, name, arn, createdAt, tags: { ...tags }, retentionHours, version: 1 };
     this.resources.set(`${kind}/${name}`, resource);
     return resource;
   }
@@ -238,7 +252,7 @@ export class KvsControlPlaneStandIn extends LoopbackServer {
       const tags: Record<string, string> = operation === 'CreateStream'
         ? input.Tags ?? {}
         : Object.fromEntries((input.Tags ?? []).map((t: { Key: string; Value: string }) => [t.Key, t.Value]));
-      const keysOk = Object.keys(tags).every((k) => k === fleetKey || k === ownKey);
+      const keysOk = Object.keys(tags).every((k) => k === fleetKey || k === ownKey || k === this.policy.accessGroupTagKey);
       return name.startsWith(this.policy.prefix) && tags[fleetKey] === fleetId && tags[ownKey] === ownId && keysOk
         ? undefined : 'create without the prefix and the tags';
     }
@@ -256,6 +270,14 @@ export class KvsControlPlaneStandIn extends LoopbackServer {
     }
     if (operation.startsWith('Describe') && operation !== 'DescribeMediaStorageConfiguration' || operation.startsWith('ListTags')) {
       return tags[fleetKey] === fleetId ? undefined : 'not the fleet\'s';
+    }
+    if (TAGGING.has(operation)) {
+      const keys: string[] = input.TagKeyList
+        ?? (Array.isArray(input.Tags) ? input.Tags.map((t: { Key: string }) => t.Key) : Object.keys(input.Tags ?? {}));
+      const kindOk = operation.endsWith('Stream') ? resource?.kind === 'stream' : resource?.kind === 'channel';
+      if (!kindOk || keys.length === 0 || !keys.every((k) => k === this.policy.accessGroupTagKey)) {
+        return 'a tag other than the access group\'s';
+      }
     }
     return tags[ownKey] === ownId ? undefined : 'not made by this onboarding';
   }
@@ -318,6 +340,26 @@ export class KvsControlPlaneStandIn extends LoopbackServer {
       case 'ListTagsForStream': {
         const r = this.byArn(input.ResourceARN ?? input.StreamARN);
         return r ? { body: { Tags: r.tags } } : { error: 'ResourceNotFoundException', message: 'not found' };
+      }
+      case 'TagResource':
+      case 'TagStream':
+      case 'UntagResource':
+      case 'UntagStream': {
+        const r = this.byArn(input.ResourceARN ?? input.StreamARN);
+        if (!r) {
+          return { error: 'ResourceNotFoundException', message: 'not found' };
+        }
+        if (operation.startsWith('Untag')) {
+          for (const key of input.TagKeyList ?? []) {
+            delete r.tags[key];
+          }
+        } else {
+          const tags = Array.isArray(input.Tags)
+            ? Object.fromEntries(input.Tags.map((t: { Key: string; Value: string }) => [t.Key, t.Value]))
+            : input.Tags;
+          Object.assign(r.tags, tags);
+        }
+        return {};
       }
       case 'ListSignalingChannels': {
         const prefix: string = input.ChannelNameCondition?.ComparisonValue ?? '';

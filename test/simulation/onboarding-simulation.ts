@@ -40,6 +40,7 @@ export const SHIPPED_WORKER_BUNDLE = path.join(__dirname, '..', '..', 'assets', 
 export const PREFIX = 'shop-';
 export const FLEET_TAG = ['cdk-kinesis-video-webrtc:fleet', 'Shop/c8fleet'] as const;
 export const ONBOARDING_TAG = ['cdk-kinesis-video-webrtc:onboarding', 'Shop/c8onboarding'] as const;
+export const ACCESS_GROUP_TAG_KEY = 'cdk-kinesis-video-webrtc:access-group';
 export const THINGS = 150;
 export const BUDGET = 100;
 export const RETIRED = 50;
@@ -314,12 +315,16 @@ export async function setWorkerEnvironment(
     QUEUE_URL: `${sqsUrl}/123456789012/onboarding`,
     METRICS_NAMESPACE: 'CdkKinesisVideoWebrtc/CameraOnboarding',
     PROVISIONING_GRACE_SECONDS: '3600',
+    ACCESS_GROUP_TAG_KEY,
+    ACCESS_GROUP_ATTRIBUTE: 'accessGroup',
+    DEFAULT_ACCESS_GROUP: '',
   });
 }
 
 /** Stand-ins started, the worker's environment set, its log lines captured. */
 export async function setUp(bundle: string, budget = BUDGET): Promise<World> {
-  const kvs = new KvsControlPlaneStandIn({ prefix: PREFIX, fleetTag: FLEET_TAG, onboardingTag: ONBOARDING_TAG }, 1_000, 2_000);
+  const policy = { prefix: PREFIX, fleetTag: FLEET_TAG, onboardingTag: ONBOARDING_TAG, accessGroupTagKey: ACCESS_GROUP_TAG_KEY };
+  const kvs = new KvsControlPlaneStandIn(policy, 1_000, 2_000);
   const iot = new IotRegistryStandIn();
   const ddb = new DynamoDbStandIn();
   const sqs = new SqsStandIn();

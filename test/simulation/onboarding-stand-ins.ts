@@ -4,8 +4,9 @@
  * AWS_ENDPOINT_URL_DYNAMODB and AWS_ENDPOINT_URL_SQS:
  *
  * - `IotRegistryStandIn` (restJson1): DescribeThing (`GET /things/{name}`), ListThings
- *   (`GET /things`, paginated); registering and deleting a thing emits its registry event
- *   (`$aws/events/thing/<name>/created|deleted`, already projected by the topic rule's SELECT);
+ *   (`GET /things`, paginated), both with the thing's attributes; registering, updating (attributes)
+ *   and deleting a thing emits its registry event (`$aws/events/thing/<name>/created|updated|deleted`,
+ *   already projected by the topic rule's SELECT);
  * - `DynamoDbStandIn` (awsJson1_0): GetItem, UpdateItem (SET/REMOVE, and ADD/DELETE of a string
  *   set under the one condition the worker's budget uses), Scan;
  * - `SqsStandIn` (awsJson1_0): SendMessageBatch; and the event source mapping's side (receive up
@@ -71,23 +72,46 @@ export abstract class LoopbackServer {
 /** A registry event as the onboarding's topic rule projects it. */
 export interface RegistryEvent {
   readonly thingName: string;
-  readonly operation: 'CREATED' | 'DELETED';
+  readonly operation: 'CREATED' | 'UPDATED' | 'DELETED';
   readonly timestamp: number;
 }
 
 export class IotRegistryStandIn extends LoopbackServer {
   public readonly things = new Set<string>();
+  /** Each thing's attributes (DescribeThing and ListThings return them). */
+  public readonly attributes = new Map<string, Record<string, string>>();
   public readonly events: RegistryEvent[] = [];
 
-  public register(name: string): RegistryEvent {
+  public register(name: string, attributes: Record<string, string> = {}): RegistryEvent {
     this.things.add(name);
+    this.attributes.set(name, { ...attributes });
     const event: RegistryEvent = { thingName: name, operation: 'CREATED', timestamp: Date.now() };
+    this.events.push(event);
+    return event;
+  }
+
+  /**
+   * UpdateThing's `attributePayload` (merge): a value replaces the attribute, an empty value
+   * removes it ("To remove an attribute, call UpdateThing with an empty attribute value").
+   */
+  public update(name: string, attributes: Record<string, string>): RegistryEvent {
+    const current = this.attributes.get(name) ?? {};
+    for (const [key, value] of Object.entries(attributes)) {
+      if (value === '') {
+        delete current[key];
+      } else {
+        current[key] = value;
+      }
+    }
+    this.attributes.set(name, current);
+    const event: RegistryEvent = { thingName: name, operation: 'UPDATED', timestamp: Date.now() };
     this.events.push(event);
     return event;
   }
 
   public deregister(name: string): RegistryEvent {
     this.things.delete(name);
+    this.attributes.delete(name);
     const event: RegistryEvent = { thingName: name, operation: 'DELETED', timestamp: Date.now() };
     this.events.push(event);
     return event;
@@ -103,7 +127,7 @@ export class IotRegistryStandIn extends LoopbackServer {
     if (req.method === 'GET' && one) {
       const name = decodeURIComponent(one[1]);
       return this.things.has(name)
-        ? this.json(res, 200, { thingName: name, thingArn: `arn:aws:iot:us-east-1:123456789012:thing/${name}`, version: 1, attributes: {} })
+        ? this.json(res, 200, { thingName: name, thingArn: `arn:aws:iot:us-east-1:123456789012:thing/${name}`, version: 1, attributes: this.attributes.get(name) ?? {} })
         : this.json(res, 404, { message: `Thing ${name} cannot be found.` }, { 'x-amzn-errortype': 'ResourceNotFoundException' });
     }
     if (req.method === 'GET' && url.pathname === '/things') {
@@ -112,7 +136,7 @@ export class IotRegistryStandIn extends LoopbackServer {
       const size = Number(url.searchParams.get('maxResults') ?? 50);
       const page = all.slice(start, start + size);
       return this.json(res, 200, {
-        things: page.map((thingName) => ({ thingName })),
+        things: page.map((thingName) => ({ thingName, attributes: this.attributes.get(thingName) ?? {} })),
         nextToken: start + size < all.length ? String(start + size) : undefined,
       });
     }

@@ -62,12 +62,17 @@ export class Cameras {
   ) {}
 
   /**
-   * Channel and stream made (or found, ours), ACTIVE and linked. `created` learns what this call
-   * made, for `undo` when the camera cannot be finished.
+   * Channel and stream made (or found, ours), ACTIVE and linked. `accessGroupTags`: the access
+   * group's tag, given at creation (a camera found is re-tagged by ./access-group). `created`
+   * learns what this call made, for `undo` when the camera cannot be finished.
    */
-  public async onboard(name: string, created: Set<'channel' | 'stream'> = new Set()): Promise<{ channelArn: string; streamArn: string }> {
-    const channelArn = await this.ensureChannel(name, created);
-    const streamArn = await this.ensureStream(name, created);
+  public async onboard(
+    name: string,
+    accessGroupTags: Record<string, string> = {},
+    created: Set<'channel' | 'stream'> = new Set(),
+  ): Promise<{ channelArn: string; streamArn: string }> {
+    const channelArn = await this.ensureChannel(name, accessGroupTags, created);
+    const streamArn = await this.ensureStream(name, accessGroupTags, created);
     await this.waitActive(`signaling channel ${name}`, () => this.describeChannel(name));
     await this.waitActive(`video stream ${name}`, () => this.describeStream(name));
     await this.link(channelArn, streamArn);
@@ -145,14 +150,14 @@ export class Cameras {
     return { [this.settings.fleetTagKey]: this.settings.fleetId, [this.settings.onboardingTagKey]: this.settings.onboardingId };
   }
 
-  private async ensureChannel(name: string, created: Set<'channel' | 'stream'>): Promise<string> {
+  private async ensureChannel(name: string, extraTags: Record<string, string>, created: Set<'channel' | 'stream'>): Promise<string> {
     return this.caller.retrying(`could not create signaling channel ${name}`, async () => {
       try {
         const out = await this.caller.call<CreateSignalingChannelCommandOutput>(this.kvs, new CreateSignalingChannelCommand({
           ChannelName: name,
           ChannelType: 'SINGLE_MASTER',
           SingleMasterConfiguration: { MessageTtlSeconds: this.settings.messageTtlSeconds },
-          Tags: Object.entries(this.tags).map(([Key, Value]) => ({ Key, Value })),
+          Tags: Object.entries({ ...extraTags, ...this.tags }).map(([Key, Value]) => ({ Key, Value })),
         }));
         created.add('channel');
         return out.ChannelARN!;
@@ -166,7 +171,7 @@ export class Cameras {
     });
   }
 
-  private async ensureStream(name: string, created: Set<'channel' | 'stream'>): Promise<string> {
+  private async ensureStream(name: string, extraTags: Record<string, string>, created: Set<'channel' | 'stream'>): Promise<string> {
     return this.caller.retrying(`could not create video stream ${name}`, async () => {
       try {
         const out = await this.caller.call<CreateStreamCommandOutput>(this.kvs, new CreateStreamCommand({
@@ -175,7 +180,7 @@ export class Cameras {
           MediaType: this.settings.mediaType,
           KmsKeyId: this.settings.kmsKeyArn,
           ...(this.settings.storageTier ? { StreamStorageConfiguration: { DefaultStorageTier: this.settings.storageTier as any } } : {}),
-          Tags: this.tags,
+          Tags: { ...extraTags, ...this.tags },
         }));
         created.add('stream');
         return out.StreamARN!;

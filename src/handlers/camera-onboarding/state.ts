@@ -37,6 +37,8 @@ export interface CameraRecord {
   readonly streamArn?: string;
   /** Epoch ms until which the camera is wanted even without its thing (announced by the backend before provisioning). */
   readonly expectThingUntil?: number;
+  /** The access group applied to the channel and stream ('' for none; absent: not applied yet), for reconciliation to find drift. */
+  readonly accessGroup?: string;
   readonly updatedAt: number;
 }
 
@@ -170,6 +172,7 @@ function fromItem(item: Record<string, AttributeValue>): CameraRecord {
     channelArn: s('channelArn'),
     streamArn: s('streamArn'),
     expectThingUntil: n('expectThingUntil'),
+    accessGroup: s('accessGroup'),
     updatedAt: n('updatedAt') ?? 0,
   };
 }

@@ -17,10 +17,11 @@
  * harmless: a thing deleted before its creation was processed ends with no camera.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DescribeThingCommand, IoTClient, ListThingsCommand, ListThingsCommandOutput } from '@aws-sdk/client-iot';
+import { DescribeThingCommand, DescribeThingCommandOutput, IoTClient, ListThingsCommand, ListThingsCommandOutput } from '@aws-sdk/client-iot';
 import { KinesisVideoClient, ListSignalingChannelsCommand, ListSignalingChannelsCommandOutput } from '@aws-sdk/client-kinesis-video';
 import { SendMessageBatchCommand, SendMessageBatchCommandOutput, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { accessGroupOf, AccessGroups, AccessGroupSettings, accessGroupTags } from './access-group';
 import { Cameras, CameraSettings, RefusedError } from './cameras';
 import { Telemetry } from './log';
 import { CameraRecord, StateTable } from './state';
@@ -33,7 +34,11 @@ const MARGIN_MS = 10_000;
 /** KVS channel and stream names. */
 const KVS_NAME = /^[a-zA-Z0-9_.-]{1,256}$/;
 
-interface Config extends CameraSettings {
+/** The access-group tag key and thing attribute when the environment names none (the construct always does). */
+const ACCESS_GROUP_TAG_KEY = 'cdk-kinesis-video-webrtc:access-group';
+const ACCESS_GROUP_ATTRIBUTE = 'accessGroup';
+
+interface Config extends CameraSettings, AccessGroupSettings {
   readonly namePrefix: string;
   readonly storageBudget: number;
   readonly tableName: string;
@@ -67,6 +72,9 @@ function config(env: NodeJS.ProcessEnv = process.env): Config {
     queueUrl: need('QUEUE_URL'),
     metricsNamespace: need('METRICS_NAMESPACE'),
     provisioningGraceMs: Number(need('PROVISIONING_GRACE_SECONDS')) * 1000,
+    accessGroupTagKey: env.ACCESS_GROUP_TAG_KEY || ACCESS_GROUP_TAG_KEY,
+    accessGroupAttribute: env.ACCESS_GROUP_ATTRIBUTE || ACCESS_GROUP_ATTRIBUTE,
+    defaultAccessGroup: env.DEFAULT_ACCESS_GROUP || undefined,
   };
 }
 
@@ -87,12 +95,14 @@ class Worker {
   private readonly caller: DeadlineBoundCaller;
   private readonly state: StateTable;
   private readonly cameras: Cameras;
+  private readonly accessGroups: AccessGroups;
   private readonly telemetry: Telemetry;
 
   constructor(private readonly cfg: Config, private readonly c: ReturnType<typeof clients>, deadline: number) {
     this.caller = new DeadlineBoundCaller({ timing: TIMING, deadline });
     this.state = new StateTable(c.ddb, cfg.tableName, this.caller);
     this.cameras = new Cameras(c.kvs, this.caller, cfg);
+    this.accessGroups = new AccessGroups(c.kvs, this.caller, cfg);
     this.telemetry = new Telemetry(cfg.metricsNamespace, cfg.onboardingId);
   }
 
@@ -115,8 +125,9 @@ class Worker {
         await this.state.set(name, { expectThingUntil: now + this.cfg.provisioningGraceMs, ...(record ? {} : { status: 'PENDING' as const }) }, now);
         record = await this.state.get(name);
       }
-      const wanted = await this.thingExists(name) || (record?.expectThingUntil ?? 0) > now;
-      return wanted ? await this.onboard(name, record) : await this.retire(name, record);
+      const thing = await this.thingExists(name);
+      const wanted = thing !== undefined || (record?.expectThingUntil ?? 0) > now;
+      return wanted ? await this.onboard(name, record, thing?.attributes) : await this.retire(name, record);
     } catch (e) {
       const message = (e as Error).message;
       if (cannotBeCured(e)) {
@@ -127,7 +138,7 @@ class Worker {
     }
   }
 
-  private async onboard(name: string, record: CameraRecord | undefined): Promise<Outcome> {
+  private async onboard(name: string, record: CameraRecord | undefined, attributes?: Record<string, string>): Promise<Outcome> {
     // REFUSED and FAILED are tried again (reconciliation enqueues them): their cause may be gone.
     if (record?.status === 'REFUSED') {
       // Still taken: refused again without holding a slot even for a moment.
@@ -150,10 +161,11 @@ class Worker {
         `the storage budget of ${this.cfg.storageBudget} storage-enabled channels is used up; a later reconciliation completes it once a camera retires`,
         'OverBudget');
     }
+    const { group, problem } = accessGroupOf(attributes, this.cfg);
     let made: { channelArn: string; streamArn: string };
     const created = new Set<'channel' | 'stream'>();
     try {
-      made = await this.cameras.onboard(name, created);
+      made = await this.cameras.onboard(name, accessGroupTags(group, this.cfg), created);
     } catch (e) {
       if (cannotBeCured(e)) {
         // Ends FAILED or REFUSED (by the caller): nothing of it may stay usable, nor hold a slot.
@@ -162,12 +174,30 @@ class Worker {
       }
       throw e;
     }
+    await this.followAccessGroup(name, made, group, problem);
     // Counted once per camera: of concurrent deliveries of one name, one changes the status.
-    if (await this.state.set(name, { status: 'ONBOARDED', reason: undefined, ...made }, Date.now())) {
+    if (await this.state.set(name, { status: 'ONBOARDED', reason: undefined, ...made, accessGroup: group }, Date.now())) {
       this.telemetry.metric('Onboarded', 1, { camera: name, step: 'onboard', ...made });
       return 'onboarded';
     }
     return 'unchanged';
+  }
+
+  /** A camera found (made earlier, or kept stream) gets the thing's current group: tag, re-tag or untag. */
+  private async followAccessGroup(name: string, made: { channelArn: string; streamArn: string }, group: string, problem?: string): Promise<void> {
+    if (problem) {
+      this.telemetry.log({ level: 'warn', camera: name, step: 'access-group', message: problem });
+    }
+    const changed = await this.accessGroups.apply(made, group);
+    if (changed > 0) {
+      this.telemetry.log({ camera: name, step: 'access-group', message: group ? `access group set to '${group}'` : 'access group removed', changed });
+      // Two deliveries of one name may read the registry on either side of a change and tag in the
+      // other order: a tagger that read a group no longer current goes back to the queue and tags again.
+      const now = await this.thingExists(name);
+      if (now && accessGroupOf(now.attributes, this.cfg).group !== group) {
+        throw new Error(`the access group of thing ${name} changed while it was applied; applying the current one`);
+      }
+    }
   }
 
   private async retire(name: string, record: CameraRecord | undefined): Promise<Outcome> {
@@ -197,14 +227,15 @@ class Worker {
     return status === 'OVER_BUDGET' ? 'over-budget' : status === 'REFUSED' ? 'refused' : 'failed';
   }
 
-  private async thingExists(name: string): Promise<boolean> {
+  /** The thing (its attributes: the access group), or undefined when it does not exist. */
+  private async thingExists(name: string): Promise<{ attributes: Record<string, string> } | undefined> {
     return this.caller.retrying(`could not read thing ${name} in the AWS IoT registry`, async () => {
       try {
-        await this.caller.call(this.c.iot, new DescribeThingCommand({ thingName: name }));
-        return true;
+        const out = await this.caller.call<DescribeThingCommandOutput>(this.c.iot, new DescribeThingCommand({ thingName: name }));
+        return { attributes: out.attributes ?? {} };
       } catch (e) {
         if (errorName(e) === 'ResourceNotFoundException') {
-          return false;
+          return undefined;
         }
         throw e;
       }
@@ -215,6 +246,7 @@ class Worker {
   public async reconcile(): Promise<{ enqueued: string[]; pending: number; overBudget: number; stuck: number }> {
     const prefix = this.cfg.namePrefix;
     const things = new Set<string>();
+    const attributes = new Map<string, Record<string, string>>();
     let nextToken: string | undefined;
     do {
       const page = await this.caller.retrying('could not list the things of the AWS IoT registry', () =>
@@ -222,6 +254,7 @@ class Worker {
       for (const thing of page.things ?? []) {
         if (thing.thingName?.startsWith(prefix)) {
           things.add(thing.thingName);
+          attributes.set(thing.thingName, thing.attributes ?? {});
         }
       }
       nextToken = page.nextToken;
@@ -255,10 +288,12 @@ class Worker {
       const wanted = things.has(name) || (record?.expectThingUntil ?? 0) > now;
       const status = record?.status;
       stuck += status === 'PENDING' && now - record!.updatedAt > this.cfg.provisioningGraceMs ? 1 : 0;
+      const made = status === 'ONBOARDED' && channels.has(name);
+      // The group recorded is the one applied: a thing whose attribute changed (event lost) is re-tagged.
       const converged = wanted
-        ? status === 'ONBOARDED' && channels.has(name)
+        ? made && record?.accessGroup === accessGroupOf(attributes.get(name), this.cfg).group
         : status === undefined || status === 'RETIRED';
-      if (wanted && !converged) {
+      if (wanted && !made) {
         pending++;
         overBudget += status === 'OVER_BUDGET' ? 1 : 0;
       }

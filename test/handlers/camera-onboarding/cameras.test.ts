@@ -46,21 +46,21 @@ afterEach(async () => {
 
 test('onboard: channel and stream made with the tags, ACTIVE, linked; created says what this attempt made', async () => {
   const created = new Set<'channel' | 'stream'>();
-  const made = await cameras().onboard('shop-1', created);
+  const made = await cameras().onboard('shop-1', {}, created);
   expect([...created].sort()).toEqual(['channel', 'stream']);
   expect(kvs.links.linkOf(made.channelArn)).toBe(made.streamArn);
   expect(ours('channel')).toEqual(['shop-1']);
   expect(ours('stream')).toEqual(['shop-1']);
   // again (a duplicate delivery): found, nothing made
   const again = new Set<'channel' | 'stream'>();
-  expect(await cameras().onboard('shop-1', again)).toEqual(made);
+  expect(await cameras().onboard('shop-1', {}, again)).toEqual(made);
   expect(again.size).toBe(0);
 });
 
 test('a stream name owned by another fleet: refused after the channel was made; undo leaves no channel and no stream of ours', async () => {
   kvs.addStream('shop-taken', { [FLEET_TAG[0]]: 'Shop/annex' });
   const created = new Set<'channel' | 'stream'>();
-  const error = await cameras().onboard('shop-taken', created).catch((e) => e);
+  const error = await cameras().onboard('shop-taken', {}, created).catch((e) => e);
   expect(error).toBeInstanceOf(RefusedError);
   expect(error.message).toMatch(/taken by a video stream outside this fleet/);
   expect([...created]).toEqual(['channel']);
@@ -77,7 +77,7 @@ test('a stream name owned by another fleet: refused after the channel was made; 
 
 test('undo deletes a linked channel (unlinking it first) and the stream this attempt made', async () => {
   const created = new Set<'channel' | 'stream'>();
-  const made = await cameras().onboard('shop-2', created);
+  const made = await cameras().onboard('shop-2', {}, created);
   await cameras().undo('shop-2', created);
   expect(kvs.links.linkOf(made.channelArn)).toBeUndefined();
   expect(ours('channel')).toEqual([]);
@@ -89,7 +89,7 @@ test('undo keeps a stream found from before (recordings kept by a retirement), u
   await cameras().retire('shop-3');
   await new Promise((r) => setTimeout(r, 150)); // DELETING over
   const created = new Set<'channel' | 'stream'>();
-  await cameras().onboard('shop-3', created);
+  await cameras().onboard('shop-3', {}, created);
   expect([...created]).toEqual(['channel']);
   await cameras().undo('shop-3', created);
   expect(ours('channel')).toEqual([]);
