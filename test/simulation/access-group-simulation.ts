@@ -59,7 +59,7 @@ export interface AccessGroupSimulationResult {
   /** The run-time cameras' access group (channel tag) after each phase. */
   readonly groupsAfter: Record<'register' | 'events' | 'reconciliation', Record<string, string | null>>;
   /** What the reconciliation enqueued (the names whose group drifted). */
-  readonly reconciliationEnqueued: number;
+  readonly reconciliationEnqueued: string[];
   /** Successful tag changes on resources the onboarding does not own (must be none). */
   readonly foreignTagChanges: string[];
   /** Tag calls refused by the role stand-in (the worker never tries what its role forbids). */
@@ -137,7 +137,7 @@ async function runHere(bundle: string): Promise<AccessGroupSimulationResult> {
     problems: world.problems,
     resources,
     groupsAfter: { register: afterRegister, events: afterEvents, reconciliation: afterReconciliation },
-    reconciliationEnqueued: reconciliation.enqueued.length,
+    reconciliationEnqueued: [...reconciliation.enqueued].sort(),
     foreignTagChanges: tagging.filter((c) => c.outcome === 'OK' && (foreign.has(c.target) || foreignArns.has(c.target))).map((c) => `${c.operation} ${c.target}`),
     deniedTagCalls: tagging.filter((c) => c.outcome === 'AccessDeniedException').length,
     tagCalls,
