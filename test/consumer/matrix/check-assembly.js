@@ -23,8 +23,8 @@ for (const stack of ['CamerasAgnostic', 'CamerasEu']) {
   check(ofType('AWS::KinesisVideo::Stream').some(([, r]) => r.Properties.DeviceName === 'front-door-camera'
     && r.Properties.StreamStorageConfiguration?.DefaultStorageTier === 'WARM'), `${stack}: a stream with a device name and the WARM tier`);
   const handlers = ofType('AWS::Lambda::Function').filter(([, r]) => r.Properties.Runtime === 'nodejs24.x');
-  // the link handler, and the onboarding's worker and registry-events custom resource
-  check(handlers.length === 4, `${stack}: four nodejs24.x functions (link handler, onboarding worker, camera listing, registry events)`);
+  // the link handler; the onboarding's worker, listing and registry-events custom resource; the viewer identity's user pool guard
+  check(handlers.length === 5, `${stack}: five nodejs24.x functions (link handler, onboarding worker, camera listing, registry events, user pool guard)`);
   check(ofType('AWS::Lambda::EventSourceMapping').length === 1 && ofType('AWS::IoT::TopicRule').length === 1
     && ofType('Custom::AwsIotThingRegistryEvents').length === 1 && ofType('AWS::DynamoDB::Table').length === 1,
   `${stack}: the camera onboarding's event source mapping, topic rule, registry events and state table`);
