@@ -72,7 +72,7 @@ export function runExample(source: string, options: { self?: unknown; declared?:
 
 /**
  * Type-checks examples as `jsii-rosetta extract --strict` compiles the README's: each example's
- * import statements hoisted above its fixture (rosetta/<fixture>.ts-fixture), the rest in place
+ * import and declare statements hoisted above its fixture (rosetta/<fixture>.ts-fixture), the rest in place
  * of the fixture's `/// here`, `cdk-kinesis-video-webrtc` resolved to the library's source.
  * Returns one message per error, naming the page and the line of the example.
  */
@@ -80,8 +80,9 @@ export function compileExamples(examples: ReadmeExample[]): string[] {
   const files = new Map<string, { text: string; example: ReadmeExample }>();
   examples.forEach((example, i) => {
     const fixture = readFileSync(join(ROOT, 'rosetta', `${example.fixture}.ts-fixture`), 'utf8');
-    // import statements may span lines: up to the `from '…';` that ends them
-    const imports = [...example.source.matchAll(/^import [\s\S]*?from '[^']+';$/gm)].map(m => m[0]);
+    // import statements may span lines (up to the `from '…';` that ends them); rosetta hoists
+    // them and the `declare` statements
+    const imports = [...example.source.matchAll(/^import [\s\S]*?from '[^']+';$|^declare .*$/gm)].map(m => m[0]);
     let body = example.source;
     for (const statement of imports) {
       body = body.replace(statement, '');
