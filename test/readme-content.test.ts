@@ -5,8 +5,8 @@
 import { execFileSync } from 'child_process';
 import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
-import { ACCESS_GROUP_TAG_KEY, FLEET_TAG_KEY, LINK_OWNER_TAG_KEY, LINK_SCOPE_TAG_KEY, ONBOARDING_TAG_KEY } from '../src/private/tags-and-quotas';
 import { page } from './util/readme';
+import { ACCESS_GROUP_TAG_KEY, FLEET_TAG_KEY, LINK_OWNER_TAG_KEY, LINK_SCOPE_TAG_KEY, ONBOARDING_TAG_KEY } from '../src/private/tags-and-quotas';
 
 const ROOT = join(__dirname, '..');
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
