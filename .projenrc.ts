@@ -170,7 +170,7 @@ new awscdk.LambdaFunction(project, {
 // client's package depends on isomorphic-webcrypto (whose optional dependencies are expo and
 // react-native, ~300 MB) and jsdom (Node.js 22+); its library code needs neither in a browser
 // (Web Crypto is built in; jsdom is never loaded): both are replaced by the small local packages
-// of src/live-view/shims/, so `npm ci` installs neither. docs/live-view-app.md has the details.
+// of src/live-view/shims/, so `npm ci` installs neither. docs/design/live-view-app.md has the details.
 for (const shim of ['isomorphic-webcrypto', 'jsdom']) {
   project.deps.addDependency(`${shim}@file:./src/live-view/shims/${shim}`, DependencyType.DEVENV);
 }

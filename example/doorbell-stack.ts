@@ -50,6 +50,8 @@ export class DoorbellStack extends Stack {
 
     new CfnOutput(this, 'RoleAliasName', { value: devices.roleAliasName });
     new CfnOutput(this, 'OnboardingQueueUrl', { value: onboarding.queue.queueUrl });
+    // the commands of the README's "Run-time cameras" read these names from the stack's outputs
     new CfnOutput(this, 'OnboardingWorkerName', { value: onboarding.worker.functionName });
+    new CfnOutput(this, 'OnboardingListFunctionName', { value: onboarding.listFunction.functionName });
   }
 }

@@ -104,7 +104,7 @@ export class DeviceIdentity extends Construct {
     props.fleet._requireThingNames();
 
     // The credentials provider's principal and no condition, as the AWS IoT developer guide has it;
-    // why no aws:SourceArn condition: docs/permissions.md, "The device role's trust policy".
+    // why no aws:SourceArn condition: docs/design/permissions.md, "The device role's trust policy".
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal(CREDENTIALS_PROVIDER_PRINCIPAL),
       description: `Cameras of fleet ${props.fleet.node.path}, signed in through the AWS IoT credentials provider: each is master of its own camera only`,

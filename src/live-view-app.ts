@@ -240,7 +240,7 @@ function validateSignInUrl(scope: IConstruct, url: string): void {
  * The page's Content-Security-Policy: its own scripts and styles; calls to the regional Kinesis
  * Video endpoints (control plane, signaling, storage session, HLS), the identity pool, the managed
  * login's token endpoint and the camera directory; HLS media from Kinesis Video. WebRTC media
- * and STUN/TURN are not governed by CSP (docs/live-view-app.md).
+ * and STUN/TURN are not governed by CSP (docs/design/live-view-app.md).
  */
 function contentSecurityPolicy(p: { region: string; suffix: string; signInUrl: string; directoryUrl: string }): string {
   const kvs = `kinesisvideo.${p.region}.${p.suffix}`;

@@ -50,24 +50,28 @@ export interface IWebRtcIngestion extends IConstruct {
   readonly streamName: string;
 
   /**
-   * Permits an IAM principal to be the master (the camera) of a recorded session, exactly as
-   * AWS's "Grant permission" page for WebRTC ingestion specifies:
+   * Permits an IAM principal to be the master (the camera) of a recorded session.
+   *
+   * The principal gets exactly what AWS's "Grant permission" page for WebRTC ingestion
+   * specifies:
    *
    * - on the channel: DescribeSignalingChannel, DescribeMediaStorageConfiguration,
-   *   GetSignalingChannelEndpoint, GetIceServerConfig, ConnectAsMaster, JoinStorageSession;
-   * - on the stream: GetDataEndpoint, DescribeStream, PutMedia;
-   * - with a customer-managed key: `kms:GenerateDataKey` on that key.
+   *   GetSignalingChannelEndpoint, GetIceServerConfig, ConnectAsMaster, JoinStorageSession
+   * - on the stream: GetDataEndpoint, DescribeStream, PutMedia
+   * - with a customer-managed key: `kms:GenerateDataKey` on that key
    */
   grantMaster(grantee: iam.IGrantable): iam.Grant;
 
   /**
-   * Permits an IAM principal to be a viewer of a recorded session:
+   * Permits an IAM principal to be a viewer of a recorded session.
+   *
+   * The principal gets what the official SDK samples' viewers call:
    *
    * - on the channel: DescribeSignalingChannel, DescribeMediaStorageConfiguration,
    *   GetSignalingChannelEndpoint, GetIceServerConfig, ConnectAsViewer,
-   *   JoinStorageSessionAsViewer;
-   * - on the stream: GetDataEndpoint, DescribeStream, PutMedia;
-   * - with a customer-managed key: `kms:GenerateDataKey` on that key.
+   *   JoinStorageSessionAsViewer
+   * - on the stream: GetDataEndpoint, DescribeStream, PutMedia
+   * - with a customer-managed key: `kms:GenerateDataKey` on that key
    *
    * A viewer holds PutMedia because AWS's WebRTC ingestion documentation requires it of both
    * roles: a viewer may send audio into the recorded session.
@@ -75,8 +79,8 @@ export interface IWebRtcIngestion extends IConstruct {
   grantViewer(grantee: iam.IGrantable): iam.Grant;
 
   /**
-   * Permits an IAM principal to play recordings back (HLS, DASH, clips, images); see
-   * `IVideoStream.grantPlayback`.
+   * Permits an IAM principal to play recordings back (HLS, DASH, clips, images), as
+   * `IVideoStream.grantPlayback` does.
    */
   grantPlayback(grantee: iam.IGrantable): iam.Grant;
 }

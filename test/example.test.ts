@@ -148,6 +148,15 @@ describe('example ViewersStack (given a user pool and app client)', () => {
 describe('example DoorbellStack: a home per doorbell', () => {
   const doorbells = () => Template.fromStack(new DoorbellStack(new App({ context: exampleContext }), 'DoorbellsExample'));
 
+  test('outputs: what the run-time cameras guide\'s commands read (role alias, queue, worker and listing function)', () => {
+    const t = doorbells();
+    expect(Object.keys(t.toJSON().Outputs).sort())
+      .toEqual(['OnboardingListFunctionName', 'OnboardingQueueUrl', 'OnboardingWorkerName', 'RoleAliasName']);
+    const fn = (prefix: string) => ({ Ref: onlyLogicalIdOfType(t, 'AWS::Lambda::Function', prefix) });
+    t.hasOutput('OnboardingWorkerName', { Value: fn('DoorbellOnboardingWorker') });
+    t.hasOutput('OnboardingListFunctionName', { Value: fn('DoorbellOnboardingList') });
+  });
+
   test('the viewers\' sessions reach the doorbells of their own home only; only the backend sets a doorbell\'s home', () => {
     const t = doorbells();
     const viewer = statementsOfPrincipal(t, onlyLogicalIdOfType(t, 'AWS::IAM::Role', 'ViewerRole'));

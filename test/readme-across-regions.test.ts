@@ -1,19 +1,20 @@
 /**
- * The README's "Grantees: regions and accounts" example (a roles stack, two regional camera
- * stacks), run as written: rosetta only compiles it; this synthesizes it.
+ * The cameras guide's "Grantees: regions and accounts" example (docs/cameras.md: a roles stack,
+ * two regional camera stacks), run as written: the examples' type check only compiles it; this
+ * synthesizes it.
  */
 import * as cdk from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { readmeExamples, runExample } from './util/readme';
 
-/** The README's only code block that uses the `app` fixture, run; returns its app. */
+/** The guide's code block that builds an app of several stacks, run; returns its app. */
 function readmeApp(): cdk.App {
-  const blocks = readmeExamples('app').filter(e => e.source.includes('const app = new App()'));
+  const blocks = readmeExamples('app', 'docs/cameras.md').filter(e => e.source.includes('const app = new App()'));
   expect(blocks).toHaveLength(1);
   return runExample(blocks[0].source, { returns: 'app' });
 }
 
-describe('README: a roles stack and two regional camera stacks', () => {
+describe('docs/cameras.md: a roles stack and two regional camera stacks', () => {
   let app: cdk.App;
   let stacks: Record<string, cdk.Stack>;
 

@@ -18,7 +18,7 @@ export const ACCESS_GROUP_TAG_KEY = 'cdk-kinesis-video-webrtc:access-group';
  * and a principal without the tag leaves the policy variable unresolved, which makes the
  * condition false ("Policy variables with no value", IAM User Guide). Neither matches the other
  * when both are missing. `test/grants.test.ts` ("ViewerIdentity, simulated") proves both by simulation;
- * docs/viewer-identity.md has the reasoning.
+ * docs/design/viewer-identity.md has the reasoning.
  */
 export function accessGroupCondition(): Record<string, string> {
   return { [`aws:ResourceTag/${ACCESS_GROUP_TAG_KEY}`]: `\${aws:PrincipalTag/${ACCESS_GROUP_TAG_KEY}}` };

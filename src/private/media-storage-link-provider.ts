@@ -22,7 +22,7 @@ export const LINK_SCOPE_TAG_PRIORITY = 1_000;
 
 /**
  * The actions the handler calls on the channel: the link, its read-back, and the read of the
- * owner record (docs/link-handler.md, "Ownership").
+ * owner record (docs/design/link-handler.md, "Ownership").
  */
 const LINK_ACTIONS = [
   'kinesisvideo:DescribeMediaStorageConfiguration',
@@ -150,7 +150,7 @@ export class MediaStorageLinkProvider extends Construct {
       timeout: LINK_FUNCTION_TIMEOUT,
       environment: {
         // The links of this stack, which CloudFormation may create or delete together: the handler
-        // spreads its retries by it (docs/link-handler.md, "Retry schedule"). Counted at synthesis.
+        // spreads its retries by it (docs/design/link-handler.md, "Retry schedule"). Counted at synthesis.
         [LINKS_IN_STACK_ENV]: Lazy.string({
           produce: () => String(Stack.of(this).node.findAll()
             .filter((c) => CfnResource.isCfnResource(c) && c.cfnResourceType === LINK_RESOURCE_TYPE).length),

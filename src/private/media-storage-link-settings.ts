@@ -5,7 +5,7 @@
 
 /**
  * The tag on a linked channel that names the link owning the mapping (stack and logical id).
- * The provider's role may set and remove this key only (aws:TagKeys). docs/link-handler.md, "Ownership".
+ * The provider's role may set and remove this key only (aws:TagKeys). docs/design/link-handler.md, "Ownership".
  */
 export const LINK_OWNER_TAG_KEY = 'cdk-kinesis-video-webrtc:link';
 

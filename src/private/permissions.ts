@@ -9,7 +9,7 @@ import { accessGroupCondition } from './access-group';
  * channel, the video stream and the stream's customer-managed key (`ROLES`), and the one helper
  * that resolves the resources and adds the statements (`grantRole`).
  *
- * Why each action is in its list, and the sources: docs/permissions.md. The resource type of
+ * Why each action is in its list, and the sources: docs/design/permissions.md. The resource type of
  * each action (Service Authorization Reference) is checked by test/grants.test.ts.
  */
 
@@ -23,7 +23,7 @@ const SIGNALING_ACTIONS = [
   'kinesisvideo:GetIceServerConfig',
 ];
 
-/** The official SDK clients read it to detect ingestion, in peer-to-peer mode too (docs/permissions.md). Channel. */
+/** The official SDK clients read it to detect ingestion, in peer-to-peer mode too (docs/design/permissions.md). Channel. */
 const DETECT_INGESTION_ACTIONS = ['kinesisvideo:DescribeMediaStorageConfiguration'];
 
 /** The master of a peer-to-peer session. Channel. */
@@ -271,7 +271,7 @@ export const ACCOUNT_UNCHECKED_WARNING = 'cdk-kinesis-video-webrtc:grantAccountU
 /**
  * A statement in the grantee's identity policy, or an error: Kinesis Video Streams has no
  * resource-based policies, so a grant to another account, or to a principal without an identity
- * policy, can never work (docs/permissions.md, "Identity policies only").
+ * policy, can never work (docs/design/permissions.md, "Identity policies only").
  */
 function grantOnKinesisVideo(grantee: iam.IGrantable, actions: string[], selection: ResourceSelection): iam.Grant {
   const principal = grantee.grantPrincipal;

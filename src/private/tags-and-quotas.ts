@@ -13,7 +13,7 @@ export const ONBOARDING_TAG_KEY = 'cdk-kinesis-video-webrtc:onboarding';
 /** The access group (a household) whose users may watch a camera: matched against their principal tag. */
 export const ACCESS_GROUP_TAG_KEY = 'cdk-kinesis-video-webrtc:access-group';
 
-/** The link that owns a channel's media storage mapping (stack and logical id); docs/link-handler.md, "Ownership". */
+/** The link that owns a channel's media storage mapping (stack and logical id); docs/design/link-handler.md, "Ownership". */
 export const LINK_OWNER_TAG_KEY = 'cdk-kinesis-video-webrtc:link';
 
 /** The id of the stack whose link provider may act on a channel or stream. */

@@ -411,7 +411,7 @@ export function validateViewerIdentity(scope: IConstruct, input: ViewerIdentityI
 /**
  * Whether an app client lets its users write `attribute` (UpdateUserAttributes, or SignUp): when
  * listed in its WriteAttributes, or when it has none, since a client without WriteAttributes may
- * write every attribute Cognito lets clients write, custom ones included (docs/viewer-identity.md).
+ * write every attribute Cognito lets clients write, custom ones included (docs/design/viewer-identity.md).
  * Undefined when the list is a token.
  */
 function clientMayWrite(cfn: cognito.CfnUserPoolClient, attribute: string): { writes: boolean; write?: string[] } | undefined {

@@ -1,7 +1,7 @@
 /**
  * The media storage link provider's role, simulated: the link actions only on channels and streams
  * tagged with its own stack id, logs only on its own log group (the app is
- * test/util/ingestion-app.ts); the owner record (docs/link-handler.md, "Ownership"): the owner
+ * test/util/ingestion-app.ts); the owner record (docs/design/link-handler.md, "Ownership"): the owner
  * key only, on its own stack's channels only; and the function's settings.
  */
 import { App, Stack } from 'aws-cdk-lib';

@@ -5,7 +5,7 @@
  * (../shared/cfn-response): one function and one role per stack, no provider framework.
  *
  * Built for fleets against hard quotas (10 TPS per account for the link): every call goes through
- * the one retry layer (../shared/retry), the SDK's own retries off. Why: docs/link-handler.md.
+ * the one retry layer (../shared/retry), the SDK's own retries off. Why: docs/design/link-handler.md.
  */
 import { KinesisVideoClient } from '@aws-sdk/client-kinesis-video';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
@@ -26,7 +26,7 @@ export interface Timing extends RetryTiming {
  * Base 250 ms doubling to 4 s for resources not ACTIVE yet and errors; throttles are spread by the
  * number of links in the stack (`LINKS_IN_STACK_ENV`), at least 2 s apart. 5 s per call and a 10 s
  * margin: a call that never answers costs 5 s, and CloudFormation gets a FAILED well before the
- * function's timeout. The schedule and its bench figures: docs/link-handler.md, "Retry schedule".
+ * function's timeout. The schedule and its bench figures: docs/design/link-handler.md, "Retry schedule".
  */
 export const DEFAULT_TIMING: Timing = {
   baseDelayMs: 250,

@@ -1,7 +1,7 @@
 /**
  * What a media storage link does to Kinesis Video: link, unlink, and the record of which link
  * owns a mapping (a tag on the channel). The CloudFormation protocol is in ./index.lambda and
- * ../shared/cfn-response; the design (ownership, quotas, retries) in docs/link-handler.md.
+ * ../shared/cfn-response; the design (ownership, quotas, retries) in docs/design/link-handler.md.
  */
 import { createHash } from 'crypto';
 import {

@@ -2,7 +2,7 @@
  * The one retry layer of the library's Lambda handlers: every AWS call goes through a
  * `DeadlineBoundCaller`, with clients built with `maxAttempts: 1`, because the SDK does not retry
  * Kinesis Video's throttling (`ClientLimitExceededException`, HTTP 400) and knows nothing of the
- * invocation's deadline. Why, and how the schedule was chosen: docs/link-handler.md.
+ * invocation's deadline. Why, and how the schedule was chosen: docs/design/link-handler.md.
  *
  * Bundled by esbuild only (outside jsii); imports nothing but the standard library.
  */
@@ -19,7 +19,7 @@ export interface RetryTiming {
    * Callers that may start together against the same quota (e.g. the links of one stack). With
    * `callsPerSecond`, a throttled caller spreads its retries over the time that many calls need at
    * that rate, so that the callers together stay under the quota even if refused calls count
-   * against it (docs/link-handler.md, "Retry schedule"). @default 1
+   * against it (docs/design/link-handler.md, "Retry schedule"). @default 1
    */
   readonly contenders?: number;
   /** The quota those callers share, calls per second. @default no spreading */

@@ -4,7 +4,7 @@
  * an imported pool), and fails the deployment when the pool does not declare the access-group
  * attribute or when a client lets its users write it: such a user could pick any access group.
  * Create and Update check; Delete does nothing. Why a guard rather than a token trigger:
- * docs/viewer-identity.md.
+ * docs/design/viewer-identity.md.
  */
 import {
   CognitoIdentityProviderClient,
