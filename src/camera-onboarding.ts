@@ -12,10 +12,8 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CameraFleet } from './camera-fleet';
 import { ACCESS_GROUP_TAG_KEY } from './private/access-group';
+import { BundledFunction } from './private/bundled-function';
 import { acknowledgeOnboardingFindings } from './private/camera-onboarding-acknowledgements';
-import { CameraOnboardingFunction } from './private/camera-onboarding-function';
-import { CameraOnboardingListFunction } from './private/camera-onboarding-list-function';
-import { RegistryEventsFunction } from './private/registry-events-function';
 import { requireProperties, requireThingNamePrefix, validateThingAttributeName, validateWholeNumber } from './private/validation';
 
 /** The tag that marks the channels and streams an onboarding made: the only ones its worker may change or delete. */
@@ -312,7 +310,8 @@ export class CameraOnboarding extends Construct {
     // CreateStream, and the worker never reads or writes media (the fleet's key is only named).
 
     const removal = defaults.removalPolicy ?? RemovalPolicy.RETAIN;
-    const fn = new CameraOnboardingFunction(this, 'Worker', {
+    const fn = new BundledFunction(this, 'Worker', {
+      bundle: 'camera-onboarding/worker.lambda',
       description: `Makes and retires the run-time cameras of camera fleet ${fleet.node.path} (cdk-kinesis-video-webrtc)`,
       role,
       logGroup,
@@ -473,7 +472,8 @@ export class CameraOnboarding extends Construct {
         }),
       },
     });
-    return new CameraOnboardingListFunction(this, 'List', {
+    return new BundledFunction(this, 'List', {
+      bundle: 'camera-onboarding/list.lambda',
       description: 'Lists the run-time cameras of a camera onboarding and their state (cdk-kinesis-video-webrtc)',
       role,
       logGroup,
@@ -529,7 +529,8 @@ export class CameraOnboarding extends Construct {
         }),
       },
     });
-    const enabler = new RegistryEventsFunction(this, 'RegistryEventsEnabler', {
+    const enabler = new BundledFunction(this, 'RegistryEventsEnabler', {
+      bundle: 'camera-onboarding/registry-events.lambda',
       description: 'Turns AWS IoT thing registry events on (cdk-kinesis-video-webrtc)',
       role: enablerRole,
       logGroup: enablerLogGroup,
