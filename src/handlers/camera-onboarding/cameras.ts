@@ -24,23 +24,13 @@ import {
   ListTagsForStreamCommand,
   ListTagsForStreamCommandOutput,
 } from '@aws-sdk/client-kinesis-video';
+import { CameraOnboardingSettings } from '../../private/camera-onboarding-settings';
 import { isLinkedTo, MediaStorage } from '../shared/media-storage';
 import { DeadlineBoundCaller, errorName, PermanentError } from '../shared/retry';
 
 /** The settings every run-time camera of the fleet gets (the fleet's defaults). */
-export interface CameraSettings {
-  readonly fleetTagKey: string;
-  readonly fleetId: string;
-  readonly onboardingTagKey: string;
-  readonly onboardingId: string;
-  readonly messageTtlSeconds: number;
-  readonly retentionHours: number;
-  readonly mediaType: string;
-  readonly storageTier?: string;
-  readonly kmsKeyArn?: string;
-  /** Retire deletes the stream too (the fleet's removal policy DESTROY); default: recordings kept. */
-  readonly deleteStream: boolean;
-}
+export type CameraSettings = Pick<CameraOnboardingSettings, 'fleetTagKey' | 'fleetId' | 'onboardingTagKey' | 'onboardingId'
+| 'messageTtlSeconds' | 'retentionHours' | 'mediaType' | 'storageTier' | 'kmsKeyArn' | 'deleteStream'>;
 
 /** A name the onboarding may not use: the reason is for the dead-letter record. */
 export class RefusedError extends PermanentError {}

@@ -4,7 +4,6 @@
  * and the retry schedule are index.lambda.test.ts's (through `onEvent`).
  */
 import {
-  DescribeMappedResourceConfigurationCommand,
   DescribeMediaStorageConfigurationCommand,
   KinesisVideoClient,
   ListTagsForResourceCommand,
@@ -94,24 +93,6 @@ describe('link', () => {
     expect(records()).toEqual([]);
   });
 
-  test('the stream mapped to the channel just released is no conflict: the link is retried until it goes through', async () => {
-    const released = 'arn:aws:kinesisvideo:us-east-1:123456789012:channel/old-door/3';
-    kvs.on(UpdateMediaStorageConfigurationCommand).rejectsOnce(inUse()).resolves({});
-    kvs.on(DescribeMediaStorageConfigurationCommand).resolves({ MediaStorageConfiguration: { Status: 'DISABLED' } });
-    kvs.on(DescribeMappedResourceConfigurationCommand).resolves({ MappedResourceConfigurationList: [{ ARN: released }] });
-    await link().link(PAIR, released);
-    expect(updates()).toEqual(['ENABLED', 'ENABLED']);
-  });
-
-  test('the stream mapped to a third channel: a permanent conflict that names it', async () => {
-    const third = 'arn:aws:kinesisvideo:us-east-1:123456789012:channel/elsewhere/9';
-    kvs.on(UpdateMediaStorageConfigurationCommand).rejects(inUse());
-    kvs.on(DescribeMediaStorageConfigurationCommand).resolves({ MediaStorageConfiguration: { Status: 'DISABLED' } });
-    kvs.on(DescribeMappedResourceConfigurationCommand).resolves({ MappedResourceConfigurationList: [{ ARN: third }] });
-    await expect(link().link(PAIR)).rejects.toThrow(`the video stream is already linked to signaling channel ${third}`);
-    expect(updates()).toEqual(['ENABLED']);
-  });
-
   test('a record that cannot be written: the link is undone', async () => {
     kvs.on(UpdateMediaStorageConfigurationCommand).resolves({});
     kvs.on(TagResourceCommand).rejects(denied());
@@ -123,19 +104,22 @@ describe('link', () => {
 describe('unlinkOwned', () => {
   const linked = () => kvs.on(DescribeMediaStorageConfigurationCommand).resolves({ MediaStorageConfiguration: { Status: 'ENABLED', StreamARN: STREAM } });
 
-  test('this link\'s pair: unlinked, and its record removed', async () => {
+  test.each([
+    ['this link', ME, true],
+    ['no record (an older release)', undefined, true],
+    ['another link of this stack', SAME_STACK, false],
+    ['another stack', OTHER_STACK, false],
+  ])('the pair owned by %s: unlinked = %s, and the record removed with it', async (_, owner, unlinks) => {
     linked();
-    ownedBy(ME);
+    ownedBy(owner);
     kvs.on(UpdateMediaStorageConfigurationCommand).resolves({});
-    await expect(link().unlinkOwned(PAIR, { deleting: true })).resolves.toBe(true);
-    expect(updates()).toEqual(['DISABLED']);
-    expect(kvs.commandCalls(UntagResourceCommand).map((c) => c.args[0].input)).toEqual([{ ResourceARN: CHANNEL, TagKeyList: [LINK_OWNER_TAG_KEY] }]);
+    await expect(link().unlinkOwned(PAIR, { deleting: true })).resolves.toBe(unlinks);
+    expect(updates()).toEqual(unlinks ? ['DISABLED'] : []);
+    const untagged = kvs.commandCalls(UntagResourceCommand).map((c) => c.args[0].input);
+    expect(untagged).toEqual(unlinks && owner ? [{ ResourceARN: CHANNEL, TagKeyList: [LINK_OWNER_TAG_KEY] }] : []);
   });
 
-  test('another link\'s pair, or the channel linked to another stream: left alone', async () => {
-    linked();
-    ownedBy(SAME_STACK);
-    await expect(link().unlinkOwned(PAIR, { deleting: true })).resolves.toBe(false);
+  test('the channel linked to another stream: left alone', async () => {
     kvs.on(DescribeMediaStorageConfigurationCommand).resolves({ MediaStorageConfiguration: { Status: 'ENABLED', StreamARN: `${STREAM}9` } });
     await expect(link().unlinkOwned(PAIR, { deleting: false })).resolves.toBe(false);
     expect(updates()).toEqual([]);
