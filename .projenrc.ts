@@ -41,7 +41,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // The release tooling (commit-and-tag-version's conventional-commits parsers) needs Node.js 22+.
   workflowNodeVersion: '24.x',
   // src/handlers/ is Lambda code, bundled into assets/ by esbuild; jsii has no business compiling it
-  // into lib/. The jsii-compiled wiring of each function lives in src/private/ (see LambdaFunction below).
+  // into lib/. The jsii-compiled wiring of the functions is src/private/bundled-function.ts (see handlerBundle below).
   // src/live-view/ is the live-view web page (LiveViewApp), bundled into assets/live-view/ the same way.
   excludeTypescript: ['src/handlers/**', 'src/live-view/**'],
 
@@ -99,7 +99,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // The integration tests are test/integ.*.ts; see the README's "Integration test".
   experimentalIntegRunner: true,
 
-  // The handlers are declared one by one below (awscdk.LambdaFunction), not discovered.
+  // The handlers are declared one by one below (handlerBundle), not discovered.
   lambdaAutoDiscover: false,
 
   jestOptions: {
@@ -124,47 +124,30 @@ const project = new awscdk.AwsCdkConstructLibrary({
   ],
 });
 
-// The media storage link's handler: Lambda code in src/handlers/media-storage-link/, its
-// jsii-compiled function class in src/private/ (which the provider construct uses).
-new awscdk.LambdaFunction(project, {
-  entrypoint: 'src/handlers/media-storage-link/index.lambda.ts',
-  constructFile: 'src/private/media-storage-link-function.ts',
-  constructName: 'MediaStorageLinkFunction',
-  cdkDeps: project.cdkDeps,
-  runtime: awscdk.LambdaRuntime.NODEJS_24_X,
-  bundlingOptions: {
+// The Lambda handlers: each entry point under src/handlers/ is bundled with esbuild into
+// assets/handlers/<path without .ts>/index.js; src/private/bundled-function.ts (one hand-written
+// class, BundledFunction) wires a bundle into a Lambda function. Declared one by one, not discovered.
+function handlerBundle(entrypoint: string): void {
+  // Handler code may import dev dependencies: they are bundled, never installed by a consumer.
+  project.eslint?.allowDevDeps(entrypoint);
+  project.bundler.addBundle(entrypoint, {
+    target: 'node24',
+    platform: 'node',
     // Ship the SDK version pinned by our lock file instead of whatever the runtime carries,
     // so the handler's behaviour (and its asset hash) changes only when we change it.
     externals: [],
-  },
-});
-// The run-time onboarding's worker (and its registry-events custom resource): the same layout.
-new awscdk.LambdaFunction(project, {
-  entrypoint: 'src/handlers/camera-onboarding/worker.lambda.ts',
-  constructFile: 'src/private/camera-onboarding-function.ts',
-  constructName: 'CameraOnboardingFunction',
-  cdkDeps: project.cdkDeps,
-  runtime: awscdk.LambdaRuntime.NODEJS_24_X,
-  bundlingOptions: { externals: [] },
-});
+    tsconfigPath: project.tsconfigDev.fileName,
+  });
+}
+
+// The media storage link's handler (its provider construct is src/private/media-storage-link-provider.ts).
+handlerBundle('src/handlers/media-storage-link/index.lambda.ts');
+// The run-time onboarding's worker.
+handlerBundle('src/handlers/camera-onboarding/worker.lambda.ts');
 // Its list function (reads the state table only) and the registry-events custom resource's
 // function: entries of their own, so that no payload sent to one can drive another.
-new awscdk.LambdaFunction(project, {
-  entrypoint: 'src/handlers/camera-onboarding/list.lambda.ts',
-  constructFile: 'src/private/camera-onboarding-list-function.ts',
-  constructName: 'CameraOnboardingListFunction',
-  cdkDeps: project.cdkDeps,
-  runtime: awscdk.LambdaRuntime.NODEJS_24_X,
-  bundlingOptions: { externals: [] },
-});
-new awscdk.LambdaFunction(project, {
-  entrypoint: 'src/handlers/camera-onboarding/registry-events.lambda.ts',
-  constructFile: 'src/private/registry-events-function.ts',
-  constructName: 'RegistryEventsFunction',
-  cdkDeps: project.cdkDeps,
-  runtime: awscdk.LambdaRuntime.NODEJS_24_X,
-  bundlingOptions: { externals: [] },
-});
+handlerBundle('src/handlers/camera-onboarding/list.lambda.ts');
+handlerBundle('src/handlers/camera-onboarding/registry-events.lambda.ts');
 
 // The live-view page (src/live-view/, shipped as assets/live-view/ for LiveViewApp). The signaling
 // client's package depends on isomorphic-webcrypto (whose optional dependencies are expo and
@@ -196,14 +179,7 @@ project.tasks.tryFind('bundle')!.spawn(bundleLiveView);
 
 // ViewerIdentity's deploy-time guard: fails the deployment when an app client of the user pool
 // (made anywhere, or of an imported pool) lets its users write the access-group attribute.
-new awscdk.LambdaFunction(project, {
-  entrypoint: 'src/handlers/user-pool-guard/index.lambda.ts',
-  constructFile: 'src/private/user-pool-guard-function.ts',
-  constructName: 'UserPoolGuardFunction',
-  cdkDeps: project.cdkDeps,
-  runtime: awscdk.LambdaRuntime.NODEJS_24_X,
-  bundlingOptions: { externals: [] },
-});
+handlerBundle('src/handlers/user-pool-guard/index.lambda.ts');
 
 // integ-runner and integ-tests are added at `@latest` by `experimentalIntegRunner`; pin them.
 // integ-tests-alpha must accept our aws-cdk-lib floor as its peer (X-alpha.0 has peer

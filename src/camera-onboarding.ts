@@ -12,10 +12,9 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CameraFleet } from './camera-fleet';
 import { ACCESS_GROUP_TAG_KEY } from './private/access-group';
+import { BundledFunction } from './private/bundled-function';
 import { acknowledgeOnboardingFindings } from './private/camera-onboarding-acknowledgements';
-import { CameraOnboardingFunction } from './private/camera-onboarding-function';
-import { CameraOnboardingListFunction } from './private/camera-onboarding-list-function';
-import { RegistryEventsFunction } from './private/registry-events-function';
+import { toEnvironment } from './private/camera-onboarding-settings';
 import { requireProperties, requireThingNamePrefix, validateThingAttributeName, validateWholeNumber } from './private/validation';
 
 /** The tag that marks the channels and streams an onboarding made: the only ones its worker may change or delete. */
@@ -312,33 +311,34 @@ export class CameraOnboarding extends Construct {
     // CreateStream, and the worker never reads or writes media (the fleet's key is only named).
 
     const removal = defaults.removalPolicy ?? RemovalPolicy.RETAIN;
-    const fn = new CameraOnboardingFunction(this, 'Worker', {
+    const fn = new BundledFunction(this, 'Worker', {
+      bundle: 'camera-onboarding/worker.lambda',
       description: `Makes and retires the run-time cameras of camera fleet ${fleet.node.path} (cdk-kinesis-video-webrtc)`,
       role,
       logGroup,
       timeout: WORKER_TIMEOUT,
-      environment: {
-        NAME_PREFIX: prefix,
-        FLEET_TAG_KEY: fleetTagKey,
-        FLEET_ID: fleet.fleetId,
-        ONBOARDING_TAG_KEY,
-        ONBOARDING_ID: this.onboardingId,
-        MESSAGE_TTL_SECONDS: String(defaults.messageTtl?.toSeconds() ?? DEFAULT_MESSAGE_TTL_SECONDS),
-        RETENTION_HOURS: String(defaults.retention?.toHours() ?? DEFAULT_RETENTION_HOURS),
-        MEDIA_TYPE: defaults.mediaType ?? DEFAULT_MEDIA_TYPE,
-        STORAGE_TIER: defaults.storageTier ?? '',
-        KMS_KEY_ARN: fleet.encryptionKey?.keyArn ?? '',
-        DELETE_STREAM: String(removal === RemovalPolicy.DESTROY),
-        STORAGE_BUDGET: String(this.storageBudget),
-        TABLE_NAME: table.tableName,
-        QUEUE_URL: queue.queueUrl,
-        METRICS_NAMESPACE,
-        PROVISIONING_GRACE_SECONDS: String((props.provisioningGrace ?? Duration.hours(1)).toSeconds()),
-        ACCESS_GROUP_TAG_KEY,
-        ACCESS_GROUP_ATTRIBUTE: this.accessGroupAttribute,
+      environment: toEnvironment({
+        namePrefix: prefix,
+        fleetTagKey,
+        fleetId: fleet.fleetId,
+        onboardingTagKey: ONBOARDING_TAG_KEY,
+        onboardingId: this.onboardingId,
+        messageTtlSeconds: defaults.messageTtl?.toSeconds() ?? DEFAULT_MESSAGE_TTL_SECONDS,
+        retentionHours: defaults.retention?.toHours() ?? DEFAULT_RETENTION_HOURS,
+        mediaType: defaults.mediaType ?? DEFAULT_MEDIA_TYPE,
+        storageTier: defaults.storageTier,
+        kmsKeyArn: fleet.encryptionKey?.keyArn,
+        deleteStream: removal === RemovalPolicy.DESTROY,
+        storageBudget: this.storageBudget,
+        tableName: table.tableName,
+        queueUrl: queue.queueUrl,
+        metricsNamespace: METRICS_NAMESPACE,
+        provisioningGraceSeconds: (props.provisioningGrace ?? Duration.hours(1)).toSeconds(),
+        accessGroupTagKey: ACCESS_GROUP_TAG_KEY,
+        accessGroupAttribute: this.accessGroupAttribute,
         // the fleet's default, for things without the attribute (a run-time camera is made like the stack's)
-        DEFAULT_ACCESS_GROUP: defaults.accessGroup ?? '',
-      },
+        defaultAccessGroup: defaults.accessGroup,
+      }),
     });
     this.worker = fn;
     fn.addEventSource(new SqsEventSource(queue, { batchSize: 10, maxConcurrency, reportBatchItemFailures: true }));
@@ -473,7 +473,8 @@ export class CameraOnboarding extends Construct {
         }),
       },
     });
-    return new CameraOnboardingListFunction(this, 'List', {
+    return new BundledFunction(this, 'List', {
+      bundle: 'camera-onboarding/list.lambda',
       description: 'Lists the run-time cameras of a camera onboarding and their state (cdk-kinesis-video-webrtc)',
       role,
       logGroup,
@@ -529,7 +530,8 @@ export class CameraOnboarding extends Construct {
         }),
       },
     });
-    const enabler = new RegistryEventsFunction(this, 'RegistryEventsEnabler', {
+    const enabler = new BundledFunction(this, 'RegistryEventsEnabler', {
+      bundle: 'camera-onboarding/registry-events.lambda',
       description: 'Turns AWS IoT thing registry events on (cdk-kinesis-video-webrtc)',
       role: enablerRole,
       logGroup: enablerLogGroup,

@@ -2,7 +2,7 @@ import { Aws, CfnResource, Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { MediaStorageLinkFunction } from './media-storage-link-function';
+import { BundledFunction } from './bundled-function';
 import { LINK_OWNER_TAG_KEY, LINK_RESOURCE_TYPE, LINKS_IN_STACK_ENV } from './media-storage-link-settings';
 import { acknowledgeRules, RuleAcknowledgement } from './rule-acknowledgements';
 
@@ -143,7 +143,8 @@ export class MediaStorageLinkProvider extends Construct {
       findings: [`Resource::${streamArns}`],
     }]);
 
-    const fn = new MediaStorageLinkFunction(this, 'Function', {
+    const fn = new BundledFunction(this, 'Function', {
+      bundle: 'media-storage-link/index.lambda',
       description: 'Links Kinesis Video signaling channels to video streams (cdk-kinesis-video-webrtc)',
       role,
       logGroup,

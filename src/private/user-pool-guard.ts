@@ -3,8 +3,8 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
+import { BundledFunction } from './bundled-function';
 import { acknowledgeRules, RuleAcknowledgement } from './rule-acknowledgements';
-import { UserPoolGuardFunction } from './user-pool-guard-function';
 
 /** What the guard's function may read: the pool and its app clients, nothing else. */
 const GUARD_ACTIONS = ['cognito-idp:DescribeUserPool', 'cognito-idp:ListUserPoolClients', 'cognito-idp:DescribeUserPoolClient'];
@@ -38,7 +38,8 @@ export class UserPoolGuard extends Construct {
         }),
       },
     });
-    const fn = new UserPoolGuardFunction(this, 'Function', {
+    const fn = new BundledFunction(this, 'Function', {
+      bundle: 'user-pool-guard/index.lambda',
       description: 'Fails the deployment when an app client of the user pool lets users write their access group (cdk-kinesis-video-webrtc)',
       role,
       logGroup,

@@ -34,13 +34,15 @@ import { argument, reportFromChild, runInChild } from './child';
 import { KvsControlPlaneStandIn } from './kvs-control-plane-stand-in';
 import { LambdaRunner } from './lambda-runner';
 import { DynamoDbStandIn, IotRegistryStandIn, RegistryEvent, SqsStandIn } from './onboarding-stand-ins';
+import { CAMERA_ONBOARDING_ENV, toEnvironment } from '../../src/private/camera-onboarding-settings';
+import { ACCESS_GROUP_TAG_KEY, FLEET_TAG_KEY, ONBOARDING_TAG_KEY } from '../../src/private/tags-and-quotas';
 
 export const SHIPPED_WORKER_BUNDLE = path.join(__dirname, '..', '..', 'assets', 'handlers', 'camera-onboarding', 'worker.lambda', 'index.js');
 
 export const PREFIX = 'shop-';
-export const FLEET_TAG = ['cdk-kinesis-video-webrtc:fleet', 'Shop/c8fleet'] as const;
-export const ONBOARDING_TAG = ['cdk-kinesis-video-webrtc:onboarding', 'Shop/c8onboarding'] as const;
-export const ACCESS_GROUP_TAG_KEY = 'cdk-kinesis-video-webrtc:access-group';
+export const FLEET_TAG = [FLEET_TAG_KEY, 'Shop/c8fleet'] as const;
+export const ONBOARDING_TAG = [ONBOARDING_TAG_KEY, 'Shop/c8onboarding'] as const;
+export { ACCESS_GROUP_TAG_KEY };
 export const THINGS = 150;
 export const BUDGET = 100;
 export const RETIRED = 50;
@@ -299,25 +301,24 @@ export async function setWorkerEnvironment(
     AWS_ENDPOINT_URL_IOT: await standIns.iot.start(),
     AWS_ENDPOINT_URL_DYNAMODB: await standIns.ddb.start(),
     AWS_ENDPOINT_URL_SQS: sqsUrl,
-    NAME_PREFIX: fleet.prefix,
-    FLEET_TAG_KEY: fleet.fleetTag[0],
-    FLEET_ID: fleet.fleetTag[1],
-    ONBOARDING_TAG_KEY: fleet.onboardingTag[0],
-    ONBOARDING_ID: fleet.onboardingTag[1],
-    MESSAGE_TTL_SECONDS: '60',
-    RETENTION_HOURS: '24',
-    MEDIA_TYPE: 'video/h264,audio/aac',
-    STORAGE_TIER: '',
-    KMS_KEY_ARN: '',
-    DELETE_STREAM: 'false',
-    STORAGE_BUDGET: String(fleet.budget),
-    TABLE_NAME: 'State',
-    QUEUE_URL: `${sqsUrl}/123456789012/onboarding`,
-    METRICS_NAMESPACE: 'CdkKinesisVideoWebrtc/CameraOnboarding',
-    PROVISIONING_GRACE_SECONDS: '3600',
-    ACCESS_GROUP_TAG_KEY,
-    ACCESS_GROUP_ATTRIBUTE: 'accessGroup',
-    DEFAULT_ACCESS_GROUP: '',
+    ...toEnvironment({
+      namePrefix: fleet.prefix,
+      fleetTagKey: fleet.fleetTag[0],
+      fleetId: fleet.fleetTag[1],
+      onboardingTagKey: fleet.onboardingTag[0],
+      onboardingId: fleet.onboardingTag[1],
+      messageTtlSeconds: 60,
+      retentionHours: 24,
+      mediaType: 'video/h264,audio/aac',
+      deleteStream: false,
+      storageBudget: fleet.budget,
+      tableName: 'State',
+      queueUrl: `${sqsUrl}/123456789012/onboarding`,
+      metricsNamespace: 'CdkKinesisVideoWebrtc/CameraOnboarding',
+      provisioningGraceSeconds: 3600,
+      accessGroupTagKey: ACCESS_GROUP_TAG_KEY,
+      accessGroupAttribute: 'accessGroup',
+    }),
   });
 }
 
@@ -404,7 +405,7 @@ async function runHere(bundle: string): Promise<OnboardingSimulationResult> {
   // Phase 5: refused by the service (the account's channel quota): a FAILED record with the reason,
   // completed by a reconciliation once the quota allows it.
   started = Date.now();
-  process.env.STORAGE_BUDGET = String(BUDGET + 2);
+  process.env[CAMERA_ONBOARDING_ENV.storageBudget] = String(BUDGET + 2);
   kvs.channelLimit = kvs.live('channel').length;
   world.deliver([iot.register(REFUSED_BY_SERVICE)], { duplicates: false });
   await world.idle();
@@ -420,7 +421,7 @@ async function runHere(bundle: string): Promise<OnboardingSimulationResult> {
   started = Date.now();
   // Long enough for the camera to be made and reconciled once within it, even on a loaded machine.
   const graceSeconds = 15;
-  process.env.PROVISIONING_GRACE_SECONDS = String(graceSeconds);
+  process.env[CAMERA_ONBOARDING_ENV.provisioningGraceSeconds] = String(graceSeconds);
   sqs.send(JSON.stringify({ name: ANNOUNCED, provisioning: true }));
   await world.idle();
   const announced = ddb.items.get(ANNOUNCED)?.status?.S;

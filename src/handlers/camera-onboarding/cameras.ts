@@ -14,8 +14,6 @@ import {
   CreateStreamCommandOutput,
   DeleteSignalingChannelCommand,
   DeleteStreamCommand,
-  DescribeMediaStorageConfigurationCommand,
-  DescribeMediaStorageConfigurationCommandOutput,
   DescribeSignalingChannelCommand,
   DescribeSignalingChannelCommandOutput,
   DescribeStreamCommand,
@@ -25,29 +23,24 @@ import {
   ListTagsForResourceCommandOutput,
   ListTagsForStreamCommand,
   ListTagsForStreamCommandOutput,
-  UpdateMediaStorageConfigurationCommand,
 } from '@aws-sdk/client-kinesis-video';
+import { CameraOnboardingSettings } from '../../private/camera-onboarding-settings';
+import { isLinkedTo, MediaStorage } from '../shared/media-storage';
 import { DeadlineBoundCaller, errorName, PermanentError } from '../shared/retry';
 
 /** The settings every run-time camera of the fleet gets (the fleet's defaults). */
-export interface CameraSettings {
-  readonly fleetTagKey: string;
-  readonly fleetId: string;
-  readonly onboardingTagKey: string;
-  readonly onboardingId: string;
-  readonly messageTtlSeconds: number;
-  readonly retentionHours: number;
-  readonly mediaType: string;
-  readonly storageTier?: string;
-  readonly kmsKeyArn?: string;
-  /** Retire deletes the stream too (the fleet's removal policy DESTROY); default: recordings kept. */
-  readonly deleteStream: boolean;
-}
+export type CameraSettings = Pick<CameraOnboardingSettings, 'fleetTagKey' | 'fleetId' | 'onboardingTagKey' | 'onboardingId'
+| 'messageTtlSeconds' | 'retentionHours' | 'mediaType' | 'storageTier' | 'kmsKeyArn' | 'deleteStream'>;
 
 /** A name the onboarding may not use: the reason is for the dead-letter record. */
 export class RefusedError extends PermanentError {}
 
 interface Found { readonly arn: string; readonly status?: string; readonly version?: string }
+
+export type Kind = 'channel' | 'stream';
+
+/** A kind of resource, for a person. */
+const KIND: Record<Kind, string> = { channel: 'signaling channel', stream: 'video stream' };
 
 /** A resource that is not ACTIVE yet (or DELETING): retried by the retry core, like the service's own ResourceInUseException. */
 function notActive(what: string): Error {
@@ -55,11 +48,15 @@ function notActive(what: string): Error {
 }
 
 export class Cameras {
+  private readonly storage: MediaStorage;
+
   constructor(
     private readonly kvs: KinesisVideoClient,
     private readonly caller: DeadlineBoundCaller,
     private readonly settings: CameraSettings,
-  ) {}
+  ) {
+    this.storage = new MediaStorage(kvs, caller);
+  }
 
   /**
    * Channel and stream made (or found, ours), ACTIVE and linked. `accessGroupTags`: the access
@@ -69,12 +66,12 @@ export class Cameras {
   public async onboard(
     name: string,
     accessGroupTags: Record<string, string> = {},
-    created: Set<'channel' | 'stream'> = new Set(),
+    created: Set<Kind> = new Set(),
   ): Promise<{ channelArn: string; streamArn: string }> {
     const channelArn = await this.ensureChannel(name, accessGroupTags, created);
     const streamArn = await this.ensureStream(name, accessGroupTags, created);
-    await this.waitActive(`signaling channel ${name}`, () => this.describeChannel(name));
-    await this.waitActive(`video stream ${name}`, () => this.describeStream(name));
+    await this.waitActive(name, 'channel');
+    await this.waitActive(name, 'stream');
     await this.link(channelArn, streamArn);
     return { channelArn, streamArn };
   }
@@ -110,7 +107,7 @@ export class Cameras {
    * use it as master with no slot held), and its stream if this attempt made it or the removal
    * policy deletes streams. A stream found from before (kept by a retirement) keeps its recordings.
    */
-  public async undo(name: string, created: ReadonlySet<'channel' | 'stream'>): Promise<void> {
+  public async undo(name: string, created: ReadonlySet<Kind>): Promise<void> {
     const channel = await this.owned(name, 'channel');
     if (channel && channel.status !== 'DELETING') {
       await this.deleteChannel(name, channel.arn);
@@ -125,24 +122,24 @@ export class Cameras {
 
   private async deleteChannel(name: string, arn: string): Promise<void> {
     await this.unlink(arn);
-    await this.caller.retrying(`could not delete signaling channel ${name}`, async () => {
-      const current = await this.describeChannel(name);
-      if (!current || current.status === 'DELETING') {
-        return;
-      }
-      await this.ignoreGone(() => this.caller.call(this.kvs,
-        new DeleteSignalingChannelCommand({ ChannelARN: current.arn, CurrentVersion: current.version })));
-    });
+    await this.delete(name, 'channel');
   }
 
   private async deleteStream(name: string): Promise<void> {
-    await this.caller.retrying(`could not delete video stream ${name}`, async () => {
-      const current = await this.describeStream(name);
+    await this.delete(name, 'stream');
+  }
+
+  /** Deletes the resource at its current version; done when it is gone or DELETING. */
+  private async delete(name: string, kind: Kind): Promise<void> {
+    await this.caller.retrying(`could not delete ${KIND[kind]} ${name}`, async () => {
+      const current = await this.describe(name, kind);
       if (!current || current.status === 'DELETING') {
         return;
       }
-      await this.ignoreGone(() => this.caller.call(this.kvs,
-        new DeleteStreamCommand({ StreamARN: current.arn, CurrentVersion: current.version })));
+      const command = kind === 'channel'
+        ? new DeleteSignalingChannelCommand({ ChannelARN: current.arn, CurrentVersion: current.version })
+        : new DeleteStreamCommand({ StreamARN: current.arn, CurrentVersion: current.version });
+      await this.ignoreGone(() => this.caller.call(this.kvs, command));
     });
   }
 
@@ -150,58 +147,59 @@ export class Cameras {
     return { [this.settings.fleetTagKey]: this.settings.fleetId, [this.settings.onboardingTagKey]: this.settings.onboardingId };
   }
 
-  private async ensureChannel(name: string, extraTags: Record<string, string>, created: Set<'channel' | 'stream'>): Promise<string> {
-    return this.caller.retrying(`could not create signaling channel ${name}`, async () => {
-      try {
-        const out = await this.caller.call<CreateSignalingChannelCommandOutput>(this.kvs, new CreateSignalingChannelCommand({
-          ChannelName: name,
-          ChannelType: 'SINGLE_MASTER',
-          SingleMasterConfiguration: { MessageTtlSeconds: this.settings.messageTtlSeconds },
-          Tags: Object.entries({ ...extraTags, ...this.tags }).map(([Key, Value]) => ({ Key, Value })),
-        }));
-        created.add('channel');
-        return out.ChannelARN!;
-      } catch (e) {
-        if (errorName(e) !== 'ResourceInUseException') {
-          throw this.serviceRefusal(e, `signaling channel ${name}`);
-        }
-        // The name exists: ours from an earlier delivery, one being deleted, or someone else's.
-        return this.adopt(name, 'channel');
-      }
+  private async ensureChannel(name: string, extraTags: Record<string, string>, created: Set<Kind>): Promise<string> {
+    return this.ensure(name, 'channel', created, async () => {
+      const out = await this.caller.call<CreateSignalingChannelCommandOutput>(this.kvs, new CreateSignalingChannelCommand({
+        ChannelName: name,
+        ChannelType: 'SINGLE_MASTER',
+        SingleMasterConfiguration: { MessageTtlSeconds: this.settings.messageTtlSeconds },
+        Tags: Object.entries({ ...extraTags, ...this.tags }).map(([Key, Value]) => ({ Key, Value })),
+      }));
+      return out.ChannelARN!;
     });
   }
 
-  private async ensureStream(name: string, extraTags: Record<string, string>, created: Set<'channel' | 'stream'>): Promise<string> {
-    return this.caller.retrying(`could not create video stream ${name}`, async () => {
+  private async ensureStream(name: string, extraTags: Record<string, string>, created: Set<Kind>): Promise<string> {
+    return this.ensure(name, 'stream', created, async () => {
+      const out = await this.caller.call<CreateStreamCommandOutput>(this.kvs, new CreateStreamCommand({
+        StreamName: name,
+        DataRetentionInHours: this.settings.retentionHours,
+        MediaType: this.settings.mediaType,
+        KmsKeyId: this.settings.kmsKeyArn,
+        ...(this.settings.storageTier ? { StreamStorageConfiguration: { DefaultStorageTier: this.settings.storageTier as any } } : {}),
+        Tags: { ...extraTags, ...this.tags },
+      }));
+      return out.StreamARN!;
+    });
+  }
+
+  /**
+   * Creates the resource, or adopts the one of that name: ours from an earlier delivery (a stream
+   * kept by an earlier retirement: the camera records into it again), one being deleted, or someone else's.
+   */
+  private async ensure(name: string, kind: Kind, created: Set<Kind>, create: () => Promise<string>): Promise<string> {
+    return this.caller.retrying(`could not create ${KIND[kind]} ${name}`, async () => {
       try {
-        const out = await this.caller.call<CreateStreamCommandOutput>(this.kvs, new CreateStreamCommand({
-          StreamName: name,
-          DataRetentionInHours: this.settings.retentionHours,
-          MediaType: this.settings.mediaType,
-          KmsKeyId: this.settings.kmsKeyArn,
-          ...(this.settings.storageTier ? { StreamStorageConfiguration: { DefaultStorageTier: this.settings.storageTier as any } } : {}),
-          Tags: { ...extraTags, ...this.tags },
-        }));
-        created.add('stream');
-        return out.StreamARN!;
+        const arn = await create();
+        created.add(kind);
+        return arn;
       } catch (e) {
         if (errorName(e) !== 'ResourceInUseException') {
-          throw this.serviceRefusal(e, `video stream ${name}`);
+          throw this.serviceRefusal(e, `${KIND[kind]} ${name}`);
         }
-        // A stream kept by an earlier retirement of this name is ours: the camera records into it again.
-        return this.adopt(name, 'stream');
+        return this.adopt(name, kind);
       }
     });
   }
 
   /** The existing resource named `name` if it is ours and usable; DELETING: retried; someone else's: refused. */
-  private async adopt(name: string, kind: 'channel' | 'stream'): Promise<string> {
-    const found = kind === 'channel' ? await this.describeChannel(name) : await this.describeStream(name);
+  private async adopt(name: string, kind: Kind): Promise<string> {
+    const found = await this.describe(name, kind);
     if (!found) {
       // Gone since the create, or not readable: the read is allowed on the fleet's own resources only.
       const readable = await this.exists(name, kind);
       if (readable === 'denied') {
-        throw new RefusedError(`the name ${name} is taken by a ${kind === 'channel' ? 'signaling channel' : 'video stream'} outside this fleet`);
+        throw new RefusedError(`the name ${name} is taken by a ${KIND[kind]} outside this fleet`);
       }
       throw notActive(`${kind} ${name} is gone since it was created; creating it again`);
     }
@@ -222,7 +220,7 @@ export class Cameras {
    */
   public async clash(name: string): Promise<string | undefined> {
     for (const kind of ['channel', 'stream'] as const) {
-      const found = kind === 'channel' ? await this.describeChannel(name) : await this.describeStream(name);
+      const found = await this.describe(name, kind);
       if (!found) {
         // Absent, or outside the fleet (the read is denied either way): the create will tell.
         continue;
@@ -235,15 +233,15 @@ export class Cameras {
     return undefined;
   }
 
-  private takenBecause(name: string, kind: 'channel' | 'stream', tags: Record<string, string>): string {
+  private takenBecause(name: string, kind: Kind, tags: Record<string, string>): string {
     return tags[this.settings.fleetTagKey] === this.settings.fleetId
       ? `the name ${name} is a camera of the fleet's stack (or of another onboarding of the fleet); run-time onboarding leaves it alone`
-      : `the name ${name} is taken by a ${kind === 'channel' ? 'signaling channel' : 'video stream'} of another fleet`;
+      : `the name ${name} is taken by a ${KIND[kind]} of another fleet`;
   }
 
   /** The resource named `name` if it carries our onboarding tag; undefined when absent or not ours. */
-  private async owned(name: string, kind: 'channel' | 'stream'): Promise<Found | undefined> {
-    const found = kind === 'channel' ? await this.describeChannel(name) : await this.describeStream(name);
+  private async owned(name: string, kind: Kind): Promise<Found | undefined> {
+    const found = await this.describe(name, kind);
     if (!found) {
       return undefined;
     }
@@ -251,9 +249,10 @@ export class Cameras {
     return tags[this.settings.onboardingTagKey] === this.settings.onboardingId ? found : undefined;
   }
 
-  private async waitActive(what: string, describe: () => Promise<Found | undefined>): Promise<void> {
+  private async waitActive(name: string, kind: Kind): Promise<void> {
+    const what = `${KIND[kind]} ${name}`;
     await this.caller.retrying(`${what} did not become ACTIVE`, async () => {
-      const found = await describe();
+      const found = await this.describe(name, kind);
       if (found?.status !== 'ACTIVE') {
         throw notActive(`${what} is ${found?.status ?? 'not found'}`);
       }
@@ -262,18 +261,15 @@ export class Cameras {
 
   private async link(channelArn: string, streamArn: string): Promise<void> {
     await this.caller.retrying(`could not link signaling channel ${channelArn} to video stream ${streamArn}`, async () => {
-      const current = await this.storageOf(channelArn);
-      if (current.Status === 'ENABLED' && current.StreamARN === streamArn) {
+      const current = await this.storage.describe(channelArn);
+      if (isLinkedTo(current, streamArn)) {
         return;
       }
       if (current.Status === 'ENABLED') {
         throw new PermanentError(`signaling channel ${channelArn} is linked to another video stream (${current.StreamARN})`);
       }
       try {
-        await this.caller.call(this.kvs, new UpdateMediaStorageConfigurationCommand({
-          ChannelARN: channelArn,
-          MediaStorageConfiguration: { Status: 'ENABLED', StreamARN: streamArn },
-        }));
+        await this.storage.enable(channelArn, streamArn);
       } catch (e) {
         throw this.serviceRefusal(e, `the link of ${channelArn}`);
       }
@@ -282,32 +278,22 @@ export class Cameras {
 
   private async unlink(channelArn: string): Promise<void> {
     await this.caller.retrying(`could not unlink signaling channel ${channelArn}`, async () => {
-      const current = await this.storageOf(channelArn);
+      const current = await this.storage.describe(channelArn);
       if (current.Status !== 'ENABLED') {
         return;
       }
-      await this.caller.call(this.kvs,
-        new UpdateMediaStorageConfigurationCommand({ ChannelARN: channelArn, MediaStorageConfiguration: { Status: 'DISABLED' } }));
+      await this.storage.disable(channelArn);
     });
-  }
-
-  private async storageOf(channelArn: string): Promise<{ Status?: string; StreamARN?: string }> {
-    const out = await this.caller.call<DescribeMediaStorageConfigurationCommandOutput>(this.kvs,
-      new DescribeMediaStorageConfigurationCommand({ ChannelARN: channelArn }));
-    return out.MediaStorageConfiguration ?? {};
   }
 
   /**
-   * The channel named `name`; undefined when there is none, or when it is not the fleet's (the
-   * role may read only the fleet's channels: IAM denies before the service looks).
+   * The resource named `name`; undefined when there is none, or when it is not the fleet's (the
+   * role may read only the fleet's channels and streams: IAM denies before the service looks).
    */
-  private async describeChannel(name: string): Promise<Found | undefined> {
-    return this.caller.retrying(`could not read signaling channel ${name}`, async () => {
+  private async describe(name: string, kind: Kind): Promise<Found | undefined> {
+    return this.caller.retrying(`could not read ${KIND[kind]} ${name}`, async () => {
       try {
-        const out = await this.caller.call<DescribeSignalingChannelCommandOutput>(this.kvs,
-          new DescribeSignalingChannelCommand({ ChannelName: name }));
-        const info = out.ChannelInfo!;
-        return { arn: info.ChannelARN!, status: info.ChannelStatus, version: info.Version };
+        return await this.describeOnce(name, kind);
       } catch (e) {
         if (errorName(e) === 'ResourceNotFoundException' || errorName(e) === 'AccessDeniedException') {
           return undefined;
@@ -317,36 +303,29 @@ export class Cameras {
     });
   }
 
-  private async describeStream(name: string): Promise<Found | undefined> {
-    return this.caller.retrying(`could not read video stream ${name}`, async () => {
-      try {
-        const out = await this.caller.call<DescribeStreamCommandOutput>(this.kvs, new DescribeStreamCommand({ StreamName: name }));
-        const info = out.StreamInfo!;
-        return { arn: info.StreamARN!, status: info.Status, version: info.Version };
-      } catch (e) {
-        if (errorName(e) === 'ResourceNotFoundException' || errorName(e) === 'AccessDeniedException') {
-          return undefined;
-        }
-        throw e;
-      }
-    });
+  private async describeOnce(name: string, kind: Kind): Promise<Found> {
+    if (kind === 'channel') {
+      const out = await this.caller.call<DescribeSignalingChannelCommandOutput>(this.kvs,
+        new DescribeSignalingChannelCommand({ ChannelName: name }));
+      const info = out.ChannelInfo!;
+      return { arn: info.ChannelARN!, status: info.ChannelStatus, version: info.Version };
+    }
+    const out = await this.caller.call<DescribeStreamCommandOutput>(this.kvs, new DescribeStreamCommand({ StreamName: name }));
+    const info = out.StreamInfo!;
+    return { arn: info.StreamARN!, status: info.Status, version: info.Version };
   }
 
   /** Whether a name the role cannot describe exists at all: 'denied' means it does, outside the fleet. */
-  private async exists(name: string, kind: 'channel' | 'stream'): Promise<'denied' | 'absent'> {
+  private async exists(name: string, kind: Kind): Promise<'denied' | 'absent'> {
     try {
-      if (kind === 'channel') {
-        await this.caller.call(this.kvs, new DescribeSignalingChannelCommand({ ChannelName: name }));
-      } else {
-        await this.caller.call(this.kvs, new DescribeStreamCommand({ StreamName: name }));
-      }
+      await this.describeOnce(name, kind);
       return 'absent';
     } catch (e) {
       return errorName(e) === 'AccessDeniedException' ? 'denied' : 'absent';
     }
   }
 
-  private async tagsOf(arn: string, kind: 'channel' | 'stream'): Promise<Record<string, string>> {
+  private async tagsOf(arn: string, kind: Kind): Promise<Record<string, string>> {
     return this.caller.retrying(`could not read the tags of ${arn}`, async () => {
       try {
         if (kind === 'channel') {

@@ -21,11 +21,12 @@ import { DescribeThingCommand, DescribeThingCommandOutput, IoTClient, ListThings
 import { KinesisVideoClient, ListSignalingChannelsCommand, ListSignalingChannelsCommandOutput } from '@aws-sdk/client-kinesis-video';
 import { SendMessageBatchCommand, SendMessageBatchCommandOutput, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { accessGroupOf, AccessGroups, AccessGroupSettings, accessGroupTags } from './access-group';
-import { Cameras, CameraSettings, RefusedError } from './cameras';
+import { accessGroupOf, AccessGroups, accessGroupTags } from './access-group';
+import { Cameras, RefusedError } from './cameras';
 import { Telemetry } from './log';
 import { CameraRecord, StateTable } from './state';
 import { TIMING } from './timing';
+import { CameraOnboardingSettings, fromEnvironment } from '../../private/camera-onboarding-settings';
 import { cannotBeCured, DeadlineBoundCaller, errorName } from '../shared/retry';
 
 export { TIMING };
@@ -33,50 +34,6 @@ export { TIMING };
 const MARGIN_MS = 10_000;
 /** KVS channel and stream names. */
 const KVS_NAME = /^[a-zA-Z0-9_.-]{1,256}$/;
-
-/** The access-group tag key and thing attribute when the environment names none (the construct always does). */
-const ACCESS_GROUP_TAG_KEY = 'cdk-kinesis-video-webrtc:access-group';
-const ACCESS_GROUP_ATTRIBUTE = 'accessGroup';
-
-interface Config extends CameraSettings, AccessGroupSettings {
-  readonly namePrefix: string;
-  readonly storageBudget: number;
-  readonly tableName: string;
-  readonly queueUrl: string;
-  readonly metricsNamespace: string;
-  readonly provisioningGraceMs: number;
-}
-
-function config(env: NodeJS.ProcessEnv = process.env): Config {
-  const need = (key: string) => {
-    const value = env[key];
-    if (value === undefined) {
-      throw new Error(`the worker's environment has no ${key}`);
-    }
-    return value;
-  };
-  return {
-    namePrefix: need('NAME_PREFIX'),
-    fleetTagKey: need('FLEET_TAG_KEY'),
-    fleetId: need('FLEET_ID'),
-    onboardingTagKey: need('ONBOARDING_TAG_KEY'),
-    onboardingId: need('ONBOARDING_ID'),
-    messageTtlSeconds: Number(need('MESSAGE_TTL_SECONDS')),
-    retentionHours: Number(need('RETENTION_HOURS')),
-    mediaType: need('MEDIA_TYPE'),
-    storageTier: env.STORAGE_TIER || undefined,
-    kmsKeyArn: env.KMS_KEY_ARN || undefined,
-    deleteStream: need('DELETE_STREAM') === 'true',
-    storageBudget: Number(need('STORAGE_BUDGET')),
-    tableName: need('TABLE_NAME'),
-    queueUrl: need('QUEUE_URL'),
-    metricsNamespace: need('METRICS_NAMESPACE'),
-    provisioningGraceMs: Number(need('PROVISIONING_GRACE_SECONDS')) * 1000,
-    accessGroupTagKey: env.ACCESS_GROUP_TAG_KEY || ACCESS_GROUP_TAG_KEY,
-    accessGroupAttribute: env.ACCESS_GROUP_ATTRIBUTE || ACCESS_GROUP_ATTRIBUTE,
-    defaultAccessGroup: env.DEFAULT_ACCESS_GROUP || undefined,
-  };
-}
 
 type Outcome = 'onboarded' | 'retired' | 'unchanged' | 'over-budget' | 'refused' | 'failed' | 'retry';
 
@@ -98,7 +55,7 @@ class Worker {
   private readonly accessGroups: AccessGroups;
   private readonly telemetry: Telemetry;
 
-  constructor(private readonly cfg: Config, private readonly c: ReturnType<typeof clients>, deadline: number) {
+  constructor(private readonly cfg: CameraOnboardingSettings, private readonly c: ReturnType<typeof clients>, deadline: number) {
     this.caller = new DeadlineBoundCaller({ timing: TIMING, deadline });
     this.state = new StateTable(c.ddb, cfg.tableName, this.caller);
     this.cameras = new Cameras(c.kvs, this.caller, cfg);
@@ -122,7 +79,7 @@ class Worker {
       const now = Date.now();
       if (hint.provisioning) {
         // The backend announces a device before its thing exists: make the camera now, keep it a while.
-        await this.state.set(name, { expectThingUntil: now + this.cfg.provisioningGraceMs, ...(record ? {} : { status: 'PENDING' as const }) }, now);
+        await this.state.set(name, { expectThingUntil: now + this.cfg.provisioningGraceSeconds * 1000, ...(record ? {} : { status: 'PENDING' as const }) }, now);
         record = await this.state.get(name);
       }
       const thing = await this.thingExists(name);
@@ -287,7 +244,7 @@ class Worker {
       const record = records.get(name);
       const wanted = things.has(name) || (record?.expectThingUntil ?? 0) > now;
       const status = record?.status;
-      stuck += status === 'PENDING' && now - record!.updatedAt > this.cfg.provisioningGraceMs ? 1 : 0;
+      stuck += status === 'PENDING' && now - record!.updatedAt > this.cfg.provisioningGraceSeconds * 1000 ? 1 : 0;
       const made = status === 'ONBOARDED' && channels.has(name);
       // The group recorded is the one applied: a thing whose attribute changed (event lost) is re-tagged.
       const converged = wanted
@@ -340,7 +297,7 @@ export async function handler(event: SQSEvent | { action?: string; source?: stri
     console.error(JSON.stringify({ level: 'error', step: 'refuse', message: refusal }));
     throw new Error(refusal);
   }
-  const cfg = config();
+  const cfg = fromEnvironment(process.env);
   const c = sharedClients ??= clients();
   const worker = new Worker(cfg, c, Date.now() + context.getRemainingTimeInMillis() - MARGIN_MS);
   if ('Records' in event && Array.isArray(event.Records)) {

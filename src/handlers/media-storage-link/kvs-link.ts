@@ -5,18 +5,14 @@
  */
 import { createHash } from 'crypto';
 import {
-  DescribeMappedResourceConfigurationCommand,
-  DescribeMappedResourceConfigurationCommandOutput,
-  DescribeMediaStorageConfigurationCommand,
-  DescribeMediaStorageConfigurationCommandOutput,
   KinesisVideoClient,
   ListTagsForResourceCommand,
   ListTagsForResourceCommandOutput,
   TagResourceCommand,
   UntagResourceCommand,
-  UpdateMediaStorageConfigurationCommand,
 } from '@aws-sdk/client-kinesis-video';
-import { LINK_OWNER_TAG_KEY } from '../../private/media-storage-link-settings';
+import { LINK_OWNER_TAG_KEY } from '../../private/tags-and-quotas';
+import { isLinkedTo, MediaStorage, StorageConfiguration } from '../shared/media-storage';
 import { causeName, DeadlineBoundCaller, errorName, PermanentError } from '../shared/retry';
 
 /** The properties the construct passes to the custom resource. */
@@ -55,10 +51,10 @@ function describeRecord(record: string): string {
   return `link ${logical.join('/')} of stack ${name} (${name}/${uuid})`;
 }
 
-interface StorageConfiguration { Status?: string; StreamARN?: string }
-
 /** One deadline-bounded conversation with the KVS control plane on behalf of one link. */
 export class KvsLink {
+  private readonly storage: MediaStorage;
+
   constructor(
     private readonly client: KinesisVideoClient,
     /** For UpdateMediaStorageConfiguration (10 TPS per account). */
@@ -67,7 +63,9 @@ export class KvsLink {
     private readonly reads: DeadlineBoundCaller,
     /** This link's record (`ownerRecord`). */
     private readonly me: string,
-  ) {}
+  ) {
+    this.storage = new MediaStorage(client, updates, reads);
+  }
 
   /**
    * Links the pair and records this link as its owner. A pair already linked by another link of
@@ -82,10 +80,7 @@ export class KvsLink {
     let streamReadable = true;
     const linkedNow = await this.updates.retrying(what, async () => {
       try {
-        await this.updates.call(this.client, new UpdateMediaStorageConfigurationCommand({
-          ChannelARN: props.ChannelArn,
-          MediaStorageConfiguration: { Status: 'ENABLED', StreamARN: props.StreamArn },
-        }));
+        await this.storage.enable(props.ChannelArn, props.StreamArn);
         return true;
       } catch (e) {
         // In use: a resource not ACTIVE yet (retry), or a mapping. Look at the mapping at most once a
@@ -96,7 +91,7 @@ export class KvsLink {
         }
         lastLook = this.updates.now();
         const current = await this.describeOnce(props.ChannelArn);
-        if (current?.Status === 'ENABLED' && current.StreamARN === props.StreamArn) {
+        if (isLinkedTo(current, props.StreamArn)) {
           return false;
         }
         if (current?.Status === 'ENABLED') {
@@ -166,7 +161,7 @@ export class KvsLink {
     let current: StorageConfiguration;
     let owner: string | undefined;
     try {
-      current = await this.reads.retrying(what, () => this.describe(props.ChannelArn));
+      current = await this.reads.retrying(what, () => this.storage.describe(props.ChannelArn));
       if (current.Status !== 'ENABLED') {
         console.log(`channel ${props.ChannelArn} is not linked; nothing to unlink`);
         return false;
@@ -217,10 +212,7 @@ export class KvsLink {
 
   private async disable(channelArn: string): Promise<void> {
     const what = `could not unlink signaling channel ${channelArn} from its video stream`;
-    await this.updates.retrying(what, () => this.updates.call(this.client, new UpdateMediaStorageConfigurationCommand({
-      ChannelARN: channelArn,
-      MediaStorageConfiguration: { Status: 'DISABLED' },
-    })));
+    await this.updates.retrying(what, () => this.storage.disable(channelArn));
   }
 
   private async record(channelArn: string): Promise<void> {
@@ -238,16 +230,9 @@ export class KvsLink {
     return answer.Tags?.[LINK_OWNER_TAG_KEY] || undefined;
   }
 
-  /** The channel's link as the service sees it (Status DISABLED when there is none). */
-  private async describe(channelArn: string): Promise<StorageConfiguration> {
-    const command = new DescribeMediaStorageConfigurationCommand({ ChannelARN: channelArn });
-    const answer = await this.reads.call<DescribeMediaStorageConfigurationCommandOutput>(this.client, command);
-    return answer.MediaStorageConfiguration ?? {};
-  }
-
   private async describeOnce(channelArn: string): Promise<StorageConfiguration | undefined> {
     try {
-      return await this.describe(channelArn);
+      return await this.storage.describe(channelArn);
     } catch (e) {
       console.log(`could not read the channel's media storage configuration (${errorName(e)}); retrying the link`);
       return undefined;
@@ -256,14 +241,11 @@ export class KvsLink {
 
   /**
    * The channel the stream is mapped to, once: `undefined` when it is mapped to nothing (or the
-   * read failed for a reason worth retrying), `'denied'` when the role may not read it. The list
-   * holds at most one item; its `Type` values are undocumented, so the item is known by its ARN.
+   * read failed for a reason worth retrying), `'denied'` when the role may not read it.
    */
   private async mappedChannelOnce(streamArn: string): Promise<string | 'denied' | undefined> {
     try {
-      const command = new DescribeMappedResourceConfigurationCommand({ StreamARN: streamArn });
-      const answer = await this.reads.call<DescribeMappedResourceConfigurationCommandOutput>(this.client, command);
-      return answer.MappedResourceConfigurationList?.find(item => item.ARN?.includes(':channel/'))?.ARN;
+      return await this.storage.mappedChannel(streamArn);
     } catch (e) {
       const name = errorName(e);
       console.log(`could not read the stream's mapped resource (${name}); retrying the link`);

@@ -16,8 +16,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { accessGroupOf, AccessGroups, AccessGroupSettings, accessGroupTags, NO_ACCESS_GROUP } from '../../../src/handlers/camera-onboarding/access-group';
 import { DeadlineBoundCaller } from '../../../src/handlers/shared/retry';
+import { ACCESS_GROUP_TAG_KEY as KEY } from '../../../src/private/tags-and-quotas';
 
-const KEY = 'cdk-kinesis-video-webrtc:access-group';
 const SETTINGS: AccessGroupSettings = { accessGroupTagKey: KEY, accessGroupAttribute: 'accessGroup' };
 const CAMERA = { channelArn: 'arn:aws:kinesisvideo:us-east-1:123456789012:channel/shop-1/1', streamArn: 'arn:aws:kinesisvideo:us-east-1:123456789012:stream/shop-1/2' };
 

@@ -7,10 +7,11 @@
 import { KinesisVideoClient } from '@aws-sdk/client-kinesis-video';
 import { Cameras, CameraSettings, RefusedError } from '../../../src/handlers/camera-onboarding/cameras';
 import { DeadlineBoundCaller } from '../../../src/handlers/shared/retry';
+import { FLEET_TAG_KEY, ONBOARDING_TAG_KEY } from '../../../src/private/tags-and-quotas';
 import { KvsControlPlaneStandIn } from '../../simulation/kvs-control-plane-stand-in';
 
-const FLEET_TAG = ['cdk-kinesis-video-webrtc:fleet', 'Shop/fleet'] as const;
-const ONBOARDING_TAG = ['cdk-kinesis-video-webrtc:onboarding', 'Shop/onboarding'] as const;
+const FLEET_TAG = [FLEET_TAG_KEY, 'Shop/fleet'] as const;
+const ONBOARDING_TAG = [ONBOARDING_TAG_KEY, 'Shop/onboarding'] as const;
 const SETTINGS: CameraSettings = {
   fleetTagKey: FLEET_TAG[0],
   fleetId: FLEET_TAG[1],

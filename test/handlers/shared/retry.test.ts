@@ -37,11 +37,14 @@ describe('DeadlineBoundCaller', () => {
     expect(waits).toEqual([250, 500, 1_000, 2_000, 4_000, 4_000, 4_000]);
   });
 
-  test('100 contenders at 10 calls per second: a throttled call is spread over what is left of the first 10 s', async () => {
+  test.each([
+    ['100 contenders at 10 calls per second: a throttled call is spread over what is left of the first 10 s', 1_000, 9_000],
+    ['near the end of the spread window, the wait is at least the floor', 9_500, 2_000],
+  ])('%s', async (_, elapsed, wait) => {
     const { caller, waits, advance } = fakeCaller({ ...TIMING, contenders: 100, callsPerSecond: 10 });
-    advance(1_000);
+    advance(elapsed);
     await caller.retrying('x', failing(throttled()));
-    expect(waits).toEqual([9_000]);
+    expect(waits).toEqual([wait]);
   });
 
   test('spreadShare 0.8: the window is 8 s of the 10 s; the exponential phase still goes up to 20 s', async () => {
@@ -52,13 +55,6 @@ describe('DeadlineBoundCaller', () => {
     advance(7_000);
     await caller.retrying('x', failing(...Array.from({ length: 8 }, throttled)));
     expect(waits.slice(1)).toEqual([2_000, 2_000, 2_000, 2_000, 4_000, 8_000, 16_000, 20_000]);
-  });
-
-  test('near the end of the spread window, the wait is at least the floor', async () => {
-    const { caller, waits, advance } = fakeCaller({ ...TIMING, contenders: 100, callsPerSecond: 10 });
-    advance(9_500);
-    await caller.retrying('x', failing(throttled()));
-    expect(waits).toEqual([2_000]);
   });
 
   test('after the spread window: exponential again from the base (floored), up to twice the window', async () => {

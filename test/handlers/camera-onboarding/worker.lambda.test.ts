@@ -6,12 +6,14 @@
  * The same scenarios run against the shipped bundle in faults.simulation.test.ts.
  */
 import { handler, refuse } from '../../../src/handlers/camera-onboarding/worker.lambda';
+import { CAMERA_ONBOARDING_ENV } from '../../../src/private/camera-onboarding-settings';
+import { FLEET_TAG_KEY, ONBOARDING_TAG_KEY } from '../../../src/private/tags-and-quotas';
 import { KvsControlPlaneStandIn } from '../../simulation/kvs-control-plane-stand-in';
 import { setWorkerEnvironment } from '../../simulation/onboarding-simulation';
 import { DynamoDbStandIn, IotRegistryStandIn, SqsStandIn } from '../../simulation/onboarding-stand-ins';
 
-const FLEET_TAG = ['cdk-kinesis-video-webrtc:fleet', 'Shop/fleet'] as const;
-const ONBOARDING_TAG = ['cdk-kinesis-video-webrtc:onboarding', 'Shop/onboarding'] as const;
+const FLEET_TAG = [FLEET_TAG_KEY, 'Shop/fleet'] as const;
+const ONBOARDING_TAG = [ONBOARDING_TAG_KEY, 'Shop/onboarding'] as const;
 const kvs = new KvsControlPlaneStandIn({ prefix: 'shop-', fleetTag: FLEET_TAG, onboardingTag: ONBOARDING_TAG }, 50, 100);
 const iot = new IotRegistryStandIn();
 const ddb = new DynamoDbStandIn();
@@ -37,7 +39,7 @@ beforeEach(() => {
   logs = [];
   jest.spyOn(console, 'log').mockImplementation((line) => void logs.push(String(line)));
   jest.spyOn(console, 'error').mockImplementation((line) => void logs.push(String(line)));
-  process.env.STORAGE_BUDGET = '10';
+  process.env[CAMERA_ONBOARDING_ENV.storageBudget] = '10';
 });
 
 test('a stream name owned by another fleet: REFUSED at once, the channel made for it deleted, its slot freed', async () => {
@@ -95,7 +97,7 @@ test('a validation error mid-creation (CreateStream): FAILED at once, no channel
 });
 
 test('budget 0: nothing admitted, nothing made', async () => {
-  process.env.STORAGE_BUDGET = '0';
+  process.env[CAMERA_ONBOARDING_ENV.storageBudget] = '0';
   iot.register('shop-zero');
   await deliver('shop-zero');
   expect(status('shop-zero')).toBe('OVER_BUDGET');

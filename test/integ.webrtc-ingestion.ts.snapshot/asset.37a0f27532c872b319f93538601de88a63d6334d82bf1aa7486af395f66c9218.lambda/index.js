@@ -30698,7 +30698,7 @@ var require_dist_cjs16 = __commonJS({
       extensions.forEach((extension) => extension.configure(extensionConfiguration));
       return Object.assign(runtimeConfig, resolveAwsRegionExtensionConfiguration2(extensionConfiguration), resolveDefaultRuntimeConfig2(extensionConfiguration), resolveHttpHandlerRuntimeConfig2(extensionConfiguration), resolveHttpAuthRuntimeConfig5(extensionConfiguration));
     };
-    var KinesisVideoClient3 = class extends Client2 {
+    var KinesisVideoClient4 = class extends Client2 {
       config;
       constructor(...[configuration]) {
         const _config_0 = getRuntimeConfig9(configuration || {});
@@ -30799,10 +30799,10 @@ var require_dist_cjs16 = __commonJS({
     };
     var UpdateStreamStorageConfigurationCommand = class extends command5(_ep05, _mw05, "UpdateStreamStorageConfiguration", UpdateStreamStorageConfiguration$) {
     };
-    var paginateDescribeMappedResourceConfiguration = createPaginator2(KinesisVideoClient3, DescribeMappedResourceConfigurationCommand2, "NextToken", "NextToken", "MaxResults");
-    var paginateListEdgeAgentConfigurations = createPaginator2(KinesisVideoClient3, ListEdgeAgentConfigurationsCommand, "NextToken", "NextToken", "MaxResults");
-    var paginateListSignalingChannels = createPaginator2(KinesisVideoClient3, ListSignalingChannelsCommand, "NextToken", "NextToken", "MaxResults");
-    var paginateListStreams = createPaginator2(KinesisVideoClient3, ListStreamsCommand, "NextToken", "NextToken", "MaxResults");
+    var paginateDescribeMappedResourceConfiguration = createPaginator2(KinesisVideoClient4, DescribeMappedResourceConfigurationCommand2, "NextToken", "NextToken", "MaxResults");
+    var paginateListEdgeAgentConfigurations = createPaginator2(KinesisVideoClient4, ListEdgeAgentConfigurationsCommand, "NextToken", "NextToken", "MaxResults");
+    var paginateListSignalingChannels = createPaginator2(KinesisVideoClient4, ListSignalingChannelsCommand, "NextToken", "NextToken", "MaxResults");
+    var paginateListStreams = createPaginator2(KinesisVideoClient4, ListStreamsCommand, "NextToken", "NextToken", "MaxResults");
     var commands5 = {
       CreateSignalingChannelCommand,
       CreateStreamCommand,
@@ -30843,7 +30843,7 @@ var require_dist_cjs16 = __commonJS({
       paginateListSignalingChannels,
       paginateListStreams
     };
-    var KinesisVideo = class extends KinesisVideoClient3 {
+    var KinesisVideo = class extends KinesisVideoClient4 {
     };
     createAggregatedClient2(commands5, KinesisVideo, { paginators });
     var APIName = {
@@ -31026,7 +31026,7 @@ var require_dist_cjs16 = __commonJS({
     exports2.InvalidResourceFormatException = InvalidResourceFormatException;
     exports2.InvalidResourceFormatException$ = InvalidResourceFormatException$;
     exports2.KinesisVideo = KinesisVideo;
-    exports2.KinesisVideoClient = KinesisVideoClient3;
+    exports2.KinesisVideoClient = KinesisVideoClient4;
     exports2.KinesisVideoServiceException = KinesisVideoServiceException;
     exports2.KinesisVideoServiceException$ = KinesisVideoServiceException$;
     exports2.LastRecorderStatus$ = LastRecorderStatus$;
@@ -31158,15 +31158,63 @@ __export(index_lambda_exports, {
   onEvent: () => onEvent
 });
 module.exports = __toCommonJS(index_lambda_exports);
-var import_client_kinesis_video2 = __toESM(require_dist_cjs16());
+var import_client_kinesis_video3 = __toESM(require_dist_cjs16());
 
 // src/handlers/media-storage-link/kvs-link.ts
 var import_crypto = require("crypto");
-var import_client_kinesis_video = __toESM(require_dist_cjs16());
+var import_client_kinesis_video2 = __toESM(require_dist_cjs16());
 
-// src/private/media-storage-link-settings.ts
+// src/private/tags-and-quotas.ts
 var LINK_OWNER_TAG_KEY = "cdk-kinesis-video-webrtc:link";
-var LINKS_IN_STACK_ENV = "LINKS_IN_STACK";
+
+// src/handlers/shared/media-storage.ts
+var import_client_kinesis_video = __toESM(require_dist_cjs16());
+var MediaStorage = class {
+  constructor(client, updates, reads = updates) {
+    this.client = client;
+    this.updates = updates;
+    this.reads = reads;
+  }
+  client;
+  updates;
+  reads;
+  /** The channel's link (Status DISABLED, or empty, when there is none). */
+  async describe(channelArn) {
+    const answer = await this.reads.call(
+      this.client,
+      new import_client_kinesis_video.DescribeMediaStorageConfigurationCommand({ ChannelARN: channelArn })
+    );
+    return answer.MediaStorageConfiguration ?? {};
+  }
+  /** Links the channel to the stream: ResourceInUseException while either is not ACTIVE, or the stream has another channel. */
+  async enable(channelArn, streamArn) {
+    await this.updates.call(this.client, new import_client_kinesis_video.UpdateMediaStorageConfigurationCommand({
+      ChannelARN: channelArn,
+      MediaStorageConfiguration: { Status: "ENABLED", StreamARN: streamArn }
+    }));
+  }
+  /** Unlinks the channel from its stream. */
+  async disable(channelArn) {
+    await this.updates.call(this.client, new import_client_kinesis_video.UpdateMediaStorageConfigurationCommand({
+      ChannelARN: channelArn,
+      MediaStorageConfiguration: { Status: "DISABLED" }
+    }));
+  }
+  /**
+   * The channel the stream is mapped to, or `undefined`. The list holds at most one item; its
+   * `Type` values are undocumented, so the item is known by its ARN.
+   */
+  async mappedChannel(streamArn) {
+    const answer = await this.reads.call(
+      this.client,
+      new import_client_kinesis_video.DescribeMappedResourceConfigurationCommand({ StreamARN: streamArn })
+    );
+    return answer.MappedResourceConfigurationList?.find((item) => item.ARN?.includes(":channel/"))?.ARN;
+  }
+};
+function isLinkedTo(current, streamArn) {
+  return current?.Status === "ENABLED" && current.StreamARN === streamArn;
+}
 
 // src/handlers/shared/retry.ts
 var PermanentError = class extends Error {
@@ -31358,11 +31406,13 @@ var KvsLink = class {
     this.updates = updates;
     this.reads = reads;
     this.me = me;
+    this.storage = new MediaStorage(client, updates, reads);
   }
   client;
   updates;
   reads;
   me;
+  storage;
   /**
    * Links the pair and records this link as its owner. A pair already linked by another link of
    * this stack (a camera moved in the construct tree), or by a link without a record (made by an
@@ -31376,10 +31426,7 @@ var KvsLink = class {
     let streamReadable = true;
     const linkedNow = await this.updates.retrying(what, async () => {
       try {
-        await this.updates.call(this.client, new import_client_kinesis_video.UpdateMediaStorageConfigurationCommand({
-          ChannelARN: props.ChannelArn,
-          MediaStorageConfiguration: { Status: "ENABLED", StreamARN: props.StreamArn }
-        }));
+        await this.storage.enable(props.ChannelArn, props.StreamArn);
         return true;
       } catch (e5) {
         if (errorName(e5) !== "ResourceInUseException" || this.updates.now() - lastLook < 1e3) {
@@ -31387,7 +31434,7 @@ var KvsLink = class {
         }
         lastLook = this.updates.now();
         const current = await this.describeOnce(props.ChannelArn);
-        if (current?.Status === "ENABLED" && current.StreamARN === props.StreamArn) {
+        if (isLinkedTo(current, props.StreamArn)) {
           return false;
         }
         if (current?.Status === "ENABLED") {
@@ -31446,7 +31493,7 @@ var KvsLink = class {
     let current;
     let owner;
     try {
-      current = await this.reads.retrying(what, () => this.describe(props.ChannelArn));
+      current = await this.reads.retrying(what, () => this.storage.describe(props.ChannelArn));
       if (current.Status !== "ENABLED") {
         console.log(`channel ${props.ChannelArn} is not linked; nothing to unlink`);
         return false;
@@ -31481,7 +31528,7 @@ var KvsLink = class {
         `could not remove the owner record of ${props.ChannelArn}`,
         () => this.reads.call(
           this.client,
-          new import_client_kinesis_video.UntagResourceCommand({ ResourceARN: props.ChannelArn, TagKeyList: [LINK_OWNER_TAG_KEY] })
+          new import_client_kinesis_video2.UntagResourceCommand({ ResourceARN: props.ChannelArn, TagKeyList: [LINK_OWNER_TAG_KEY] })
         )
       ).catch((e5) => console.log(e5.message));
     }
@@ -31498,31 +31545,22 @@ var KvsLink = class {
   }
   async disable(channelArn) {
     const what = `could not unlink signaling channel ${channelArn} from its video stream`;
-    await this.updates.retrying(what, () => this.updates.call(this.client, new import_client_kinesis_video.UpdateMediaStorageConfigurationCommand({
-      ChannelARN: channelArn,
-      MediaStorageConfiguration: { Status: "DISABLED" }
-    })));
+    await this.updates.retrying(what, () => this.storage.disable(channelArn));
   }
   async record(channelArn) {
-    await this.reads.retrying(`could not record the link's owner on signaling channel ${channelArn}`, () => this.reads.call(this.client, new import_client_kinesis_video.TagResourceCommand({
+    await this.reads.retrying(`could not record the link's owner on signaling channel ${channelArn}`, () => this.reads.call(this.client, new import_client_kinesis_video2.TagResourceCommand({
       ResourceARN: channelArn,
       Tags: [{ Key: LINK_OWNER_TAG_KEY, Value: this.me }]
     })));
   }
   /** The record on the channel, if any. */
   async ownerOf(channelArn) {
-    const answer = await this.reads.retrying(`could not read the owner record of signaling channel ${channelArn}`, () => this.reads.call(this.client, new import_client_kinesis_video.ListTagsForResourceCommand({ ResourceARN: channelArn })));
+    const answer = await this.reads.retrying(`could not read the owner record of signaling channel ${channelArn}`, () => this.reads.call(this.client, new import_client_kinesis_video2.ListTagsForResourceCommand({ ResourceARN: channelArn })));
     return answer.Tags?.[LINK_OWNER_TAG_KEY] || void 0;
-  }
-  /** The channel's link as the service sees it (Status DISABLED when there is none). */
-  async describe(channelArn) {
-    const command5 = new import_client_kinesis_video.DescribeMediaStorageConfigurationCommand({ ChannelARN: channelArn });
-    const answer = await this.reads.call(this.client, command5);
-    return answer.MediaStorageConfiguration ?? {};
   }
   async describeOnce(channelArn) {
     try {
-      return await this.describe(channelArn);
+      return await this.storage.describe(channelArn);
     } catch (e5) {
       console.log(`could not read the channel's media storage configuration (${errorName(e5)}); retrying the link`);
       return void 0;
@@ -31530,14 +31568,11 @@ var KvsLink = class {
   }
   /**
    * The channel the stream is mapped to, once: `undefined` when it is mapped to nothing (or the
-   * read failed for a reason worth retrying), `'denied'` when the role may not read it. The list
-   * holds at most one item; its `Type` values are undocumented, so the item is known by its ARN.
+   * read failed for a reason worth retrying), `'denied'` when the role may not read it.
    */
   async mappedChannelOnce(streamArn) {
     try {
-      const command5 = new import_client_kinesis_video.DescribeMappedResourceConfigurationCommand({ StreamARN: streamArn });
-      const answer = await this.reads.call(this.client, command5);
-      return answer.MappedResourceConfigurationList?.find((item) => item.ARN?.includes(":channel/"))?.ARN;
+      return await this.storage.mappedChannel(streamArn);
     } catch (e5) {
       const name = errorName(e5);
       console.log(`could not read the stream's mapped resource (${name}); retrying the link`);
@@ -31561,6 +31596,9 @@ function explainLinkFailure(what, name, error2, attempts, waitedMs) {
       return `${what}: ${name} after ${attempts} attempt(s) over ${Math.round(waitedMs / 1e3)} s: ${error2.message}`;
   }
 }
+
+// src/private/media-storage-link-settings.ts
+var LINKS_IN_STACK_ENV = "LINKS_IN_STACK";
 
 // src/handlers/shared/cfn-response.ts
 var https = __toESM(require("https"));
@@ -31669,7 +31707,7 @@ var READ_CALLS_PER_SECOND = 50;
 var FAILED_CREATE_PREFIX = "failed-create:";
 var defaultClient;
 function newClient(timing) {
-  return new import_client_kinesis_video2.KinesisVideoClient({
+  return new import_client_kinesis_video3.KinesisVideoClient({
     maxAttempts: 1,
     // ../shared/retry is the only retry layer
     requestHandler: { connectionTimeout: Math.min(2e3, timing.requestTimeoutMs), requestTimeout: timing.requestTimeoutMs }

@@ -88,6 +88,10 @@ function deleteEvent(
   };
 }
 
+/** The Update that replaces the channel, or the stream, of the pair CHANNEL to STREAM. */
+const replaceChannel = () => updateEvent({ ChannelArn: NEW_CHANNEL, StreamArn: STREAM }, { ChannelArn: CHANNEL, StreamArn: STREAM });
+const replaceStream = () => updateEvent({ ChannelArn: CHANNEL, StreamArn: NEW_STREAM }, { ChannelArn: CHANNEL, StreamArn: STREAM });
+
 function lambdaContext(): Context {
   return {
     callbackWaitsForEmptyEventLoop: true,
@@ -194,9 +198,6 @@ async function errorOf(promise: Promise<unknown>): Promise<Error> {
   throw new Error('expected the promise to reject');
 }
 
-/** This test's link's owner record (the events' stack and logical id). */
-const ME = ownerRecord(STACK_ID, LOGICAL_ID);
-
 beforeEach(() => {
   kvs.reset();
   // the owner record: none on the channel unless a test says otherwise; writing it succeeds
@@ -215,69 +216,9 @@ afterEach(() => {
 // onEvent
 // ---------------------------------------------------------------------------------------------
 
-describe('ownership', () => {
+describe('ownership, as Update sees it (the rules themselves: kvs-link.test.ts)', () => {
   const OTHER_LINK = ownerRecord(STACK_ID, 'CamMovedMediaStorageLink9999');
-  const OTHER_STACK = ownerRecord('arn:aws:cloudformation:us-east-1:123456789012:stack/Lobby/99999999-8888-7777-6666-555555555555', LOGICAL_ID);
-  const tagged = () => kvs.commandCalls(TagResourceCommand).map((c) => c.args[0].input);
-  const untagged = () => kvs.commandCalls(UntagResourceCommand).map((c) => c.args[0].input);
   const ownedBy = (record: string) => kvs.on(ListTagsForResourceCommand).resolves({ Tags: { [LINK_OWNER_TAG_KEY]: record, other: 'x' } });
-
-  test('the record is the stack name and uuid and the logical id, at most 256 characters', () => {
-    expect(ME).toBe(`Cam/11111111-2222-3333-4444-555555555555/${LOGICAL_ID}`);
-    const long = ownerRecord(STACK_ID, 'L'.repeat(255));
-    expect(long.length).toBeLessThanOrEqual(256);
-    expect(long).toMatch(/^Cam\/11111111-2222-3333-4444-555555555555\/sha256=[0-9a-f]{64}$/);
-  });
-
-  test('Create links, then records this link as the owner', async () => {
-    kvs.on(UpdateMediaStorageConfigurationCommand).resolves({});
-    await onEvent(createEvent(), options().opts);
-    expect(calls()).toEqual([enabled(CHANNEL, STREAM)]);
-    expect(tagged()).toEqual([{ ResourceARN: CHANNEL, Tags: [{ Key: LINK_OWNER_TAG_KEY, Value: ME }] }]);
-  });
-
-  test('Create over the pair linked by another link of this stack (a moved camera) takes it over', async () => {
-    kvs.on(UpdateMediaStorageConfigurationCommand).rejects(inUse());
-    kvs.on(DescribeMediaStorageConfigurationCommand).resolves(linkedTo(STREAM));
-    ownedBy(OTHER_LINK);
-    await expect(onEvent(createEvent(), options().opts)).resolves.toEqual({ physicalResourceId: CHANNEL });
-    expect(calls()).toEqual([enabled(CHANNEL, STREAM)]);
-    expect(tagged()).toEqual([{ ResourceARN: CHANNEL, Tags: [{ Key: LINK_OWNER_TAG_KEY, Value: ME }] }]);
-  });
-
-  test('Create over the pair owned by another stack fails naming it, and changes nothing', async () => {
-    kvs.on(UpdateMediaStorageConfigurationCommand).rejects(inUse());
-    kvs.on(DescribeMediaStorageConfigurationCommand).resolves(linkedTo(STREAM));
-    ownedBy(OTHER_STACK);
-    const error = await errorOf(onEvent(createEvent(), options().opts));
-    expect(error.message).toContain('already linked by link CamMediaStorageLink1234ABCD of stack Lobby');
-    expect(calls()).toEqual([enabled(CHANNEL, STREAM)]);
-    expect(tagged()).toEqual([]);
-  });
-
-  test('Create whose record cannot be written undoes the link and fails', async () => {
-    kvs.on(UpdateMediaStorageConfigurationCommand).resolves({});
-    kvs.on(TagResourceCommand).rejects(accessDenied());
-    await expect(onEvent(createEvent(), options().opts)).rejects.toThrow(/could not record the link's owner/);
-    expect(calls()).toEqual([enabled(CHANNEL, STREAM), disabled(CHANNEL)]);
-  });
-
-  test.each([
-    ['this link', () => ME, true],
-    ['no record (an older release)', () => undefined, true],
-    ['another link of this stack', () => OTHER_LINK, false],
-    ['another stack', () => OTHER_STACK, false],
-  ])('Delete of a pair owned by %s: unlinked = %s', async (_, owner, unlinks) => {
-    kvs.on(DescribeMediaStorageConfigurationCommand).resolves(linkedTo(STREAM));
-    kvs.on(UpdateMediaStorageConfigurationCommand).resolves({});
-    const record = owner();
-    if (record) {
-      ownedBy(record);
-    }
-    await onEvent(deleteEvent(), options().opts);
-    expect(calls()).toEqual(unlinks ? [disabled(CHANNEL)] : []);
-    expect(untagged()).toEqual(unlinks && record ? [{ ResourceARN: CHANNEL, TagKeyList: [LINK_OWNER_TAG_KEY] }] : []);
-  });
 
   test('Update changing no link property keeps the physical id it was sent, and calls nothing', async () => {
     const props = { ChannelArn: CHANNEL, StreamArn: STREAM };
@@ -506,41 +447,23 @@ describe('onEvent', () => {
       expect(calls()).toHaveLength(2);
     });
 
-    test('NoDataRetentionException explains the retention requirement and is not retried', async () => {
-      kvs.on(UpdateMediaStorageConfigurationCommand).rejects(noRetention());
+    test.each<[string, () => Error, RegExp[]]>([
+      ['NoDataRetentionException explains the retention requirement', noRetention,
+        [new RegExp(`could not link signaling channel ${CHANNEL} to video stream ${STREAM}`), /retention/, /at least 1 hour/]],
+      ['AccessDeniedException (no tolerance on create) mentions the stack tag', accessDenied, [/access denied/, /tagged with this stack's id/]],
+      ['ResourceNotFoundException on create says the channel or stream does not exist', () => notFound('Stream not found'),
+        [/does not exist/, /Stream not found/]],
+    ])('%s, and is not retried', async (_, error, explained) => {
+      kvs.on(UpdateMediaStorageConfigurationCommand).rejects(error());
       const { delays, opts } = options();
 
-      const error = await errorOf(onEvent(createEvent(), opts));
+      const message = (await errorOf(onEvent(createEvent(), opts))).message;
 
       expect(calls()).toEqual([enabled(CHANNEL, STREAM)]);
       expect(delays).toEqual([]);
-      expect(error.message).toContain(`could not link signaling channel ${CHANNEL} to video stream ${STREAM}`);
-      expect(error.message).toContain('retention');
-      expect(error.message).toContain('at least 1 hour');
-    });
-
-    test('AccessDeniedException fails (no tolerance on create) and mentions the stack tag', async () => {
-      kvs.on(UpdateMediaStorageConfigurationCommand).rejects(accessDenied());
-      const { delays, opts } = options();
-
-      const error = await errorOf(onEvent(createEvent(), opts));
-
-      expect(calls()).toEqual([enabled(CHANNEL, STREAM)]);
-      expect(delays).toEqual([]);
-      expect(error.message).toContain('access denied');
-      expect(error.message).toMatch(/tagged with this stack's id/);
-    });
-
-    test('ResourceNotFoundException on create says the channel or stream does not exist', async () => {
-      kvs.on(UpdateMediaStorageConfigurationCommand).rejects(notFound('Stream not found'));
-      const { delays, opts } = options();
-
-      const error = await errorOf(onEvent(createEvent(), opts));
-
-      expect(calls()).toEqual([enabled(CHANNEL, STREAM)]);
-      expect(delays).toEqual([]);
-      expect(error.message).toContain('does not exist');
-      expect(error.message).toContain('Stream not found');
+      for (const expected of explained) {
+        expect(message).toMatch(expected);
+      }
     });
 
     test('another 4xx is reported with its name and message, not retried', async () => {
@@ -567,34 +490,17 @@ describe('onEvent', () => {
   });
 
   describe('Update', () => {
-    test('stream replaced: unlinks the channel from the old stream, then links it to the new one', async () => {
+    test.each([
+      ['stream replaced: unlinks the channel from the old stream, then links it to the new one', replaceStream, CHANNEL, enabled(CHANNEL, NEW_STREAM)],
+      ['channel replaced: unlinks the OLD channel first, then links the new channel', replaceChannel, NEW_CHANNEL, enabled(NEW_CHANNEL, STREAM)],
+    ])('%s', async (_, event, physicalResourceId, link) => {
       kvs.on(UpdateMediaStorageConfigurationCommand).resolves({});
       kvs.on(DescribeMediaStorageConfigurationCommand).resolves(linkedTo(STREAM));
-      const { opts } = options();
 
-      const result = await onEvent(updateEvent(
-        { ChannelArn: CHANNEL, StreamArn: NEW_STREAM },
-        { ChannelArn: CHANNEL, StreamArn: STREAM },
-      ), opts);
+      await expect(onEvent(event(), options().opts)).resolves.toEqual({ physicalResourceId });
 
-      expect(result).toEqual({ physicalResourceId: CHANNEL });
       expect(describes()).toEqual([CHANNEL]);
-      expect(calls()).toEqual([disabled(CHANNEL), enabled(CHANNEL, NEW_STREAM)]);
-    });
-
-    test('channel replaced: unlinks the OLD channel first, then links the new channel', async () => {
-      kvs.on(UpdateMediaStorageConfigurationCommand).resolves({});
-      kvs.on(DescribeMediaStorageConfigurationCommand).resolves(linkedTo(STREAM));
-      const { opts } = options();
-
-      const result = await onEvent(updateEvent(
-        { ChannelArn: NEW_CHANNEL, StreamArn: STREAM },
-        { ChannelArn: CHANNEL, StreamArn: STREAM },
-      ), opts);
-
-      expect(result).toEqual({ physicalResourceId: NEW_CHANNEL });
-      expect(describes()).toEqual([CHANNEL]);
-      expect(calls()).toEqual([disabled(CHANNEL), enabled(NEW_CHANNEL, STREAM)]);
+      expect(calls()).toEqual([disabled(CHANNEL), link]);
     });
 
     test('channel replaced: the stream still reporting the channel just unlinked is no conflict; the link is retried', async () => {
@@ -603,10 +509,7 @@ describe('onEvent', () => {
       kvs.on(DescribeMappedResourceConfigurationCommand).resolves(mappedTo(CHANNEL));
       const { opts } = options();
 
-      const result = await onEvent(updateEvent(
-        { ChannelArn: NEW_CHANNEL, StreamArn: STREAM },
-        { ChannelArn: CHANNEL, StreamArn: STREAM },
-      ), opts);
+      const result = await onEvent(replaceChannel(), opts);
 
       expect(result).toEqual({ physicalResourceId: NEW_CHANNEL });
       expect(calls()).toEqual([disabled(CHANNEL), enabled(NEW_CHANNEL, STREAM), enabled(NEW_CHANNEL, STREAM)]);
@@ -620,10 +523,7 @@ describe('onEvent', () => {
       kvs.on(DescribeMappedResourceConfigurationCommand).resolves(mappedTo(third));
       const { delays, opts } = options();
 
-      const error = await errorOf(onEvent(updateEvent(
-        { ChannelArn: NEW_CHANNEL, StreamArn: STREAM },
-        { ChannelArn: CHANNEL, StreamArn: STREAM },
-      ), opts));
+      const error = await errorOf(onEvent(replaceChannel(), opts));
 
       expect(delays).toEqual([]);
       expect(error.message).toContain(`the video stream is already linked to signaling channel ${third}`);
@@ -649,7 +549,7 @@ describe('onEvent', () => {
       kvs.on(DescribeMediaStorageConfigurationCommand).resolves(unlinked);
       const { opts } = options();
 
-      await onEvent(updateEvent({ ChannelArn: NEW_CHANNEL, StreamArn: STREAM }, { ChannelArn: CHANNEL, StreamArn: STREAM }), opts);
+      await onEvent(replaceChannel(), opts);
 
       expect(calls()).toEqual([enabled(NEW_CHANNEL, STREAM)]);
     });
@@ -659,10 +559,7 @@ describe('onEvent', () => {
       kvs.on(DescribeMediaStorageConfigurationCommand).rejects(notFound());
       const { opts } = options();
 
-      const result = await onEvent(updateEvent(
-        { ChannelArn: NEW_CHANNEL, StreamArn: STREAM },
-        { ChannelArn: CHANNEL, StreamArn: STREAM },
-      ), opts);
+      const result = await onEvent(replaceChannel(), opts);
 
       expect(result).toEqual({ physicalResourceId: NEW_CHANNEL });
       expect(calls()).toEqual([enabled(NEW_CHANNEL, STREAM)]);
@@ -673,10 +570,7 @@ describe('onEvent', () => {
       kvs.on(UpdateMediaStorageConfigurationCommand).rejects(accessDenied('not authorized'));
       const { opts } = options();
 
-      const error = await errorOf(onEvent(updateEvent(
-        { ChannelArn: NEW_CHANNEL, StreamArn: STREAM },
-        { ChannelArn: CHANNEL, StreamArn: STREAM },
-      ), opts));
+      const error = await errorOf(onEvent(replaceChannel(), opts));
 
       expect(calls()).toEqual([]);
       expect(error.message).toBe(
@@ -693,7 +587,7 @@ describe('onEvent', () => {
         .resolves({});
       const { delays, opts } = options();
 
-      await onEvent(updateEvent({ ChannelArn: CHANNEL, StreamArn: NEW_STREAM }, { ChannelArn: CHANNEL, StreamArn: STREAM }), opts);
+      await onEvent(replaceStream(), opts);
 
       expect(calls()).toEqual([disabled(CHANNEL), disabled(CHANNEL), disabled(CHANNEL), enabled(CHANNEL, NEW_STREAM)]);
       // throttles and other failures back off separately: each starts at the base delay
@@ -708,10 +602,7 @@ describe('onEvent', () => {
         .resolves({});
       const { opts } = options();
 
-      const error = await errorOf(onEvent(updateEvent(
-        { ChannelArn: CHANNEL, StreamArn: NEW_STREAM },
-        { ChannelArn: CHANNEL, StreamArn: STREAM },
-      ), opts));
+      const error = await errorOf(onEvent(replaceStream(), opts));
 
       expect(calls()).toEqual([disabled(CHANNEL), enabled(CHANNEL, NEW_STREAM), enabled(CHANNEL, STREAM)]);
       expect(error.message).toContain('at least 1 hour');
@@ -723,10 +614,7 @@ describe('onEvent', () => {
       kvs.on(UpdateMediaStorageConfigurationCommand).resolvesOnce({}).rejects(accessDenied('nope'));
       const { opts } = options();
 
-      const error = await errorOf(onEvent(updateEvent(
-        { ChannelArn: NEW_CHANNEL, StreamArn: STREAM },
-        { ChannelArn: CHANNEL, StreamArn: STREAM },
-      ), opts));
+      const error = await errorOf(onEvent(replaceChannel(), opts));
 
       expect(calls()).toEqual([disabled(CHANNEL), enabled(NEW_CHANNEL, STREAM), enabled(CHANNEL, STREAM)]);
       expect(error.message).toContain('The previous link could not be restored either (the rollback will retry)');
