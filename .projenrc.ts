@@ -200,7 +200,9 @@ project.addTask('integ:snapshot', {
 // `bindings`) and Construct Hub then show the examples translated into every language.
 project.npmignore?.include('/.jsii.tabl.json');
 // Development-only folders stay out of the npm package (it ships lib/, assets/, .jsii, README).
-project.npmignore?.exclude('/.ci/', '/example/', '/bench/', '/rosetta/', '/docs/');
+// The user guides (docs/*.md, docs/images/) ship: the README links to them by relative path, which
+// npm and Construct Hub resolve inside the package. The maintainers' design notes do not.
+project.npmignore?.exclude('/.ci/', '/example/', '/bench/', '/rosetta/', '/docs/design/');
 project.npmignore?.exclude('/CONTRIBUTING.md');
 
 // Every TypeScript example of the README and of the API docs (`@example`) must compile
