@@ -9,7 +9,9 @@ import {
   P2P_VIEWER_CHANNEL_ACTIONS,
 } from './expected-grants';
 import { ISignalingChannel, SignalingChannel } from '../src';
+import { describeSimulatedGrants } from './util/building-block-simulation';
 import { errorOf, expectValidationError } from './util/errors';
+import { describeGrantCatalogue } from './util/grant-catalogue';
 import { sorted, statementsOfPrincipal } from './util/iam-statements';
 import { getAttArn, intrinsicOf, resolveWithParameters } from './util/intrinsics';
 import { logicalIdOf, newRole, newStack } from './util/stacks';
@@ -305,3 +307,7 @@ describe('SignalingChannel used from another environment', () => {
     Template.fromStack(media).hasResourceProperties('AWS::KinesisVideo::SignalingChannel', { Name: Match.absent() });
   });
 });
+
+// What each grant allows, by the action catalogue and by simulation (./util/grant-catalogue, ./util/building-block-simulation).
+describeGrantCatalogue('SignalingChannel');
+describeSimulatedGrants('channel');
