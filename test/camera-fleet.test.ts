@@ -14,12 +14,12 @@ import {
   STREAM_PLAYBACK_ACTIONS,
   STREAM_WRITE_ACTIONS,
 } from './expected-grants';
-import { FLEET_TAG_KEY } from '../src/private/tags-and-quotas';
 import { sorted, statementsForService, statementsOfPrincipal } from './util/iam-statements';
 import { simulatorSignedInAs } from './util/identity-simulation';
 import { getAttArn } from './util/intrinsics';
 import { ACCOUNT, catalogueActions, cellKey, FOREIGN_ACCOUNT, PolicySimulator, PrincipalRef, SIMULATED_ENV } from './util/policy-simulation';
 import { logicalIdOf, newRole, newStack } from './util/stacks';
+import { FLEET_TAG_KEY } from '../src/private/tags-and-quotas';
 
 /** `arn:aws:kinesisvideo:eu-west-1:111111111111:<type>/<resourceName>` in a stack with a literal env. */
 const arn = (type: string, resourceName: string) => `arn:aws:kinesisvideo:eu-west-1:111111111111:${type}/${resourceName}`;

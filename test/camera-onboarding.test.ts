@@ -12,11 +12,11 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { FLEET_GRANTS } from './expected-grants';
 import { CameraFleet, CameraOnboarding, CameraOnboardingProps, DeviceIdentity, StorageTier } from '../src';
-import { ACCESS_GROUP_TAG_KEY, FLEET_TAG_KEY, LINK_SCOPE_TAG_KEY, ONBOARDING_TAG_KEY } from '../src/private/tags-and-quotas';
 import { errorOf, expectValidationError } from './util/errors';
 import { simulatorSignedInAs } from './util/identity-simulation';
 import { ACCOUNT, catalogueActions, PolicySimulator, PrincipalRef, REGION, SIMULATED_ENV } from './util/policy-simulation';
 import { logicalIdOf, newRole } from './util/stacks';
+import { ACCESS_GROUP_TAG_KEY, FLEET_TAG_KEY, LINK_SCOPE_TAG_KEY, ONBOARDING_TAG_KEY } from '../src/private/tags-and-quotas';
 
 function build(fleetProps: ConstructorParameters<typeof CameraFleet>[2] = { namePrefix: 'shop-' }, props: Partial<CameraOnboardingProps> = {}) {
   const stack = new Stack(new App(), 'Shop');
@@ -311,12 +311,14 @@ function buildSimulatedShop() {
   const annex = new CameraFleet(stack, 'AnnexFleet', { namePrefix: 'shop-annex-' });
   annex.addCamera('gate');
   const onboarding = new CameraOnboarding(stack, 'Onboarding', { fleet: shop });
-  const master = newRole(stack, 'Masters');
-  const viewers = newRole(stack, 'Viewers');
-  const playback = newRole(stack, 'Playback');
-  shop.grantMaster(master);
-  shop.grantViewer(viewers);
-  shop.grantPlayback(playback);
+  const granted = (id: string, grant: (role: iam.IRole) => unknown) => {
+    const role = newRole(stack, id);
+    grant(role);
+    return role;
+  };
+  const master = granted('Masters', (role) => shop.grantMaster(role));
+  const viewers = granted('Viewers', (role) => shop.grantViewer(role));
+  const playback = granted('Playback', (role) => shop.grantPlayback(role));
   const devices = new DeviceIdentity(stack, 'ShopDevices', { fleet: shop });
   const template = Template.fromStack(stack).toJSON();
   const principal = (role: iam.IRole): PrincipalRef => ({ stackName: stack.stackName, logicalId: logicalIdOf(role) });

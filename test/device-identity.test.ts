@@ -19,12 +19,12 @@ import {
   KEY_WRITE_ACTIONS,
   STREAM_WRITE_ACTIONS,
 } from './expected-grants';
-import { FLEET_TAG_KEY } from '../src/private/tags-and-quotas';
 import { errorOf, expectValidationError } from './util/errors';
 import { sorted, statementsOfPrincipal } from './util/iam-statements';
 import { elsewhere, simulatorSignedInAs, trustDecision } from './util/identity-simulation';
 import { ACCOUNT, catalogueActions, cellKey, FOREIGN_ACCOUNT, PolicySimulator, PrincipalRef, REGION, SIMULATED_ENV } from './util/policy-simulation';
 import { logicalIdOf } from './util/stacks';
+import { FLEET_TAG_KEY } from '../src/private/tags-and-quotas';
 
 
 function fixture(fleetProps: ConstructorParameters<typeof CameraFleet>[2] = { namePrefix: 'shop-' }) {
@@ -341,8 +341,8 @@ describe('DeviceIdentity, simulated', () => {
     };
   }
 
-  const fixture = buildFixture();
-  const { frontDoor, till, dock, loner } = fixture.cameras;
+  const simulated = buildFixture();
+  const { frontDoor, till, dock, loner } = simulated.cameras;
   const KINESIS_VIDEO_ACTIONS = catalogueActions('kinesisvideo');
   const KMS_ACTIONS = catalogueActions('kms');
 
@@ -360,14 +360,14 @@ describe('DeviceIdentity, simulated', () => {
 
   /** Every (action, resource) of all Kinesis Video actions × EVERY_RESOURCE the device, signed in as `thing`, is allowed. */
   async function kinesisVideoAllowedFor(thing: string | undefined): Promise<Outcome> {
-    const sim = thing === undefined ? fixture.simulatorForThing('${credentials-iot:ThingName}') : fixture.simulatorForThing(thing);
+    const sim = thing === undefined ? simulated.simulatorForThing('${credentials-iot:ThingName}') : simulated.simulatorForThing(thing);
     const actions = await KINESIS_VIDEO_ACTIONS;
     const allowed = new Set<string>();
     let cells = 0;
     for (const resource of EVERY_RESOURCE) {
       const context: Record<string, string> = resource.fleetTag ? { [`aws:ResourceTag/${FLEET_TAG_KEY}`]: resource.fleetTag } : {};
       // not strict: the tag key is dropped for the list-only actions, where it cannot apply
-      const found = await sim.allowedCells(fixture.device, actions, [resource.arn], context, { strictContext: false });
+      const found = await sim.allowedCells(simulated.device, actions, [resource.arn], context, { strictContext: false });
       found.forEach(c => allowed.add(c));
       cells += actions.length;
     }
@@ -405,20 +405,20 @@ describe('DeviceIdentity, simulated', () => {
   });
 
   test('a resource named like the device but without the fleet tag, or with another fleet\'s, is out of reach', async () => {
-    const sim = fixture.simulatorForThing('shop-front-door');
+    const sim = simulated.simulatorForThing('shop-front-door');
     const actions = await KINESIS_VIDEO_ACTIONS;
-    for (const context of [{}, { [`aws:ResourceTag/${FLEET_TAG_KEY}`]: `${fixture.shopFleetId}x` }] as Array<Record<string, string>>) {
-      const allowed = await sim.allowedCells(fixture.device, actions, [frontDoor.channel.arn, frontDoor.stream.arn], context,
+    for (const context of [{}, { [`aws:ResourceTag/${FLEET_TAG_KEY}`]: `${simulated.shopFleetId}x` }] as Array<Record<string, string>>) {
+      const allowed = await sim.allowedCells(simulated.device, actions, [frontDoor.channel.arn, frontDoor.stream.arn], context,
         { strictContext: false });
       expect(sortedCells(allowed)).toEqual([]);
     }
   });
 
   test('KMS: GenerateDataKey on the fleet key, nothing else of KMS on it or on another key', async () => {
-    const sim = fixture.simulatorForThing('shop-front-door');
+    const sim = simulated.simulatorForThing('shop-front-door');
     const actions = await KMS_ACTIONS;
-    const allowed = await sim.allowedCells(fixture.device, actions, [fixture.keys.fleet, fixture.keys.other], {}, { strictContext: false });
-    expect(sortedCells(allowed)).toEqual(FLEET_GRANTS.grantDeviceMaster.key!.map(a => cellKey(a, fixture.keys.fleet)).sort());
+    const allowed = await sim.allowedCells(simulated.device, actions, [simulated.keys.fleet, simulated.keys.other], {}, { strictContext: false });
+    expect(sortedCells(allowed)).toEqual(FLEET_GRANTS.grantDeviceMaster.key!.map(a => cellKey(a, simulated.keys.fleet)).sort());
   });
 
   test.each([
@@ -430,6 +430,6 @@ describe('DeviceIdentity, simulated', () => {
     [`arn:aws:iam::${ACCOUNT}:role/Administrator`, 'ImplicitlyDenied'],
     [`arn:aws:iam::${FOREIGN_ACCOUNT}:root`, 'ImplicitlyDenied'],
   ])('sts:AssumeRole on the device role by %s: %s', async (principal, expected) => {
-    expect(await trustDecision(fixture.role, principal, 'sts:AssumeRole', {})).toBe(expected);
+    expect(await trustDecision(simulated.role, principal, 'sts:AssumeRole', {})).toBe(expected);
   });
 });

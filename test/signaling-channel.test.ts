@@ -81,22 +81,13 @@ describe('SignalingChannel', () => {
     });
   });
 
-  test('removalPolicy RETAIN', () => {
+  test.each([
+    ['removalPolicy RETAIN', RemovalPolicy.RETAIN, 'Retain'],
+    ['removalPolicy DESTROY, same as the default', RemovalPolicy.DESTROY, 'Delete'],
+  ])('%s', (_, removalPolicy, policy) => {
     const stack = newStack();
-    new SignalingChannel(stack, 'Channel', { removalPolicy: RemovalPolicy.RETAIN });
-    Template.fromStack(stack).hasResource('AWS::KinesisVideo::SignalingChannel', {
-      DeletionPolicy: 'Retain',
-      UpdateReplacePolicy: 'Retain',
-    });
-  });
-
-  test('removalPolicy DESTROY, same as the default', () => {
-    const stack = newStack();
-    new SignalingChannel(stack, 'Channel', { removalPolicy: RemovalPolicy.DESTROY });
-    Template.fromStack(stack).hasResource('AWS::KinesisVideo::SignalingChannel', {
-      DeletionPolicy: 'Delete',
-      UpdateReplacePolicy: 'Delete',
-    });
+    new SignalingChannel(stack, 'Channel', { removalPolicy });
+    Template.fromStack(stack).hasResource('AWS::KinesisVideo::SignalingChannel', { DeletionPolicy: policy, UpdateReplacePolicy: policy });
   });
 
   test('node.defaultChild is the CfnSignalingChannel', () => {

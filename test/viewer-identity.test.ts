@@ -13,11 +13,11 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { FLEET_GRANTS } from './expected-grants';
 import { CameraFleet, ViewerIdentity, WebRtcIngestion } from '../src';
-import { ACCESS_GROUP_TAG_KEY, FLEET_TAG_KEY } from '../src/private/tags-and-quotas';
 import { errorOf, expectValidationError } from './util/errors';
 import { elsewhere, trustDecision } from './util/identity-simulation';
 import { ACCOUNT, catalogueActions, cellKey, PolicySimulator, PrincipalRef, REGION, SIMULATED_ENV } from './util/policy-simulation';
 import { logicalIdOf } from './util/stacks';
+import { ACCESS_GROUP_TAG_KEY, FLEET_TAG_KEY } from '../src/private/tags-and-quotas';
 
 function setup(clientOptions: cognito.UserPoolClientOptions = {
   readAttributes: new cognito.ClientAttributes().withCustomAttributes('accessGroup'),
@@ -336,14 +336,8 @@ describe('ViewerIdentity, simulated', () => {
   const IDENTITY_POOL_ID = `${REGION}:0f0e0d0c-0b0a-4909-8807-060504030201`;
 
   /** The calls of the official JS SDK viewer of a recorded channel (examples/app.js, viewer.js, channelHelper.js), on the channel. */
-  const JS_SDK_VIEWER_CALLS = [
-    'kinesisvideo:DescribeSignalingChannel',
-    'kinesisvideo:DescribeMediaStorageConfiguration',
-    'kinesisvideo:GetSignalingChannelEndpoint',
-    'kinesisvideo:GetIceServerConfig',
-    'kinesisvideo:ConnectAsViewer',
-    'kinesisvideo:JoinStorageSessionAsViewer',
-  ];
+  const JS_SDK_VIEWER_CALLS = ['DescribeSignalingChannel', 'DescribeMediaStorageConfiguration', 'GetSignalingChannelEndpoint',
+    'GetIceServerConfig', 'ConnectAsViewer', 'JoinStorageSessionAsViewer'].map(action => `kinesisvideo:${action}`);
   /** The calls of an HLS or a DASH player (GetDataEndpoint, then the session URL), on the stream. */
   const PLAYER_CALLS = [
     'kinesisvideo:GetDataEndpoint',
@@ -389,14 +383,14 @@ describe('ViewerIdentity, simulated', () => {
     // The simulator knows no Cognito resource: the pool's Ref becomes a literal id.
     const resolved = JSON.parse(JSON.stringify(template).split(JSON.stringify({ Ref: poolId })).join(JSON.stringify(IDENTITY_POOL_ID)));
     const sim = new PolicySimulator([{ stackName: STACK, template: resolved }]);
-    const tagsOf = (construct: Stack | WebRtcIngestion, type: 'channel' | 'stream') => {
+    const resourceTagsOf = (construct: Stack | WebRtcIngestion, type: 'channel' | 'stream') => {
       const resource = type === 'channel' ? (construct as WebRtcIngestion).channel : (construct as WebRtcIngestion).stream;
       const tags: Array<{ Key: string; Value: unknown }> = sim.resource(STACK, logicalIdOf(resource)).Properties!.Tags ?? [];
       return Object.fromEntries(tags.filter(t => typeof t.Value === 'string').map(t => [`aws:ResourceTag/${t.Key}`, t.Value as string]));
     };
     const camera = (c: WebRtcIngestion): Camera => ({
-      channel: { arn: sim.arnOf(STACK, logicalIdOf(c.channel)), tags: tagsOf(c, 'channel') },
-      stream: { arn: sim.arnOf(STACK, logicalIdOf(c.stream)), tags: tagsOf(c, 'stream') },
+      channel: { arn: sim.arnOf(STACK, logicalIdOf(c.channel)), tags: resourceTagsOf(c, 'channel') },
+      stream: { arn: sim.arnOf(STACK, logicalIdOf(c.stream)), tags: resourceTagsOf(c, 'stream') },
     });
     return {
       sim,
