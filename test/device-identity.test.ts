@@ -9,26 +9,28 @@ import { App, CfnParameter, CfnResource, Duration, Stack, Token } from 'aws-cdk-
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { CameraFleet, DeviceIdentity } from '../src';
+import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
+import { CameraFleet, DeviceIdentity, WebRtcIngestion } from '../src';
 import {
   DEVICE_CERTIFICATE_IOT_ACTIONS,
   DEVICE_ROLE_TRUSTED_SERVICE,
+  FLEET_GRANTS,
   INGESTION_MASTER_CHANNEL_ACTIONS,
   KEY_WRITE_ACTIONS,
   STREAM_WRITE_ACTIONS,
 } from './expected-grants';
 import { errorOf, expectValidationError } from './util/errors';
 import { sorted, statementsOfPrincipal } from './util/iam-statements';
+import { elsewhere, simulatorSignedInAs, trustDecision } from './util/identity-simulation';
+import { ACCOUNT, catalogueActions, cellKey, FOREIGN_ACCOUNT, PolicySimulator, PrincipalRef, REGION, SIMULATED_ENV } from './util/policy-simulation';
 import { logicalIdOf } from './util/stacks';
+import { FLEET_TAG_KEY } from '../src/private/tags-and-quotas';
 
-const FLEET_TAG = 'cdk-kinesis-video-webrtc:fleet';
-const ACCOUNT = '111111111111';
-const REGION = 'eu-west-1';
 
 function fixture(fleetProps: ConstructorParameters<typeof CameraFleet>[2] = { namePrefix: 'shop-' }) {
   // partition literals, so that the ARNs compare as plain strings
   const app = new App({ context: { '@aws-cdk/core:enablePartitionLiterals': true } });
-  const stack = new Stack(app, 'Shop', { env: { account: ACCOUNT, region: REGION } });
+  const stack = new Stack(app, 'Shop', { env: SIMULATED_ENV });
   const fleet = new CameraFleet(stack, 'Fleet', fleetProps);
   return { app, stack, fleet };
 }
@@ -76,7 +78,7 @@ describe('what it creates', () => {
     expect(role.PermissionsBoundary).toBeUndefined();
     const statements = statementsOfPrincipal(template, logicalIdOf(devices.role));
     const arn = (type: string) => `arn:aws:kinesisvideo:${REGION}:${ACCOUNT}:${type}/\${credentials-iot:ThingName}/*`;
-    const fleetCondition = { StringEquals: { [`aws:ResourceTag/${FLEET_TAG}`]: fleet.fleetId } };
+    const fleetCondition = { StringEquals: { [`aws:ResourceTag/${FLEET_TAG_KEY}`]: fleet.fleetId } };
     expect(statements.map(s => ({ effect: s.effect, actions: sorted(s.actions), resources: s.resources, condition: s.condition })))
       .toEqual(expect.arrayContaining([
         { effect: 'Allow', actions: sorted(INGESTION_MASTER_CHANNEL_ACTIONS), resources: [arn('channel')], condition: fleetCondition },
@@ -92,7 +94,7 @@ describe('what it creates', () => {
   });
 
   test('with a fleet key, the device role may also generate data keys of that key, and of no other', () => {
-    const stack = new Stack(new App(), 'Keyed', { env: { account: ACCOUNT, region: REGION } });
+    const stack = new Stack(new App(), 'Keyed', { env: SIMULATED_ENV });
     const key = new kms.Key(stack, 'Key');
     new kms.Key(stack, 'OtherKey');
     const fleet = new CameraFleet(stack, 'Fleet', { encryptionKey: key });
@@ -282,5 +284,152 @@ describe('thing names: a camera of a fleet with a device identity is named as a 
     // each role has the same device-master grant
     const grantOf = (d: DeviceIdentity) => JSON.stringify(statementsOfPrincipal(template, logicalIdOf(d.role)).map(s => ({ ...s, source: '' })));
     expect(grantOf(a)).toBe(grantOf(b));
+  });
+});
+
+/**
+ * DeviceIdentity, simulated: the credentials a device receives from the AWS IoT credentials
+ * provider, signed in as thing X, allow every master action on camera X and nothing else of
+ * Kinesis Video (not on the fleet's other cameras, another fleet's, a camera outside any fleet,
+ * the same names in another account or region, nor the list-only actions), and the fleet key's
+ * GenerateDataKey and nothing else of KMS. Only the credentials provider may assume the role.
+ */
+describe('DeviceIdentity, simulated', () => {
+  const STACK = 'Shop';
+
+  interface Resource {
+    readonly arn: string;
+    /** The fleet tag on the resource, if any. */
+    readonly fleetTag?: string;
+  }
+
+  function buildFixture() {
+    const app = new App({ context: { ...CURRENTLY_RECOMMENDED_FLAGS } });
+    const stack = new Stack(app, STACK, { env: SIMULATED_ENV });
+    const fleetKey = new kms.Key(stack, 'FleetKey');
+    const otherKey = new kms.Key(stack, 'OtherKey');
+    const shop = new CameraFleet(stack, 'ShopFleet', { namePrefix: 'shop-', encryptionKey: fleetKey });
+    const frontDoor = shop.addCamera('front-door');
+    const till = shop.addCamera('till');
+    const warehouse = new CameraFleet(stack, 'WarehouseFleet');
+    const dock = warehouse.addCamera('dock');
+    const loner = new WebRtcIngestion(stack, 'Loner', { channelName: 'shop-loner', streamName: 'shop-loner' });
+    const devices = new DeviceIdentity(stack, 'ShopDevices', { fleet: shop });
+
+    const template = Template.fromStack(stack).toJSON();
+    const sim = new PolicySimulator([{ stackName: STACK, template }]);
+    const simulatorForThing = (thingName: string) => simulatorSignedInAs(STACK, template, thingName);
+    const camera = (c: WebRtcIngestion, fleetTag?: string) => ({
+      channel: { arn: sim.arnOf(STACK, logicalIdOf(c.channel)), fleetTag },
+      stream: { arn: sim.arnOf(STACK, logicalIdOf(c.stream)), fleetTag },
+    });
+    return {
+      simulatorForThing,
+      device: { stackName: STACK, logicalId: logicalIdOf(devices.role) } as PrincipalRef,
+      cameras: {
+        frontDoor: camera(frontDoor, shop.fleetId),
+        till: camera(till, shop.fleetId),
+        dock: camera(dock, warehouse.fleetId),
+        loner: camera(loner),
+      },
+      keys: { fleet: sim.arnOf(STACK, logicalIdOf(fleetKey)), other: sim.arnOf(STACK, logicalIdOf(otherKey)) },
+      shopFleetId: shop.fleetId,
+      role: {
+        arn: sim.arnOf(STACK, logicalIdOf(devices.role)),
+        trust: sim.resource(STACK, logicalIdOf(devices.role)).Properties!.AssumeRolePolicyDocument,
+      },
+    };
+  }
+
+  const simulated = buildFixture();
+  const { frontDoor, till, dock, loner } = simulated.cameras;
+  const KINESIS_VIDEO_ACTIONS = catalogueActions('kinesisvideo');
+  const KMS_ACTIONS = catalogueActions('kms');
+
+  /** Every Kinesis Video resource the tests ask about: every camera, the fleet's cameras elsewhere, and `*`. */
+  const EVERY_RESOURCE: Resource[] = [
+    ...[frontDoor, till, dock, loner].flatMap(c => [c.channel, c.stream]),
+    ...[frontDoor, till].flatMap(c => [c.channel, c.stream]).flatMap(elsewhere),
+    { arn: '*' },
+  ];
+
+  interface Outcome {
+    readonly allowed: Set<string>;
+    readonly cells: number;
+  }
+
+  /** Every (action, resource) of all Kinesis Video actions × EVERY_RESOURCE the device, signed in as `thing`, is allowed. */
+  async function kinesisVideoAllowedFor(thing: string | undefined): Promise<Outcome> {
+    const sim = thing === undefined ? simulated.simulatorForThing('${credentials-iot:ThingName}') : simulated.simulatorForThing(thing);
+    const actions = await KINESIS_VIDEO_ACTIONS;
+    const allowed = new Set<string>();
+    let cells = 0;
+    for (const resource of EVERY_RESOURCE) {
+      const context: Record<string, string> = resource.fleetTag ? { [`aws:ResourceTag/${FLEET_TAG_KEY}`]: resource.fleetTag } : {};
+      // not strict: the tag key is dropped for the list-only actions, where it cannot apply
+      const found = await sim.allowedCells(simulated.device, actions, [resource.arn], context, { strictContext: false });
+      found.forEach(c => allowed.add(c));
+      cells += actions.length;
+    }
+    return { allowed, cells };
+  }
+
+  const masterCellsOn = (camera: typeof frontDoor) => new Set([
+    ...FLEET_GRANTS.grantDeviceMaster.channel!.map(a => cellKey(a, camera.channel.arn)),
+    ...FLEET_GRANTS.grantDeviceMaster.stream!.map(a => cellKey(a, camera.stream.arn)),
+  ]);
+
+  const sortedCells = (cells: Set<string>) => [...cells].sort();
+
+  test.each([
+    ['shop-front-door', frontDoor],
+    ['shop-till', till],
+  ])('signed in as thing %s: every master action on its own camera, no other Kinesis Video action anywhere', async (thing, own) => {
+    const { allowed, cells } = await kinesisVideoAllowedFor(thing);
+    expect(sortedCells(allowed)).toEqual(sortedCells(masterCellsOn(own)));
+    // the proof covers every Kinesis Video action on 13 resources: say so if the catalogue shrinks
+    expect(cells).toBeGreaterThanOrEqual(13 * 40);
+  });
+
+  test.each([
+    ['front-door', 'the camera\'s name without the fleet prefix'],
+    ['shop-loner', 'a camera with the fleet\'s prefix that is not the fleet\'s'],
+    ['dock', 'another fleet\'s camera'],
+    ['shop-', 'the prefix alone'],
+  ])('signed in as thing %s (%s): nothing', async (thing) => {
+    expect(sortedCells((await kinesisVideoAllowedFor(thing)).allowed)).toEqual([]);
+  });
+
+  test('without the x-amzn-iot-thingname header the variable has no value and the policies match nothing', async () => {
+    expect(sortedCells((await kinesisVideoAllowedFor(undefined)).allowed)).toEqual([]);
+  });
+
+  test('a resource named like the device but without the fleet tag, or with another fleet\'s, is out of reach', async () => {
+    const sim = simulated.simulatorForThing('shop-front-door');
+    const actions = await KINESIS_VIDEO_ACTIONS;
+    for (const context of [{}, { [`aws:ResourceTag/${FLEET_TAG_KEY}`]: `${simulated.shopFleetId}x` }] as Array<Record<string, string>>) {
+      const allowed = await sim.allowedCells(simulated.device, actions, [frontDoor.channel.arn, frontDoor.stream.arn], context,
+        { strictContext: false });
+      expect(sortedCells(allowed)).toEqual([]);
+    }
+  });
+
+  test('KMS: GenerateDataKey on the fleet key, nothing else of KMS on it or on another key', async () => {
+    const sim = simulated.simulatorForThing('shop-front-door');
+    const actions = await KMS_ACTIONS;
+    const allowed = await sim.allowedCells(simulated.device, actions, [simulated.keys.fleet, simulated.keys.other], {}, { strictContext: false });
+    expect(sortedCells(allowed)).toEqual(FLEET_GRANTS.grantDeviceMaster.key!.map(a => cellKey(a, simulated.keys.fleet)).sort());
+  });
+
+  test.each([
+    ['credentials.iot.amazonaws.com', 'Allowed'],
+    ['iot.amazonaws.com', 'ImplicitlyDenied'],
+    ['lambda.amazonaws.com', 'ImplicitlyDenied'],
+    ['kinesisvideo.amazonaws.com', 'ImplicitlyDenied'],
+    [`arn:aws:iam::${ACCOUNT}:root`, 'ImplicitlyDenied'],
+    [`arn:aws:iam::${ACCOUNT}:role/Administrator`, 'ImplicitlyDenied'],
+    [`arn:aws:iam::${FOREIGN_ACCOUNT}:root`, 'ImplicitlyDenied'],
+  ])('sts:AssumeRole on the device role by %s: %s', async (principal, expected) => {
+    expect(await trustDecision(simulated.role, principal, 'sts:AssumeRole', {})).toBe(expected);
   });
 });

