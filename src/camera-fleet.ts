@@ -2,8 +2,8 @@ import { Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { ACCESS_GROUP_TAG_KEY } from './private/access-group';
-import { FLEET_TAG_KEY, fleetResources, grantRole, ROLES } from './private/permissions';
+import { fleetResources, grantRole, ROLES } from './private/permissions';
+import { ACCESS_GROUP_TAG_KEY, FLEET_TAG_KEY, LIBRARY_TAG_PRIORITY } from './private/tags-and-quotas';
 import {
   handOver,
   requireProperties,
@@ -20,9 +20,6 @@ import {
 } from './private/validation';
 import { StorageTier } from './video-stream';
 import { WebRtcIngestion } from './webrtc-ingestion';
-
-/** Above the default priority (100) of `Tags.of(...).add`: a user's tag cannot move a camera out of its fleet. */
-const FLEET_TAG_PRIORITY = 1_000;
 
 /**
  * Settings of a camera that may differ from the fleet's defaults.
@@ -157,7 +154,7 @@ export class CameraFleet extends Construct {
     this.encryptionKey = props.encryptionKey;
     this.defaults = props;
     this.fleetId = `${Stack.of(this).stackName}/${this.node.addr}`;
-    Tags.of(this).add(FLEET_TAG_KEY, this.fleetId, { priority: FLEET_TAG_PRIORITY });
+    Tags.of(this).add(FLEET_TAG_KEY, this.fleetId, { priority: LIBRARY_TAG_PRIORITY });
   }
 
   /**
@@ -226,7 +223,7 @@ export class CameraFleet extends Construct {
     const accessGroup = options.accessGroup ?? this.defaults.accessGroup;
     if (accessGroup !== undefined) {
       // as high as the fleet tag: a user's tag of the same key elsewhere cannot move the camera to another group
-      Tags.of(camera).add(ACCESS_GROUP_TAG_KEY, accessGroup, { priority: FLEET_TAG_PRIORITY });
+      Tags.of(camera).add(ACCESS_GROUP_TAG_KEY, accessGroup, { priority: LIBRARY_TAG_PRIORITY });
     }
     this._cameras.push(camera);
     this.cameraNames.push({ name, resourceName });

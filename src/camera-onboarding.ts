@@ -11,21 +11,15 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CameraFleet } from './camera-fleet';
-import { ACCESS_GROUP_TAG_KEY } from './private/access-group';
 import { acknowledgeOnboardingFindings } from './private/camera-onboarding-acknowledgements';
 import { CameraOnboardingFunction } from './private/camera-onboarding-function';
 import { CameraOnboardingListFunction } from './private/camera-onboarding-list-function';
 import { RegistryEventsFunction } from './private/registry-events-function';
+import { ACCESS_GROUP_TAG_KEY, ONBOARDING_TAG_KEY, STORAGE_ENABLED_CHANNELS_PER_ACCOUNT } from './private/tags-and-quotas';
 import { requireProperties, requireThingNamePrefix, validateThingAttributeName, validateWholeNumber } from './private/validation';
-
-/** The tag that marks the channels and streams an onboarding made: the only ones its worker may change or delete. */
-const ONBOARDING_TAG_KEY = 'cdk-kinesis-video-webrtc:onboarding';
 
 /** The namespace of the onboarding's metrics (dimension `Onboarding`: the onboarding's id). */
 const METRICS_NAMESPACE = 'CdkKinesisVideoWebrtc/CameraOnboarding';
-
-/** "Ingest media" page: at most 100 signaling channels per account and region with storage enabled. */
-const STORAGE_CHANNELS_PER_ACCOUNT = 100;
 
 /** The onboarding of each fleet: one worker per fleet, or two would fight over its cameras and budget. */
 const ONBOARDING_OF_FLEET = new WeakMap<CameraFleet, CameraOnboarding>();
@@ -216,9 +210,9 @@ export class CameraOnboarding extends Construct {
     }
     requireThingNamePrefix('namePrefix', prefix,
       `the run-time cameras of fleet '${fleet.node.path}' are the AWS IoT things whose name starts with it`);
-    const quota = props.storageChannelQuota ?? STORAGE_CHANNELS_PER_ACCOUNT;
-    validateWholeNumber(this, 'storageChannelQuota', quota, STORAGE_CHANNELS_PER_ACCOUNT, undefined,
-      `of storage-enabled channels, ${STORAGE_CHANNELS_PER_ACCOUNT} (the documented quota) or a raised quota above it`);
+    const quota = props.storageChannelQuota ?? STORAGE_ENABLED_CHANNELS_PER_ACCOUNT;
+    validateWholeNumber(this, 'storageChannelQuota', quota, STORAGE_ENABLED_CHANNELS_PER_ACCOUNT, undefined,
+      `of storage-enabled channels, ${STORAGE_ENABLED_CHANNELS_PER_ACCOUNT} (the documented quota) or a raised quota above it`);
     this.storageBudget = props.storageBudget ?? quota;
     validateWholeNumber(this, 'storageBudget', this.storageBudget, 1, quota,
       `of cameras, from 1 to ${quota} (${props.storageChannelQuota === undefined ? 'the account\'s documented quota of storage-enabled channels; state a raised one with storageChannelQuota' : 'storageChannelQuota'})`);

@@ -14,8 +14,8 @@ import {
 import { sorted, statementsForService, statementsOfPrincipal } from './util/iam-statements';
 import { getAttArn } from './util/intrinsics';
 import { logicalIdOf, newRole, newStack } from './util/stacks';
+import { FLEET_TAG_KEY as FLEET_TAG } from '../src/private/tags-and-quotas';
 
-const FLEET_TAG = 'cdk-kinesis-video-webrtc:fleet';
 
 /** `arn:aws:kinesisvideo:eu-west-1:111111111111:<type>/<resourceName>` in a stack with a literal env. */
 const arn = (type: string, resourceName: string) => `arn:aws:kinesisvideo:eu-west-1:111111111111:${type}/${resourceName}`;

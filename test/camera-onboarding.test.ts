@@ -15,6 +15,7 @@ import { CameraFleet, CameraOnboarding, CameraOnboardingProps, StorageTier } fro
 import { errorOf, expectValidationError } from './util/errors';
 import { ACCOUNT, PolicySimulator, PrincipalRef, REGION, SIMULATED_ENV } from './util/policy-simulation';
 import { logicalIdOf } from './util/stacks';
+import { ACCESS_GROUP_TAG_KEY, FLEET_TAG_KEY, LINK_SCOPE_TAG_KEY, ONBOARDING_TAG_KEY } from '../src/private/tags-and-quotas';
 
 function build(fleetProps: ConstructorParameters<typeof CameraFleet>[2] = { namePrefix: 'shop-' }, props: Partial<CameraOnboardingProps> = {}) {
   const stack = new Stack(new App(), 'Shop');
@@ -116,7 +117,7 @@ test('defaults: the stack cameras\' defaults, recordings kept, a budget of 100',
 
 test('the access group: the thing attribute (accessGroup by default) and the fleet\'s accessGroup as the fallback', () => {
   expect(workerEnv(build().template)).toEqual(expect.objectContaining({
-    ACCESS_GROUP_TAG_KEY: 'cdk-kinesis-video-webrtc:access-group',
+    ACCESS_GROUP_TAG_KEY,
     ACCESS_GROUP_ATTRIBUTE: 'accessGroup',
     DEFAULT_ACCESS_GROUP: '',
   }));
@@ -305,9 +306,9 @@ test('synthesis is deterministic', () => {
  */
 describe('the worker\'s role, simulated', () => {
   const STACK = 'Shop';
-  const FLEET_TAG = 'cdk-kinesis-video-webrtc:fleet';
-  const ONBOARDING_TAG = 'cdk-kinesis-video-webrtc:onboarding';
-  const ACCESS_GROUP_TAG = 'cdk-kinesis-video-webrtc:access-group';
+  const FLEET_TAG = FLEET_TAG_KEY;
+  const ONBOARDING_TAG = ONBOARDING_TAG_KEY;
+  const ACCESS_GROUP_TAG = ACCESS_GROUP_TAG_KEY;
 
   function buildFixture() {
     const app = new App({ context: { ...CURRENTLY_RECOMMENDED_FLAGS } });
@@ -335,7 +336,7 @@ describe('the worker\'s role, simulated', () => {
   /** The cameras the worker meets, with the tags they carry. */
   const RUN_TIME = { name: 'shop-cam-7', tags: tags({ [FLEET_TAG]: f.shopFleetId, [ONBOARDING_TAG]: f.onboardingId }) };
   const OTHERS = {
-    'a camera of the stack': { name: 'shop-front-door', tags: tags({ [FLEET_TAG]: f.shopFleetId, 'cdk-kinesis-video-webrtc:stack-id': 'x' }) },
+    'a camera of the stack': { name: 'shop-front-door', tags: tags({ [FLEET_TAG]: f.shopFleetId, [LINK_SCOPE_TAG_KEY]: 'x' }) },
     'another fleet\'s camera, same prefix': { name: 'shop-annex-gate', tags: tags({ [FLEET_TAG]: f.annexFleetId }) },
     'another onboarding\'s camera of the fleet': { name: 'shop-cam-8', tags: tags({ [FLEET_TAG]: f.shopFleetId, [ONBOARDING_TAG]: 'Shop/another' }) },
     'an untagged channel with the prefix': { name: 'shop-untagged', tags: {} },
@@ -393,7 +394,7 @@ describe('the worker\'s role, simulated', () => {
     });
 
     test.each(ACTIONS)('%s: no other key, not even with the access group', async (action, arn, withValues) => {
-      for (const key of [FLEET_TAG, ONBOARDING_TAG, 'cdk-kinesis-video-webrtc:stack-id', 'owner']) {
+      for (const key of [FLEET_TAG, ONBOARDING_TAG, LINK_SCOPE_TAG_KEY, 'owner']) {
         expect([key, await allowed(action, arn(RUN_TIME.name), { ...RUN_TIME.tags, ...request({ [key]: 'x' }, withValues) })]).toEqual([key, false]);
         expect([key, await allowed(action, arn(RUN_TIME.name),
           { ...RUN_TIME.tags, ...request({ [ACCESS_GROUP_TAG]: 'jones', [key]: 'x' }, withValues) })]).toEqual([key, false]);

@@ -20,8 +20,8 @@ import {
 import { errorOf, expectValidationError } from './util/errors';
 import { sorted, statementsOfPrincipal } from './util/iam-statements';
 import { logicalIdOf } from './util/stacks';
+import { FLEET_TAG_KEY as FLEET_TAG } from '../src/private/tags-and-quotas';
 
-const FLEET_TAG = 'cdk-kinesis-video-webrtc:fleet';
 const ACCOUNT = '111111111111';
 const REGION = 'eu-west-1';
 

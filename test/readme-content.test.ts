@@ -5,9 +5,7 @@
 import { execFileSync } from 'child_process';
 import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
-import { ACCESS_GROUP_TAG_KEY } from '../src/private/access-group';
-import { LINK_SCOPE_TAG_KEY } from '../src/private/media-storage-link-provider';
-import { FLEET_TAG_KEY } from '../src/private/permissions';
+import { ACCESS_GROUP_TAG_KEY, FLEET_TAG_KEY, LINK_OWNER_TAG_KEY, LINK_SCOPE_TAG_KEY, ONBOARDING_TAG_KEY } from '../src/private/tags-and-quotas';
 
 const ROOT = join(__dirname, '..');
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -53,11 +51,11 @@ describe('README: security', () => {
   const FLEET_TAG = FLEET_TAG_KEY;
   const STACK_TAG = LINK_SCOPE_TAG_KEY;
   const ACCESS_GROUP_TAG = ACCESS_GROUP_TAG_KEY;
-  const ONBOARDING_TAG = 'cdk-kinesis-video-webrtc:onboarding';
+  const ONBOARDING_TAG = ONBOARDING_TAG_KEY;
   const security = readme.slice(readme.indexOf('### Security: the tags the grants trust'), readme.indexOf('### Design notes'));
 
   test('names every tag the library\'s grants trust, and the actions that could defeat them', () => {
-    for (const key of [FLEET_TAG, STACK_TAG, ONBOARDING_TAG, ACCESS_GROUP_TAG, 'cdk-kinesis-video-webrtc:link']) {
+    for (const key of [FLEET_TAG, STACK_TAG, ONBOARDING_TAG, ACCESS_GROUP_TAG, LINK_OWNER_TAG_KEY]) {
       expect(security).toContain(`\`${key}\``);
     }
     for (const action of ['TagResource', 'TagStream', 'UntagResource', 'UntagStream']) {

@@ -12,8 +12,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { CameraFleet, ViewerIdentity } from '../src';
 import { errorOf, expectValidationError } from './util/errors';
 import { logicalIdOf } from './util/stacks';
+import { ACCESS_GROUP_TAG_KEY as GROUP_TAG } from '../src/private/tags-and-quotas';
 
-const GROUP_TAG = 'cdk-kinesis-video-webrtc:access-group';
 
 function setup(clientOptions: cognito.UserPoolClientOptions = {
   readAttributes: new cognito.ClientAttributes().withCustomAttributes('accessGroup'),

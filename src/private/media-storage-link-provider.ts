@@ -3,22 +3,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { MediaStorageLinkFunction } from './media-storage-link-function';
-import { LINK_OWNER_TAG_KEY, LINK_RESOURCE_TYPE, LINKS_IN_STACK_ENV } from './media-storage-link-settings';
+import { LINK_RESOURCE_TYPE, LINKS_IN_STACK_ENV } from './media-storage-link-settings';
 import { acknowledgeRules, RuleAcknowledgement } from './rule-acknowledgements';
-
-/**
- * The tag the link puts on its channels (and on its streams, when they are of the link's stack).
- * Its value is the id of the resource's stack, and the provider's role may act only on channels
- * and streams whose tag holds its own stack's id: the policy stays two statements however many
- * cameras the stack has, and reaches no other stack's channel or stream.
- */
-export const LINK_SCOPE_TAG_KEY = 'cdk-kinesis-video-webrtc:stack-id';
-
-/**
- * Above the default priority (100) of `Tags.of(...).add`, so that a user's tag of the same key
- * on a parent scope cannot take the channel out of the provider's reach.
- */
-export const LINK_SCOPE_TAG_PRIORITY = 1_000;
+import { LINK_OWNER_TAG_KEY, LINK_SCOPE_TAG_KEY } from './tags-and-quotas';
 
 /**
  * The actions the handler calls on the channel: the link, its read-back, and the read of the

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { accessGroupCondition } from './access-group';
+import { FLEET_TAG_KEY } from './tags-and-quotas';
 
 /**
  * Who may do what: for each role a grant of the library gives, the actions on the signaling
@@ -183,12 +184,6 @@ export function arnForGrants(
     arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
   });
 }
-
-/**
- * The tag that marks a fleet's channels and streams; the fleet grants allow their actions only
- * where it holds the fleet's id, so their size does not depend on the number of cameras.
- */
-export const FLEET_TAG_KEY = 'cdk-kinesis-video-webrtc:fleet';
 
 /** The name of the AWS IoT thing a device signed in as, at the IoT credentials provider. */
 const IOT_THING_NAME_VARIABLE = '${credentials-iot:ThingName}';
