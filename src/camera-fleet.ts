@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { fleetResources, grantRole, ROLES } from './private/permissions';
+import { fleetResources, grantPermissionSet, PERMISSION_SETS } from './private/permissions';
 import { ACCESS_GROUP_TAG_KEY, FLEET_TAG_KEY, LIBRARY_TAG_PRIORITY } from './private/tags-and-quotas';
 import {
   handOver,
@@ -235,7 +235,7 @@ export class CameraFleet extends Construct {
    * future: the actions of `WebRtcIngestion.grantMaster`, in statements of constant size.
    */
   public grantMaster(grantee: iam.IGrantable): iam.Grant {
-    return grantRole(grantee, ROLES.master, fleetResources(this, 'every camera'));
+    return grantPermissionSet(grantee, PERMISSION_SETS.master, fleetResources(this, 'every camera'));
   }
 
   /**
@@ -243,7 +243,7 @@ export class CameraFleet extends Construct {
    * `WebRtcIngestion.grantViewer`, in statements of constant size.
    */
   public grantViewer(grantee: iam.IGrantable): iam.Grant {
-    return grantRole(grantee, ROLES.viewer, fleetResources(this, 'every camera'));
+    return grantPermissionSet(grantee, PERMISSION_SETS.viewer, fleetResources(this, 'every camera'));
   }
 
   /**
@@ -251,7 +251,7 @@ export class CameraFleet extends Construct {
    * actions of `IVideoStream.grantPlayback`, in statements of constant size.
    */
   public grantPlayback(grantee: iam.IGrantable): iam.Grant {
-    return grantRole(grantee, ROLES.playback, fleetResources(this, 'every camera'));
+    return grantPermissionSet(grantee, PERMISSION_SETS.playback, fleetResources(this, 'every camera'));
   }
 
   /**
@@ -261,7 +261,7 @@ export class CameraFleet extends Construct {
    * access group, and nothing for a caller without the tag. Statements of constant size.
    */
   public grantMasterByAccessGroup(grantee: iam.IGrantable): iam.Grant {
-    return grantRole(grantee, ROLES.master, fleetResources(this, "the caller's access group"));
+    return grantPermissionSet(grantee, PERMISSION_SETS.master, fleetResources(this, "the caller's access group"));
   }
 
   /**
@@ -271,7 +271,7 @@ export class CameraFleet extends Construct {
    * access group, and nothing for a caller without the tag. Statements of constant size.
    */
   public grantViewerByAccessGroup(grantee: iam.IGrantable): iam.Grant {
-    return grantRole(grantee, ROLES.viewer, fleetResources(this, "the caller's access group"));
+    return grantPermissionSet(grantee, PERMISSION_SETS.viewer, fleetResources(this, "the caller's access group"));
   }
 
   /**
@@ -282,7 +282,7 @@ export class CameraFleet extends Construct {
    * constant size.
    */
   public grantPlaybackByAccessGroup(grantee: iam.IGrantable): iam.Grant {
-    return grantRole(grantee, ROLES.playback, fleetResources(this, "the caller's access group"));
+    return grantPermissionSet(grantee, PERMISSION_SETS.playback, fleetResources(this, "the caller's access group"));
   }
 
   /**
@@ -297,7 +297,7 @@ export class CameraFleet extends Construct {
    * name, as in the official device samples, whose channel name is the thing name.
    */
   public grantDeviceMaster(grantee: iam.IGrantable): iam.Grant {
-    return grantRole(grantee, ROLES.deviceMaster, fleetResources(this, "the device's own camera"));
+    return grantPermissionSet(grantee, PERMISSION_SETS.master, fleetResources(this, "the device's own camera"));
   }
 
   /**

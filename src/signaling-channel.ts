@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnSignalingChannel } from 'aws-cdk-lib/aws-kinesisvideo';
 import { Construct } from 'constructs';
 import { kinesisVideoResourceNameFromArn } from './private/arn';
-import { arnForGrants, grantRole, oneResource, Permissions, ROLES } from './private/permissions';
+import { arnForGrants, grantPermissionSet, oneResource, Permissions, PERMISSION_SETS } from './private/permissions';
 import {
   asWritten,
   propertyNameAsWritten,
@@ -133,19 +133,19 @@ abstract class SignalingChannelBase extends Resource implements ISignalingChanne
   public abstract readonly signalingChannelName: string;
 
   public grantMaster(grantee: iam.IGrantable): iam.Grant {
-    return this.grantOnChannel(grantee, ROLES.channelMaster);
+    return this.grantOnChannel(grantee, PERMISSION_SETS.channelMaster);
   }
 
   public grantViewer(grantee: iam.IGrantable): iam.Grant {
-    return this.grantOnChannel(grantee, ROLES.channelViewer);
+    return this.grantOnChannel(grantee, PERMISSION_SETS.channelViewer);
   }
 
   public grantStorageSessionMaster(grantee: iam.IGrantable): iam.Grant {
-    return this.grantOnChannel(grantee, ROLES.storageSessionMaster);
+    return this.grantOnChannel(grantee, PERMISSION_SETS.storageSessionMaster);
   }
 
   public grantStorageSessionViewer(grantee: iam.IGrantable): iam.Grant {
-    return this.grantOnChannel(grantee, ROLES.storageSessionViewer);
+    return this.grantOnChannel(grantee, PERMISSION_SETS.storageSessionViewer);
   }
 
   public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
@@ -153,7 +153,7 @@ abstract class SignalingChannelBase extends Resource implements ISignalingChanne
   }
 
   private grantOnChannel(grantee: iam.IGrantable, permissions: Permissions): iam.Grant {
-    return grantRole(grantee, permissions, { channel: oneResource(this, 'channel', this.signalingChannelArn) });
+    return grantPermissionSet(grantee, permissions, { channel: oneResource(this, 'channel', this.signalingChannelArn) });
   }
 }
 

@@ -5,7 +5,7 @@ import { CfnStream } from 'aws-cdk-lib/aws-kinesisvideo';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { kinesisVideoResourceNameFromArn } from './private/arn';
-import { arnForGrants, grantRole, oneResource, Permissions, ROLES } from './private/permissions';
+import { arnForGrants, grantPermissionSet, oneResource, Permissions, PERMISSION_SETS } from './private/permissions';
 import {
   asWritten,
   propertyNameAsWritten,
@@ -230,15 +230,15 @@ abstract class VideoStreamBase extends Resource implements IVideoStream {
   public abstract readonly encryptionKey?: kms.IKey;
 
   public grantWrite(grantee: iam.IGrantable): iam.Grant {
-    return this.grantOnStream(grantee, ROLES.write);
+    return this.grantOnStream(grantee, PERMISSION_SETS.write);
   }
 
   public grantRead(grantee: iam.IGrantable): iam.Grant {
-    return this.grantOnStream(grantee, ROLES.read);
+    return this.grantOnStream(grantee, PERMISSION_SETS.read);
   }
 
   public grantPlayback(grantee: iam.IGrantable): iam.Grant {
-    return this.grantOnStream(grantee, ROLES.playback);
+    return this.grantOnStream(grantee, PERMISSION_SETS.playback);
   }
 
   public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
@@ -283,7 +283,7 @@ abstract class VideoStreamBase extends Resource implements IVideoStream {
   }
 
   private grantOnStream(grantee: iam.IGrantable, permissions: Permissions): iam.Grant {
-    return grantRole(grantee, permissions, {
+    return grantPermissionSet(grantee, permissions, {
       stream: oneResource(this, 'stream', this.videoStreamArn),
       key: this.encryptionKey,
     });

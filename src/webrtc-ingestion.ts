@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { MediaStorageLink } from './media-storage-link';
-import { grantRole, oneResource, Permissions, ROLES } from './private/permissions';
+import { grantPermissionSet, oneResource, Permissions, PERMISSION_SETS } from './private/permissions';
 import {
   handOver,
   INGESTION_RETENTION,
@@ -208,19 +208,19 @@ abstract class WebRtcIngestionBase extends Construct implements IWebRtcIngestion
   }
 
   public grantMaster(grantee: iam.IGrantable): iam.Grant {
-    return this.grantOnCamera(grantee, ROLES.master);
+    return this.grantOnCamera(grantee, PERMISSION_SETS.master);
   }
 
   public grantViewer(grantee: iam.IGrantable): iam.Grant {
-    return this.grantOnCamera(grantee, ROLES.viewer);
+    return this.grantOnCamera(grantee, PERMISSION_SETS.viewer);
   }
 
   public grantPlayback(grantee: iam.IGrantable): iam.Grant {
-    return this.grantOnCamera(grantee, ROLES.playback);
+    return this.grantOnCamera(grantee, PERMISSION_SETS.playback);
   }
 
   private grantOnCamera(grantee: iam.IGrantable, permissions: Permissions): iam.Grant {
-    return grantRole(grantee, permissions, {
+    return grantPermissionSet(grantee, permissions, {
       channel: oneResource(this.channel, 'channel', this.channel.signalingChannelArn),
       stream: oneResource(this.stream, 'stream', this.stream.videoStreamArn),
       key: this.stream.encryptionKey,
