@@ -5,18 +5,12 @@ import { Construct } from 'constructs';
 import { fleetResources, grantPermissionSet, PERMISSION_SETS } from './private/permissions';
 import { ACCESS_GROUP_TAG_KEY, FLEET_TAG_KEY, LIBRARY_TAG_PRIORITY } from './private/tags-and-quotas';
 import {
-  handOver,
   requireProperties,
-  INGESTION_RETENTION,
-  MESSAGE_TTL,
   requireThingNamePrefix,
-  requireUniqueNameInStack,
   thingNameProblem,
-  validateMediaType,
-  validateOneOf,
+  validateCameraSettings,
   validateResourceName,
   validateTagValue,
-  wholeDurationInRange,
 } from './private/validation';
 import { StorageTier } from './video-stream';
 import { WebRtcIngestion } from './webrtc-ingestion';
@@ -203,23 +197,15 @@ export class CameraFleet extends Construct {
       storageTier: options.storageTier ?? this.defaults.storageTier,
     };
     validateCameraSettings(this, settings);
-    handOver(this, name, {
-      channelName: 'name',
-      streamName: 'name',
-      messageTtl: 'messageTtl',
-      retention: 'retention',
-      mediaType: 'mediaType',
-      storageTier: 'storageTier',
-    });
     const camera = new WebRtcIngestion(this, name, {
       channelName: resourceName,
       streamName: resourceName,
       ...settings,
       removalPolicy: options.removalPolicy ?? this.defaults.removalPolicy,
       encryptionKey: this.encryptionKey,
+      // checked above; a duplicate name is reported on the camera, as its name
+      _checkedUpstream: { names: { channelName: 'name', streamName: 'name' } },
     });
-    requireUniqueNameInStack({ construct: camera, property: 'name' }, 'signaling channel', resourceName);
-    requireUniqueNameInStack({ construct: camera, property: 'name' }, 'video stream', resourceName);
     const accessGroup = options.accessGroup ?? this.defaults.accessGroup;
     if (accessGroup !== undefined) {
       // as high as the fleet tag: a user's tag of the same key elsewhere cannot move the camera to another group
@@ -327,12 +313,4 @@ export class CameraFleet extends Construct {
       }),
     });
   }
-}
-
-/** The checks of a camera's settings, for `addCamera` and for the defaults run-time cameras take. */
-function validateCameraSettings(scope: Construct, settings: Pick<CameraOptions, 'messageTtl' | 'retention' | 'mediaType' | 'storageTier'>): void {
-  wholeDurationInRange(scope, 'messageTtl', settings.messageTtl, MESSAGE_TTL);
-  wholeDurationInRange(scope, 'retention', settings.retention, INGESTION_RETENTION);
-  validateMediaType(scope, 'mediaType', settings.mediaType);
-  validateOneOf(scope, 'storageTier', settings.storageTier, Object.values(StorageTier));
 }

@@ -6,14 +6,15 @@ import { kinesisVideoResourceNameFromArn } from './private/arn';
 import { arnForGrants, grantPermissionSet, oneResource, Permissions, PERMISSION_SETS } from './private/permissions';
 import {
   asWritten,
-  propertyNameAsWritten,
+  CheckedUpstream,
+  durationIn,
   MESSAGE_TTL,
+  PropertyAsWritten,
+  requireProperties,
   requireUniqueNameInStack,
-  unlessHandedOver,
   unnamedAcrossEnvironmentsError,
   validateResourceName,
-  wholeDurationOf,
-  requireProperties,
+  wholeDurationInRange,
 } from './private/validation';
 
 /**
@@ -110,6 +111,13 @@ export interface SignalingChannelProps {
    * @default RemovalPolicy.DESTROY
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Set by the construct that makes this channel from values the user gave it: it checked them.
+   *
+   * @internal
+   */
+  readonly _checkedUpstream?: CheckedUpstream;
 }
 
 /**
@@ -175,7 +183,17 @@ export class SignalingChannel extends SignalingChannelBase {
    * Imports a signaling channel from its attributes.
    */
   public static fromSignalingChannelAttributes(scope: Construct, id: string, attrs: SignalingChannelAttributes): ISignalingChannel {
-    const signalingChannelName = kinesisVideoResourceNameFromArn(attrs.signalingChannelArn, 'channel', propertyNameAsWritten(scope, id, 'signalingChannelArn'));
+    return SignalingChannel._fromAttributes(scope, id, attrs, 'signalingChannelArn');
+  }
+
+  /**
+   * `fromSignalingChannelAttributes`, for a construct that imports a channel from an ARN the
+   * user gave it as `arnProperty`, which errors name.
+   *
+   * @internal
+   */
+  public static _fromAttributes(scope: Construct, id: string, attrs: SignalingChannelAttributes, arnProperty: string): ISignalingChannel {
+    const signalingChannelName = kinesisVideoResourceNameFromArn(attrs.signalingChannelArn, 'channel', arnProperty);
     class Import extends SignalingChannelBase {
       public readonly signalingChannelArn = attrs.signalingChannelArn;
       public readonly signalingChannelName = signalingChannelName;
@@ -194,18 +212,23 @@ export class SignalingChannel extends SignalingChannelBase {
   public readonly _grantArn: string;
 
   private readonly named: boolean;
+  private readonly nameAsWritten: PropertyAsWritten;
 
   constructor(scope: Construct, id: string, props: SignalingChannelProps = {}) {
     // Unnamed, the channel is named by CloudFormation; GENERATE_IF_NEEDED keeps CDK's
     // cross-environment mechanism, which `_enableCrossEnvironment` refuses without a name.
     super(scope, id, { physicalName: props.signalingChannelName ?? PhysicalName.GENERATE_IF_NEEDED });
+    const upstream = props._checkedUpstream;
     this.named = props.signalingChannelName !== undefined;
-    requireProperties(this, props, { messageTtl: { type: 'Duration' } });
-    unlessHandedOver(this, 'signalingChannelName', () => {
+    this.nameAsWritten = asWritten(this, 'signalingChannelName', upstream);
+    if (!upstream) {
+      requireProperties(this, props, { messageTtl: { type: 'Duration' } });
       validateResourceName(this, 'signalingChannelName', props.signalingChannelName);
-      requireUniqueNameInStack({ construct: this, property: 'signalingChannelName' }, 'signaling channel', props.signalingChannelName);
-    });
-    const messageTtlSeconds = wholeDurationOf(this, 'messageTtl', props.messageTtl, MESSAGE_TTL);
+    }
+    requireUniqueNameInStack(this.nameAsWritten, 'signaling channel', props.signalingChannelName);
+    const messageTtlSeconds = upstream
+      ? durationIn(props.messageTtl, 'seconds')
+      : wholeDurationInRange(this, 'messageTtl', props.messageTtl, MESSAGE_TTL);
 
     const resource = new CfnSignalingChannel(this, 'Resource', {
       name: this.physicalName,
@@ -229,7 +252,7 @@ export class SignalingChannel extends SignalingChannelBase {
    */
   public _requireName(): void {
     if (!this.named) {
-      throw unnamedAcrossEnvironmentsError(this, 'signaling channel', asWritten(this, 'signalingChannelName'));
+      throw unnamedAcrossEnvironmentsError(this, 'signaling channel', this.nameAsWritten);
     }
   }
 

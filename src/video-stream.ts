@@ -8,17 +8,18 @@ import { kinesisVideoResourceNameFromArn } from './private/arn';
 import { arnForGrants, grantPermissionSet, oneResource, Permissions, PERMISSION_SETS } from './private/permissions';
 import {
   asWritten,
-  propertyNameAsWritten,
+  CheckedUpstream,
+  durationIn,
+  PropertyAsWritten,
+  requireProperties,
   requireUniqueNameInStack,
   RETENTION,
-  unlessHandedOver,
   unnamedAcrossEnvironmentsError,
   validateDeviceName,
   validateMediaType,
   validateOneOf,
   validateResourceName,
-  wholeDurationOf,
-  requireProperties,
+  wholeDurationInRange,
 } from './private/validation';
 
 const METRICS_NAMESPACE = 'AWS/KinesisVideo';
@@ -199,6 +200,13 @@ export interface VideoStreamProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Set by the construct that makes this stream from values the user gave it: it checked them.
+   *
+   * @internal
+   */
+  readonly _checkedUpstream?: CheckedUpstream;
 }
 
 /**
@@ -307,7 +315,17 @@ export class VideoStream extends VideoStreamBase {
    * Imports a video stream from its attributes.
    */
   public static fromVideoStreamAttributes(scope: Construct, id: string, attrs: VideoStreamAttributes): IVideoStream {
-    const videoStreamName = kinesisVideoResourceNameFromArn(attrs.videoStreamArn, 'stream', propertyNameAsWritten(scope, id, 'videoStreamArn'));
+    return VideoStream._fromAttributes(scope, id, attrs, 'videoStreamArn');
+  }
+
+  /**
+   * `fromVideoStreamAttributes`, for a construct that imports a stream from an ARN the user
+   * gave it as `arnProperty`, which errors name.
+   *
+   * @internal
+   */
+  public static _fromAttributes(scope: Construct, id: string, attrs: VideoStreamAttributes, arnProperty: string): IVideoStream {
+    const videoStreamName = kinesisVideoResourceNameFromArn(attrs.videoStreamArn, 'stream', arnProperty);
     class Import extends VideoStreamBase {
       public readonly videoStreamArn = attrs.videoStreamArn;
       public readonly videoStreamName = videoStreamName;
@@ -328,21 +346,26 @@ export class VideoStream extends VideoStreamBase {
   public readonly _grantArn: string;
 
   private readonly named: boolean;
+  private readonly nameAsWritten: PropertyAsWritten;
 
   constructor(scope: Construct, id: string, props: VideoStreamProps = {}) {
     // Unnamed, the stream is named by CloudFormation; GENERATE_IF_NEEDED keeps CDK's
     // cross-environment mechanism, which `_enableCrossEnvironment` refuses without a name.
     super(scope, id, { physicalName: props.videoStreamName ?? PhysicalName.GENERATE_IF_NEEDED });
+    const upstream = props._checkedUpstream;
     this.named = props.videoStreamName !== undefined;
-    requireProperties(this, props, { retention: { type: 'Duration' }, encryptionKey: { type: 'kms.IKey' } });
-    unlessHandedOver(this, 'videoStreamName', () => {
+    this.nameAsWritten = asWritten(this, 'videoStreamName', upstream);
+    if (!upstream) {
+      requireProperties(this, props, { retention: { type: 'Duration' }, encryptionKey: { type: 'kms.IKey' } });
       validateResourceName(this, 'videoStreamName', props.videoStreamName);
-      requireUniqueNameInStack({ construct: this, property: 'videoStreamName' }, 'video stream', props.videoStreamName);
-    });
-    unlessHandedOver(this, 'mediaType', () => validateMediaType(this, 'mediaType', props.mediaType));
-    unlessHandedOver(this, 'deviceName', () => validateDeviceName(this, 'deviceName', props.deviceName));
-    unlessHandedOver(this, 'storageTier', () => validateOneOf(this, 'storageTier', props.storageTier, Object.values(StorageTier)));
-    const retentionHours = wholeDurationOf(this, 'retention', props.retention, RETENTION);
+      validateMediaType(this, 'mediaType', props.mediaType);
+      validateDeviceName(this, 'deviceName', props.deviceName);
+      validateOneOf(this, 'storageTier', props.storageTier, Object.values(StorageTier));
+    }
+    requireUniqueNameInStack(this.nameAsWritten, 'video stream', props.videoStreamName);
+    const retentionHours = upstream
+      ? durationIn(props.retention, 'hours')
+      : wholeDurationInRange(this, 'retention', props.retention, RETENTION);
 
     const resource = new CfnStream(this, 'Resource', {
       name: this.physicalName,
@@ -376,7 +399,7 @@ export class VideoStream extends VideoStreamBase {
    */
   public _requireName(): void {
     if (!this.named) {
-      throw unnamedAcrossEnvironmentsError(this, 'video stream', asWritten(this, 'videoStreamName'));
+      throw unnamedAcrossEnvironmentsError(this, 'video stream', this.nameAsWritten);
     }
   }
 
