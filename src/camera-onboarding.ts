@@ -375,49 +375,24 @@ export class CameraOnboarding extends Construct {
       this.addRegistryEvents(queue, prefix);
     }
 
-    this.failureAlarm = this.metricFailed({ period: Duration.minutes(5) }).createAlarm(this, 'FailureAlarm', {
-      alarmDescription: `A run-time camera of fleet ${fleet.node.path} failed or was refused. List the cameras (the list ` +
-        'function) and read the reason of each FAILED or REFUSED record: free the name, fix the setting or the quota it names; ' +
-        'the next reconciliation tries again, and retires it if its thing is deleted',
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.overBudgetAlarm = this.metricOverBudget({ period: Duration.minutes(5) }).createAlarm(this, 'OverBudgetAlarm', {
-      alarmDescription: `A run-time camera of fleet ${fleet.node.path} is waiting for storage budget (${this.storageBudget}): ` +
-        'delete the things of cameras no longer needed, or raise storageBudget (within the account\'s quota); a reconciliation completes it',
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-
-    this.deadLetterAlarm = deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' })
-      .createAlarm(this, 'DeadLetterAlarm', {
-        alarmDescription: `A message for fleet ${fleet.node.path}'s onboarding failed 10 times and is in its dead-letter queue. ` +
-          'Read the worker\'s log lines with level "warn" for its camera, fix the cause (permissions, quotas), then redrive the ' +
-          'dead-letter queue to the queue, or leave it: the next reconciliation enqueues every camera that differs again',
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
+    const fiveMinutes = { period: Duration.minutes(5) };
+    this.failureAlarm = this.alarmOnAny(this.metricFailed(fiveMinutes), 'FailureAlarm',
+      `A run-time camera of fleet ${fleet.node.path} failed or was refused. List the cameras (the list ` +
+      'function) and read the reason of each FAILED or REFUSED record: free the name, fix the setting or the quota it names; ' +
+      'the next reconciliation tries again, and retires it if its thing is deleted');
+    this.overBudgetAlarm = this.alarmOnAny(this.metricOverBudget(fiveMinutes), 'OverBudgetAlarm',
+      `A run-time camera of fleet ${fleet.node.path} is waiting for storage budget (${this.storageBudget}): ` +
+      'delete the things of cameras no longer needed, or raise storageBudget (within the account\'s quota); a reconciliation completes it');
+    this.deadLetterAlarm = this.alarmOnAny(
+      deadLetterQueue.metricApproximateNumberOfMessagesVisible({ ...fiveMinutes, statistic: 'Maximum' }), 'DeadLetterAlarm',
+      `A message for fleet ${fleet.node.path}'s onboarding failed 10 times and is in its dead-letter queue. ` +
+      'Read the worker\'s log lines with level "warn" for its camera, fix the cause (permissions, quotas), then redrive the ' +
+      'dead-letter queue to the queue, or leave it: the next reconciliation enqueues every camera that differs again');
     const grace = props.provisioningGrace ?? Duration.hours(1);
-    this.stuckPendingAlarm = this.metricStuckPending({ period: Duration.minutes(5) }).createAlarm(this, 'StuckPendingAlarm', {
-      alarmDescription: `A run-time camera of fleet ${fleet.node.path} has been PENDING for more than ${grace.toHumanString()} ` +
-        '(provisioningGrace). Read the worker\'s log lines for that camera (its retries say which call keeps failing) and ' +
-        'the dead-letter queue; fix the cause, the next reconciliation enqueues it again',
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-
-    for (const alarm of [this.failureAlarm, this.overBudgetAlarm, this.deadLetterAlarm, this.stuckPendingAlarm]) {
-      acknowledgeRules(alarm, forPacks(HIPAA_AND_NIST, 'CloudWatchAlarmAction',
-        'Where to send the alarm (an SNS topic, an incident tool) is the user\'s choice: addAlarmAction on the alarm.'));
-    }
+    this.stuckPendingAlarm = this.alarmOnAny(this.metricStuckPending(fiveMinutes), 'StuckPendingAlarm',
+      `A run-time camera of fleet ${fleet.node.path} has been PENDING for more than ${grace.toHumanString()} ` +
+      '(provisioningGrace). Read the worker\'s log lines for that camera (its retries say which call keeps failing) and ' +
+      'the dead-letter queue; fix the cause, the next reconciliation enqueues it again');
   }
 
   /**
@@ -465,6 +440,20 @@ export class CameraOnboarding extends Construct {
   /** Cameras PENDING for longer than `provisioningGrace`, as counted by the last reconciliation. */
   public metricStuckPending(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric('StuckPending', { statistic: 'Maximum', ...props });
+  }
+
+  /** An alarm as soon as `metric` counts one; where it goes is the user's choice. */
+  private alarmOnAny(metric: cloudwatch.Metric, id: string, alarmDescription: string): cloudwatch.Alarm {
+    const alarm = metric.createAlarm(this, id, {
+      alarmDescription,
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    acknowledgeRules(alarm, forPacks(HIPAA_AND_NIST, 'CloudWatchAlarmAction',
+      'Where to send the alarm (an SNS topic, an incident tool) is the user\'s choice: addAlarmAction on the alarm.'));
+    return alarm;
   }
 
   /** The list function: its role may scan the state table, nothing else. */

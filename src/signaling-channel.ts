@@ -5,15 +5,11 @@ import { Construct } from 'constructs';
 import { kinesisVideoResourceNameFromArn } from './private/arn';
 import { arnForGrants, grantPermissionSet, oneResource, Permissions, PERMISSION_SETS } from './private/permissions';
 import {
-  asWritten,
   CheckedUpstream,
   durationIn,
+  KinesisVideoName,
   MESSAGE_TTL,
-  PropertyAsWritten,
   requireProperties,
-  requireUniqueNameInStack,
-  unnamedAcrossEnvironmentsError,
-  validateResourceName,
   wholeDurationInRange,
 } from './private/validation';
 
@@ -211,21 +207,17 @@ export class SignalingChannel extends SignalingChannelBase {
    */
   public readonly _grantArn: string;
 
-  private readonly named: boolean;
-  private readonly nameAsWritten: PropertyAsWritten;
+  private readonly name: KinesisVideoName;
 
   constructor(scope: Construct, id: string, props: SignalingChannelProps = {}) {
     // Unnamed, the channel is named by CloudFormation; GENERATE_IF_NEEDED keeps CDK's
     // cross-environment mechanism, which `_enableCrossEnvironment` refuses without a name.
     super(scope, id, { physicalName: props.signalingChannelName ?? PhysicalName.GENERATE_IF_NEEDED });
     const upstream = props._checkedUpstream;
-    this.named = props.signalingChannelName !== undefined;
-    this.nameAsWritten = asWritten(this, 'signalingChannelName', upstream);
     if (!upstream) {
       requireProperties(this, props, { messageTtl: { type: 'Duration' } });
-      validateResourceName(this, 'signalingChannelName', props.signalingChannelName);
     }
-    requireUniqueNameInStack(this.nameAsWritten, 'signaling channel', props.signalingChannelName);
+    this.name = new KinesisVideoName(this, 'signaling channel', 'signalingChannelName', props.signalingChannelName, upstream);
     const messageTtlSeconds = upstream
       ? durationIn(props.messageTtl, 'seconds')
       : wholeDurationInRange(this, 'messageTtl', props.messageTtl, MESSAGE_TTL);
@@ -251,9 +243,7 @@ export class SignalingChannel extends SignalingChannelBase {
    * @internal
    */
   public _requireName(): void {
-    if (!this.named) {
-      throw unnamedAcrossEnvironmentsError(this, 'signaling channel', this.nameAsWritten);
-    }
+    this.name.requireGiven();
   }
 
   /** @internal */

@@ -7,18 +7,14 @@ import { Construct } from 'constructs';
 import { kinesisVideoResourceNameFromArn } from './private/arn';
 import { arnForGrants, grantPermissionSet, oneResource, Permissions, PERMISSION_SETS } from './private/permissions';
 import {
-  asWritten,
   CheckedUpstream,
   durationIn,
-  PropertyAsWritten,
+  KinesisVideoName,
   requireProperties,
-  requireUniqueNameInStack,
   RETENTION,
-  unnamedAcrossEnvironmentsError,
   validateDeviceName,
   validateMediaType,
   validateOneOf,
-  validateResourceName,
   wholeDurationInRange,
 } from './private/validation';
 
@@ -345,24 +341,22 @@ export class VideoStream extends VideoStreamBase {
    */
   public readonly _grantArn: string;
 
-  private readonly named: boolean;
-  private readonly nameAsWritten: PropertyAsWritten;
+  private readonly name: KinesisVideoName;
 
   constructor(scope: Construct, id: string, props: VideoStreamProps = {}) {
     // Unnamed, the stream is named by CloudFormation; GENERATE_IF_NEEDED keeps CDK's
     // cross-environment mechanism, which `_enableCrossEnvironment` refuses without a name.
     super(scope, id, { physicalName: props.videoStreamName ?? PhysicalName.GENERATE_IF_NEEDED });
     const upstream = props._checkedUpstream;
-    this.named = props.videoStreamName !== undefined;
-    this.nameAsWritten = asWritten(this, 'videoStreamName', upstream);
     if (!upstream) {
       requireProperties(this, props, { retention: { type: 'Duration' }, encryptionKey: { type: 'kms.IKey' } });
-      validateResourceName(this, 'videoStreamName', props.videoStreamName);
+    }
+    this.name = new KinesisVideoName(this, 'video stream', 'videoStreamName', props.videoStreamName, upstream);
+    if (!upstream) {
       validateMediaType(this, 'mediaType', props.mediaType);
       validateDeviceName(this, 'deviceName', props.deviceName);
       validateOneOf(this, 'storageTier', props.storageTier, Object.values(StorageTier));
     }
-    requireUniqueNameInStack(this.nameAsWritten, 'video stream', props.videoStreamName);
     const retentionHours = upstream
       ? durationIn(props.retention, 'hours')
       : wholeDurationInRange(this, 'retention', props.retention, RETENTION);
@@ -398,9 +392,7 @@ export class VideoStream extends VideoStreamBase {
    * @internal
    */
   public _requireName(): void {
-    if (!this.named) {
-      throw unnamedAcrossEnvironmentsError(this, 'video stream', this.nameAsWritten);
-    }
+    this.name.requireGiven();
   }
 
   /** @internal */

@@ -244,6 +244,46 @@ export function requireUniqueNameInStack(holder: PropertyAsWritten, kind: string
 }
 
 /**
+ * The name of a channel or stream made in this app, and its rules: 1 to 256 characters (unless
+ * checked upstream), unique in its stack (at synthesis), and given when the resource is used
+ * from another environment.
+ */
+export class KinesisVideoName {
+  private readonly asWritten: PropertyAsWritten;
+
+  /**
+   * @param resource the channel or the stream
+   * @param kind 'signaling channel' or 'video stream', for the messages
+   * @param property the resource's name property
+   * @param name its value
+   * @param upstream set when the construct that made the resource checked the name
+   */
+  constructor(
+    private readonly resource: IConstruct,
+    private readonly kind: 'signaling channel' | 'video stream',
+    property: string,
+    private readonly name: string | undefined,
+    upstream: CheckedUpstream | undefined,
+  ) {
+    this.asWritten = asWritten(resource, property, upstream);
+    if (!upstream) {
+      validateResourceName(resource, property, name);
+    }
+    requireUniqueNameInStack(this.asWritten, kind, name);
+  }
+
+  /**
+   * Refuses a use from another environment without a name given (CDK would generate one, which
+   * replaces a deployed resource).
+   */
+  public requireGiven(): void {
+    if (this.name === undefined) {
+      throw unnamedAcrossEnvironmentsError(this.resource, this.kind, this.asWritten);
+    }
+  }
+}
+
+/**
  * The error for a channel or stream without a name that is used from another environment:
  * a policy there must name it, and CDK would generate a name, which replaces a deployed one.
  */
@@ -508,6 +548,11 @@ function validateUserPoolAttribute(scope: IConstruct, userPool: cognito.IUserPoo
 // ---------------------------------------------------------------------------------------------
 // Types at the jsii boundary
 
+/** A construct type, recognized by a string attribute of its own. */
+function constructWith(expected: string, attribute: string) {
+  return { expected, is: (v: any) => Construct.isConstruct(v) && typeof (v as any)[attribute] === 'string' };
+}
+
 /**
  * The types of the public constructs' object properties, as a JavaScript user (no compiler) may
  * get them wrong: each recognized by its shape, since another copy of aws-cdk-lib makes
@@ -526,22 +571,10 @@ const PROPERTY_TYPES = {
     expected: 'a CameraFleet',
     is: (v: any) => Construct.isConstruct(v) && typeof (v as any).fleetId === 'string' && typeof (v as any).addCamera === 'function',
   },
-  'cognito.IUserPool': {
-    expected: 'a cognito.IUserPool',
-    is: (v: any) => Construct.isConstruct(v) && typeof (v as any).userPoolId === 'string',
-  },
-  'cognito.IUserPoolClient': {
-    expected: 'a cognito.IUserPoolClient',
-    is: (v: any) => Construct.isConstruct(v) && typeof (v as any).userPoolClientId === 'string',
-  },
-  'ISignalingChannel': {
-    expected: 'an ISignalingChannel',
-    is: (v: any) => Construct.isConstruct(v) && typeof (v as any).signalingChannelArn === 'string',
-  },
-  'IVideoStream': {
-    expected: 'an IVideoStream',
-    is: (v: any) => Construct.isConstruct(v) && typeof (v as any).videoStreamArn === 'string',
-  },
+  'cognito.IUserPool': constructWith('a cognito.IUserPool', 'userPoolId'),
+  'cognito.IUserPoolClient': constructWith('a cognito.IUserPoolClient', 'userPoolClientId'),
+  'ISignalingChannel': constructWith('an ISignalingChannel', 'signalingChannelArn'),
+  'IVideoStream': constructWith('an IVideoStream', 'videoStreamArn'),
 } as const;
 
 /** A property type `requireProperties` checks. */
