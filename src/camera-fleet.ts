@@ -2,27 +2,18 @@ import { Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { ACCESS_GROUP_TAG_KEY } from './private/access-group';
-import { FLEET_TAG_KEY, fleetResources, grantRole, ROLES } from './private/permissions';
+import { fleetResources, grantPermissionSet, PERMISSION_SETS } from './private/permissions';
+import { ACCESS_GROUP_TAG_KEY, FLEET_TAG_KEY, LIBRARY_TAG_PRIORITY } from './private/tags-and-quotas';
 import {
-  handOver,
   requireProperties,
-  INGESTION_RETENTION,
-  MESSAGE_TTL,
   requireThingNamePrefix,
-  requireUniqueNameInStack,
   thingNameProblem,
-  validateMediaType,
-  validateOneOf,
+  validateCameraSettings,
   validateResourceName,
   validateTagValue,
-  wholeDurationInRange,
 } from './private/validation';
 import { StorageTier } from './video-stream';
 import { WebRtcIngestion } from './webrtc-ingestion';
-
-/** Above the default priority (100) of `Tags.of(...).add`: a user's tag cannot move a camera out of its fleet. */
-const FLEET_TAG_PRIORITY = 1_000;
 
 /**
  * Settings of a camera that may differ from the fleet's defaults.
@@ -157,7 +148,7 @@ export class CameraFleet extends Construct {
     this.encryptionKey = props.encryptionKey;
     this.defaults = props;
     this.fleetId = `${Stack.of(this).stackName}/${this.node.addr}`;
-    Tags.of(this).add(FLEET_TAG_KEY, this.fleetId, { priority: FLEET_TAG_PRIORITY });
+    Tags.of(this).add(FLEET_TAG_KEY, this.fleetId, { priority: LIBRARY_TAG_PRIORITY });
   }
 
   /**
@@ -206,27 +197,19 @@ export class CameraFleet extends Construct {
       storageTier: options.storageTier ?? this.defaults.storageTier,
     };
     validateCameraSettings(this, settings);
-    handOver(this, name, {
-      channelName: 'name',
-      streamName: 'name',
-      messageTtl: 'messageTtl',
-      retention: 'retention',
-      mediaType: 'mediaType',
-      storageTier: 'storageTier',
-    });
     const camera = new WebRtcIngestion(this, name, {
       channelName: resourceName,
       streamName: resourceName,
       ...settings,
       removalPolicy: options.removalPolicy ?? this.defaults.removalPolicy,
       encryptionKey: this.encryptionKey,
+      // checked above; a duplicate name is reported on the camera, as its name
+      _checkedUpstream: { names: { channelName: 'name', streamName: 'name' } },
     });
-    requireUniqueNameInStack({ construct: camera, property: 'name' }, 'signaling channel', resourceName);
-    requireUniqueNameInStack({ construct: camera, property: 'name' }, 'video stream', resourceName);
     const accessGroup = options.accessGroup ?? this.defaults.accessGroup;
     if (accessGroup !== undefined) {
       // as high as the fleet tag: a user's tag of the same key elsewhere cannot move the camera to another group
-      Tags.of(camera).add(ACCESS_GROUP_TAG_KEY, accessGroup, { priority: FLEET_TAG_PRIORITY });
+      Tags.of(camera).add(ACCESS_GROUP_TAG_KEY, accessGroup, { priority: LIBRARY_TAG_PRIORITY });
     }
     this._cameras.push(camera);
     this.cameraNames.push({ name, resourceName });
@@ -238,7 +221,7 @@ export class CameraFleet extends Construct {
    * future: the actions of `WebRtcIngestion.grantMaster`, in statements of constant size.
    */
   public grantMaster(grantee: iam.IGrantable): iam.Grant {
-    return grantRole(grantee, ROLES.master, fleetResources(this, 'every camera'));
+    return grantPermissionSet(grantee, PERMISSION_SETS.master, fleetResources(this, 'every camera'));
   }
 
   /**
@@ -246,7 +229,7 @@ export class CameraFleet extends Construct {
    * `WebRtcIngestion.grantViewer`, in statements of constant size.
    */
   public grantViewer(grantee: iam.IGrantable): iam.Grant {
-    return grantRole(grantee, ROLES.viewer, fleetResources(this, 'every camera'));
+    return grantPermissionSet(grantee, PERMISSION_SETS.viewer, fleetResources(this, 'every camera'));
   }
 
   /**
@@ -254,7 +237,7 @@ export class CameraFleet extends Construct {
    * actions of `IVideoStream.grantPlayback`, in statements of constant size.
    */
   public grantPlayback(grantee: iam.IGrantable): iam.Grant {
-    return grantRole(grantee, ROLES.playback, fleetResources(this, 'every camera'));
+    return grantPermissionSet(grantee, PERMISSION_SETS.playback, fleetResources(this, 'every camera'));
   }
 
   /**
@@ -264,7 +247,7 @@ export class CameraFleet extends Construct {
    * access group, and nothing for a caller without the tag. Statements of constant size.
    */
   public grantMasterByAccessGroup(grantee: iam.IGrantable): iam.Grant {
-    return grantRole(grantee, ROLES.master, fleetResources(this, "the caller's access group"));
+    return grantPermissionSet(grantee, PERMISSION_SETS.master, fleetResources(this, "the caller's access group"));
   }
 
   /**
@@ -274,7 +257,7 @@ export class CameraFleet extends Construct {
    * access group, and nothing for a caller without the tag. Statements of constant size.
    */
   public grantViewerByAccessGroup(grantee: iam.IGrantable): iam.Grant {
-    return grantRole(grantee, ROLES.viewer, fleetResources(this, "the caller's access group"));
+    return grantPermissionSet(grantee, PERMISSION_SETS.viewer, fleetResources(this, "the caller's access group"));
   }
 
   /**
@@ -285,7 +268,7 @@ export class CameraFleet extends Construct {
    * constant size.
    */
   public grantPlaybackByAccessGroup(grantee: iam.IGrantable): iam.Grant {
-    return grantRole(grantee, ROLES.playback, fleetResources(this, "the caller's access group"));
+    return grantPermissionSet(grantee, PERMISSION_SETS.playback, fleetResources(this, "the caller's access group"));
   }
 
   /**
@@ -300,7 +283,7 @@ export class CameraFleet extends Construct {
    * name, as in the official device samples, whose channel name is the thing name.
    */
   public grantDeviceMaster(grantee: iam.IGrantable): iam.Grant {
-    return grantRole(grantee, ROLES.deviceMaster, fleetResources(this, "the device's own camera"));
+    return grantPermissionSet(grantee, PERMISSION_SETS.master, fleetResources(this, "the device's own camera"));
   }
 
   /**
@@ -330,12 +313,4 @@ export class CameraFleet extends Construct {
       }),
     });
   }
-}
-
-/** The checks of a camera's settings, for `addCamera` and for the defaults run-time cameras take. */
-function validateCameraSettings(scope: Construct, settings: Pick<CameraOptions, 'messageTtl' | 'retention' | 'mediaType' | 'storageTier'>): void {
-  wholeDurationInRange(scope, 'messageTtl', settings.messageTtl, MESSAGE_TTL);
-  wholeDurationInRange(scope, 'retention', settings.retention, INGESTION_RETENTION);
-  validateMediaType(scope, 'mediaType', settings.mediaType);
-  validateOneOf(scope, 'storageTier', settings.storageTier, Object.values(StorageTier));
 }

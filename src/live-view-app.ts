@@ -8,8 +8,8 @@ import * as kinesisvideo from 'aws-cdk-lib/aws-kinesisvideo';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct, IConstruct } from 'constructs';
-import { ACCESS_GROUP_TAG_KEY } from './private/access-group';
 import { acknowledgeRules, RuleAcknowledgement } from './private/rule-acknowledgements';
+import { ACCESS_GROUP_TAG_KEY } from './private/tags-and-quotas';
 import { ViewerIdentity } from './viewer-identity';
 import { WebRtcIngestion } from './webrtc-ingestion';
 

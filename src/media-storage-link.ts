@@ -1,13 +1,9 @@
 import { Aws, CustomResource, Resource, Stack, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { registerLink } from './private/link-registry';
-import {
-  LINK_SCOPE_TAG_KEY,
-  LINK_SCOPE_TAG_PRIORITY,
-  LINK_SERVICE_TIMEOUT,
-  MediaStorageLinkProvider,
-} from './private/media-storage-link-provider';
+import { LINK_SERVICE_TIMEOUT, MediaStorageLinkProvider } from './private/media-storage-link-provider';
 import { LINK_RESOURCE_TYPE } from './private/media-storage-link-settings';
+import { LIBRARY_TAG_PRIORITY, LINK_SCOPE_TAG_KEY } from './private/tags-and-quotas';
 import { requireProperties } from './private/validation';
 import { ISignalingChannel } from './signaling-channel';
 import { IVideoStream } from './video-stream';
@@ -60,13 +56,13 @@ export class MediaStorageLink extends Construct {
     }
     registerLink(this, props.channel, props.stream);
     const provider = MediaStorageLinkProvider.getOrCreate(this);
-    Tags.of(props.channel).add(LINK_SCOPE_TAG_KEY, Aws.STACK_ID, { priority: LINK_SCOPE_TAG_PRIORITY });
+    Tags.of(props.channel).add(LINK_SCOPE_TAG_KEY, Aws.STACK_ID, { priority: LIBRARY_TAG_PRIORITY });
     // The same tag on the stream lets the provider read which channel the stream is mapped to, so
     // that a stream linked elsewhere fails in seconds. Only on a stream of this stack: AWS::StackId
     // in another stack's template is that stack's id, which the provider's condition never matches;
     // an imported or foreign stream keeps the slower path (the link is retried until the deadline).
     if (Resource.isOwnedResource(props.stream) && Stack.of(props.stream) === Stack.of(this)) {
-      Tags.of(props.stream).add(LINK_SCOPE_TAG_KEY, Aws.STACK_ID, { priority: LINK_SCOPE_TAG_PRIORITY });
+      Tags.of(props.stream).add(LINK_SCOPE_TAG_KEY, Aws.STACK_ID, { priority: LIBRARY_TAG_PRIORITY });
     }
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,

@@ -3,17 +3,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnSignalingChannel } from 'aws-cdk-lib/aws-kinesisvideo';
 import { Construct } from 'constructs';
 import { kinesisVideoResourceNameFromArn } from './private/arn';
-import { arnForGrants, grantRole, oneResource, Permissions, ROLES } from './private/permissions';
+import { arnForGrants, grantPermissionSet, oneResource, Permissions, PERMISSION_SETS } from './private/permissions';
 import {
-  asWritten,
-  propertyNameAsWritten,
+  CheckedUpstream,
+  durationIn,
+  KinesisVideoName,
   MESSAGE_TTL,
-  requireUniqueNameInStack,
-  unlessHandedOver,
-  unnamedAcrossEnvironmentsError,
-  validateResourceName,
-  wholeDurationOf,
   requireProperties,
+  wholeDurationInRange,
 } from './private/validation';
 
 /**
@@ -110,6 +107,13 @@ export interface SignalingChannelProps {
    * @default RemovalPolicy.DESTROY
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Set by the construct that makes this channel from values the user gave it: it checked them.
+   *
+   * @internal
+   */
+  readonly _checkedUpstream?: CheckedUpstream;
 }
 
 /**
@@ -133,19 +137,19 @@ abstract class SignalingChannelBase extends Resource implements ISignalingChanne
   public abstract readonly signalingChannelName: string;
 
   public grantMaster(grantee: iam.IGrantable): iam.Grant {
-    return this.grantOnChannel(grantee, ROLES.channelMaster);
+    return this.grantOnChannel(grantee, PERMISSION_SETS.channelMaster);
   }
 
   public grantViewer(grantee: iam.IGrantable): iam.Grant {
-    return this.grantOnChannel(grantee, ROLES.channelViewer);
+    return this.grantOnChannel(grantee, PERMISSION_SETS.channelViewer);
   }
 
   public grantStorageSessionMaster(grantee: iam.IGrantable): iam.Grant {
-    return this.grantOnChannel(grantee, ROLES.storageSessionMaster);
+    return this.grantOnChannel(grantee, PERMISSION_SETS.storageSessionMaster);
   }
 
   public grantStorageSessionViewer(grantee: iam.IGrantable): iam.Grant {
-    return this.grantOnChannel(grantee, ROLES.storageSessionViewer);
+    return this.grantOnChannel(grantee, PERMISSION_SETS.storageSessionViewer);
   }
 
   public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
@@ -153,7 +157,7 @@ abstract class SignalingChannelBase extends Resource implements ISignalingChanne
   }
 
   private grantOnChannel(grantee: iam.IGrantable, permissions: Permissions): iam.Grant {
-    return grantRole(grantee, permissions, { channel: oneResource(this, 'channel', this.signalingChannelArn) });
+    return grantPermissionSet(grantee, permissions, { channel: oneResource(this, 'channel', this.signalingChannelArn) });
   }
 }
 
@@ -175,7 +179,17 @@ export class SignalingChannel extends SignalingChannelBase {
    * Imports a signaling channel from its attributes.
    */
   public static fromSignalingChannelAttributes(scope: Construct, id: string, attrs: SignalingChannelAttributes): ISignalingChannel {
-    const signalingChannelName = kinesisVideoResourceNameFromArn(attrs.signalingChannelArn, 'channel', propertyNameAsWritten(scope, id, 'signalingChannelArn'));
+    return SignalingChannel._fromAttributes(scope, id, attrs, 'signalingChannelArn');
+  }
+
+  /**
+   * `fromSignalingChannelAttributes`, for a construct that imports a channel from an ARN the
+   * user gave it as `arnProperty`, which errors name.
+   *
+   * @internal
+   */
+  public static _fromAttributes(scope: Construct, id: string, attrs: SignalingChannelAttributes, arnProperty: string): ISignalingChannel {
+    const signalingChannelName = kinesisVideoResourceNameFromArn(attrs.signalingChannelArn, 'channel', arnProperty);
     class Import extends SignalingChannelBase {
       public readonly signalingChannelArn = attrs.signalingChannelArn;
       public readonly signalingChannelName = signalingChannelName;
@@ -193,19 +207,20 @@ export class SignalingChannel extends SignalingChannelBase {
    */
   public readonly _grantArn: string;
 
-  private readonly named: boolean;
+  private readonly name: KinesisVideoName;
 
   constructor(scope: Construct, id: string, props: SignalingChannelProps = {}) {
     // Unnamed, the channel is named by CloudFormation; GENERATE_IF_NEEDED keeps CDK's
     // cross-environment mechanism, which `_enableCrossEnvironment` refuses without a name.
     super(scope, id, { physicalName: props.signalingChannelName ?? PhysicalName.GENERATE_IF_NEEDED });
-    this.named = props.signalingChannelName !== undefined;
-    requireProperties(this, props, { messageTtl: { type: 'Duration' } });
-    unlessHandedOver(this, 'signalingChannelName', () => {
-      validateResourceName(this, 'signalingChannelName', props.signalingChannelName);
-      requireUniqueNameInStack({ construct: this, property: 'signalingChannelName' }, 'signaling channel', props.signalingChannelName);
-    });
-    const messageTtlSeconds = wholeDurationOf(this, 'messageTtl', props.messageTtl, MESSAGE_TTL);
+    const upstream = props._checkedUpstream;
+    if (!upstream) {
+      requireProperties(this, props, { messageTtl: { type: 'Duration' } });
+    }
+    this.name = new KinesisVideoName(this, 'signaling channel', 'signalingChannelName', props.signalingChannelName, upstream);
+    const messageTtlSeconds = upstream
+      ? durationIn(props.messageTtl, 'seconds')
+      : wholeDurationInRange(this, 'messageTtl', props.messageTtl, MESSAGE_TTL);
 
     const resource = new CfnSignalingChannel(this, 'Resource', {
       name: this.physicalName,
@@ -228,9 +243,7 @@ export class SignalingChannel extends SignalingChannelBase {
    * @internal
    */
   public _requireName(): void {
-    if (!this.named) {
-      throw unnamedAcrossEnvironmentsError(this, 'signaling channel', asWritten(this, 'signalingChannelName'));
-    }
+    this.name.requireGiven();
   }
 
   /** @internal */

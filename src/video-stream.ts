@@ -5,20 +5,17 @@ import { CfnStream } from 'aws-cdk-lib/aws-kinesisvideo';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { kinesisVideoResourceNameFromArn } from './private/arn';
-import { arnForGrants, grantRole, oneResource, Permissions, ROLES } from './private/permissions';
+import { arnForGrants, grantPermissionSet, oneResource, Permissions, PERMISSION_SETS } from './private/permissions';
 import {
-  asWritten,
-  propertyNameAsWritten,
-  requireUniqueNameInStack,
+  CheckedUpstream,
+  durationIn,
+  KinesisVideoName,
+  requireProperties,
   RETENTION,
-  unlessHandedOver,
-  unnamedAcrossEnvironmentsError,
   validateDeviceName,
   validateMediaType,
   validateOneOf,
-  validateResourceName,
-  wholeDurationOf,
-  requireProperties,
+  wholeDurationInRange,
 } from './private/validation';
 
 const METRICS_NAMESPACE = 'AWS/KinesisVideo';
@@ -199,6 +196,13 @@ export interface VideoStreamProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Set by the construct that makes this stream from values the user gave it: it checked them.
+   *
+   * @internal
+   */
+  readonly _checkedUpstream?: CheckedUpstream;
 }
 
 /**
@@ -230,15 +234,15 @@ abstract class VideoStreamBase extends Resource implements IVideoStream {
   public abstract readonly encryptionKey?: kms.IKey;
 
   public grantWrite(grantee: iam.IGrantable): iam.Grant {
-    return this.grantOnStream(grantee, ROLES.write);
+    return this.grantOnStream(grantee, PERMISSION_SETS.write);
   }
 
   public grantRead(grantee: iam.IGrantable): iam.Grant {
-    return this.grantOnStream(grantee, ROLES.read);
+    return this.grantOnStream(grantee, PERMISSION_SETS.read);
   }
 
   public grantPlayback(grantee: iam.IGrantable): iam.Grant {
-    return this.grantOnStream(grantee, ROLES.playback);
+    return this.grantOnStream(grantee, PERMISSION_SETS.playback);
   }
 
   public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
@@ -283,7 +287,7 @@ abstract class VideoStreamBase extends Resource implements IVideoStream {
   }
 
   private grantOnStream(grantee: iam.IGrantable, permissions: Permissions): iam.Grant {
-    return grantRole(grantee, permissions, {
+    return grantPermissionSet(grantee, permissions, {
       stream: oneResource(this, 'stream', this.videoStreamArn),
       key: this.encryptionKey,
     });
@@ -307,7 +311,17 @@ export class VideoStream extends VideoStreamBase {
    * Imports a video stream from its attributes.
    */
   public static fromVideoStreamAttributes(scope: Construct, id: string, attrs: VideoStreamAttributes): IVideoStream {
-    const videoStreamName = kinesisVideoResourceNameFromArn(attrs.videoStreamArn, 'stream', propertyNameAsWritten(scope, id, 'videoStreamArn'));
+    return VideoStream._fromAttributes(scope, id, attrs, 'videoStreamArn');
+  }
+
+  /**
+   * `fromVideoStreamAttributes`, for a construct that imports a stream from an ARN the user
+   * gave it as `arnProperty`, which errors name.
+   *
+   * @internal
+   */
+  public static _fromAttributes(scope: Construct, id: string, attrs: VideoStreamAttributes, arnProperty: string): IVideoStream {
+    const videoStreamName = kinesisVideoResourceNameFromArn(attrs.videoStreamArn, 'stream', arnProperty);
     class Import extends VideoStreamBase {
       public readonly videoStreamArn = attrs.videoStreamArn;
       public readonly videoStreamName = videoStreamName;
@@ -327,22 +341,25 @@ export class VideoStream extends VideoStreamBase {
    */
   public readonly _grantArn: string;
 
-  private readonly named: boolean;
+  private readonly name: KinesisVideoName;
 
   constructor(scope: Construct, id: string, props: VideoStreamProps = {}) {
     // Unnamed, the stream is named by CloudFormation; GENERATE_IF_NEEDED keeps CDK's
     // cross-environment mechanism, which `_enableCrossEnvironment` refuses without a name.
     super(scope, id, { physicalName: props.videoStreamName ?? PhysicalName.GENERATE_IF_NEEDED });
-    this.named = props.videoStreamName !== undefined;
-    requireProperties(this, props, { retention: { type: 'Duration' }, encryptionKey: { type: 'kms.IKey' } });
-    unlessHandedOver(this, 'videoStreamName', () => {
-      validateResourceName(this, 'videoStreamName', props.videoStreamName);
-      requireUniqueNameInStack({ construct: this, property: 'videoStreamName' }, 'video stream', props.videoStreamName);
-    });
-    unlessHandedOver(this, 'mediaType', () => validateMediaType(this, 'mediaType', props.mediaType));
-    unlessHandedOver(this, 'deviceName', () => validateDeviceName(this, 'deviceName', props.deviceName));
-    unlessHandedOver(this, 'storageTier', () => validateOneOf(this, 'storageTier', props.storageTier, Object.values(StorageTier)));
-    const retentionHours = wholeDurationOf(this, 'retention', props.retention, RETENTION);
+    const upstream = props._checkedUpstream;
+    if (!upstream) {
+      requireProperties(this, props, { retention: { type: 'Duration' }, encryptionKey: { type: 'kms.IKey' } });
+    }
+    this.name = new KinesisVideoName(this, 'video stream', 'videoStreamName', props.videoStreamName, upstream);
+    if (!upstream) {
+      validateMediaType(this, 'mediaType', props.mediaType);
+      validateDeviceName(this, 'deviceName', props.deviceName);
+      validateOneOf(this, 'storageTier', props.storageTier, Object.values(StorageTier));
+    }
+    const retentionHours = upstream
+      ? durationIn(props.retention, 'hours')
+      : wholeDurationInRange(this, 'retention', props.retention, RETENTION);
 
     const resource = new CfnStream(this, 'Resource', {
       name: this.physicalName,
@@ -375,9 +392,7 @@ export class VideoStream extends VideoStreamBase {
    * @internal
    */
   public _requireName(): void {
-    if (!this.named) {
-      throw unnamedAcrossEnvironmentsError(this, 'video stream', asWritten(this, 'videoStreamName'));
-    }
+    this.name.requireGiven();
   }
 
   /** @internal */

@@ -3,8 +3,8 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { CameraFleet } from './camera-fleet';
-import { ACCESS_GROUP_TAG_KEY } from './private/access-group';
 import { acknowledgeRules } from './private/rule-acknowledgements';
+import { ACCESS_GROUP_TAG_KEY } from './private/tags-and-quotas';
 import { UserPoolGuard } from './private/user-pool-guard';
 import { otherUserPoolClientProblems, requireProperties, validateViewerIdentity } from './private/validation';
 

@@ -3,19 +3,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { MediaStorageLink } from './media-storage-link';
-import { grantRole, oneResource, Permissions, ROLES } from './private/permissions';
+import { grantPermissionSet, oneResource, Permissions, PERMISSION_SETS } from './private/permissions';
 import {
-  handOver,
-  INGESTION_RETENTION,
-  MESSAGE_TTL,
-  requireUniqueNameInStack,
-  unlessHandedOver,
-  validateDeviceName,
-  validateMediaType,
-  validateOneOf,
-  validateResourceName,
-  wholeDurationOf,
+  asWritten,
+  CheckedUpstream,
   requireProperties,
+  validateCameraSettings,
+  validateDeviceName,
+  validateResourceName,
 } from './private/validation';
 import { ISignalingChannel, SignalingChannel } from './signaling-channel';
 import { IVideoStream, StorageTier, VideoStream } from './video-stream';
@@ -165,6 +160,13 @@ export interface WebRtcIngestionProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Set by the construct that makes this camera from values the user gave it: it checked them.
+   *
+   * @internal
+   */
+  readonly _checkedUpstream?: CheckedUpstream;
 }
 
 /**
@@ -212,19 +214,19 @@ abstract class WebRtcIngestionBase extends Construct implements IWebRtcIngestion
   }
 
   public grantMaster(grantee: iam.IGrantable): iam.Grant {
-    return this.grantOnCamera(grantee, ROLES.master);
+    return this.grantOnCamera(grantee, PERMISSION_SETS.master);
   }
 
   public grantViewer(grantee: iam.IGrantable): iam.Grant {
-    return this.grantOnCamera(grantee, ROLES.viewer);
+    return this.grantOnCamera(grantee, PERMISSION_SETS.viewer);
   }
 
   public grantPlayback(grantee: iam.IGrantable): iam.Grant {
-    return this.grantOnCamera(grantee, ROLES.playback);
+    return this.grantOnCamera(grantee, PERMISSION_SETS.playback);
   }
 
   private grantOnCamera(grantee: iam.IGrantable, permissions: Permissions): iam.Grant {
-    return grantRole(grantee, permissions, {
+    return grantPermissionSet(grantee, permissions, {
       channel: oneResource(this.channel, 'channel', this.channel.signalingChannelArn),
       stream: oneResource(this.stream, 'stream', this.stream.videoStreamArn),
       key: this.stream.encryptionKey,
@@ -259,13 +261,11 @@ export class WebRtcIngestion extends WebRtcIngestionBase {
       constructor() {
         super(scope, id);
         // Errors name this method's attributes.
-        handOver(this, 'Channel', { signalingChannelArn: 'channelArn' });
-        handOver(this, 'Stream', { videoStreamArn: 'streamArn' });
-        this.channel = SignalingChannel.fromSignalingChannelArn(this, 'Channel', attrs.channelArn);
-        this.stream = VideoStream.fromVideoStreamAttributes(this, 'Stream', {
+        this.channel = SignalingChannel._fromAttributes(this, 'Channel', { signalingChannelArn: attrs.channelArn }, 'channelArn');
+        this.stream = VideoStream._fromAttributes(this, 'Stream', {
           videoStreamArn: attrs.streamArn,
           encryptionKey: attrs.encryptionKey,
-        });
+        }, 'streamArn');
       }
     }
     return new Import();
@@ -279,34 +279,28 @@ export class WebRtcIngestion extends WebRtcIngestionBase {
 
   constructor(scope: Construct, id: string, props: WebRtcIngestionProps = {}) {
     super(scope, id);
-    requireProperties(this, props, { messageTtl: { type: 'Duration' }, retention: { type: 'Duration' }, encryptionKey: { type: 'kms.IKey' } });
-    // Checked here, under this construct's property names (or those of the construct that
-    // created it), and handed over: the channel and the stream do not check them again.
-    for (const [property, kind] of [['channelName', 'signaling channel'], ['streamName', 'video stream']] as const) {
-      unlessHandedOver(this, property, () => {
-        validateResourceName(this, property, props[property]);
-        requireUniqueNameInStack({ construct: this, property }, kind, props[property]);
-      });
+    // Checked here, before the channel and the stream exist, under this construct's names;
+    // they are told so, and check nothing again.
+    const upstream = props._checkedUpstream;
+    if (!upstream) {
+      requireProperties(this, props, { messageTtl: { type: 'Duration' }, retention: { type: 'Duration' }, encryptionKey: { type: 'kms.IKey' } });
+      validateResourceName(this, 'channelName', props.channelName);
+      validateResourceName(this, 'streamName', props.streamName);
+      validateCameraSettings(this, props);
+      validateDeviceName(this, 'deviceName', props.deviceName);
     }
-    wholeDurationOf(this, 'messageTtl', props.messageTtl, MESSAGE_TTL);
-    wholeDurationOf(this, 'retention', props.retention, INGESTION_RETENTION);
-    unlessHandedOver(this, 'mediaType', () => validateMediaType(this, 'mediaType', props.mediaType));
-    unlessHandedOver(this, 'deviceName', () => validateDeviceName(this, 'deviceName', props.deviceName));
-    unlessHandedOver(this, 'storageTier', () => validateOneOf(this, 'storageTier', props.storageTier, Object.values(StorageTier)));
-    handOver(this, 'Channel', { signalingChannelName: 'channelName', messageTtl: 'messageTtl' });
-    handOver(this, 'Stream', {
-      videoStreamName: 'streamName',
-      retention: 'retention',
-      mediaType: 'mediaType',
-      deviceName: 'deviceName',
-      storageTier: 'storageTier',
-    });
+    const checked = (property: string, nameInChild: string): CheckedUpstream => {
+      const written = asWritten(this, property, upstream);
+      return { construct: written.construct, names: { [nameInChild]: written.property } };
+    };
 
     const channel = new SignalingChannel(this, 'Channel', {
       signalingChannelName: props.channelName,
       messageTtl: props.messageTtl,
+      _checkedUpstream: checked('channelName', 'signalingChannelName'),
     });
     const stream = new VideoStream(this, 'Stream', {
+      _checkedUpstream: checked('streamName', 'videoStreamName'),
       videoStreamName: props.streamName,
       retention: props.retention,
       encryptionKey: props.encryptionKey,

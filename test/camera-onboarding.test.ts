@@ -118,7 +118,7 @@ test('defaults: the stack cameras\' defaults, recordings kept, a budget of 100',
 
 test('the access group: the thing attribute (accessGroup by default) and the fleet\'s accessGroup as the fallback', () => {
   expect(workerEnv(build().template)).toEqual(expect.objectContaining({
-    ACCESS_GROUP_TAG_KEY: 'cdk-kinesis-video-webrtc:access-group',
+    ACCESS_GROUP_TAG_KEY,
     ACCESS_GROUP_ATTRIBUTE: 'accessGroup',
     DEFAULT_ACCESS_GROUP: '',
   }));

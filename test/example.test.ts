@@ -9,6 +9,7 @@ import { maskAssetHashes, onlyLogicalIdOfType } from './util/templates';
 import { CameraStack } from '../example/camera-stack';
 import { DoorbellStack } from '../example/doorbell-stack';
 import { ViewersStack } from '../example/viewers-stack';
+import { ACCESS_GROUP_TAG_KEY, LINK_SCOPE_TAG_KEY } from '../src/private/tags-and-quotas';
 
 /** The feature flags the example app is synthesized with (example/cdk.json), so the snapshot is what `cdk synth` produces. */
 const exampleContext = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'example', 'cdk.json'), 'utf-8')).context;
@@ -55,14 +56,14 @@ test('one named camera: channel and stream called front-door, 7 days of recordin
     Name: 'front-door',
     Type: 'SINGLE_MASTER',
     MessageTtlSeconds: 60,
-    Tags: [{ Key: 'cdk-kinesis-video-webrtc:stack-id', Value: { Ref: 'AWS::StackId' } }],
+    Tags: [{ Key: LINK_SCOPE_TAG_KEY, Value: { Ref: 'AWS::StackId' } }],
   }));
   template.hasResource('AWS::KinesisVideo::Stream', {
     Properties: Match.objectEquals({
       Name: 'front-door',
       DataRetentionInHours: 168,
       MediaType: 'video/h264,audio/aac',
-      Tags: [{ Key: 'cdk-kinesis-video-webrtc:stack-id', Value: { Ref: 'AWS::StackId' } }],
+      Tags: [{ Key: LINK_SCOPE_TAG_KEY, Value: { Ref: 'AWS::StackId' } }],
     }),
     DeletionPolicy: 'Retain',
   });
@@ -125,14 +126,14 @@ describe('example ViewersStack (given a user pool and app client)', () => {
   test('three cameras in two access groups, and one identity pool for the given user pool\'s authenticated users', () => {
     const t = viewersTemplate();
     const groups = Object.values(t.findResources('AWS::KinesisVideo::Stream'))
-      .map((r) => r.Properties.Tags.find((tag: { Key: string }) => tag.Key === 'cdk-kinesis-video-webrtc:access-group')?.Value).sort();
+      .map((r) => r.Properties.Tags.find((tag: { Key: string }) => tag.Key === ACCESS_GROUP_TAG_KEY)?.Value).sort();
     expect(groups).toEqual(['jones', 'smith', 'smith']);
     t.resourceCountIs('AWS::Cognito::IdentityPool', 1);
     t.hasResourceProperties('AWS::Cognito::IdentityPool', {
       AllowUnauthenticatedIdentities: false,
       CognitoIdentityProviders: [Match.objectLike({ ClientId: '1example23456789' })],
     });
-    t.hasResourceProperties('AWS::Cognito::IdentityPoolPrincipalTag', { PrincipalTags: { 'cdk-kinesis-video-webrtc:access-group': 'custom:accessGroup' } });
+    t.hasResourceProperties('AWS::Cognito::IdentityPoolPrincipalTag', { PrincipalTags: { [ACCESS_GROUP_TAG_KEY]: 'custom:accessGroup' } });
     // the imported pool's clients are checked at deployment
     t.hasResourceProperties('Custom::UserPoolClientsGuard', { UserPoolId: 'eu-west-1_AbCdEf123', Attribute: 'custom:accessGroup' });
   });

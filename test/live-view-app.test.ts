@@ -7,9 +7,9 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { LiveViewApp } from '../src';
 import { DIRECTORY_BUCKET_ARN, liveViewStack, simulatedLiveViewApp } from './util/live-view-app';
+import { ACCESS_GROUP_TAG_KEY as GROUP_TAG } from '../src/private/tags-and-quotas';
 
 const ENV = { account: '111111111111', region: 'eu-west-1' };
-const GROUP_TAG = 'cdk-kinesis-video-webrtc:access-group';
 
 describe('LiveViewApp', () => {
   const { stack, app } = liveViewStack();

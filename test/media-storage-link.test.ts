@@ -25,9 +25,9 @@ import {
   onlyLogicalIdOfType,
   transitiveDependencies,
 } from './util/templates';
+import { LINK_SCOPE_TAG_KEY } from '../src/private/tags-and-quotas';
 
 const LINK_TYPE = 'Custom::KinesisVideoMediaStorageLink';
-const LINK_SCOPE_TAG_KEY = 'cdk-kinesis-video-webrtc:stack-id';
 
 type Resources = Record<string, { Type: string; Properties?: any }>;
 
@@ -246,7 +246,7 @@ describe('the channel and its stream (of the same stack) carry the link scope ta
 });
 
 describe('the stack-id tag on the stream', () => {
-  const TAG = { Key: 'cdk-kinesis-video-webrtc:stack-id', Value: { Ref: 'AWS::StackId' } };
+  const TAG = { Key: LINK_SCOPE_TAG_KEY, Value: { Ref: 'AWS::StackId' } };
 
   test('WebRtcIngestion: a user tag of the same key on a parent scope replaces neither tag, and other user tags pass', () => {
     const stack = new Stack(new App(), 'Cameras');

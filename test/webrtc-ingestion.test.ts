@@ -11,8 +11,8 @@ import { actionsOn, NormalizedStatement, sorted, statementsForService, statement
 import { getAttArn, resolveWithParameters } from './util/intrinsics';
 import { logicalIdOf, newRole, newStack } from './util/stacks';
 import { importedValue, onlyLogicalIdOfType } from './util/templates';
+import { LINK_SCOPE_TAG_KEY as TAG_KEY } from '../src/private/tags-and-quotas';
 
-const TAG_KEY = 'cdk-kinesis-video-webrtc:stack-id';
 const PROVIDER_ID = 'KinesisVideoMediaStorageLinkProvider';
 
 const CHANNEL_ARN = 'arn:aws:kinesisvideo:eu-west-1:123456789012:channel/front-door/1700000000000';

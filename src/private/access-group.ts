@@ -3,13 +3,7 @@
  * the camera's channel and stream and the principal tag of the same key (a Cognito identity's
  * mapped user attribute, or a session tag of `sts:AssumeRole`).
  */
-
-/**
- * The tag key of a camera's access group, on its channel and stream, and the principal tag key
- * the access-group grants compare it with. Tag keys allow `[\p{L}\p{Z}\p{N}_.:/=+\-@]`, 1 to 128
- * characters, for resources (KVS TagResource), sessions (STS Tag) and Cognito principal tags alike.
- */
-export const ACCESS_GROUP_TAG_KEY = 'cdk-kinesis-video-webrtc:access-group';
+import { ACCESS_GROUP_TAG_KEY } from './tags-and-quotas';
 
 /**
  * The condition of every access-group grant: the resource's access group equals the caller's.

@@ -1,5 +1,6 @@
 import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { STORAGE_ENABLED_CHANNELS_PER_ACCOUNT } from './tags-and-quotas';
 
 /**
  * The links of an app, for the checks that span stacks: a channel and a stream each take part in
@@ -7,11 +8,6 @@ import { IConstruct } from 'constructs';
  * storage-enabled channels.
  */
 
-/**
- * "Ingest media" (Kinesis Video Streams WebRTC developer guide): "Signaling channels: maximum of
- * 100 per account with storage configuration enabled".
- */
-const STORAGE_ENABLED_CHANNELS_PER_ACCOUNT = 100;
 
 /** The id of the warning given when an app holds more links in one environment than the quota. */
 export const STORAGE_ENABLED_CHANNEL_QUOTA_WARNING = 'cdk-kinesis-video-webrtc:storageEnabledChannelQuota';

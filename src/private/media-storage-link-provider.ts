@@ -1,24 +1,11 @@
-import { Aws, CfnResource, Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, CfnResource, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BundledFunction } from './bundled-function';
-import { LINK_OWNER_TAG_KEY, LINK_RESOURCE_TYPE, LINKS_IN_STACK_ENV } from './media-storage-link-settings';
-import { acknowledgeRules, RuleAcknowledgement } from './rule-acknowledgements';
-
-/**
- * The tag the link puts on its channels (and on its streams, when they are of the link's stack).
- * Its value is the id of the resource's stack, and the provider's role may act only on channels
- * and streams whose tag holds its own stack's id: the policy stays two statements however many
- * cameras the stack has, and reaches no other stack's channel or stream.
- */
-export const LINK_SCOPE_TAG_KEY = 'cdk-kinesis-video-webrtc:stack-id';
-
-/**
- * Above the default priority (100) of `Tags.of(...).add`, so that a user's tag of the same key
- * on a parent scope cannot take the channel out of the provider's reach.
- */
-export const LINK_SCOPE_TAG_PRIORITY = 1_000;
+import { newHandlerResources } from './handler-resources';
+import { LINK_RESOURCE_TYPE, LINKS_IN_STACK_ENV } from './media-storage-link-settings';
+import { acknowledgeFunction, acknowledgeRules } from './rule-acknowledgements';
+import { LINK_OWNER_TAG_KEY, LINK_SCOPE_TAG_KEY } from './tags-and-quotas';
 
 /**
  * The actions the handler calls on the channel: the link, its read-back, and the read of the
@@ -40,15 +27,6 @@ const OWNER_RECORD_ACTIONS = ['kinesisvideo:TagResource', 'kinesisvideo:UntagRes
  */
 const STREAM_ACTIONS = ['kinesisvideo:DescribeMappedResourceConfiguration'];
 
-const LOG_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
-
-/** The cdk-nag packs, besides AwsSolutions, that users run for compliance. */
-const COMPLIANCE_PACKS = ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'];
-
-/** One rule (`<pack>-<rule>`) acknowledged in each of the packs, for one reason. */
-function forPacks(packs: string[], rule: string, reason: string): RuleAcknowledgement[] {
-  return packs.map((pack) => ({ id: `${pack}-${rule}`, reason }));
-}
 
 /**
  * The link function's timeout. The handler bounds all its waiting by the remaining time and
@@ -77,56 +55,36 @@ export class MediaStorageLinkProvider extends Construct {
   private constructor(scope: Construct, id: string) {
     super(scope, id);
 
-    const logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: logs.RetentionDays.ONE_YEAR,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-
     // every channel and stream of the account and region: the tag condition narrows them to this stack's
     const channelArns = Stack.of(this).formatArn({ service: 'kinesisvideo', resource: 'channel', resourceName: '*' });
     const streamArns = Stack.of(this).formatArn({ service: 'kinesisvideo', resource: 'stream', resourceName: '*' });
     const ownStackOnly = { StringEquals: { [`aws:ResourceTag/${LINK_SCOPE_TAG_KEY}`]: Aws.STACK_ID } };
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    const { logGroup, role } = newHandlerResources(this, {
+      ids: { logGroup: 'LogGroup', role: 'Role' },
       description: 'Links and unlinks the Kinesis Video signaling channels of this stack to their video streams',
-      inlinePolicies: {
-        MediaStorageLink: new iam.PolicyDocument({
-          statements: [
-            new iam.PolicyStatement({
-              actions: LINK_ACTIONS,
-              resources: [channelArns],
-              conditions: ownStackOnly,
-            }),
-            // The owner record only: no other key (the stack tag above stays out of reach).
-            new iam.PolicyStatement({
-              actions: OWNER_RECORD_ACTIONS,
-              resources: [channelArns],
-              conditions: {
-                ...ownStackOnly,
-                'ForAllValues:StringEquals': { 'aws:TagKeys': [LINK_OWNER_TAG_KEY] },
-                'Null': { 'aws:TagKeys': 'false' },
-              },
-            }),
-            // Streams of other stacks and imported streams carry no such tag: the read is denied
-            // there, and the handler falls back to retrying the link as before.
-            new iam.PolicyStatement({
-              actions: STREAM_ACTIONS,
-              resources: [streamArns],
-              conditions: ownStackOnly,
-            }),
-            new iam.PolicyStatement({
-              actions: LOG_ACTIONS,
-              resources: [logGroup.logGroupArn],
-            }),
-          ],
+      policyName: 'MediaStorageLink',
+      statements: [
+        new iam.PolicyStatement({ actions: LINK_ACTIONS, resources: [channelArns], conditions: ownStackOnly }),
+        // The owner record only: no other key (the stack tag above stays out of reach).
+        new iam.PolicyStatement({
+          actions: OWNER_RECORD_ACTIONS,
+          resources: [channelArns],
+          conditions: {
+            ...ownStackOnly,
+            'ForAllValues:StringEquals': { 'aws:TagKeys': [LINK_OWNER_TAG_KEY] },
+            'Null': { 'aws:TagKeys': 'false' },
+          },
         }),
-      },
+        // Streams of other stacks and imported streams carry no such tag: the read is denied
+        // there, and the handler falls back to retrying the link as before.
+        new iam.PolicyStatement({ actions: STREAM_ACTIONS, resources: [streamArns], conditions: ownStackOnly }),
+      ],
     });
 
     // cdk-nag's AwsSolutions-IAM5 flags the `channel/*` and `stream/*` resources. It is deliberate:
     // an ARN ends in the resource's creation time, and one statement per camera would grow the
     // policy with every camera. The tag condition is what limits them to this stack's resources.
-    acknowledgeRules(role.node.defaultChild as CfnResource, [{
+    acknowledgeRules(role, [{
       id: 'AwsSolutions-IAM5',
       reason: 'DescribeMediaStorageConfiguration, UpdateMediaStorageConfiguration and ListTagsForResource (the link, its ' +
         'read-back and its owner record), and TagResource and UntagResource of the owner record\'s tag key only, are ' +
@@ -159,32 +117,23 @@ export class MediaStorageLinkProvider extends Construct {
       },
     });
 
-    acknowledgeRules(logGroup.node.defaultChild as CfnResource, forPacks(COMPLIANCE_PACKS, 'CloudWatchLogGroupEncrypted',
-      'The handler logs link requests only (channel and stream ARNs, request ids, Kinesis Video API errors): no media, ' +
-      'no credentials. CloudWatch Logs encrypts every log group at rest with AWS owned keys. A customer managed key ' +
-      'would need a key policy for the logs service in every stack, and this per-stack provider takes no props to pass one.'));
-    acknowledgeRules(role.node.defaultChild as CfnResource, forPacks(COMPLIANCE_PACKS, 'IAMNoInlinePolicy',
-      'The policy belongs to this role alone and is created and deleted with it: an inline policy keeps that strict ' +
-      'one-to-one relationship (IAM User Guide, "Choosing between managed policies and inline policies"), where a ' +
-      'customer managed policy would add an attachable, separately versioned policy per stack, reused by nothing.'));
-    const fnResource = fn.node.defaultChild as CfnResource;
-    acknowledgeRules(fnResource, [
-      ...forPacks(['HIPAA.Security', 'NIST.800.53.R5'], 'LambdaConcurrency',
-        'A reservation can make the deployment fail: Lambda keeps 100 unreserved concurrent executions per account, so an ' +
+    acknowledgeFunction({ fn, role, logGroup }, {
+      logs: 'The handler logs link requests only (channel and stream ARNs, request ids, Kinesis Video API errors): no media, ' +
+        'no credentials. CloudWatch Logs encrypts every log group at rest with AWS owned keys. A customer managed key ' +
+        'would need a key policy for the logs service in every stack, and this per-stack provider takes no props to pass one.',
+      inlinePolicy: 'The policy belongs to this role alone and is created and deleted with it: an inline policy keeps that strict ' +
+        'one-to-one relationship (IAM User Guide, "Choosing between managed policies and inline policies"), where a ' +
+        'customer managed policy would add an attachable, separately versioned policy per stack, reused by nothing.',
+      concurrency: 'A reservation can make the deployment fail: Lambda keeps 100 unreserved concurrent executions per account, so an ' +
         'account with a low concurrency quota (new accounts: 10) cannot reserve any. The function runs only when ' +
-        'CloudFormation creates, updates or deletes a link of this stack.'),
-      ...forPacks(['HIPAA.Security', 'NIST.800.53.R5'], 'LambdaDLQ',
-        'CloudFormation invokes the function asynchronously and waits for its answer; the handler answers every event it ' +
+        'CloudFormation creates, updates or deletes a link of this stack.',
+      deadLetter: 'CloudFormation invokes the function asynchronously and waits for its answer; the handler answers every event it ' +
         'receives, failures included, and an event that never reaches it fails the stack operation at the custom ' +
-        'resource timeout, in the stack events. A dead-letter queue per stack would hold events nobody can still answer.'),
-      ...forPacks(COMPLIANCE_PACKS, 'LambdaInsideVPC',
-        'The function calls public AWS endpoints only (the Kinesis Video Streams API, and the CloudFormation response URL ' +
+        'resource timeout, in the stack events. A dead-letter queue per stack would hold events nobody can still answer.',
+      outsideVpc: 'The function calls public AWS endpoints only (the Kinesis Video Streams API, and the CloudFormation response URL ' +
         'in Amazon S3) and reaches nothing inside a VPC; in a VPC it would need a NAT gateway or interface endpoints ' +
-        'that the library cannot assume.'),
-    ]);
-    // cfn-lint W3005: aws-cdk-lib's Function adds a DependsOn on its role, which the Role GetAtt already implies.
-    // Harmless, and not ours to remove: cfn-lint's own resource metadata ignores it on this resource only.
-    fnResource.addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
+        'that the library cannot assume.',
+    });
 
     this.serviceToken = fn.functionArn;
   }

@@ -3,11 +3,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { accessGroupCondition } from './access-group';
+import { FLEET_TAG_KEY } from './tags-and-quotas';
 
 /**
- * Who may do what: for each role a grant of the library gives, the actions on the signaling
- * channel, the video stream and the stream's customer-managed key (`ROLES`), and the one helper
- * that resolves the resources and adds the statements (`grantRole`).
+ * Who may do what: for each grant of the library, its permission set, the actions on the
+ * signaling channel, the video stream and the stream's customer-managed key (`PERMISSION_SETS`),
+ * and the one helper that resolves the resources and adds the statements (`grantPermissionSet`).
+ * Permission sets are not IAM roles: the grantee is whatever principal the user passes.
  *
  * Why each action is in its list, and the sources: docs/design/permissions.md. The resource type of
  * each action (Service Authorization Reference) is checked by test/grants.test.ts.
@@ -73,7 +75,7 @@ const KEY_READ_ACTIONS = ['kms:Decrypt'];
 // ---------------------------------------------------------------------------------------------
 // The table
 
-/** What one role may do. A resource without actions gets no statement. */
+/** What one permission set allows. A resource without actions gets no statement. */
 export interface Permissions {
   /** Actions on the signaling channel. */
   readonly channel?: readonly string[];
@@ -84,10 +86,11 @@ export interface Permissions {
 }
 
 /**
- * Every role of the library. To add one: add its name and its `Permissions` here, then call
- * `grantRole(grantee, ROLES.<name>, <resources>)` from the construct's `grantX` method.
+ * Every permission set of the library. To add one: add its name and its `Permissions` here, then
+ * call `grantPermissionSet(grantee, PERMISSION_SETS.<name>, <resources>)` from the construct's
+ * `grantX` method.
  */
-export const ROLES = {
+export const PERMISSION_SETS = {
   /** `SignalingChannel.grantMaster`. */
   channelMaster: { channel: CHANNEL_MASTER_ACTIONS },
   /** `SignalingChannel.grantViewer`. */
@@ -102,12 +105,13 @@ export const ROLES = {
   read: { stream: STREAM_READ_ACTIONS, key: KEY_READ_ACTIONS },
   /** `VideoStream.grantPlayback`, `WebRtcIngestion.grantPlayback`, `CameraFleet.grantPlayback`. */
   playback: { stream: STREAM_PLAYBACK_ACTIONS, key: KEY_READ_ACTIONS },
-  /** `WebRtcIngestion.grantMaster`, `CameraFleet.grantMaster`: AWS's sample ingestion master policy. */
+  /**
+   * `WebRtcIngestion.grantMaster`, `CameraFleet.grantMaster`, and `CameraFleet.grantDeviceMaster`
+   * (and `DeviceIdentity`) on the device's own camera: AWS's sample ingestion master policy.
+   */
   master: { channel: CHANNEL_STORAGE_SESSION_MASTER_ACTIONS, stream: STREAM_WRITE_ACTIONS, key: KEY_WRITE_ACTIONS },
   /** `WebRtcIngestion.grantViewer`, `CameraFleet.grantViewer`: a viewer may send audio, so it writes too. */
   viewer: { channel: CHANNEL_STORAGE_SESSION_VIEWER_ACTIONS, stream: STREAM_WRITE_ACTIONS, key: KEY_WRITE_ACTIONS },
-  /** `CameraFleet.grantDeviceMaster` (and `DeviceIdentity`): the master's actions, on the device's own camera. */
-  deviceMaster: { channel: CHANNEL_STORAGE_SESSION_MASTER_ACTIONS, stream: STREAM_WRITE_ACTIONS, key: KEY_WRITE_ACTIONS },
 } satisfies Record<string, Permissions>;
 
 // ---------------------------------------------------------------------------------------------
@@ -184,12 +188,6 @@ export function arnForGrants(
   });
 }
 
-/**
- * The tag that marks a fleet's channels and streams; the fleet grants allow their actions only
- * where it holds the fleet's id, so their size does not depend on the number of cameras.
- */
-export const FLEET_TAG_KEY = 'cdk-kinesis-video-webrtc:fleet';
-
 /** The name of the AWS IoT thing a device signed in as, at the IoT credentials provider. */
 const IOT_THING_NAME_VARIABLE = '${credentials-iot:ThingName}';
 
@@ -242,7 +240,7 @@ function fleetSelection(fleet: FleetOfCameras, type: 'channel' | 'stream', camer
  * Grants `permissions` on `resources`: a statement per resource type with actions, then the key
  * actions on the key (if any), combined into one grant.
  */
-export function grantRole(grantee: iam.IGrantable, permissions: Permissions, resources: GrantResources): iam.Grant {
+export function grantPermissionSet(grantee: iam.IGrantable, permissions: Permissions, resources: GrantResources): iam.Grant {
   let grant: iam.Grant | undefined;
   for (const type of resources.streamFirst ? ['stream', 'channel'] as const : ['channel', 'stream'] as const) {
     const actions = permissions[type];

@@ -1,4 +1,5 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
 
 /**
  * The library's one way of acknowledging a rule finding on one of its own resources, in the
@@ -45,10 +46,12 @@ export const CDK_NAG_METADATA_KEY = 'cdk_nag';
 const MIN_REASON_LENGTH = 10;
 
 /**
- * Acknowledges rule findings on one of the library's own resources, for cdk-nag 2 and 3.
+ * Acknowledges rule findings on one of the library's own resources, for cdk-nag 2 and 3: a
+ * `CfnResource`, or an L2 whose default child it is. Called next to the resource it covers.
  * Keeps whatever `cdk_nag` suppressions the resource already has (the user's, for instance).
  */
-export function acknowledgeRules(resource: CfnResource, acknowledgements: RuleAcknowledgement[]): void {
+export function acknowledgeRules(construct: IConstruct, acknowledgements: RuleAcknowledgement[]): void {
+  const resource = CfnResource.isCfnResource(construct) ? construct : construct.node.defaultChild as CfnResource;
   const stack = Stack.of(resource);
   const v2: Array<{ id: string; reason: string; applies_to?: string[] }> = [];
   const v3: Record<string, string> = {};
@@ -78,6 +81,48 @@ export function acknowledgeRules(resource: CfnResource, acknowledgements: RuleAc
     rules_to_suppress: [...(existing?.rules_to_suppress ?? []), ...v2],
   });
   resource.node.addMetadata(ACKNOWLEDGED_RULES_METADATA_TYPE, v3);
+}
+
+/** The cdk-nag packs, besides AwsSolutions, that users run for compliance. */
+export const COMPLIANCE_PACKS = ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'];
+
+/** The compliance packs with the Lambda concurrency, dead-letter and backup rules (PCI DSS has none of them). */
+export const HIPAA_AND_NIST = ['HIPAA.Security', 'NIST.800.53.R5'];
+
+/** One rule (`<pack>-<rule>`) acknowledged in each of the packs, for one reason. */
+export function forPacks(packs: string[], rule: string, reason: string): RuleAcknowledgement[] {
+  return packs.map((pack) => ({ id: `${pack}-${rule}`, reason }));
+}
+
+/** Why the rules that every function of the library breaks by design are acceptable for one of them. */
+export interface FunctionReasons {
+  /** LambdaConcurrency: why it reserves no concurrency. */
+  readonly concurrency: string;
+  /** LambdaDLQ: why it has no dead-letter queue. */
+  readonly deadLetter: string;
+  /** LambdaInsideVPC: what it calls, outside any VPC. */
+  readonly outsideVpc: string;
+  /** CloudWatchLogGroupEncrypted: what it logs. */
+  readonly logs: string;
+  /** IAMNoInlinePolicy: why its role's policy is inline. */
+  readonly inlinePolicy: string;
+}
+
+/**
+ * Acknowledges, on one of the library's functions, its role and its log group, the findings
+ * every such function has by design, and cfn-lint's W3005 (aws-cdk-lib's Function adds a
+ * DependsOn on its role, which the role's GetAtt already implies: harmless, and not ours to
+ * remove, so it is ignored on this resource only).
+ */
+export function acknowledgeFunction(parts: { fn: IConstruct; role: IConstruct; logGroup: IConstruct }, reasons: FunctionReasons): void {
+  acknowledgeRules(parts.logGroup, forPacks(COMPLIANCE_PACKS, 'CloudWatchLogGroupEncrypted', reasons.logs));
+  acknowledgeRules(parts.role, forPacks(COMPLIANCE_PACKS, 'IAMNoInlinePolicy', reasons.inlinePolicy));
+  acknowledgeRules(parts.fn, [
+    ...forPacks(HIPAA_AND_NIST, 'LambdaConcurrency', reasons.concurrency),
+    ...forPacks(HIPAA_AND_NIST, 'LambdaDLQ', reasons.deadLetter),
+    ...forPacks(COMPLIANCE_PACKS, 'LambdaInsideVPC', reasons.outsideVpc),
+  ]);
+  (parts.fn.node.defaultChild as CfnResource).addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
 }
 
 /**

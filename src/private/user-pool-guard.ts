@@ -1,17 +1,14 @@
-import { CfnResource, CustomResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CustomResource, Duration } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { BundledFunction } from './bundled-function';
-import { acknowledgeRules, RuleAcknowledgement } from './rule-acknowledgements';
+import { newHandlerResources } from './handler-resources';
+import { acknowledgeFunction } from './rule-acknowledgements';
 
 /** What the guard's function may read: the pool and its app clients, nothing else. */
 const GUARD_ACTIONS = ['cognito-idp:DescribeUserPool', 'cognito-idp:ListUserPoolClients', 'cognito-idp:DescribeUserPoolClient'];
 
-const COMPLIANCE_PACKS = ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'];
-const forPacks = (packs: string[], rule: string, reason: string): RuleAcknowledgement[] => packs.map((pack) => ({ id: `${pack}-${rule}`, reason }));
-const cfn = (c: IConstruct) => c.node.defaultChild as CfnResource;
 
 /**
  * The deploy-time guard of a `ViewerIdentity`: a custom resource that reads the user pool and
@@ -25,18 +22,11 @@ export class UserPoolGuard extends Construct {
 
   constructor(scope: Construct, id: string, props: { userPool: cognito.IUserPool; attribute: string }) {
     super(scope, id);
-    const logGroup = new logs.LogGroup(this, 'LogGroup', { retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.DESTROY });
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    const { logGroup, role } = newHandlerResources(this, {
+      ids: { logGroup: 'LogGroup', role: 'Role' },
       description: 'Reads a user pool and its app clients, to fail the deployment when a user could write their own access group',
-      inlinePolicies: {
-        UserPoolGuard: new iam.PolicyDocument({
-          statements: [
-            new iam.PolicyStatement({ actions: GUARD_ACTIONS, resources: [props.userPool.userPoolArn] }),
-            new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
-          ],
-        }),
-      },
+      policyName: 'UserPoolGuard',
+      statements: [new iam.PolicyStatement({ actions: GUARD_ACTIONS, resources: [props.userPool.userPoolArn] })],
     });
     const fn = new BundledFunction(this, 'Function', {
       bundle: 'user-pool-guard/index.lambda',
@@ -56,19 +46,13 @@ export class UserPoolGuard extends Construct {
       this.resource.node.addDependency(client);
     }
 
-    acknowledgeRules(cfn(role), forPacks(COMPLIANCE_PACKS, 'IAMNoInlinePolicy',
-      'The policy belongs to this role alone and is created and deleted with it: an inline policy keeps that strict one-to-one relationship.'));
-    acknowledgeRules(cfn(fn), [
-      ...forPacks(['HIPAA.Security', 'NIST.800.53.R5'], 'LambdaConcurrency',
-        'The function runs only when CloudFormation creates or updates the guard of the user pool.'),
-      ...forPacks(['HIPAA.Security', 'NIST.800.53.R5'], 'LambdaDLQ',
-        'CloudFormation invokes the function and waits for its answer, which the handler always sends; there is nothing to dead-letter.'),
-      ...forPacks(COMPLIANCE_PACKS, 'LambdaInsideVPC',
-        'The function calls the public Amazon Cognito endpoint only; in a VPC it would need a NAT gateway or an interface endpoint.'),
-    ]);
-    acknowledgeRules(cfn(logGroup), forPacks(COMPLIANCE_PACKS, 'CloudWatchLogGroupEncrypted',
-      'The function logs the pool\'s and clients\' ids and whether the check passed: no credentials. CloudWatch Logs encrypts every ' +
-      'log group at rest with AWS owned keys.'));
-    cfn(fn).addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
+    acknowledgeFunction({ fn, role, logGroup }, {
+      inlinePolicy: 'The policy belongs to this role alone and is created and deleted with it: an inline policy keeps that strict one-to-one relationship.',
+      concurrency: 'The function runs only when CloudFormation creates or updates the guard of the user pool.',
+      deadLetter: 'CloudFormation invokes the function and waits for its answer, which the handler always sends; there is nothing to dead-letter.',
+      outsideVpc: 'The function calls the public Amazon Cognito endpoint only; in a VPC it would need a NAT gateway or an interface endpoint.',
+      logs: 'The function logs the pool\'s and clients\' ids and whether the check passed: no credentials. CloudWatch Logs encrypts every ' +
+        'log group at rest with AWS owned keys.',
+    });
   }
 }

@@ -1,11 +1,12 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct, IConstruct } from 'constructs';
+import { StorageTier } from '../video-stream';
 
 /**
- * Every rule the library checks its input against, and who checks a value: the outermost
- * construct that receives it, under the name the user wrote (`handOver`, `isHandedOver`).
- * Rules skip unresolved tokens; CloudFormation checks those.
+ * Every rule the library checks its input against. A value is checked once, by the construct
+ * the user gives it to, under the name the user wrote; the constructs it creates from the value
+ * are told so (`CheckedUpstream`). Rules skip unresolved tokens; CloudFormation checks those.
  */
 
 // ---------------------------------------------------------------------------------------------
@@ -118,20 +119,31 @@ export function wholeDurationInRange(scope: IConstruct, property: string, value:
   return amount;
 }
 
-/**
- * `wholeDurationInRange`, unless an enclosing construct checked `property` of `construct`
- * already: then only the conversion.
- */
-export function wholeDurationOf(construct: IConstruct, property: string, value: Duration | undefined, range: DurationRange): number | undefined {
-  return isHandedOver(construct, property) ? durationIn(value, range.unit) : wholeDurationInRange(construct, property, value, range);
-}
-
 /** A duration already checked (by `wholeDurationInRange`, in an enclosing construct), in `unit`. */
 export function durationIn(value: Duration | undefined, unit: 'seconds' | 'hours'): number | undefined {
   if (value === undefined) {
     return undefined;
   }
   return unit === 'seconds' ? value.toSeconds() : value.toHours();
+}
+
+/** The settings of a recorded camera, as `WebRtcIngestion` and `CameraFleet` take them. */
+export interface CameraSettings {
+  readonly messageTtl?: Duration;
+  readonly retention?: Duration;
+  readonly mediaType?: string;
+  readonly storageTier?: StorageTier;
+}
+
+/**
+ * Every rule of a recorded camera's settings: a `WebRtcIngestion`'s, a fleet camera's, and the
+ * fleet defaults that run-time cameras take. Tokens pass.
+ */
+export function validateCameraSettings(scope: IConstruct, settings: CameraSettings): void {
+  wholeDurationInRange(scope, 'messageTtl', settings.messageTtl, MESSAGE_TTL);
+  wholeDurationInRange(scope, 'retention', settings.retention, INGESTION_RETENTION);
+  validateMediaType(scope, 'mediaType', settings.mediaType);
+  validateOneOf(scope, 'storageTier', settings.storageTier, Object.values(StorageTier));
 }
 
 /**
@@ -161,62 +173,32 @@ export function validateMediaType(scope: IConstruct, property: string, value: st
 // ---------------------------------------------------------------------------------------------
 // Who checks a value
 
-/** Per parent, per child id: the child's properties the parent checked, and their names in the parent. */
-const handedOver = new WeakMap<IConstruct, Map<string, Readonly<Record<string, string>>>>();
-
-/**
- * Declares, before `parent` creates its child `childId`, that it checked the values it passes
- * on: the child receives them as the keys of `properties`, the user wrote them as the values
- * (the parent's own property names). The child then neither checks them again nor names its
- * own properties in messages.
- */
-export function handOver(parent: IConstruct, childId: string, properties: Record<string, string>): void {
-  let children = handedOver.get(parent);
-  if (!children) {
-    children = new Map();
-    handedOver.set(parent, children);
-  }
-  children.set(childId, properties);
-}
-
-/** A property as the user wrote it: the construct that received it first, and its name there. */
+/** A property as the user wrote it: the construct they gave it to, and its name there. */
 export interface PropertyAsWritten {
   readonly construct: IConstruct;
   readonly property: string;
 }
 
-/** Where the user wrote `property` of `construct`, following `handOver` up the tree. */
-export function asWritten(construct: IConstruct, property: string): PropertyAsWritten {
-  let current: PropertyAsWritten = { construct, property };
-  for (;;) {
-    const parent = current.construct.node.scope;
-    const nameInParent = parent && handedOver.get(parent)?.get(current.construct.node.id)?.[current.property];
-    if (!parent || nameInParent === undefined) {
-      return current;
-    }
-    current = { construct: parent, property: nameInParent };
-  }
-}
-
 /**
- * The name the user wrote `property` under, for a child `id` of `scope` not created yet (the
- * static `from*` methods, which check before they create).
+ * What a construct tells the construct it creates from the user's values (a camera its channel
+ * and stream, a fleet its cameras): it checked them already, and under which names the user
+ * wrote them. The created construct then checks nothing again, and names the user's property in
+ * the errors it can only raise later (a duplicate name at synthesis, a use across environments).
  */
-export function propertyNameAsWritten(scope: IConstruct, id: string, property: string): string {
-  const nameInScope = handedOver.get(scope)?.get(id)?.[property];
-  return nameInScope === undefined ? property : asWritten(scope, nameInScope).property;
+export interface CheckedUpstream {
+  /**
+   * The construct the errors name.
+   *
+   * @default - the created construct
+   */
+  readonly construct?: IConstruct;
+  /** The created construct's property names, each mapped to the name the user wrote. */
+  readonly names: Readonly<Record<string, string>>;
 }
 
-/** Whether a construct enclosing `construct` received, and checked, its `property`. */
-export function isHandedOver(construct: IConstruct, property: string): boolean {
-  return asWritten(construct, property).construct !== construct;
-}
-
-/** Runs `check` unless a construct enclosing `construct` checked its `property` already. */
-export function unlessHandedOver(construct: IConstruct, property: string, check: () => void): void {
-  if (!isHandedOver(construct, property)) {
-    check();
-  }
+/** Where the user wrote `property` of `construct`: there, or as `upstream` says. */
+export function asWritten(construct: IConstruct, property: string, upstream: CheckedUpstream | undefined): PropertyAsWritten {
+  return { construct: upstream?.construct ?? construct, property: upstream?.names[property] ?? property };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -259,6 +241,46 @@ export function requireUniqueNameInStack(holder: PropertyAsWritten, kind: string
       `but ${holders.length} ${kind}s in stack '${stack.node.path}' use it (${holders.map(h => h.construct.node.path).join(', ')})`,
     ],
   });
+}
+
+/**
+ * The name of a channel or stream made in this app, and its rules: 1 to 256 characters (unless
+ * checked upstream), unique in its stack (at synthesis), and given when the resource is used
+ * from another environment.
+ */
+export class KinesisVideoName {
+  private readonly asWritten: PropertyAsWritten;
+
+  /**
+   * @param resource the channel or the stream
+   * @param kind 'signaling channel' or 'video stream', for the messages
+   * @param property the resource's name property
+   * @param name its value
+   * @param upstream set when the construct that made the resource checked the name
+   */
+  constructor(
+    private readonly resource: IConstruct,
+    private readonly kind: 'signaling channel' | 'video stream',
+    property: string,
+    private readonly name: string | undefined,
+    upstream: CheckedUpstream | undefined,
+  ) {
+    this.asWritten = asWritten(resource, property, upstream);
+    if (!upstream) {
+      validateResourceName(resource, property, name);
+    }
+    requireUniqueNameInStack(this.asWritten, kind, name);
+  }
+
+  /**
+   * Refuses a use from another environment without a name given (CDK would generate one, which
+   * replaces a deployed resource).
+   */
+  public requireGiven(): void {
+    if (this.name === undefined) {
+      throw unnamedAcrossEnvironmentsError(this.resource, this.kind, this.asWritten);
+    }
+  }
 }
 
 /**
@@ -526,6 +548,11 @@ function validateUserPoolAttribute(scope: IConstruct, userPool: cognito.IUserPoo
 // ---------------------------------------------------------------------------------------------
 // Types at the jsii boundary
 
+/** A construct type, recognized by a string attribute of its own. */
+function constructWith(expected: string, attribute: string) {
+  return { expected, is: (v: any) => Construct.isConstruct(v) && typeof (v as any)[attribute] === 'string' };
+}
+
 /**
  * The types of the public constructs' object properties, as a JavaScript user (no compiler) may
  * get them wrong: each recognized by its shape, since another copy of aws-cdk-lib makes
@@ -544,22 +571,10 @@ const PROPERTY_TYPES = {
     expected: 'a CameraFleet',
     is: (v: any) => Construct.isConstruct(v) && typeof (v as any).fleetId === 'string' && typeof (v as any).addCamera === 'function',
   },
-  'cognito.IUserPool': {
-    expected: 'a cognito.IUserPool',
-    is: (v: any) => Construct.isConstruct(v) && typeof (v as any).userPoolId === 'string',
-  },
-  'cognito.IUserPoolClient': {
-    expected: 'a cognito.IUserPoolClient',
-    is: (v: any) => Construct.isConstruct(v) && typeof (v as any).userPoolClientId === 'string',
-  },
-  'ISignalingChannel': {
-    expected: 'an ISignalingChannel',
-    is: (v: any) => Construct.isConstruct(v) && typeof (v as any).signalingChannelArn === 'string',
-  },
-  'IVideoStream': {
-    expected: 'an IVideoStream',
-    is: (v: any) => Construct.isConstruct(v) && typeof (v as any).videoStreamArn === 'string',
-  },
+  'cognito.IUserPool': constructWith('a cognito.IUserPool', 'userPoolId'),
+  'cognito.IUserPoolClient': constructWith('a cognito.IUserPoolClient', 'userPoolClientId'),
+  'ISignalingChannel': constructWith('an ISignalingChannel', 'signalingChannelArn'),
+  'IVideoStream': constructWith('an IVideoStream', 'videoStreamArn'),
 } as const;
 
 /** A property type `requireProperties` checks. */

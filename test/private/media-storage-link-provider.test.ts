@@ -9,6 +9,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { WebRtcIngestion } from '../../src';
 import { MediaStorageLinkProvider } from '../../src/private/media-storage-link-provider';
 import { LINK_OWNER_TAG_KEY, LINKS_IN_STACK_ENV } from '../../src/private/media-storage-link-settings';
+import { LINK_SCOPE_TAG_KEY } from '../../src/private/tags-and-quotas';
 import { asArray, identityPolicyStatements } from '../util/iam-statements';
 import { buildFixture, CAMERAS, catalogueActions, CONSUMERS, Fixture, FLAG_SETS, kinesisVideoResources, kmsResources, LINK_SCOPE_TAG } from '../util/ingestion-app';
 import { getAttArn, referencedLogicalIds } from '../util/intrinsics';
@@ -19,7 +20,6 @@ import {
 import { newStack } from '../util/stacks';
 import { CfnTemplate, onlyLogicalIdOfType } from '../util/templates';
 
-const LINK_SCOPE_TAG_KEY = 'cdk-kinesis-video-webrtc:stack-id';
 
 /** The role a Lambda function runs as (its `Role`, `Fn::GetAtt [role, Arn]`). */
 function roleOf(template: CfnTemplate, fn: string): string {
