@@ -11,7 +11,7 @@ import { ACCESS_GROUP_TAG_KEY } from './tags-and-quotas';
  * IAM compares with `StringEquals`: a resource without the tag has no value to equal anything,
  * and a principal without the tag leaves the policy variable unresolved, which makes the
  * condition false ("Policy variables with no value", IAM User Guide). Neither matches the other
- * when both are missing. `test/grants.test.ts` ("ViewerIdentity, simulated") proves both by simulation;
+ * when both are missing. `test/viewer-identity.test.ts` proves both by simulation;
  * docs/design/viewer-identity.md has the reasoning.
  */
 export function accessGroupCondition(): Record<string, string> {

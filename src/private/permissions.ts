@@ -12,7 +12,7 @@ import { FLEET_TAG_KEY } from './tags-and-quotas';
  * Permission sets are not IAM roles: the grantee is whatever principal the user passes.
  *
  * Why each action is in its list, and the sources: docs/design/permissions.md. The resource type of
- * each action (Service Authorization Reference) is checked by test/grants.test.ts.
+ * each action (Service Authorization Reference) is checked by test/util/grant-catalogue.ts, run by each construct's test file.
  */
 
 // ---------------------------------------------------------------------------------------------
