@@ -40,6 +40,19 @@ function kinesisVideoStatements(stack: Stack, role: iam.Role) {
   return statementsForService(statementsOfPrincipal(Template.fromStack(stack), logicalIdOf(role)), 'kinesisvideo');
 }
 
+/** Exactly two statements: the channel's actions on its one resource, and the stream's on its one. */
+function expectChannelAndStreamStatements(
+  statements: ReturnType<typeof kinesisVideoStatements>,
+  [channelActions, channelResource]: [readonly string[], string],
+  [streamActions, streamResource]: [readonly string[], string],
+) {
+  expect(statements.map(s => [sorted(s.actions), s.resources])).toEqual(expect.arrayContaining([
+    [sorted(channelActions), [channelResource]],
+    [sorted(streamActions), [streamResource]],
+  ]));
+  expect(statements).toHaveLength(2);
+}
+
 describe('addCamera', () => {
   test('names the channel and stream after the camera, with the prefix', () => {
     const { stack, fleet } = fleetStack(0, { namePrefix: 'shop-' });
@@ -143,11 +156,7 @@ describe('fleet-wide grants', () => {
     fleet.grantPlayback(player);
 
     const viewer = kinesisVideoStatements(stack, role);
-    expect(viewer.map(s => [sorted(s.actions), s.resources])).toEqual(expect.arrayContaining([
-      [sorted(INGESTION_VIEWER_CHANNEL_ACTIONS), [arn('channel', '*')]],
-      [sorted(STREAM_WRITE_ACTIONS), [arn('stream', '*')]],
-    ]));
-    expect(viewer).toHaveLength(2);
+    expectChannelAndStreamStatements(viewer, [INGESTION_VIEWER_CHANNEL_ACTIONS, arn('channel', '*')], [STREAM_WRITE_ACTIONS, arn('stream', '*')]);
     const playback = kinesisVideoStatements(stack, player);
     expect(playback.map(s => [sorted(s.actions), s.resources])).toEqual([[sorted(STREAM_PLAYBACK_ACTIONS), [arn('stream', '*')]]]);
     expect([...viewer, ...playback].every(s => JSON.stringify(s.condition).includes(fleet.fleetId))).toBe(true);
@@ -158,11 +167,9 @@ describe('fleet-wide grants', () => {
     fleet.grantDeviceMaster(role);
 
     const statements = kinesisVideoStatements(stack, role);
-    expect(statements.map(s => [sorted(s.actions), s.resources])).toEqual(expect.arrayContaining([
-      [sorted(INGESTION_MASTER_CHANNEL_ACTIONS), [arn('channel', '${credentials-iot:ThingName}/*')]],
-      [sorted(STREAM_WRITE_ACTIONS), [arn('stream', '${credentials-iot:ThingName}/*')]],
-    ]));
-    expect(statements).toHaveLength(2);
+    expectChannelAndStreamStatements(statements,
+      [INGESTION_MASTER_CHANNEL_ACTIONS, arn('channel', '${credentials-iot:ThingName}/*')],
+      [STREAM_WRITE_ACTIONS, arn('stream', '${credentials-iot:ThingName}/*')]);
     expect(statements.every(s => JSON.stringify(s.condition).includes(fleet.fleetId))).toBe(true);
   });
 

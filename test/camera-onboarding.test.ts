@@ -83,16 +83,16 @@ test('the custom resource\'s role may only turn registry events on (and write it
   });
 });
 
-test('run-time cameras get the fleet\'s settings', () => {
-  const { template } = build({
+// [test name, the fleet's props (undefined: build's default), the onboarding's props, the worker's settings expected]
+test.each<[string, Parameters<typeof build>[0], Parameters<typeof build>[1], Record<string, string>]>([
+  ['run-time cameras get the fleet\'s settings', {
     namePrefix: 'shop-',
     retention: Duration.days(30),
     messageTtl: Duration.seconds(30),
     mediaType: 'video/h264',
     storageTier: StorageTier.WARM,
     removalPolicy: RemovalPolicy.DESTROY,
-  }, { storageBudget: 42 });
-  expect(workerEnv(template)).toEqual(expect.objectContaining({
+  }, { storageBudget: 42 }, {
     NAME_PREFIX: 'shop-',
     RETENTION_HOURS: '720',
     MESSAGE_TTL_SECONDS: '30',
@@ -101,11 +101,8 @@ test('run-time cameras get the fleet\'s settings', () => {
     DELETE_STREAM: 'true',
     STORAGE_BUDGET: '42',
     KMS_KEY_ARN: '',
-  }));
-});
-
-test('defaults: the stack cameras\' defaults, recordings kept, a budget of 100', () => {
-  expect(workerEnv(build().template)).toEqual(expect.objectContaining({
+  }],
+  ['defaults: the stack cameras\' defaults, recordings kept, a budget of 100', undefined, undefined, {
     RETENTION_HOURS: '24',
     MESSAGE_TTL_SECONDS: '60',
     MEDIA_TYPE: 'video/h264,audio/aac',
@@ -113,7 +110,9 @@ test('defaults: the stack cameras\' defaults, recordings kept, a budget of 100',
     DELETE_STREAM: 'false',
     STORAGE_BUDGET: '100',
     PROVISIONING_GRACE_SECONDS: '3600',
-  }));
+  }],
+])('%s', (_name, fleetProps, props, expected) => {
+  expect(workerEnv(build(fleetProps, props).template)).toEqual(expect.objectContaining(expected));
 });
 
 test('the access group: the thing attribute (accessGroup by default) and the fleet\'s accessGroup as the fallback', () => {

@@ -439,24 +439,16 @@ describe('the library acknowledges findings on the link provider only, in the fo
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       inlinePolicies: {
         Wide: new iam.PolicyDocument({
-          statements: [
-            new iam.PolicyStatement({
-              actions: ['kinesisvideo:UpdateMediaStorageConfiguration'],
-              resources: [stack.formatArn({ service: 'kinesisvideo', resource: 'channel', resourceName: '*' })],
-            }),
-            new iam.PolicyStatement({
-              actions: ['kinesisvideo:DescribeMappedResourceConfiguration'],
-              resources: [stack.formatArn({ service: 'kinesisvideo', resource: 'stream', resourceName: '*' })],
-            }),
-            new iam.PolicyStatement({
-              actions: ['kinesisvideo:DescribeStream'],
-              resources: [stack.formatArn({ service: 'kinesisvideo', resource: 'stream', resourceName: 'shop-*' })],
-            }),
-            new iam.PolicyStatement({
-              actions: ['kinesisvideo:*'],
-              resources: [stack.formatArn({ service: 'kinesisvideo', resource: 'channel', resourceName: 'front-door/1' })],
-            }),
-          ],
+          // [action, resource type, resource name]: one statement each.
+          statements: ([
+            ['kinesisvideo:UpdateMediaStorageConfiguration', 'channel', '*'],
+            ['kinesisvideo:DescribeMappedResourceConfiguration', 'stream', '*'],
+            ['kinesisvideo:DescribeStream', 'stream', 'shop-*'],
+            ['kinesisvideo:*', 'channel', 'front-door/1'],
+          ] as const).map(([action, resource, resourceName]) => new iam.PolicyStatement({
+            actions: [action],
+            resources: [stack.formatArn({ service: 'kinesisvideo', resource, resourceName })],
+          })),
         }),
       },
     });

@@ -46,6 +46,15 @@ function grantorsOf(template: CfnTemplate, action: string): string[] {
   return [...new Set(grantors)];
 }
 
+/** The statements of the one Lambda function's role that name `action`. */
+function functionRoleStatementsWith(template: CfnTemplate, action: string) {
+  const role = roleOf(template, onlyLogicalIdOfType(template, 'AWS::Lambda::Function'));
+  return identityPolicyStatements(template)
+    .filter(({ policy }) => policy.source === role)
+    .map(({ statement }) => statement)
+    .filter((s) => asArray(s.Action).includes(action));
+}
+
 function link(stack: Stack, id: string, stream: IVideoStream = new VideoStream(stack, `${id}Stream`)): MediaStorageLink {
   return new MediaStorageLink(stack, id, { channel: new SignalingChannel(stack, `${id}Channel`), stream });
 }
@@ -107,24 +116,14 @@ describe('the link is created after, and deleted before, what it needs', () => {
   });
 
   test('the function role\'s inline policy grants UpdateMediaStorageConfiguration, on channels only', () => {
-    const fn = onlyLogicalIdOfType(template, 'AWS::Lambda::Function');
-    const role = roleOf(template, fn);
-    const grants = identityPolicyStatements(template)
-      .filter(({ policy }) => policy.source === role)
-      .map(({ statement }) => statement)
-      .filter((s) => asArray(s.Action).includes('kinesisvideo:UpdateMediaStorageConfiguration'));
+    const grants = functionRoleStatementsWith(template, 'kinesisvideo:UpdateMediaStorageConfiguration');
     expect(grants).toHaveLength(1);
     expect(grants[0].Effect).toBe('Allow');
     expect(JSON.stringify(grants[0].Resource)).toMatch(/:channel\/\*"\]\]\}$/);
   });
 
   test('the function role\'s inline policy grants DescribeMappedResourceConfiguration, on streams only', () => {
-    const fn = onlyLogicalIdOfType(template, 'AWS::Lambda::Function');
-    const role = roleOf(template, fn);
-    const grants = identityPolicyStatements(template)
-      .filter(({ policy }) => policy.source === role)
-      .map(({ statement }) => statement)
-      .filter((s) => asArray(s.Action).includes('kinesisvideo:DescribeMappedResourceConfiguration'));
+    const grants = functionRoleStatementsWith(template, 'kinesisvideo:DescribeMappedResourceConfiguration');
     expect(grants).toHaveLength(1);
     expect(grants[0].Effect).toBe('Allow');
     expect(asArray(grants[0].Action)).toEqual(['kinesisvideo:DescribeMappedResourceConfiguration']);

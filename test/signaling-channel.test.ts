@@ -135,9 +135,7 @@ describe('SignalingChannel grants', () => {
 
   test('grant(grantee, ...actions): exactly the given actions on the channel', () => {
     channel.grant(role, 'kinesisvideo:UpdateSignalingChannel', 'kinesisvideo:TagResource');
-    const statement = onlyStatement(stack, role);
-    expect(statement.actions).toEqual(['kinesisvideo:TagResource', 'kinesisvideo:UpdateSignalingChannel']);
-    expect(statement.resources).toEqual([getAttArn(logicalIdOf(channel))]);
+    expect(onlyStatement(stack, role)).toEqual({ actions: ['kinesisvideo:TagResource', 'kinesisvideo:UpdateSignalingChannel'], resources: [getAttArn(logicalIdOf(channel))] });
   });
 
   test('grant with a single action renders it as a string', () => {
@@ -165,9 +163,7 @@ describe('SignalingChannel imports', () => {
 
     const role = newRole(stack);
     imported.grantMaster(role);
-    const statement = onlyStatement(stack, role);
-    expect(statement.actions).toEqual(sorted(P2P_MASTER_CHANNEL_ACTIONS));
-    expect(statement.resources).toEqual([CHANNEL_ARN]);
+    expect(onlyStatement(stack, role)).toEqual({ actions: sorted(P2P_MASTER_CHANNEL_ACTIONS), resources: [CHANNEL_ARN] });
     Template.fromStack(stack).resourceCountIs('AWS::KinesisVideo::SignalingChannel', 0);
   });
 
@@ -179,9 +175,7 @@ describe('SignalingChannel imports', () => {
     expect(imported.env).toEqual({ account: '210987654321', region: 'cn-north-1' });
     const role = newRole(stack);
     imported.grantStorageSessionViewer(role);
-    const statement = onlyStatement(stack, role);
-    expect(statement.actions).toEqual(sorted(INGESTION_VIEWER_CHANNEL_ACTIONS));
-    expect(statement.resources).toEqual([arn]);
+    expect(onlyStatement(stack, role)).toEqual({ actions: sorted(INGESTION_VIEWER_CHANNEL_ACTIONS), resources: [arn] });
   });
 
   test.each([
@@ -209,9 +203,7 @@ describe('SignalingChannel imports', () => {
 
     const role = newRole(stack);
     imported.grantViewer(role);
-    const statement = onlyStatement(stack, role);
-    expect(statement.actions).toEqual(sorted(P2P_VIEWER_CHANNEL_ACTIONS));
-    expect(statement.resources).toEqual([{ Ref: 'ChannelArn' }]);
+    expect(onlyStatement(stack, role)).toEqual({ actions: sorted(P2P_VIEWER_CHANNEL_ACTIONS), resources: [{ Ref: 'ChannelArn' }] });
   });
 
   test('fromSignalingChannelArn with a GetAtt of a channel in another stack', () => {

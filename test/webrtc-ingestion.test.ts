@@ -52,6 +52,21 @@ function expectKinesisVideoStatements(
   expect(sorted(onlyStatementOn(kvs, streamResource).actions)).toEqual(sorted(streamActions));
 }
 
+/** Grants each new role (by id) its method on `camera`, then returns the template and each role's statements. */
+function grantEach(
+  stack: Stack,
+  camera: IWebRtcIngestion,
+  grants: Record<string, 'grantMaster' | 'grantViewer' | 'grantPlayback'>,
+): { template: Template; statements: Record<string, NormalizedStatement[]> } {
+  const roles = Object.entries(grants).map(([id, method]) => {
+    const role = newRole(stack, id);
+    camera[method](role);
+    return [id, role] as const;
+  });
+  const template = Template.fromStack(stack);
+  return { template, statements: Object.fromEntries(roles.map(([id, role]) => [id, statementsOfPrincipal(template, logicalIdOf(role))])) };
+}
+
 function providerIds(template: Template): { fn: string; role: string; logGroup: string } {
   const only = (type: string): string => onlyLogicalIdOfType(template, type, PROVIDER_ID);
   return { fn: only('AWS::Lambda::Function'), role: only('AWS::IAM::Role'), logGroup: only('AWS::Logs::LogGroup') };
@@ -515,21 +530,13 @@ describe('WebRtcIngestion.fromWebRtcIngestionAttributes', () => {
     expect(imported.streamName).toBe('front-door');
     expect(imported.stream.encryptionKey).toBeUndefined();
 
-    const master = newRole(stack, 'Master');
-    const viewer = newRole(stack, 'Viewer');
-    const player = newRole(stack, 'Player');
-    imported.grantMaster(master);
-    imported.grantViewer(viewer);
-    imported.grantPlayback(player);
-    const template = Template.fromStack(stack);
+    const { template, statements } = grantEach(stack, imported, { Master: 'grantMaster', Viewer: 'grantViewer', Player: 'grantPlayback' });
 
-    const masterStatements = statementsOfPrincipal(template, logicalIdOf(master));
-    expect(masterStatements).toHaveLength(2);
-    expectKinesisVideoStatements(masterStatements, CHANNEL_ARN, INGESTION_MASTER_CHANNEL_ACTIONS, STREAM_ARN, STREAM_WRITE_ACTIONS);
-    const viewerStatements = statementsOfPrincipal(template, logicalIdOf(viewer));
-    expect(viewerStatements).toHaveLength(2);
-    expectKinesisVideoStatements(viewerStatements, CHANNEL_ARN, INGESTION_VIEWER_CHANNEL_ACTIONS, STREAM_ARN, STREAM_WRITE_ACTIONS);
-    const playerStatements = statementsOfPrincipal(template, logicalIdOf(player));
+    expect(statements.Master).toHaveLength(2);
+    expectKinesisVideoStatements(statements.Master, CHANNEL_ARN, INGESTION_MASTER_CHANNEL_ACTIONS, STREAM_ARN, STREAM_WRITE_ACTIONS);
+    expect(statements.Viewer).toHaveLength(2);
+    expectKinesisVideoStatements(statements.Viewer, CHANNEL_ARN, INGESTION_VIEWER_CHANNEL_ACTIONS, STREAM_ARN, STREAM_WRITE_ACTIONS);
+    const playerStatements = statements.Player;
     expect(playerStatements).toHaveLength(1);
     expect(playerStatements[0].resources).toEqual([STREAM_ARN]);
     expect(sorted(playerStatements[0].actions)).toEqual(sorted(STREAM_PLAYBACK_ACTIONS));
@@ -549,17 +556,12 @@ describe('WebRtcIngestion.fromWebRtcIngestionAttributes', () => {
       encryptionKey: key,
     });
     expect(imported.stream.encryptionKey).toBe(key);
-    const master = newRole(stack, 'Master');
-    const player = newRole(stack, 'Player');
-    imported.grantMaster(master);
-    imported.grantPlayback(player);
-    const template = Template.fromStack(stack);
+    const { statements } = grantEach(stack, imported, { Master: 'grantMaster', Player: 'grantPlayback' });
 
-    const masterStatements = statementsOfPrincipal(template, logicalIdOf(master));
-    expect(masterStatements).toHaveLength(3);
-    expectKinesisVideoStatements(masterStatements, CHANNEL_ARN, INGESTION_MASTER_CHANNEL_ACTIONS, STREAM_ARN, STREAM_WRITE_ACTIONS);
-    expect(actionsOn(masterStatements, KEY_ARN)).toEqual(sorted(KEY_WRITE_ACTIONS));
-    const playerStatements = statementsOfPrincipal(template, logicalIdOf(player));
+    expect(statements.Master).toHaveLength(3);
+    expectKinesisVideoStatements(statements.Master, CHANNEL_ARN, INGESTION_MASTER_CHANNEL_ACTIONS, STREAM_ARN, STREAM_WRITE_ACTIONS);
+    expect(actionsOn(statements.Master, KEY_ARN)).toEqual(sorted(KEY_WRITE_ACTIONS));
+    const playerStatements = statements.Player;
     expect(playerStatements).toHaveLength(2);
     expect(actionsOn(playerStatements, KEY_ARN)).toEqual(sorted(KEY_READ_ACTIONS));
   });

@@ -28,3 +28,10 @@ export function expectValidationError(error: Error, property: string, received: 
   expect(message).toContain(received);
   expect(message[0]).toBe(message[0].toLowerCase());
 }
+
+/** The error's message contains each of `parts` (one assertion each, so a failure names the missing part). */
+export function expectMentions(error: Error, parts: readonly string[]): void {
+  for (const part of parts) {
+    expect(error.message).toContain(part);
+  }
+}

@@ -62,30 +62,20 @@ function createEvent(props: Props = { ChannelArn: CHANNEL, StreamArn: STREAM }):
   return { ...common, RequestType: 'Create', ResourceProperties: resourceProperties(props) };
 }
 
-function updateEvent(
-  props: Props,
-  oldProps: Props,
-  physicalResourceId: string = CHANNEL,
-): CloudFormationCustomResourceUpdateEvent {
-  return {
-    ...common,
-    RequestType: 'Update',
-    PhysicalResourceId: physicalResourceId,
-    ResourceProperties: resourceProperties(props),
-    OldResourceProperties: resourceProperties(oldProps),
-  };
+/** The fields an Update and a Delete share: the resource exists, under `physicalResourceId`. */
+function onExisting(props: Props, physicalResourceId: string) {
+  return { ...common, PhysicalResourceId: physicalResourceId, ResourceProperties: resourceProperties(props) };
+}
+
+function updateEvent(props: Props, oldProps: Props, physicalResourceId: string = CHANNEL): CloudFormationCustomResourceUpdateEvent {
+  return { ...onExisting(props, physicalResourceId), RequestType: 'Update', OldResourceProperties: resourceProperties(oldProps) };
 }
 
 function deleteEvent(
   props: Props = { ChannelArn: CHANNEL, StreamArn: STREAM },
   physicalResourceId: string = CHANNEL,
 ): CloudFormationCustomResourceDeleteEvent {
-  return {
-    ...common,
-    RequestType: 'Delete',
-    PhysicalResourceId: physicalResourceId,
-    ResourceProperties: resourceProperties(props),
-  };
+  return { ...onExisting(props, physicalResourceId), RequestType: 'Delete' };
 }
 
 /** The Update that replaces the channel, or the stream, of the pair CHANNEL to STREAM. */
