@@ -225,10 +225,15 @@ describe('ViewerIdentity', () => {
     };
     /** The synthesis error, which must name the property, the client's (or pool's) path and the fix. */
     const synthError = (stack: Stack) => errorOf(() => Template.fromStack(stack));
-
-    test('a second client that may write the attribute, added after the identity, is refused at synthesis', () => {
+    /** The pool with its viewing client, and the identity over them (checked only at synthesis). */
+    const withViewingIdentity = () => {
       const { stack, userPool, userPoolClient, fleet } = setup(viewing);
       new ViewerIdentity(stack, 'Viewers', { fleet, userPool, userPoolClient });
+      return { stack, userPool };
+    };
+
+    test('a second client that may write the attribute, added after the identity, is refused at synthesis', () => {
+      const { stack, userPool } = withViewingIdentity();
       userPool.addClient('Admin', { writeAttributes: new cognito.ClientAttributes().withCustomAttributes('accessGroup') });
       const error = synthError(stack);
       expectValidationError(new Error(error.message.replace(/^[\s\S]*?invalid /, 'invalid ')), 'userPool', 'custom:accessGroup');
@@ -241,8 +246,7 @@ describe('ViewerIdentity', () => {
     });
 
     test('a second client without writeAttributes (which may write every attribute) is refused at synthesis, in another stack too', () => {
-      const { stack, userPool, userPoolClient, fleet } = setup(viewing);
-      new ViewerIdentity(stack, 'Viewers', { fleet, userPool, userPoolClient });
+      const { stack, userPool } = withViewingIdentity();
       const other = new Stack(stack.node.root as App, 'Backoffice');
       new cognito.UserPoolClient(other, 'Console', { userPool });
       const error = synthError(stack);
@@ -265,8 +269,7 @@ describe('ViewerIdentity', () => {
     });
 
     test('a second client that may not write it, and clients of another pool, pass', () => {
-      const { stack, userPool, userPoolClient, fleet } = setup(viewing);
-      new ViewerIdentity(stack, 'Viewers', { fleet, userPool, userPoolClient });
+      const { stack, userPool } = withViewingIdentity();
       userPool.addClient('Admin', { writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ email: true }) });
       new cognito.UserPool(stack, 'Staff').addClient('Anything');
       expect(() => Template.fromStack(stack)).not.toThrow();
