@@ -5,11 +5,11 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { INGESTION_MASTER_CHANNEL_ACTIONS, INGESTION_VIEWER_CHANNEL_ACTIONS, STREAM_WRITE_ACTIONS } from './expected-grants';
 import { sorted, statementsForService, statementsOfPrincipal } from './util/iam-statements';
 import { getAttArn } from './util/intrinsics';
-import { maskAssetHashes, onlyLogicalIdOfType } from './util/templates';
+import { expectLinkedCamera, maskAssetHashes, onlyLogicalIdOfType } from './util/templates';
 import { CameraStack } from '../example/camera-stack';
 import { DoorbellStack } from '../example/doorbell-stack';
 import { ViewersStack } from '../example/viewers-stack';
-import { ACCESS_GROUP_TAG_KEY, LINK_SCOPE_TAG_KEY } from '../src/private/tags-and-quotas';
+import { ACCESS_GROUP_TAG_KEY } from '../src/private/tags-and-quotas';
 
 /** The feature flags the example app is synthesized with (example/cdk.json), so the snapshot is what `cdk synth` produces. */
 const exampleContext = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'example', 'cdk.json'), 'utf-8')).context;
@@ -52,21 +52,10 @@ test('one named camera: channel and stream called front-door, 7 days of recordin
   template.resourceCountIs('AWS::KinesisVideo::Stream', 1);
   template.resourceCountIs('Custom::KinesisVideoMediaStorageLink', 1);
   template.resourceCountIs('AWS::Lambda::Function', 1);
-  template.hasResourceProperties('AWS::KinesisVideo::SignalingChannel', Match.objectEquals({
-    Name: 'front-door',
-    Type: 'SINGLE_MASTER',
-    MessageTtlSeconds: 60,
-    Tags: [{ Key: LINK_SCOPE_TAG_KEY, Value: { Ref: 'AWS::StackId' } }],
-  }));
-  template.hasResource('AWS::KinesisVideo::Stream', {
-    Properties: Match.objectEquals({
-      Name: 'front-door',
-      DataRetentionInHours: 168,
-      MediaType: 'video/h264,audio/aac',
-      Tags: [{ Key: LINK_SCOPE_TAG_KEY, Value: { Ref: 'AWS::StackId' } }],
-    }),
-    DeletionPolicy: 'Retain',
-  });
+  expectLinkedCamera(template,
+    { Name: 'front-door', MessageTtlSeconds: 60 },
+    { Name: 'front-door', DataRetentionInHours: 168, MediaType: 'video/h264,audio/aac' },
+    'Retain');
   const channel = onlyId('AWS::KinesisVideo::SignalingChannel', 'FrontDoor');
   const stream = onlyId('AWS::KinesisVideo::Stream', 'FrontDoor');
   template.hasResourceProperties('Custom::KinesisVideoMediaStorageLink', {

@@ -10,7 +10,7 @@ import { errorOf, expectValidationError } from './util/errors';
 import { actionsOn, NormalizedStatement, sorted, statementsForService, statementsOfPrincipal } from './util/iam-statements';
 import { getAttArn, resolveWithParameters } from './util/intrinsics';
 import { logicalIdOf, newRole, newStack } from './util/stacks';
-import { importedValue, onlyLogicalIdOfType } from './util/templates';
+import { expectLinkedCamera, importedValue, onlyLogicalIdOfType } from './util/templates';
 import { LINK_SCOPE_TAG_KEY as TAG_KEY } from '../src/private/tags-and-quotas';
 
 const PROVIDER_ID = 'KinesisVideoMediaStorageLinkProvider';
@@ -191,22 +191,10 @@ describe('WebRtcIngestion props', () => {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     const template = Template.fromStack(stack);
-    template.hasResourceProperties('AWS::KinesisVideo::SignalingChannel', Match.objectEquals({
-      Name: 'c1',
-      Type: 'SINGLE_MASTER',
-      MessageTtlSeconds: 120,
-      Tags: [{ Key: TAG_KEY, Value: { Ref: 'AWS::StackId' } }],
-    }));
-    template.hasResource('AWS::KinesisVideo::Stream', {
-      Properties: Match.objectEquals({
-        Name: 's1',
-        DataRetentionInHours: 48,
-        KmsKeyId: getAttArn(logicalIdOf(key)),
-        MediaType: 'video/h264,audio/opus',
-        Tags: [{ Key: TAG_KEY, Value: { Ref: 'AWS::StackId' } }],
-      }),
-      DeletionPolicy: 'Delete',
-    });
+    expectLinkedCamera(template,
+      { Name: 'c1', MessageTtlSeconds: 120 },
+      { Name: 's1', DataRetentionInHours: 48, KmsKeyId: getAttArn(logicalIdOf(key)), MediaType: 'video/h264,audio/opus' },
+      'Delete');
   });
 });
 

@@ -2,8 +2,9 @@
  * Reading synthesized CloudFormation templates: their shape, resources by type, and the
  * dependency graph CloudFormation orders creation and deletion by.
  */
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { intrinsicOf, referencedLogicalIds } from './intrinsics';
+import { LINK_SCOPE_TAG_KEY } from '../../src/private/tags-and-quotas';
 
 /** A CloudFormation template, as `Template.fromStack(stack).toJSON()` or a cloud assembly returns it. */
 export interface CfnTemplate {
@@ -111,4 +112,19 @@ export function importedValue(value: unknown, exporters: ReadonlyArray<Template 
     .map((output) => output.Value);
   if (values.length !== 1) throw new Error(`expected one output exported as '${name}', found ${values.length}`);
   return values[0];
+}
+
+/**
+ * The one camera's channel (SINGLE_MASTER) and stream have exactly the given properties and the
+ * link scope tag (the stack id), and the stream has `streamDeletionPolicy`.
+ */
+export function expectLinkedCamera(
+  template: Template,
+  channel: Record<string, unknown>,
+  stream: Record<string, unknown>,
+  streamDeletionPolicy: 'Retain' | 'Delete',
+): void {
+  const Tags = [{ Key: LINK_SCOPE_TAG_KEY, Value: { Ref: 'AWS::StackId' } }];
+  template.hasResourceProperties('AWS::KinesisVideo::SignalingChannel', Match.objectEquals({ Type: 'SINGLE_MASTER', ...channel, Tags }));
+  template.hasResource('AWS::KinesisVideo::Stream', { Properties: Match.objectEquals({ ...stream, Tags }), DeletionPolicy: streamDeletionPolicy });
 }
