@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { kinesisVideoResourceNameFromArn } from './private/arn';
 import { KinesisVideoResource } from './private/kinesis-video-resource';
+import { newMetric } from './private/metrics';
 import { grantPermissionSet, oneResource, Permissions, PERMISSION_SETS } from './private/permissions';
 import {
   CheckedUpstream,
@@ -251,12 +252,7 @@ abstract class VideoStreamBase extends KinesisVideoResource implements IVideoStr
   }
 
   public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: METRICS_NAMESPACE,
-      metricName,
-      dimensionsMap: { StreamName: this.videoStreamName },
-      ...props,
-    }).attachTo(this);
+    return newMetric(METRICS_NAMESPACE, { StreamName: this.videoStreamName }, metricName, props).attachTo(this);
   }
 
   public metricPutMediaIncomingBytes(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
