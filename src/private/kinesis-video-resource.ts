@@ -6,7 +6,10 @@ import type { KinesisVideoName } from './validation';
 /**
  * What a signaling channel and a video stream share, made here or imported: the name a use
  * from another environment needs, and the ARN their grants name.
- * Not exported from the library; jsii copies its members onto `SignalingChannel` and `VideoStream`.
+ * Not exported from the library: a hidden base class, whose members jsii copies onto
+ * `SignalingChannel` and `VideoStream`.
+ *
+ * @internal
  */
 export abstract class KinesisVideoResource extends Resource {
   /** The name given to a resource made here; an imported one's name is in its ARN. */
