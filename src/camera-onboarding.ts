@@ -13,6 +13,7 @@ import { CameraFleet } from './camera-fleet';
 import { BundledFunction } from './private/bundled-function';
 import { DEFAULT_ACCESS_GROUP_ATTRIBUTE, toEnvironment } from './private/camera-onboarding-settings';
 import { newHandlerResources } from './private/handler-resources';
+import { newMetric } from './private/metrics';
 import { acknowledgeFunction, acknowledgeRules, COMPLIANCE_PACKS, forPacks, HIPAA_AND_NIST } from './private/rule-acknowledgements';
 import { ACCESS_GROUP_TAG_KEY, ONBOARDING_TAG_KEY, STORAGE_ENABLED_CHANNELS_PER_ACCOUNT } from './private/tags-and-quotas';
 import { requireProperties, requireThingNamePrefix, validateThingAttributeName, validateWholeNumber } from './private/validation';
@@ -482,12 +483,7 @@ export class CameraOnboarding extends Construct {
   }
 
   private metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: METRICS_NAMESPACE,
-      metricName,
-      dimensionsMap: { Onboarding: this.onboardingId },
-      ...props,
-    });
+    return newMetric(METRICS_NAMESPACE, { Onboarding: this.onboardingId }, metricName, props);
   }
 
   /**

@@ -1,9 +1,10 @@
-import { Duration, IResource, PhysicalName, RemovalPolicy, Resource } from 'aws-cdk-lib';
+import { Duration, IResource, PhysicalName, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnSignalingChannel } from 'aws-cdk-lib/aws-kinesisvideo';
 import { Construct } from 'constructs';
 import { kinesisVideoResourceNameFromArn } from './private/arn';
-import { arnForGrants, grantPermissionSet, oneResource, Permissions, PERMISSION_SETS } from './private/permissions';
+import { KinesisVideoResource } from './private/kinesis-video-resource';
+import { grantPermissionSet, oneResource, Permissions, PERMISSION_SETS } from './private/permissions';
 import {
   CheckedUpstream,
   durationIn,
@@ -132,7 +133,7 @@ export interface SignalingChannelAttributes {
  * Not exported, as aws-cdk's design guidelines keep `*Base` classes; jsii copies its public
  * members onto `SignalingChannel`.
  */
-abstract class SignalingChannelBase extends Resource implements ISignalingChannel {
+abstract class SignalingChannelBase extends KinesisVideoResource implements ISignalingChannel {
   public abstract readonly signalingChannelArn: string;
   public abstract readonly signalingChannelName: string;
 
@@ -207,8 +208,6 @@ export class SignalingChannel extends SignalingChannelBase {
    */
   public readonly _grantArn: string;
 
-  private readonly name: KinesisVideoName;
-
   constructor(scope: Construct, id: string, props: SignalingChannelProps = {}) {
     // Unnamed, the channel is named by CloudFormation; GENERATE_IF_NEEDED keeps CDK's
     // cross-environment mechanism, which `_enableCrossEnvironment` refuses without a name.
@@ -217,7 +216,7 @@ export class SignalingChannel extends SignalingChannelBase {
     if (!upstream) {
       requireProperties(this, props, { messageTtl: { type: 'Duration' } });
     }
-    this.name = new KinesisVideoName(this, 'signaling channel', 'signalingChannelName', props.signalingChannelName, upstream);
+    this._keepName(new KinesisVideoName(this, 'signaling channel', 'signalingChannelName', props.signalingChannelName, upstream));
     const messageTtlSeconds = upstream
       ? durationIn(props.messageTtl, 'seconds')
       : wholeDurationInRange(this, 'messageTtl', props.messageTtl, MESSAGE_TTL);
@@ -232,23 +231,6 @@ export class SignalingChannel extends SignalingChannelBase {
     // A Kinesis Video ARN ends in the creation time, so it can only come from CloudFormation.
     this.signalingChannelArn = resource.attrArn;
     this.signalingChannelName = this.getResourceNameAttribute(resource.ref);
-    this._grantArn = arnForGrants('channel', resource.attrArn, this.physicalName,
-      (arn, components) => this.getResourceArnAttribute(arn, components));
-  }
-
-  /**
-   * Refuses a use from another environment without a name given (CDK would generate one,
-   * which replaces a deployed channel). Called early by the grants, and by `Resource`.
-   *
-   * @internal
-   */
-  public _requireName(): void {
-    this.name.requireGiven();
-  }
-
-  /** @internal */
-  public _enableCrossEnvironment(): void {
-    this._requireName();
-    super._enableCrossEnvironment();
+    this._grantArn = this._arnForGrants('channel', resource.attrArn);
   }
 }

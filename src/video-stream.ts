@@ -1,11 +1,13 @@
-import { Duration, IResource, PhysicalName, RemovalPolicy, Resource } from 'aws-cdk-lib';
+import { Duration, IResource, PhysicalName, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnStream } from 'aws-cdk-lib/aws-kinesisvideo';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { kinesisVideoResourceNameFromArn } from './private/arn';
-import { arnForGrants, grantPermissionSet, oneResource, Permissions, PERMISSION_SETS } from './private/permissions';
+import { KinesisVideoResource } from './private/kinesis-video-resource';
+import { newMetric } from './private/metrics';
+import { grantPermissionSet, oneResource, Permissions, PERMISSION_SETS } from './private/permissions';
 import {
   CheckedUpstream,
   durationIn,
@@ -228,7 +230,7 @@ export interface VideoStreamAttributes {
  * Not exported, as aws-cdk's design guidelines keep `*Base` classes; jsii copies its public
  * members onto `VideoStream`.
  */
-abstract class VideoStreamBase extends Resource implements IVideoStream {
+abstract class VideoStreamBase extends KinesisVideoResource implements IVideoStream {
   public abstract readonly videoStreamArn: string;
   public abstract readonly videoStreamName: string;
   public abstract readonly encryptionKey?: kms.IKey;
@@ -250,12 +252,7 @@ abstract class VideoStreamBase extends Resource implements IVideoStream {
   }
 
   public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: METRICS_NAMESPACE,
-      metricName,
-      dimensionsMap: { StreamName: this.videoStreamName },
-      ...props,
-    }).attachTo(this);
+    return newMetric(METRICS_NAMESPACE, { StreamName: this.videoStreamName }, metricName, props).attachTo(this);
   }
 
   public metricPutMediaIncomingBytes(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
@@ -341,8 +338,6 @@ export class VideoStream extends VideoStreamBase {
    */
   public readonly _grantArn: string;
 
-  private readonly name: KinesisVideoName;
-
   constructor(scope: Construct, id: string, props: VideoStreamProps = {}) {
     // Unnamed, the stream is named by CloudFormation; GENERATE_IF_NEEDED keeps CDK's
     // cross-environment mechanism, which `_enableCrossEnvironment` refuses without a name.
@@ -351,7 +346,7 @@ export class VideoStream extends VideoStreamBase {
     if (!upstream) {
       requireProperties(this, props, { retention: { type: 'Duration' }, encryptionKey: { type: 'kms.IKey' } });
     }
-    this.name = new KinesisVideoName(this, 'video stream', 'videoStreamName', props.videoStreamName, upstream);
+    this._keepName(new KinesisVideoName(this, 'video stream', 'videoStreamName', props.videoStreamName, upstream));
     if (!upstream) {
       validateMediaType(this, 'mediaType', props.mediaType);
       validateDeviceName(this, 'deviceName', props.deviceName);
@@ -381,23 +376,6 @@ export class VideoStream extends VideoStreamBase {
     // A Kinesis Video ARN ends in the creation time, so it can only come from CloudFormation.
     this.videoStreamArn = resource.attrArn;
     this.videoStreamName = this.getResourceNameAttribute(resource.ref);
-    this._grantArn = arnForGrants('stream', resource.attrArn, this.physicalName,
-      (arn, components) => this.getResourceArnAttribute(arn, components));
-  }
-
-  /**
-   * Refuses a use from another environment without a name given (CDK would generate one,
-   * which replaces a deployed stream). Called early by the grants, and by `Resource`.
-   *
-   * @internal
-   */
-  public _requireName(): void {
-    this.name.requireGiven();
-  }
-
-  /** @internal */
-  public _enableCrossEnvironment(): void {
-    this._requireName();
-    super._enableCrossEnvironment();
+    this._grantArn = this._arnForGrants('stream', resource.attrArn);
   }
 }
